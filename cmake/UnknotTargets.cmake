@@ -1,0 +1,33 @@
+# Helpers that give every Unknot target the same warnings and include root, so the flags live in
+# one place. Third-party headers come in as system headers and never trip -Werror.
+
+function(unknot_target_options target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+    -Wno-sign-conversion -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual
+    -Wimplicit-fallthrough)
+  if(UNKNOT_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+# unknot_library(NAME SOURCES ... DEPS ...)
+function(unknot_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  unknot_target_options(${name})
+endfunction()
+
+# unknot_test(NAME SOURCES ... DEPS ...): a GoogleTest binary registered with CTest.
+function(unknot_test name)
+  if(NOT UNKNOT_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  unknot_target_options(${name})
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+    PROPERTIES ENVIRONMENT "UNKNOT_SOURCE_DIR=${PROJECT_SOURCE_DIR};UNKNOT_BINARY=$<TARGET_FILE:unknot>")
+endfunction()

@@ -1,0 +1,57 @@
+#pragma once
+
+// Unknot's own view of an HTTP exchange. Handlers see only these types, never Beast's, so the
+// routing and handler layers are testable without sockets.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/common/result.hpp"
+
+namespace unknot::api::http {
+
+enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+
+std::string_view ToString(Method method);
+
+struct Request {
+  Method method = Method::kGet;
+  std::string path;   // percent-decoded path, without the query, e.g. "/api/v1/clinics/x"
+  std::string query;  // raw query string without '?', e.g. "from=2026-03-08&service=3"
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+  std::string body;
+  std::map<std::string, std::string, std::less<>> path_params;  // filled by the Router
+
+  // The first header with this (case-insensitive) name.
+  std::optional<std::string_view> Header(std::string_view name) const;
+  // The first query parameter with this name, percent-decoded ('+' is a space).
+  std::optional<std::string> QueryParam(std::string_view name) const;
+  // A parameter of the matched route pattern; empty when the pattern has none of that name.
+  std::string_view PathParam(std::string_view name) const;
+};
+
+struct Response {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+
+  static Response Json(unsigned status, std::string body);
+  static Response Text(unsigned status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response Redirect(unsigned status, std::string location);
+};
+
+// RFC 9457 problem details (application/problem+json) with `type`, `title`, `status`, `detail`
+// and, when there are field errors, `errors: [{field, reason}]`.
+Response Problem(unsigned status, std::string_view title, std::string_view detail,
+                 const std::vector<core::FieldError>& errors = {});
+// The one table from ErrorCode to HTTP status: kInvalidArgument 400, kNotFound 404,
+// kConflict 409, kUnavailable 503, kInternal 500.
+unsigned StatusFor(core::ErrorCode code);
+Response Problem(const core::Error& error);
+
+}  // namespace unknot::api::http

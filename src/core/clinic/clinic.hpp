@@ -1,0 +1,71 @@
+#pragma once
+
+// The clinic and what it owns that is not a person: its address, its booking policy, its rooms.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/ids.hpp"
+#include "core/common/result.hpp"
+
+namespace unknot::core::clinic {
+
+struct Address {
+  std::string line1;
+  std::string line2;  // may be empty
+  std::string city;
+  std::string region;  // state or province
+  std::string postal_code;
+  std::string country;  // ISO 3166-1 alpha-2, e.g. "US"
+
+  friend bool operator==(const Address&, const Address&) = default;
+};
+
+// How far ahead and how close to the start patients may book, and when they may still cancel
+// online. Durations, never bare integers.
+struct BookingPolicy {
+  std::chrono::minutes min_notice{std::chrono::hours{2}};
+  std::chrono::days horizon{60};
+  std::chrono::minutes cancellation_window{std::chrono::hours{24}};
+  std::chrono::minutes slot_step{15};
+  // Right after booking, a patient may always undo a mistake online, whatever the window says.
+  std::chrono::minutes grace_period{15};
+
+  friend bool operator==(const BookingPolicy&, const BookingPolicy&) = default;
+};
+
+struct Clinic {
+  ClinicId id;
+  std::string slug;  // lower-case letters, digits and '-', used in URLs
+  std::string name;
+  std::string phone;  // E.164, e.g. "+14155550123"
+  Address address;
+  std::string time_zone;  // IANA name
+  BookingPolicy policy;
+
+  friend bool operator==(const Clinic&, const Clinic&) = default;
+};
+
+enum class RoomKind { kAdjustment, kMassage };
+
+struct Room {
+  RoomId id;
+  std::string name;
+  RoomKind kind = RoomKind::kAdjustment;
+
+  friend bool operator==(const Room&, const Room&) = default;
+};
+
+std::string_view ToString(RoomKind kind);
+std::optional<RoomKind> ParseRoomKind(std::string_view text);
+
+// Field-level checks shared by every way a clinic enters the system (CLI, API, storage).
+Result<void> ValidateSlug(std::string_view field, std::string_view slug);
+Result<void> ValidatePhone(std::string_view field, std::string_view phone);
+Result<void> Validate(const BookingPolicy& policy);
+Result<void> Validate(const Clinic& clinic);
+
+}  // namespace unknot::core::clinic

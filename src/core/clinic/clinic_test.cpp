@@ -1,0 +1,149 @@
+#include <gtest/gtest.h>
+
+#include "core/clinic/clinic_setup.hpp"
+#include "core/clinic/patient.hpp"
+
+namespace unknot::core::clinic {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace date::literals;
+
+TimeOfDay T(const char* hhmm) { return TimeOfDay::Parse(hhmm).value(); }
+
+Practitioner Chiropractor(std::vector<Skill> skills) {
+  Practitioner p;
+  p.slug = "dr-test";
+  p.display_name = "Dr. Test";
+  p.role = Role::kChiropractor;
+  p.skills = std::move(skills);
+  p.hours = {{date::Monday, T("08:00"), T("12:00")}, {date::Monday, T("13:00"), T("17:00")}};
+  p.breaks = {{date::Monday, T("10:00"), T("10:15"), "coffee"}};
+  return p;
+}
+
+Service ArtSession() {
+  Service s;
+  s.slug = "art-session";
+  s.name = "ART session";
+  s.duration = 30min;
+  s.allowed_roles = {Role::kChiropractor};
+  s.required_skills = {Skill::kActiveReleaseTechnique};
+  s.room_kind = RoomKind::kAdjustment;
+  s.price = {9500, "USD"};
+  return s;
+}
+
+ClinicSetup ValidSetup() {
+  ClinicSetup setup;
+  setup.clinic = {ClinicId{},
+                  "test-clinic",
+                  "Test Clinic",
+                  "+14155550100",
+                  {"1 Main St", "", "San Francisco", "CA", "94103", "US"},
+                  "America/Los_Angeles",
+                  BookingPolicy{}};
+  setup.rooms = {{RoomId{}, "Room 1", RoomKind::kAdjustment}};
+  setup.practitioners = {Chiropractor({Skill::kActiveReleaseTechnique})};
+  setup.services = {ArtSession()};
+  return setup;
+}
+
+std::string FirstField(const Result<void>& r) {
+  if (r || r.error().fields().empty()) return r ? "ok" : r.error().message();
+  return r.error().fields().front().field;
+}
+
+TEST(ClinicValidationTest, AcceptsAWellFormedClinic) {
+  Result<void> r = Validate(ValidSetup());
+  EXPECT_TRUE(r) << r.error().message();
+}
+
+TEST(ClinicValidationTest, NamesTheBadField) {
+  ClinicSetup s = ValidSetup();
+  s.clinic.slug = "Bad Slug";
+  EXPECT_EQ(FirstField(Validate(s)), "clinic.slug");
+  s = ValidSetup();
+  s.clinic.phone = "415-555-0100";
+  EXPECT_EQ(FirstField(Validate(s)), "clinic.phone");
+  s = ValidSetup();
+  s.clinic.time_zone = "Pacific Time";
+  EXPECT_EQ(FirstField(Validate(s)), "clinic.time_zone");
+  s = ValidSetup();
+  s.clinic.policy.slot_step = 7min;
+  EXPECT_EQ(FirstField(Validate(s)), "clinic.policy.slot_step");
+}
+
+TEST(PractitionerValidationTest, RejectsOverlappingHoursAndStrayBreaks) {
+  Practitioner p = Chiropractor({});
+  p.hours.push_back({date::Monday, T("11:00"), T("14:00")});
+  EXPECT_EQ(FirstField(Validate(p)), "hours[2].start");
+  p = Chiropractor({});
+  p.hours[0].end = T("07:00");
+  EXPECT_EQ(FirstField(Validate(p)), "hours[0].end");
+  p = Chiropractor({});
+  p.breaks.push_back({date::Monday, T("12:15"), T("12:45"), "between shifts"});
+  EXPECT_EQ(FirstField(Validate(p)), "breaks[1].start");
+  p = Chiropractor({});
+  p.breaks.push_back({date::Tuesday, T("10:00"), T("10:15"), "no hours on Tuesday"});
+  EXPECT_EQ(FirstField(Validate(p)), "breaks[1].start");
+  p = Chiropractor({Skill::kSportsInjury, Skill::kActiveReleaseTechnique});  // unsorted
+  EXPECT_EQ(FirstField(Validate(p)), "skills");
+}
+
+TEST(ServiceTest, ArtNeedsAnArtCertifiedChiropractor) {
+  Service art = ArtSession();
+  EXPECT_TRUE(art.CanBeDeliveredBy(Chiropractor({Skill::kActiveReleaseTechnique})));
+  EXPECT_FALSE(art.CanBeDeliveredBy(Chiropractor({Skill::kSportsInjury})));
+  Practitioner therapist = Chiropractor({Skill::kActiveReleaseTechnique});
+  therapist.role = Role::kMassageTherapist;
+  EXPECT_FALSE(art.CanBeDeliveredBy(therapist));
+  Practitioner inactive = Chiropractor({Skill::kActiveReleaseTechnique});
+  inactive.status = PractitionerStatus::kInactive;
+  EXPECT_FALSE(art.CanBeDeliveredBy(inactive));
+}
+
+TEST(ClinicSetupValidationTest, EveryServiceNeedsARoomAndSomeoneToDeliverIt) {
+  ClinicSetup s = ValidSetup();
+  s.services[0].room_kind = RoomKind::kMassage;
+  EXPECT_EQ(FirstField(Validate(s)), "services[0].room_kind");
+  s = ValidSetup();
+  s.practitioners[0].skills.clear();
+  EXPECT_EQ(FirstField(Validate(s)), "services[0].allowed_roles");
+  s = ValidSetup();
+  s.services.push_back(ArtSession());
+  EXPECT_EQ(FirstField(Validate(s)), "services[1].slug");
+  s = ValidSetup();
+  s.services[0].duration = 0min;
+  EXPECT_EQ(FirstField(Validate(s)), "services[0].duration");
+}
+
+TEST(PatientValidationTest, ChecksContactDetails) {
+  Patient p{PatientId{}, "Ana", "Ruiz", "ana@example.org", "+14155550142", Instant{}};
+  EXPECT_TRUE(Validate(p));
+  for (const char* email :
+       {"ana", "ana@", "@example.org", "ana@example", "a b@example.org", "ana@@example.org"}) {
+    p.email = email;
+    EXPECT_EQ(FirstField(Validate(p)), "email") << email;
+  }
+  p.email = "ana@example.org";
+  p.phone = "5550142";
+  EXPECT_EQ(FirstField(Validate(p)), "phone");
+  p.phone = "+14155550142";
+  p.given_name = "";
+  EXPECT_EQ(FirstField(Validate(p)), "given_name");
+}
+
+TEST(EnumNamesTest, RoundTrip) {
+  for (Role r : {Role::kChiropractor, Role::kMassageTherapist})
+    EXPECT_EQ(*ParseRole(ToString(r)), r);
+  for (Skill s : {Skill::kActiveReleaseTechnique, Skill::kSportsInjury, Skill::kDeepTissue,
+                  Skill::kFoamRollerCoaching}) {
+    EXPECT_EQ(*ParseSkill(ToString(s)), s);
+  }
+  EXPECT_EQ(*ParseRoomKind("massage"), RoomKind::kMassage);
+  EXPECT_FALSE(ParseRoomKind("sauna"));
+}
+
+}  // namespace
+}  // namespace unknot::core::clinic

@@ -1,0 +1,34 @@
+#include "core/clinic/patient.hpp"
+
+#include "core/clinic/clinic.hpp"
+
+namespace unknot::core::clinic {
+
+Result<void> ValidateEmail(std::string_view field, std::string_view email) {
+  // Deliberately modest: one '@' with text on both sides, a dot in the domain, no spaces. The
+  // real check is the confirmation email.
+  auto at = email.find('@');
+  bool ok = email.size() <= 254 && at != std::string_view::npos && at > 0 &&
+            email.find('@', at + 1) == std::string_view::npos && at + 1 < email.size();
+  if (ok) {
+    std::string_view domain = email.substr(at + 1);
+    auto dot = domain.find('.');
+    ok = dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
+  }
+  for (char c : email) ok = ok && c != ' ' && c != '\t' && c != '\n' && c != '\r';
+  if (!ok) return Error::InvalidField(std::string(field), "must be an email address");
+  return Ok();
+}
+
+Result<void> Validate(const Patient& patient) {
+  if (patient.given_name.empty() || patient.given_name.size() > 100) {
+    return Error::InvalidField("given_name", "must be 1 to 100 characters");
+  }
+  if (patient.family_name.empty() || patient.family_name.size() > 100) {
+    return Error::InvalidField("family_name", "must be 1 to 100 characters");
+  }
+  UNKNOT_TRY(ValidateEmail("email", patient.email));
+  return ValidatePhone("phone", patient.phone);
+}
+
+}  // namespace unknot::core::clinic

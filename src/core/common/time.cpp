@@ -1,0 +1,190 @@
+#include "core/common/time.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstdio>
+
+namespace unknot::core {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+// Reads exactly `width` decimal digits at `pos`; false if any is not a digit.
+bool ReadDigits(std::string_view text, std::size_t pos, std::size_t width, int& out) {
+  if (pos + width > text.size()) return false;
+  int value = 0;
+  for (std::size_t i = pos; i < pos + width; ++i) {
+    char c = text[i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  out = value;
+  return true;
+}
+
+Result<LocalDate> ParseDatePart(std::string_view text) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() < 10 || !ReadDigits(text, 0, 4, y) || text[4] != '-' ||
+      !ReadDigits(text, 5, 2, m) || text[7] != '-' || !ReadDigits(text, 8, 2, d)) {
+    return Error(ErrorCode::kInvalidArgument, "expected a date as YYYY-MM-DD");
+  }
+  LocalDate date{date::year{y}, date::month{static_cast<unsigned>(m)},
+                 date::day{static_cast<unsigned>(d)}};
+  if (!date.ok()) return Error(ErrorCode::kInvalidArgument, "not a calendar date");
+  return date;
+}
+
+// Parses "YYYY-MM-DDTHH:MM[:SS]" at the start of `text`; `consumed` is how much was read.
+Result<LocalDateTime> ParseDateTimePart(std::string_view text, std::size_t& consumed) {
+  LocalDate date = UNKNOT_TRY(ParseDatePart(text));
+  int hh = 0, mm = 0, ss = 0;
+  if (text.size() < 16 || (text[10] != 'T' && text[10] != 't') || !ReadDigits(text, 11, 2, hh) ||
+      text[13] != ':' || !ReadDigits(text, 14, 2, mm)) {
+    return Error(ErrorCode::kInvalidArgument, "expected a date and time as YYYY-MM-DDTHH:MM");
+  }
+  consumed = 16;
+  if (text.size() > 16 && text[16] == ':') {
+    if (!ReadDigits(text, 17, 2, ss)) {
+      return Error(ErrorCode::kInvalidArgument, "expected seconds after HH:MM:");
+    }
+    consumed = 19;
+  }
+  if (hh > 23 || mm > 59 || ss > 59) {
+    return Error(ErrorCode::kInvalidArgument, "hour, minute or second out of range");
+  }
+  return date::local_days{date} + hours{hh} + minutes{mm} + seconds{ss};
+}
+
+}  // namespace
+
+Result<TimeOfDay> TimeOfDay::Create(minutes since_midnight) {
+  if (since_midnight < minutes{0} || since_midnight > hours{24}) {
+    return Error(ErrorCode::kInvalidArgument, "time of day must be between 00:00 and 24:00");
+  }
+  return TimeOfDay(since_midnight);
+}
+
+Result<TimeOfDay> TimeOfDay::Parse(std::string_view text) {
+  int hh = 0, mm = 0;
+  if (text.size() != 5 || !ReadDigits(text, 0, 2, hh) || text[2] != ':' ||
+      !ReadDigits(text, 3, 2, mm) || mm > 59) {
+    return Error(ErrorCode::kInvalidArgument, "expected a time of day as HH:MM");
+  }
+  return Create(hours{hh} + minutes{mm});
+}
+
+std::string TimeOfDay::ToString() const {
+  auto total = since_midnight_.count();
+  std::array<char, 8> buffer{};
+  std::snprintf(buffer.data(), buffer.size(), "%02d:%02d", static_cast<int>(total / 60),
+                static_cast<int>(total % 60));
+  return buffer.data();
+}
+
+Result<TimeZone> TimeZone::Find(std::string_view iana_name) {
+  try {
+    return TimeZone(date::locate_zone(iana_name));
+  } catch (const std::runtime_error&) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "unknown time zone '" + std::string(iana_name) + "' (expected an IANA name)");
+  }
+}
+
+std::string_view TimeZone::name() const { return zone_->name(); }
+
+Result<Instant> LocalToUtc(const TimeZone& zone, LocalDateTime local, DstPolicy policy) {
+  const date::local_info info = zone.get()->get_info(local);
+  switch (info.result) {
+    case date::local_info::unique:
+      return Instant{local.time_since_epoch() - info.first.offset};
+    case date::local_info::nonexistent:
+      if (policy.gap == DstGap::kReject) {
+        return Error(ErrorCode::kInvalidArgument,
+                     FormatLocalDateTime(local) + " does not exist in " + std::string(zone.name()) +
+                         " (clocks jump forward)");
+      }
+      // `first` is the period before the jump: reading the time with its offset moves it
+      // forward by the length of the gap.
+      return Instant{local.time_since_epoch() - info.first.offset};
+    case date::local_info::ambiguous:
+      switch (policy.overlap) {
+        case DstOverlap::kEarlier:
+          return Instant{local.time_since_epoch() - info.first.offset};
+        case DstOverlap::kLater:
+          return Instant{local.time_since_epoch() - info.second.offset};
+        case DstOverlap::kReject:
+          return Error(ErrorCode::kInvalidArgument,
+                       FormatLocalDateTime(local) + " happens twice in " +
+                           std::string(zone.name()) + " (clocks fall back)");
+      }
+  }
+  return Error(ErrorCode::kInternal, "unexpected local_info result");
+}
+
+LocalDateTime UtcToLocal(const TimeZone& zone, Instant instant) {
+  return zone.get()->to_local(instant);
+}
+
+LocalDate LocalDateOf(const TimeZone& zone, Instant instant) {
+  return LocalDate{date::floor<date::days>(UtcToLocal(zone, instant))};
+}
+
+LocalDateTime AtTime(LocalDate date, TimeOfDay time) {
+  return LocalDateTime{date::local_days{date}} + time.since_midnight();
+}
+
+std::string FormatInstant(Instant instant) { return date::format("%FT%TZ", instant); }
+
+std::string FormatLocalDateTime(LocalDateTime local) { return date::format("%FT%T", local); }
+
+std::string FormatLocalDate(LocalDate date) { return date::format("%F", date); }
+
+Result<Instant> ParseInstant(std::string_view text) {
+  std::size_t used = 0;
+  LocalDateTime local = UNKNOT_TRY(ParseDateTimePart(text, used));
+  std::string_view rest = text.substr(used);
+  if (rest == "Z" || rest == "z") return Instant{local.time_since_epoch()};
+  int oh = 0, om = 0;
+  if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && ReadDigits(rest, 1, 2, oh) &&
+      rest[3] == ':' && ReadDigits(rest, 4, 2, om) && oh <= 23 && om <= 59) {
+    minutes offset = hours{oh} + minutes{om};
+    if (rest[0] == '-') offset = -offset;
+    return Instant{local.time_since_epoch() - offset};
+  }
+  return Error(ErrorCode::kInvalidArgument,
+               "expected an instant as YYYY-MM-DDTHH:MM[:SS] followed by Z or an offset such as "
+               "-08:00");
+}
+
+Result<LocalDateTime> ParseLocalDateTime(std::string_view text) {
+  std::size_t used = 0;
+  LocalDateTime local = UNKNOT_TRY(ParseDateTimePart(text, used));
+  if (used != text.size()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "expected a local date and time as YYYY-MM-DDTHH:MM[:SS] with no offset");
+  }
+  return local;
+}
+
+Result<LocalDate> ParseLocalDate(std::string_view text) {
+  if (text.size() != 10) return Error(ErrorCode::kInvalidArgument, "expected a date as YYYY-MM-DD");
+  return ParseDatePart(text);
+}
+
+namespace {
+constexpr std::array<std::string_view, 7> kWeekdayNames = {
+    "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+}
+
+std::string_view WeekdayName(date::weekday day) { return kWeekdayNames[day.c_encoding()]; }
+
+Result<date::weekday> ParseWeekday(std::string_view name) {
+  for (unsigned i = 0; i < kWeekdayNames.size(); ++i) {
+    if (kWeekdayNames[i] == name) return date::weekday{i};
+  }
+  return Error(ErrorCode::kInvalidArgument, "expected a weekday name such as monday");
+}
+
+}  // namespace unknot::core
