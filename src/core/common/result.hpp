@@ -133,9 +133,13 @@ inline Result<void> Ok() { return {}; }
 
 // UNKNOT_TRY(expr): evaluates a Result; on failure returns its Error from the enclosing function,
 // otherwise yields the value. A GNU statement expression, as in Ladybird's TRY (g++ and clang).
-#define UNKNOT_TRY(expr)                                                   \
-  __extension__({                                                          \
-    auto _unknot_try_result = (expr);                                      \
-    if (!_unknot_try_result) return std::move(_unknot_try_result).error(); \
-    std::move(_unknot_try_result).value();                                 \
+// Each use gets its own variable name so that nested uses (a lambda inside a TRY) do not shadow.
+#define UNKNOT_TRY(expr) UNKNOT_TRY_IMPL_(expr, UNKNOT_CONCAT_(unknot_try_result_, __COUNTER__))
+#define UNKNOT_CONCAT_INNER_(a, b) a##b
+#define UNKNOT_CONCAT_(a, b) UNKNOT_CONCAT_INNER_(a, b)
+#define UNKNOT_TRY_IMPL_(expr, name)           \
+  __extension__({                              \
+    auto name = (expr);                        \
+    if (!name) return std::move(name).error(); \
+    std::move(name).value();                   \
   })

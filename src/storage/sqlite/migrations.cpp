@@ -1,0 +1,233 @@
+#include "storage/sqlite/migrations.hpp"
+
+#include <array>
+#include <string>
+
+namespace unknot::storage::sqlite {
+namespace {
+
+// Conventions: every row carries clinic_id; child tables reference their parent through
+// (clinic_id, id) so a row can never point into another clinic. Instants are INTEGER seconds
+// since the Unix epoch (UTC); wall-clock times are INTEGER minutes since local midnight.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE clinics (
+  id                          INTEGER PRIMARY KEY,
+  slug                        TEXT NOT NULL UNIQUE,
+  name                        TEXT NOT NULL,
+  phone                       TEXT NOT NULL,
+  address_line1               TEXT NOT NULL,
+  address_line2               TEXT NOT NULL DEFAULT '',
+  city                        TEXT NOT NULL,
+  region                      TEXT NOT NULL,
+  postal_code                 TEXT NOT NULL,
+  country                     TEXT NOT NULL,
+  time_zone                   TEXT NOT NULL,
+  min_notice_minutes          INTEGER NOT NULL CHECK (min_notice_minutes >= 0),
+  horizon_days                INTEGER NOT NULL CHECK (horizon_days > 0),
+  cancellation_window_minutes INTEGER NOT NULL CHECK (cancellation_window_minutes >= 0),
+  slot_step_minutes           INTEGER NOT NULL CHECK (slot_step_minutes > 0),
+  grace_period_minutes        INTEGER NOT NULL CHECK (grace_period_minutes >= 0),
+  created_at                  INTEGER NOT NULL
+);
+
+CREATE TABLE rooms (
+  id        INTEGER PRIMARY KEY,
+  clinic_id INTEGER NOT NULL REFERENCES clinics (id),
+  name      TEXT NOT NULL,
+  kind      TEXT NOT NULL CHECK (kind IN ('adjustment', 'massage')),
+  UNIQUE (clinic_id, id),
+  UNIQUE (clinic_id, name)
+);
+
+CREATE TABLE practitioners (
+  id           INTEGER PRIMARY KEY,
+  clinic_id    INTEGER NOT NULL REFERENCES clinics (id),
+  slug         TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  role         TEXT NOT NULL CHECK (role IN ('chiropractor', 'massage_therapist')),
+  bio          TEXT NOT NULL DEFAULT '',
+  status       TEXT NOT NULL CHECK (status IN ('active', 'inactive')),
+  UNIQUE (clinic_id, id),
+  UNIQUE (clinic_id, slug)
+);
+
+CREATE TABLE practitioner_skills (
+  clinic_id       INTEGER NOT NULL,
+  practitioner_id INTEGER NOT NULL,
+  skill           TEXT NOT NULL,
+  PRIMARY KEY (practitioner_id, skill),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id)
+);
+
+CREATE TABLE working_hours (
+  id              INTEGER PRIMARY KEY,
+  clinic_id       INTEGER NOT NULL,
+  practitioner_id INTEGER NOT NULL,
+  weekday         INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),  -- 0 = Sunday
+  start_minute    INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1440),
+  end_minute      INTEGER NOT NULL CHECK (end_minute BETWEEN 0 AND 1440),
+  CHECK (start_minute < end_minute),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id)
+);
+CREATE INDEX working_hours_by_practitioner ON working_hours (practitioner_id);
+
+CREATE TABLE breaks (
+  id              INTEGER PRIMARY KEY,
+  clinic_id       INTEGER NOT NULL,
+  practitioner_id INTEGER NOT NULL,
+  weekday         INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+  start_minute    INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1440),
+  end_minute      INTEGER NOT NULL CHECK (end_minute BETWEEN 0 AND 1440),
+  label           TEXT NOT NULL DEFAULT '',
+  CHECK (start_minute < end_minute),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id)
+);
+CREATE INDEX breaks_by_practitioner ON breaks (practitioner_id);
+
+CREATE TABLE time_off (
+  id              INTEGER PRIMARY KEY,
+  clinic_id       INTEGER NOT NULL,
+  practitioner_id INTEGER NOT NULL,
+  start_at        INTEGER NOT NULL,
+  end_at          INTEGER NOT NULL,
+  reason          TEXT NOT NULL DEFAULT '',
+  CHECK (start_at < end_at),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id)
+);
+CREATE INDEX time_off_by_practitioner ON time_off (practitioner_id, start_at);
+
+CREATE TABLE services (
+  id                 INTEGER PRIMARY KEY,
+  clinic_id          INTEGER NOT NULL REFERENCES clinics (id),
+  slug               TEXT NOT NULL,
+  name               TEXT NOT NULL,
+  description        TEXT NOT NULL DEFAULT '',
+  duration_minutes   INTEGER NOT NULL CHECK (duration_minutes > 0),
+  buffer_minutes     INTEGER NOT NULL CHECK (buffer_minutes >= 0),
+  room_kind          TEXT NOT NULL CHECK (room_kind IN ('adjustment', 'massage')),
+  eligibility        TEXT NOT NULL CHECK (eligibility IN ('any_patient', 'new_patients_only')),
+  price_minor_units  INTEGER NOT NULL CHECK (price_minor_units >= 0),
+  currency           TEXT NOT NULL,
+  UNIQUE (clinic_id, id),
+  UNIQUE (clinic_id, slug)
+);
+
+CREATE TABLE service_roles (
+  clinic_id  INTEGER NOT NULL,
+  service_id INTEGER NOT NULL,
+  role       TEXT NOT NULL CHECK (role IN ('chiropractor', 'massage_therapist')),
+  PRIMARY KEY (service_id, role),
+  FOREIGN KEY (clinic_id, service_id) REFERENCES services (clinic_id, id)
+);
+
+CREATE TABLE service_skills (
+  clinic_id  INTEGER NOT NULL,
+  service_id INTEGER NOT NULL,
+  skill      TEXT NOT NULL,
+  PRIMARY KEY (service_id, skill),
+  FOREIGN KEY (clinic_id, service_id) REFERENCES services (clinic_id, id)
+);
+
+CREATE TABLE patients (
+  id          INTEGER PRIMARY KEY,
+  clinic_id   INTEGER NOT NULL REFERENCES clinics (id),
+  given_name  TEXT NOT NULL,
+  family_name TEXT NOT NULL,
+  email       TEXT NOT NULL,
+  phone       TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  UNIQUE (clinic_id, id)
+);
+CREATE INDEX patients_by_email ON patients (clinic_id, email);
+
+CREATE TABLE appointments (
+  id              INTEGER PRIMARY KEY,
+  clinic_id       INTEGER NOT NULL REFERENCES clinics (id),
+  patient_id      INTEGER NOT NULL,
+  practitioner_id INTEGER NOT NULL,
+  service_id      INTEGER NOT NULL,
+  room_id         INTEGER NOT NULL,
+  start_at        INTEGER NOT NULL,
+  end_at          INTEGER NOT NULL,
+  blocked_until   INTEGER NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('booked', 'cancelled', 'completed', 'no_show')),
+  source          TEXT NOT NULL CHECK (source IN ('online', 'phone', 'staff')),
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  cancelled_at    INTEGER,
+  CHECK (start_at < end_at AND end_at <= blocked_until),
+  FOREIGN KEY (clinic_id, patient_id) REFERENCES patients (clinic_id, id),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id),
+  FOREIGN KEY (clinic_id, service_id) REFERENCES services (clinic_id, id),
+  FOREIGN KEY (clinic_id, room_id) REFERENCES rooms (clinic_id, id)
+);
+CREATE INDEX appointments_by_practitioner ON appointments (practitioner_id, start_at);
+CREATE INDEX appointments_by_room ON appointments (room_id, start_at);
+CREATE INDEX appointments_by_clinic ON appointments (clinic_id, start_at);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
+}};
+
+constexpr std::string_view kCreateVersionTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_version (
+  version     INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied_at  INTEGER NOT NULL
+))sql";
+
+core::Result<int> ReadVersion(Connection& db) {
+  std::int64_t tables = UNKNOT_TRY(db.QueryInt(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"));
+  if (tables == 0) return 0;
+  std::int64_t version =
+      UNKNOT_TRY(db.QueryInt("SELECT coalesce(max(version), 0) FROM schema_version"));
+  return static_cast<int>(version);
+}
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return kMigrations.back().version; }
+
+core::Result<int> CurrentSchemaVersion(Connection& db) {
+  auto version = ReadVersion(db);
+  if (!version && version.error().code() == core::ErrorCode::kInvalidArgument) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "not a SQLite database");
+  }
+  return version;
+}
+
+core::Result<MigrationReport> Migrate(Connection& db, const core::Clock& clock) {
+  MigrationReport report;
+  report.from_version = UNKNOT_TRY(CurrentSchemaVersion(db));
+  report.to_version = report.from_version;
+  if (report.from_version > LatestSchemaVersion()) {
+    return core::Error(core::ErrorCode::kConflict,
+                       "database schema version " + std::to_string(report.from_version) +
+                           " is newer than this unknot supports (" +
+                           std::to_string(LatestSchemaVersion()) + "); upgrade unknot");
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= report.from_version) continue;
+    UNKNOT_TRY(InTransaction(db, [&]() -> core::Result<void> {
+      // Re-read inside the write lock: another process may have migrated meanwhile.
+      int now_at = UNKNOT_TRY(ReadVersion(db));
+      if (now_at >= migration.version) return core::Ok();
+      UNKNOT_TRY(db.Exec(kCreateVersionTable));
+      UNKNOT_TRY(db.Exec(migration.sql));
+      auto insert = UNKNOT_TRY(db.Prepare(
+          "INSERT INTO schema_version (version, description, applied_at) VALUES (?1, ?2, ?3)"));
+      insert.Bind(1, std::int64_t{migration.version})
+          .Bind(2, migration.description)
+          .Bind(3, std::int64_t{clock.Now().time_since_epoch().count()});
+      return insert.Run();
+    }));
+    report.to_version = migration.version;
+  }
+  return report;
+}
+
+}  // namespace unknot::storage::sqlite

@@ -1,0 +1,103 @@
+#include "storage/sqlite/migrations.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "storage/sqlite/sqlite_storage.hpp"
+#include "temp_dir.hpp"
+
+namespace unknot::storage::sqlite {
+namespace {
+
+core::FixedClock clock_at_noon(core::ParseInstant("2026-11-26T12:00:00Z").value());
+
+Connection Fresh(const std::string& path) {
+  return OpenDatabase(path, CreateMode::kIfMissing, SchemaCheck::kAllowOlder).value();
+}
+
+TEST(MigrationsTest, VersionsAreContiguousFromOne) {
+  int expected = 1;
+  for (const Migration& m : Migrations()) EXPECT_EQ(m.version, expected++);
+  EXPECT_EQ(LatestSchemaVersion(), expected - 1);
+}
+
+TEST(MigrationsTest, MigratesAnEmptyDatabaseOnceAndIsIdempotent) {
+  testing::TempDir dir;
+  Connection db = Fresh(dir.File("a.db"));
+  EXPECT_EQ(*CurrentSchemaVersion(db), 0);
+  auto first = Migrate(db, clock_at_noon);
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_EQ(first->from_version, 0);
+  EXPECT_EQ(first->to_version, LatestSchemaVersion());
+  auto second = Migrate(db, clock_at_noon);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->from_version, LatestSchemaVersion());
+  EXPECT_EQ(second->to_version, LatestSchemaVersion());
+  EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM schema_version"), LatestSchemaVersion());
+}
+
+TEST(MigrationsTest, SettingsAreWalForeignKeysAndFullSync) {
+  testing::TempDir dir;
+  Connection db = Fresh(dir.File("a.db"));
+  ASSERT_TRUE(Migrate(db, clock_at_noon));
+  auto stmt = db.Prepare("PRAGMA journal_mode").value();
+  ASSERT_TRUE(*stmt.Step());
+  EXPECT_EQ(stmt.Text(0), "wal");
+  EXPECT_EQ(*db.QueryInt("PRAGMA foreign_keys"), 1);
+  EXPECT_EQ(*db.QueryInt("PRAGMA synchronous"), 2);  // FULL
+}
+
+TEST(MigrationsTest, RefusesANewerSchemaWithoutWriting) {
+  testing::TempDir dir;
+  std::string path = dir.File("future.db");
+  {
+    Connection db = Fresh(path);
+    ASSERT_TRUE(Migrate(db, clock_at_noon));
+    ASSERT_TRUE(db.Exec("INSERT INTO schema_version VALUES (999, 'from the future', 0)"));
+    ASSERT_TRUE(db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  }
+  std::string before = testing::ReadFile(path);
+  auto reopened = OpenDatabase(path, CreateMode::kNever, SchemaCheck::kAllowOlder);
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().code(), core::ErrorCode::kConflict);
+  EXPECT_NE(reopened.error().message().find("newer than this unknot"), std::string::npos);
+  EXPECT_EQ(testing::ReadFile(path), before);
+}
+
+TEST(MigrationsTest, ServingRequiresTheLatestSchema) {
+  testing::TempDir dir;
+  std::string path = dir.File("old.db");
+  { Connection db = Fresh(path); }
+  auto storage = SqliteStorage::Open(path, clock_at_noon);
+  ASSERT_FALSE(storage);
+  EXPECT_NE(storage.error().message().find("unknot migrate"), std::string::npos);
+}
+
+TEST(OpenDatabaseTest, RejectsWhatIsNotADatabase) {
+  testing::TempDir dir;
+  std::string text = dir.File("notes.txt");
+  {
+    std::ofstream out(text);
+    out << "these are not the tables you are looking for\n";
+  }
+  std::string before = testing::ReadFile(text);
+  auto opened = OpenDatabase(text, CreateMode::kIfMissing, SchemaCheck::kAllowOlder);
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code(), core::ErrorCode::kInvalidArgument);
+  EXPECT_NE(opened.error().message().find("not a SQLite database"), std::string::npos);
+  EXPECT_EQ(testing::ReadFile(text), before);
+
+  auto directory =
+      OpenDatabase(dir.path().string(), CreateMode::kIfMissing, SchemaCheck::kAllowOlder);
+  ASSERT_FALSE(directory);
+  EXPECT_NE(directory.error().message().find("is a directory"), std::string::npos);
+
+  auto missing = OpenDatabase(dir.File("missing.db"), CreateMode::kNever, SchemaCheck::kAllowOlder);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), core::ErrorCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("missing.db")));
+}
+
+}  // namespace
+}  // namespace unknot::storage::sqlite
