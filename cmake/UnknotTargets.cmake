@@ -28,6 +28,5 @@ function(unknot_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   unknot_target_options(${name})
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "UNKNOT_SOURCE_DIR=${PROJECT_SOURCE_DIR};UNKNOT_BINARY=$<TARGET_FILE:unknot>")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
 endfunction()

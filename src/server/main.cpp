@@ -1,1 +1,92 @@
-int main() { return 0; }
+// unknot: the one binary. Subcommands serve the web app and API, migrate the database and load
+// the demo clinic. Usage errors exit with 2, failed commands with 1.
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "server/commands.hpp"
+
+namespace {
+
+std::string DefaultDatabase() {
+  const char* env = std::getenv("UNKNOT_DATABASE");
+  return env != nullptr && *env != '\0' ? env : "unknot.db";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using unknot::server::kVersion;
+  CLI::App app{"Unknot: booking, triage and care for clinics that treat muscle knots in the back.",
+               "unknot"};
+  app.set_version_flag("--version", std::string("unknot ") + std::string(kVersion));
+  // At most one subcommand; "none" is checked after parsing so that an unknown flag is reported
+  // as such rather than as a missing subcommand.
+  app.require_subcommand(0, 1);
+
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+
+  const std::string database_help =
+      "SQLite database file (default: $UNKNOT_DATABASE, else ./unknot.db)";
+
+  unknot::server::ServeOptions serve;
+  serve.database = DefaultDatabase();
+  serve.web_root = "web/public";
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the web app and the JSON API");
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on ([IPv6]:PORT works)")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            auto parsed = unknot::server::ParseListenAddress(value);
+            return parsed ? "" : parsed.error().fields().front().reason;
+          },
+          "HOST:PORT"))
+      ->capture_default_str();
+  serve_cmd->add_option("--database", serve.database, database_help);
+  serve_cmd->add_option("--web-root", serve.web_root, "Directory of the built web app")
+      ->capture_default_str();
+  serve_cmd->add_option("--threads", serve.threads, "I/O threads")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
+
+  std::string database = DefaultDatabase();
+  CLI::App* migrate_cmd = app.add_subcommand(
+      "migrate", "Create the database or bring its schema up to date (safe to run again)");
+  migrate_cmd->add_option("--database", database, database_help);
+  CLI::App* demo_cmd = app.add_subcommand(
+      "demo", "Load the demo clinic into a migrated database (running it again changes nothing)");
+  demo_cmd->add_option("--database", database, database_help);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // Usage errors: the reason, then the usage of the command that was being parsed.
+    std::cerr << "unknot: error: " << e.what() << "\n\n";
+    CLI::App* failed = &app;
+    for (CLI::App* sub : {serve_cmd, migrate_cmd, demo_cmd}) {
+      if (sub->parsed()) failed = sub;
+    }
+    std::cerr << failed->help();
+    return 2;
+  }
+
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  if (serve_cmd->parsed()) return unknot::server::Serve(serve);
+  if (migrate_cmd->parsed()) return unknot::server::Migrate(database);
+  if (demo_cmd->parsed()) return unknot::server::LoadDemo(database);
+  std::cerr << "unknot: error: a subcommand is required\n\n" << app.help();
+  return 2;
+}

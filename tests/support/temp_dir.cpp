@@ -26,3 +26,12 @@ std::string ReadFile(const std::filesystem::path& path) {
 }
 
 }  // namespace unknot::testing
+
+namespace unknot::testing {
+
+std::string SourceDir() {
+  const char* dir = std::getenv("UNKNOT_SOURCE_DIR");
+  return dir != nullptr && *dir != '\0' ? dir : UNKNOT_DEFAULT_SOURCE_DIR;
+}
+
+}  // namespace unknot::testing

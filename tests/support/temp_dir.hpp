@@ -24,3 +24,10 @@ class TempDir {
 std::string ReadFile(const std::filesystem::path& path);
 
 }  // namespace unknot::testing
+
+namespace unknot::testing {
+
+// The source tree: $UNKNOT_SOURCE_DIR, else the one this test was built from.
+std::string SourceDir();
+
+}  // namespace unknot::testing

@@ -41,17 +41,26 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 
   static Response Json(unsigned status, std::string body);
-  static Response Text(unsigned status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response Text(unsigned status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
   static Response Redirect(unsigned status, std::string location);
 };
 
+// The standard reason phrase of a status ("Bad Request" for 400), or "Unknown Status".
+std::string_view StatusTitle(unsigned status);
+
 // RFC 9457 problem details (application/problem+json) with `type`, `title`, `status`, `detail`
-// and, when there are field errors, `errors: [{field, reason}]`.
+// and, when there are field errors, `errors: [{field, reason}]`. The `type` is
+// https://unknot.dev/problems/<slug of the title>; an empty title means StatusTitle(status).
 Response Problem(unsigned status, std::string_view title, std::string_view detail,
                  const std::vector<core::FieldError>& errors = {});
 // The one table from ErrorCode to HTTP status: kInvalidArgument 400, kNotFound 404,
 // kConflict 409, kUnavailable 503, kInternal 500.
 unsigned StatusFor(core::ErrorCode code);
+// A problem for an expected failure: status from StatusFor, a title per code ("Invalid request",
+// "Not found", "Conflict", "Service unavailable", "Internal error"), `type`
+// https://unknot.dev/problems/<code name with hyphens, e.g. not-found>, `detail` the error's
+// message and `errors` its field errors.
 Response Problem(const core::Error& error);
 
 }  // namespace unknot::api::http

@@ -34,6 +34,28 @@ const Practitioner* ClinicSetup::FindPractitioner(PractitionerId id) const {
 const Service* ClinicSetup::FindService(ServiceId id) const { return FindById(services, id); }
 const Room* ClinicSetup::FindRoom(RoomId id) const { return FindById(rooms, id); }
 
+std::vector<WorkingHours> OpeningHours(const ClinicSetup& setup) {
+  std::vector<WorkingHours> all;
+  for (const Practitioner& p : setup.practitioners) {
+    if (p.status != PractitionerStatus::kActive) continue;
+    all.insert(all.end(), p.hours.begin(), p.hours.end());
+  }
+  // Monday first: iso_encoding is 1 (Monday) .. 7 (Sunday).
+  std::sort(all.begin(), all.end(), [](const WorkingHours& a, const WorkingHours& b) {
+    if (a.day != b.day) return a.day.iso_encoding() < b.day.iso_encoding();
+    return a.start < b.start;
+  });
+  std::vector<WorkingHours> merged;
+  for (const WorkingHours& h : all) {
+    if (!merged.empty() && merged.back().day == h.day && h.start <= merged.back().end) {
+      merged.back().end = std::max(merged.back().end, h.end);
+    } else {
+      merged.push_back(h);
+    }
+  }
+  return merged;
+}
+
 Result<void> Validate(const ClinicSetup& setup) {
   UNKNOT_TRY(InContext(Validate(setup.clinic), "clinic"));
   std::set<std::string> room_names;

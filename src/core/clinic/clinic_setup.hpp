@@ -25,6 +25,10 @@ struct ClinicSetup {
   friend bool operator==(const ClinicSetup&, const ClinicSetup&) = default;
 };
 
+// When the clinic is open on each weekday: the union of its active practitioners' working hours,
+// merged where they touch or overlap, ordered by day (Monday first) and time.
+std::vector<WorkingHours> OpeningHours(const ClinicSetup& setup);
+
 // Validates every part and the whole: unique room names and slugs, every service needs a room kind
 // the clinic has and at least one practitioner who may deliver it.
 Result<void> Validate(const ClinicSetup& setup);

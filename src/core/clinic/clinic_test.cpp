@@ -118,6 +118,28 @@ TEST(ClinicSetupValidationTest, EveryServiceNeedsARoomAndSomeoneToDeliverIt) {
   EXPECT_EQ(FirstField(Validate(s)), "services[0].duration");
 }
 
+TEST(OpeningHoursTest, MergesPractitionersHoursPerDay) {
+  ClinicSetup s = ValidSetup();
+  Practitioner second = Chiropractor({});
+  second.slug = "dr-late";
+  second.hours = {{date::Monday, T("16:00"), T("19:00")}, {date::Saturday, T("09:00"), T("12:00")}};
+  second.breaks.clear();
+  Practitioner away = Chiropractor({});
+  away.slug = "dr-away";
+  away.status = PractitionerStatus::kInactive;
+  away.hours = {{date::Sunday, T("09:00"), T("12:00")}};
+  away.breaks.clear();
+  s.practitioners.push_back(second);
+  s.practitioners.push_back(away);
+  std::vector<WorkingHours> open = OpeningHours(s);
+  // Monday 08:00-12:00 and 13:00-17:00 merge with 16:00-19:00; Saturday stays; Sunday's
+  // practitioner is inactive.
+  ASSERT_EQ(open.size(), 3u);
+  EXPECT_EQ(open[0], (WorkingHours{date::Monday, T("08:00"), T("12:00")}));
+  EXPECT_EQ(open[1], (WorkingHours{date::Monday, T("13:00"), T("19:00")}));
+  EXPECT_EQ(open[2], (WorkingHours{date::Saturday, T("09:00"), T("12:00")}));
+}
+
 TEST(PatientValidationTest, ChecksContactDetails) {
   Patient p{PatientId{}, "Ana", "Ruiz", "ana@example.org", "+14155550142", Instant{}};
   EXPECT_TRUE(Validate(p));

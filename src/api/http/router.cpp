@@ -1,0 +1,171 @@
+#include "api/http/router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <exception>
+#include <stdexcept>
+
+namespace unknot::api::http {
+namespace {
+
+// "/a/b/" -> {"a", "b", ""}; "/" -> {""}. `path` starts with '/'.
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> segments;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (true) {
+    std::size_t slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+// The methods in enum order, with HEAD implied by GET, e.g. "GET, HEAD, POST".
+std::string AllowHeader(std::vector<Method> methods) {
+  if (std::find(methods.begin(), methods.end(), Method::kGet) != methods.end()) {
+    methods.push_back(Method::kHead);
+  }
+  std::sort(methods.begin(), methods.end());
+  methods.erase(std::unique(methods.begin(), methods.end()), methods.end());
+  std::string allow;
+  for (Method method : methods) {
+    if (!allow.empty()) allow += ", ";
+    allow += ToString(method);
+  }
+  return allow;
+}
+
+}  // namespace
+
+std::vector<Router::Segment> Router::ParsePattern(std::string_view pattern) {
+  if (pattern.empty() || pattern.front() != '/') {
+    throw std::invalid_argument("route pattern must start with '/': " + std::string(pattern));
+  }
+  std::vector<Segment> segments;
+  std::vector<std::string_view> parts = SplitPath(pattern);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    std::string_view part = parts[i];
+    bool opens = part.find('{') != std::string_view::npos;
+    bool closes = part.find('}') != std::string_view::npos;
+    if (!opens && !closes) {
+      segments.push_back({SegmentKind::kLiteral, std::string(part)});
+      continue;
+    }
+    if (part.size() < 3 || part.front() != '{' || part.back() != '}' ||
+        part.find_first_of("{}", 1) != part.size() - 1) {
+      throw std::invalid_argument("a route parameter must be a whole segment: " +
+                                  std::string(pattern));
+    }
+    std::string_view name = part.substr(1, part.size() - 2);
+    SegmentKind kind = SegmentKind::kParam;
+    if (name.size() > 3 && name.substr(name.size() - 3) == "...") {
+      if (i + 1 != parts.size()) {
+        throw std::invalid_argument("a catch-all must be the last segment: " +
+                                    std::string(pattern));
+      }
+      name.remove_suffix(3);
+      kind = SegmentKind::kCatchAll;
+    }
+    for (const Segment& previous : segments) {
+      if (previous.kind != SegmentKind::kLiteral && previous.text == name) {
+        throw std::invalid_argument("duplicate route parameter: " + std::string(pattern));
+      }
+    }
+    segments.push_back({kind, std::string(name)});
+  }
+  return segments;
+}
+
+void Router::Add(Method method, std::string_view pattern, Handler handler) {
+  routes_.push_back({method, ParsePattern(pattern), std::move(handler)});
+}
+
+bool Router::Matches(const Route& route, const std::vector<std::string_view>& path_segments,
+                     std::map<std::string, std::string, std::less<>>& params) {
+  params.clear();
+  const std::vector<Segment>& segments = route.segments;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const Segment& segment = segments[i];
+    if (i >= path_segments.size()) return false;
+    switch (segment.kind) {
+      case SegmentKind::kLiteral:
+        if (path_segments[i] != segment.text) return false;
+        break;
+      case SegmentKind::kParam:
+        if (path_segments[i].empty()) return false;
+        params[segment.text] = std::string(path_segments[i]);
+        break;
+      case SegmentKind::kCatchAll: {
+        std::string rest;
+        for (std::size_t j = i; j < path_segments.size(); ++j) {
+          if (j > i) rest += '/';
+          rest += path_segments[j];
+        }
+        params[segment.text] = std::move(rest);
+        return true;
+      }
+    }
+  }
+  return segments.size() == path_segments.size();
+}
+
+bool Router::MoreSpecific(const Route& a, const Route& b) {
+  std::size_t common = std::min(a.segments.size(), b.segments.size());
+  for (std::size_t i = 0; i < common; ++i) {
+    if (a.segments[i].kind != b.segments[i].kind) return a.segments[i].kind < b.segments[i].kind;
+  }
+  return false;  // equally specific: the route added first wins
+}
+
+Response Router::Dispatch(Request& request) const {
+  std::vector<std::string_view> path_segments = SplitPath(request.path);
+  std::map<std::string, std::string, std::less<>> params;
+  const Route* best = nullptr;
+  std::map<std::string, std::string, std::less<>> best_params;
+  const Route* best_get = nullptr;  // for HEAD without a HEAD route
+  std::map<std::string, std::string, std::less<>> best_get_params;
+  std::vector<Method> allowed;
+
+  for (const Route& route : routes_) {
+    if (!Matches(route, path_segments, params)) continue;
+    allowed.push_back(route.method);
+    if (route.method == request.method && (!best || MoreSpecific(route, *best))) {
+      best = &route;
+      best_params = params;
+    } else if (request.method == Method::kHead && route.method == Method::kGet &&
+               (!best_get || MoreSpecific(route, *best_get))) {
+      best_get = &route;
+      best_get_params = params;
+    }
+  }
+  if (!best && best_get) {
+    best = best_get;
+    best_params = std::move(best_get_params);
+  }
+  if (!best) {
+    if (allowed.empty()) {
+      return Problem(core::Error::NotFound("no resource at " + request.path));
+    }
+    Response response = Problem(
+        405, "", std::string(ToString(request.method)) + " is not allowed on this resource");
+    response.headers.emplace_back("Allow", AllowHeader(std::move(allowed)));
+    return response;
+  }
+
+  request.path_params = std::move(best_params);
+  try {
+    return best->handler(request);
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled exception in {} {}: {}", ToString(request.method), request.path,
+                  e.what());
+  } catch (...) {
+    spdlog::error("unhandled non-standard exception in {} {}", ToString(request.method),
+                  request.path);
+  }
+  return Problem(core::Error(core::ErrorCode::kInternal,
+                             "The server could not complete the request; it has been logged."));
+}
+
+}  // namespace unknot::api::http

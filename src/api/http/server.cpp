@@ -1,0 +1,408 @@
+#include "api/http/server.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <csignal>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "api/http/beast_messages.hpp"
+
+namespace unknot::api::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+using ErrorCode = boost::system::error_code;
+
+// Every asynchronous call reports its error as a value instead of throwing.
+constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
+
+// How long a connection we are closing after an error may keep sending before we hang up.
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr std::size_t kLingerMaxBytes = 1 << 20;
+
+// The completion handler of a detached coroutine: an exception that escaped it is logged.
+auto LogEscapedException(std::string_view what) {
+  return [what](std::exception_ptr error) {
+    if (!error) return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      spdlog::error("{} failed: {}", what, e.what());
+    } catch (...) {
+      spdlog::error("{} failed with a non-standard exception", what);
+    }
+  };
+}
+
+// The response to a failed read, or nothing when the connection should just close (the peer
+// left, timed out or we are stopping).
+std::optional<Response> ProblemForReadError(const ErrorCode& ec) {
+  if (ec == bhttp::error::body_limit) {
+    return Problem(413, "", "the request body is larger than the server accepts");
+  }
+  if (ec == bhttp::error::header_limit) {
+    return Problem(431, "", "the request header is larger than the server accepts");
+  }
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return std::nullopt;
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+    return Problem(400, "", "malformed HTTP request: " + ec.message());
+  }
+  return std::nullopt;
+}
+
+// "127.0.0.1:8080" or "[::1]:8080".
+std::string DescribeEndpoint(const net::ip::address& address, std::uint16_t port) {
+  if (address.is_v6()) return fmt::format("[{}]:{}", address.to_string(), port);
+  return fmt::format("{}:{}", address.to_string(), port);
+}
+
+// System messages start with a capital ("Address already in use"); ours continue a sentence.
+std::string LowerFirst(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+bool ExpectsContinue(const BeastRequest& request) {
+  auto expect = request[bhttp::field::expect];
+  return request.version() >= 11 && expect.size() == 12 &&
+         std::equal(expect.begin(), expect.end(), "100-continue", [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
+// One accepted connection. Lives in its coroutine's frame; touched only on its strand.
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+
+  beast::tcp_stream stream;
+  bool idle = false;  // waiting for the next request, so Stop() may close it
+};
+
+// Keeps the in-flight gauge up while a request is being answered.
+class InFlight {
+ public:
+  explicit InFlight(Metrics& metrics) : metrics_(metrics) { metrics_.IncrementInFlight(); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+  ~InFlight() { metrics_.DecrementInFlight(); }
+
+ private:
+  Metrics& metrics_;
+};
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Router router, Metrics& metrics)
+      : options_(std::move(options)),
+        router_(std::move(router)),
+        metrics_(metrics),
+        io_(static_cast<int>(options_.threads)),
+        strand_(net::make_strand(io_)),
+        acceptor_(strand_),
+        signals_(strand_) {}
+
+  core::Result<void> Listen(const net::ip::address& address);
+  std::uint16_t port() const { return port_; }
+  void Run();
+  void Stop();
+
+ private:
+  struct Registered {
+    Connection* connection;
+    net::any_io_executor executor;
+  };
+
+  // Registers a connection for Stop() for as long as it lives.
+  class Registration {
+   public:
+    Registration(Impl& impl, std::uint64_t id, Connection& connection) : impl_(impl), id_(id) {
+      std::lock_guard lock(impl_.connections_mutex_);
+      impl_.connections_[id_] = {&connection, connection.stream.get_executor()};
+    }
+    Registration(const Registration&) = delete;
+    Registration& operator=(const Registration&) = delete;
+    ~Registration() {
+      std::lock_guard lock(impl_.connections_mutex_);
+      impl_.connections_.erase(id_);
+    }
+
+   private:
+    Impl& impl_;
+    std::uint64_t id_;
+  };
+
+  net::awaitable<void> AcceptLoop();
+  net::awaitable<void> ServeConnection(tcp::socket socket, std::uint64_t id);
+  // Reads one request into `parser`, answering "Expect: 100-continue" on the way.
+  net::awaitable<ErrorCode> ReadRequest(Connection& connection, beast::flat_buffer& buffer,
+                                        bhttp::request_parser<bhttp::string_body>& parser);
+  // Dispatches a request that was read whole and records it in the metrics.
+  BeastResponse Answer(BeastRequest&& message, bool keep_alive);
+  // Records and logs a response; `started` is when the request had been read.
+  void Account(Method method, std::string_view target, unsigned status,
+               std::chrono::steady_clock::time_point started);
+  // Half-closes, then reads and discards what the client still sends for a short while, so
+  // closing does not reset the connection before the client has read our response.
+  net::awaitable<void> LingeringClose(Connection& connection);
+  void CloseIdleConnections();
+
+  const ServerOptions options_;
+  const Router router_;
+  Metrics& metrics_;
+  std::atomic<bool> stopping_{false};
+
+  // Declared before io_: coroutine frames destroyed with io_ unregister themselves.
+  std::mutex connections_mutex_;
+  std::map<std::uint64_t, Registered> connections_;  // guarded by connections_mutex_
+  std::uint64_t next_connection_id_ = 0;             // used on strand_ only
+
+  net::io_context io_;
+  net::strand<net::io_context::executor_type> strand_;  // for acceptor_ and signals_
+  tcp::acceptor acceptor_;
+  net::signal_set signals_;
+  std::uint16_t port_ = 0;
+};
+
+core::Result<void> Server::Impl::Listen(const net::ip::address& address) {
+  tcp::endpoint endpoint(address, options_.port);
+  ErrorCode ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec) port_ = acceptor_.local_endpoint(ec).port();
+  if (ec) {
+    return core::Error(
+        core::ErrorCode::kUnavailable,
+        fmt::format("cannot listen on {}: {}", DescribeEndpoint(address, options_.port),
+                    LowerFirst(ec.message())));
+  }
+  return core::Ok();
+}
+
+void Server::Impl::Run() {
+  ErrorCode ec;
+  signals_.add(SIGINT, ec);
+  signals_.add(SIGTERM, ec);
+  signals_.async_wait([this](const ErrorCode& wait_error, int signal_number) {
+    if (wait_error) return;
+    spdlog::info("received signal {}, stopping", signal_number);
+    Stop();
+  });
+  net::co_spawn(strand_, AcceptLoop(), LogEscapedException("accept loop"));
+  spdlog::info("listening on {}", DescribeEndpoint(acceptor_.local_endpoint(ec).address(), port_));
+
+  std::vector<std::thread> extra_threads;
+  for (unsigned i = 1; i < options_.threads; ++i) extra_threads.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (std::thread& thread : extra_threads) thread.join();
+}
+
+void Server::Impl::Stop() {
+  if (stopping_.exchange(true)) return;
+  net::post(strand_, [this] {
+    ErrorCode ignored;
+    acceptor_.close(ignored);
+    signals_.cancel(ignored);
+    signals_.clear(ignored);
+  });
+  CloseIdleConnections();
+}
+
+void Server::Impl::CloseIdleConnections() {
+  std::lock_guard lock(connections_mutex_);
+  for (const auto& [id, registered] : connections_) {
+    // Runs on the connection's strand, so the connection is either suspended or gone.
+    net::post(registered.executor, [this, connection_id = id] {
+      std::lock_guard inner_lock(connections_mutex_);
+      auto it = connections_.find(connection_id);
+      if (it != connections_.end() && it->second.connection->idle) {
+        it->second.connection->stream.cancel();
+      }
+    });
+  }
+}
+
+net::awaitable<void> Server::Impl::AcceptLoop() {
+  while (!stopping_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(io_), kNoThrow);
+    if (ec) {
+      if (stopping_ || !acceptor_.is_open()) break;
+      // E.g. out of file descriptors: pause rather than spin.
+      spdlog::warn("accept failed: {}", ec.message());
+      net::steady_timer pause(strand_, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kNoThrow);
+      continue;
+    }
+    net::any_io_executor executor = socket.get_executor();
+    net::co_spawn(executor, ServeConnection(std::move(socket), next_connection_id_++),
+                  LogEscapedException("connection"));
+  }
+}
+
+net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint64_t id) {
+  Connection connection(std::move(socket));
+  Registration registration(*this, id, connection);
+  beast::flat_buffer buffer;
+  while (true) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.body_limit(options_.body_limit);
+    // No suspension between this check and the read: Stop() either sees us idle or we see it.
+    if (stopping_) break;
+    ErrorCode ec = co_await ReadRequest(connection, buffer, parser);
+    if (ec) {
+      std::optional<Response> problem = ProblemForReadError(ec);
+      if (!problem) break;
+      auto started = std::chrono::steady_clock::now();
+      // The start line may have been parsed even when the header was not (e.g. too large).
+      Method method = ToMethod(parser.get().method());
+      std::string_view target(parser.get().target().data(), parser.get().target().size());
+      unsigned status = problem->status;
+      BeastResponse response = ToBeastResponse(
+          std::move(*problem), {.keep_alive = false, .server_name = options_.server_name});
+      Account(method, target, status, started);
+      connection.stream.expires_after(options_.timeout);
+      auto [write_error, written] =
+          co_await bhttp::async_write(connection.stream, response, kNoThrow);
+      if (!write_error) co_await LingeringClose(connection);
+      co_return;
+    }
+
+    bool keep_alive = parser.get().keep_alive();
+    BeastResponse response = Answer(parser.release(), keep_alive);
+    connection.stream.expires_after(options_.timeout);
+    auto [write_error, written] =
+        co_await bhttp::async_write(connection.stream, response, kNoThrow);
+    if (write_error) co_return;
+    if (!response.keep_alive()) break;
+  }
+  ErrorCode ignored;
+  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+net::awaitable<ErrorCode> Server::Impl::ReadRequest(
+    Connection& connection, beast::flat_buffer& buffer,
+    bhttp::request_parser<bhttp::string_body>& parser) {
+  connection.idle = true;
+  connection.stream.expires_after(options_.timeout);
+  auto [ec, header_bytes] =
+      co_await bhttp::async_read_header(connection.stream, buffer, parser, kNoThrow);
+  connection.idle = false;
+  if (ec || parser.is_done()) co_return ec;
+  if (ExpectsContinue(parser.get())) {
+    bhttp::response<bhttp::empty_body> go_on(bhttp::status::continue_, parser.get().version());
+    connection.stream.expires_after(options_.timeout);
+    auto [write_error, written] = co_await bhttp::async_write(connection.stream, go_on, kNoThrow);
+    if (write_error) co_return write_error;
+  }
+  connection.stream.expires_after(options_.timeout);
+  auto [body_error, body_bytes] =
+      co_await bhttp::async_read(connection.stream, buffer, parser, kNoThrow);
+  co_return body_error;
+}
+
+BeastResponse Server::Impl::Answer(BeastRequest&& message, bool keep_alive) {
+  InFlight in_flight(metrics_);
+  auto started = std::chrono::steady_clock::now();
+  Method method = ToMethod(message.method());
+  unsigned version = message.version();
+  std::string target(message.target().data(), message.target().size());
+
+  core::Result<Request> request = ToRequest(std::move(message));
+  Response response =
+      request ? router_.Dispatch(*request) : Problem(400, "", request.error().message());
+  unsigned status = response.status;
+  BeastResponse beast_response =
+      ToBeastResponse(std::move(response), {.version = version,
+                                            .keep_alive = keep_alive && !stopping_,
+                                            .head = method == Method::kHead,
+                                            .server_name = options_.server_name});
+  // Recorded before the write, so a client that has its response also sees it counted.
+  Account(method, target, status, started);
+  return beast_response;
+}
+
+void Server::Impl::Account(Method method, std::string_view target, unsigned status,
+                           std::chrono::steady_clock::time_point started) {
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  metrics_.Record(method, status, elapsed);
+  // The query may hold personal data; log the path only.
+  std::string_view path = target.substr(0, target.find('?'));
+  spdlog::debug("{} {} {} {}us", ToString(method), path, status,
+                std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+}
+
+net::awaitable<void> Server::Impl::LingeringClose(Connection& connection) {
+  ErrorCode ec;
+  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  connection.stream.expires_after(kLingerTimeout);
+  std::vector<char> discard(16 * 1024);
+  std::size_t total = 0;
+  while (total < kLingerMaxBytes) {
+    auto [read_error, n] =
+        co_await connection.stream.async_read_some(net::buffer(discard), kNoThrow);
+    if (read_error) break;
+    total += n;
+  }
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() = default;
+
+core::Result<std::unique_ptr<Server>> Server::Create(ServerOptions options, Router router,
+                                                     Metrics& metrics) {
+  ErrorCode ec;
+  net::ip::address address = net::ip::make_address(options.host, ec);
+  if (ec) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       fmt::format("invalid listen address '{}'", options.host));
+  }
+  if (options.threads == 0) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "the server needs at least one thread");
+  }
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(router), metrics);
+  UNKNOT_TRY(impl->Listen(address));
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::uint16_t Server::port() const { return impl_->port(); }
+
+void Server::Run() { impl_->Run(); }
+
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace unknot::api::http

@@ -1,0 +1,49 @@
+#pragma once
+
+// A migrated SQLite database holding the demo clinic at a fixed time, with a router for tests of
+// the route handlers (no sockets).
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/http/router.hpp"
+#include "app/demo_clinic.hpp"
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/sqlite_storage.hpp"
+#include "temp_dir.hpp"
+
+namespace unknot::api {
+
+class DemoClinicFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = storage::sqlite::OpenDatabase(path_, storage::sqlite::CreateMode::kIfMissing,
+                                            storage::sqlite::SchemaCheck::kAllowOlder);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(storage::sqlite::Migrate(*db, clock_));
+    storage_ = storage::sqlite::SqliteStorage::Open(path_, clock_).value();
+    ASSERT_TRUE(app::LoadDemoClinic(*storage_, clock_));
+  }
+
+  http::Response Get(const std::string& target) {
+    http::Request request;
+    request.method = http::Method::kGet;
+    auto q = target.find('?');
+    request.path = target.substr(0, q);
+    if (q != std::string::npos) request.query = target.substr(q + 1);
+    return router_.Dispatch(request);
+  }
+
+  static nlohmann::json Body(const http::Response& response) {
+    return nlohmann::json::parse(response.body);
+  }
+
+  testing::TempDir dir_;
+  std::string path_ = dir_.File("unknot.db");
+  core::FixedClock clock_{core::ParseInstant("2026-11-26T18:00:00Z").value()};
+  std::unique_ptr<storage::sqlite::SqliteStorage> storage_;
+  http::Router router_;
+};
+
+}  // namespace unknot::api

@@ -1,0 +1,100 @@
+#include "api/web_routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace unknot::api {
+namespace {
+
+using http::Request;
+using http::Response;
+
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+Response ClinicList(const std::vector<core::clinic::Clinic>& clinics) {
+  std::string html =
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>Unknot</title></head><body><main><h1>Clinics</h1>";
+  if (clinics.empty()) {
+    html += "<p>No clinic is set up yet. Load the demo clinic with <code>unknot demo</code>.</p>";
+  } else {
+    html += "<ul>";
+    for (const auto& c : clinics) {
+      html += "<li><a href=\"/c/" + EscapeHtml(c.slug) + "/\">" + EscapeHtml(c.name) + "</a></li>";
+    }
+    html += "</ul>";
+  }
+  html += "</main></body></html>";
+  return Response::Text(200, std::move(html), "text/html; charset=utf-8");
+}
+
+bool LooksLikeFile(std::string_view path) {
+  std::string_view last = path.substr(path.find_last_of('/') + 1);
+  return last.find('.') != std::string_view::npos;
+}
+
+}  // namespace
+
+void AddWebRoutes(http::Router& router, core::ports::ClinicRepository& clinics,
+                  const http::StaticFiles& files) {
+  router.Add(http::Method::kGet, "/", [&clinics](Request&) {
+    auto list = clinics.ListClinics();
+    if (!list) return http::Problem(list.error());
+    if (list->size() == 1) return Response::Redirect(302, "/c/" + list->front().slug + "/");
+    return ClinicList(*list);
+  });
+  router.Add(http::Method::kGet, "/c/{clinic}", [](Request& request) {
+    return Response::Redirect(301, "/c/" + std::string(request.PathParam("clinic")) + "/");
+  });
+  router.Add(http::Method::kGet, "/c/{clinic}/{path...}", [&clinics, &files](Request& request) {
+    auto clinic = clinics.FindClinic(request.PathParam("clinic"));
+    if (!clinic) return http::Problem(clinic.error());
+    if (!files.available()) {
+      return http::Problem(503, "Web app not built",
+                           "the web app is not in the web root; start unknot serve with "
+                           "--web-root pointing at a built web app");
+    }
+    std::string_view path = request.PathParam("path");
+    // Files (with an extension) are served or 404; anything else is a route of the app itself.
+    return LooksLikeFile(path) ? files.Serve(path) : files.ServeIndex();
+  });
+}
+
+void AddOpsRoutes(http::Router& router, core::ports::Storage& storage, const http::Metrics& metrics,
+                  std::string version) {
+  router.Add(http::Method::kGet, "/healthz",
+             [](Request&) { return Response::Json(200, R"({"status":"ok"})"); });
+  router.Add(http::Method::kGet, "/readyz", [&storage](Request&) {
+    if (auto ping = storage.Ping(); !ping) {
+      return http::Problem(503, "Not ready",
+                           "the database does not answer: " + ping.error().message());
+    }
+    return Response::Json(200, R"({"status":"ready","database":"ok"})");
+  });
+  router.Add(http::Method::kGet, "/metrics", [&metrics, version = std::move(version)](Request&) {
+    return Response::Text(200, metrics.Render(version), "text/plain; version=0.0.4; charset=utf-8");
+  });
+}
+
+}  // namespace unknot::api

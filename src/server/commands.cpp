@@ -1,0 +1,127 @@
+#include "server/commands.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <cstdio>
+
+#include "api/http/metrics.hpp"
+#include "api/http/router.hpp"
+#include "api/http/server.hpp"
+#include "api/http/static_files.hpp"
+#include "api/v1/clinic_routes.hpp"
+#include "api/web_routes.hpp"
+#include "app/demo_clinic.hpp"
+#include "core/common/clock.hpp"
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/sqlite_storage.hpp"
+
+namespace unknot::server {
+namespace {
+
+int Fail(const core::Error& error) {
+  std::fprintf(stderr, "unknot: error: %s\n", error.message().c_str());
+  return 1;
+}
+
+}  // namespace
+
+core::Result<ListenAddress> ParseListenAddress(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    return core::Error::InvalidField("--listen", "'" + std::string(text) + "' " + std::string(why));
+  };
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) return bad("must be HOST:PORT, e.g. 127.0.0.1:8080");
+  std::string_view host = text.substr(0, colon);
+  std::string_view port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return bad("must put an IPv6 address in brackets, e.g. [::1]:8080");
+  }
+  if (host.empty()) return bad("has no host");
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc{} || end != port_text.data() + port_text.size() ||
+      port > 65535) {
+    return bad("has no valid port (0 to 65535)");
+  }
+  return ListenAddress{std::string(host), static_cast<std::uint16_t>(port)};
+}
+
+int Migrate(const std::string& database) {
+  core::SystemClock clock;
+  auto db = storage::sqlite::OpenDatabase(database, storage::sqlite::CreateMode::kIfMissing,
+                                          storage::sqlite::SchemaCheck::kAllowOlder);
+  if (!db) return Fail(db.error());
+  auto report = storage::sqlite::Migrate(*db, clock);
+  if (!report) return Fail(report.error().WithContext(database));
+  if (report->from_version == report->to_version) {
+    std::printf("%s is up to date (schema version %d)\n", database.c_str(), report->to_version);
+  } else {
+    std::printf("migrated %s from schema version %d to %d\n", database.c_str(),
+                report->from_version, report->to_version);
+  }
+  return 0;
+}
+
+int LoadDemo(const std::string& database) {
+  core::SystemClock clock;
+  auto storage = storage::sqlite::SqliteStorage::Open(database, clock);
+  if (!storage) return Fail(storage.error());
+  auto result = app::LoadDemoClinic(**storage, clock);
+  if (!result) return Fail(result.error());
+  if (result->outcome == app::DemoOutcome::kCreated) {
+    std::printf("loaded the demo clinic '%s' (%s) into %s\n", result->clinic.name.c_str(),
+                result->clinic.slug.c_str(), database.c_str());
+  } else {
+    std::printf("the demo clinic '%s' is already in %s; nothing changed\n",
+                result->clinic.slug.c_str(), database.c_str());
+  }
+  return 0;
+}
+
+int Serve(const ServeOptions& options) {
+  auto listen = ParseListenAddress(options.listen);
+  if (!listen) return Fail(listen.error());
+  core::SystemClock clock;
+  auto opened = storage::sqlite::SqliteStorage::Open(options.database, clock);
+  if (!opened) return Fail(opened.error());
+  core::ports::Storage& storage = **opened;
+
+  api::http::StaticFiles files(options.web_root);
+  api::http::Metrics metrics;
+  api::http::Router router;
+  api::v1::AddClinicRoutes(router, storage);
+  api::AddWebRoutes(router, storage, files);
+  api::AddOpsRoutes(router, storage, metrics, std::string(kVersion));
+
+  api::http::ServerOptions server_options;
+  server_options.host = listen->host;
+  server_options.port = listen->port;
+  server_options.threads = options.threads;
+  auto server = api::http::Server::Create(server_options, std::move(router), metrics);
+  if (!server) return Fail(server.error());
+  if (!files.available()) {
+    spdlog::warn("no web app in '{}': /c/{{clinic}}/ will answer 503 (set --web-root)",
+                 options.web_root);
+  }
+
+  std::string host =
+      listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
+  std::string url = "http://" + host + ":" + std::to_string((*server)->port()) + "/";
+  auto clinics = storage.ListClinics();
+  std::printf("Unknot %s serving %s (database %s)\n", std::string(kVersion).c_str(), url.c_str(),
+              options.database.c_str());
+  if (clinics && !clinics->empty()) {
+    for (const auto& c : *clinics) {
+      std::printf("  %s: %sc/%s/\n", c.name.c_str(), url.c_str(), c.slug.c_str());
+    }
+  }
+  std::fflush(stdout);
+  (*server)->Run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace unknot::server

@@ -1,0 +1,35 @@
+#pragma once
+
+// The `unknot` subcommands. Each returns the process exit code: 0 on success, 1 when the command
+// could not do its work (after printing one line that says why to stderr).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/common/result.hpp"
+
+namespace unknot::server {
+
+inline constexpr std::string_view kVersion = UNKNOT_VERSION;
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// "HOST:PORT" with an IPv4 address, or "[IPv6]:PORT"; port 0 to 65535 (0 picks a free one).
+core::Result<ListenAddress> ParseListenAddress(std::string_view text);
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string database;
+  std::string web_root;
+  unsigned threads = 1;
+};
+
+int Migrate(const std::string& database);
+int LoadDemo(const std::string& database);
+int Serve(const ServeOptions& options);
+
+}  // namespace unknot::server

@@ -1,0 +1,97 @@
+// `unknot serve` as a running server: the demo clinic over HTTP, the web app, the ops endpoints,
+// a clean stop, and a port that is taken.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <regex>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <nlohmann/json.hpp>
+
+#include "http_client.hpp"
+#include "process.hpp"
+#include "temp_dir.hpp"
+
+namespace unknot::testing {
+namespace {
+
+class ServeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(RunProcess({UnknotBinary(), "migrate", "--database", db_}).exit_code, 0);
+    ASSERT_EQ(RunProcess({UnknotBinary(), "demo", "--database", db_}).exit_code, 0);
+  }
+
+  // Starts the server on a free port and returns that port (0 on failure).
+  std::uint16_t Start() {
+    server_ = std::make_unique<Child>(
+        std::vector<std::string>{UnknotBinary(), "serve", "--database", db_, "--listen",
+                                 "127.0.0.1:0", "--web-root", SourceDir() + "/web/public"});
+    std::string line = server_->WaitForLine("serving http://");
+    std::smatch match;
+    if (!std::regex_search(line, match, std::regex(R"(http://127\.0\.0\.1:(\d+)/)"))) return 0;
+    return static_cast<std::uint16_t>(std::stoi(match[1]));
+  }
+
+  TempDir dir_;
+  std::string db_ = dir_.File("unknot.db");
+  std::unique_ptr<Child> server_;
+};
+
+TEST_F(ServeTest, ServesTheDemoClinic) {
+  std::uint16_t port = Start();
+  ASSERT_NE(port, 0) << server_->Stderr();
+
+  EXPECT_EQ(HttpGet(port, "/healthz").status, 200u);
+  EXPECT_EQ(HttpGet(port, "/readyz").status, 200u);
+
+  HttpResult clinic = HttpGet(port, "/api/v1/clinics/mission-sports-chiro");
+  ASSERT_EQ(clinic.status, 200u);
+  auto body = nlohmann::json::parse(clinic.body);
+  EXPECT_EQ(body["time_zone"], "America/Los_Angeles");
+  EXPECT_EQ(body["address"]["city"], "San Francisco");
+
+  HttpResult services = HttpGet(port, "/api/v1/clinics/mission-sports-chiro/services");
+  ASSERT_EQ(services.status, 200u);
+  EXPECT_EQ(nlohmann::json::parse(services.body)["services"].size(), 6u);
+
+  HttpResult root = HttpGet(port, "/");
+  EXPECT_EQ(root.status, 302u);
+  EXPECT_EQ(root.headers["location"], "/c/mission-sports-chiro/");
+
+  HttpResult page = HttpGet(port, "/c/mission-sports-chiro/");
+  EXPECT_EQ(page.status, 200u);
+  EXPECT_NE(page.headers["content-type"].find("text/html"), std::string::npos);
+  EXPECT_NE(page.body.find("app.js"), std::string::npos);
+  EXPECT_EQ(HttpGet(port, "/c/mission-sports-chiro/app.js").status, 200u);
+
+  HttpResult missing = HttpGet(port, "/api/v1/clinics/nowhere");
+  EXPECT_EQ(missing.status, 404u);
+  EXPECT_EQ(missing.headers["content-type"], "application/problem+json");
+  EXPECT_EQ(nlohmann::json::parse(missing.body)["status"], 404);
+
+  HttpResult metrics = HttpGet(port, "/metrics");
+  EXPECT_EQ(metrics.status, 200u);
+  EXPECT_NE(metrics.body.find("unknot_http_requests_total{method=\"GET\",code=\"200\"}"),
+            std::string::npos)
+      << metrics.body;
+
+  EXPECT_EQ(server_->Stop(), 0);
+}
+
+TEST_F(ServeTest, ATakenPortIsOneClearLine) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor taken(
+      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  std::string listen = "127.0.0.1:" + std::to_string(taken.local_endpoint().port());
+  ProcessResult r = RunProcess({UnknotBinary(), "serve", "--database", db_, "--listen", listen},
+                               std::chrono::seconds{20});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("address already in use"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+}  // namespace
+}  // namespace unknot::testing

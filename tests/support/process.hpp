@@ -1,0 +1,50 @@
+#pragma once
+
+// Runs the `unknot` binary (or any program) as a child process for black-box tests.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace unknot::testing {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1 when killed by a signal or timed out
+  std::string out;
+  std::string err;
+};
+
+// The unknot binary under test: $UNKNOT_BINARY, else the one built beside the tests.
+std::string UnknotBinary();
+
+// Runs to completion (killed after `timeout`), capturing stdout and stderr.
+ProcessResult RunProcess(const std::vector<std::string>& args,
+                         std::chrono::seconds timeout = std::chrono::seconds{30});
+
+// A child that keeps running (a server); stopped with SIGTERM on destruction.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& args);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  // Reads stdout until a line contains `needle` or `timeout` passes; returns that line or "".
+  std::string WaitForLine(const std::string& needle,
+                          std::chrono::milliseconds timeout = std::chrono::seconds{20});
+  // Sends SIGTERM and waits; the exit code, or -1 when it had to be killed.
+  int Stop(std::chrono::seconds timeout = std::chrono::seconds{10});
+  // Everything written to stderr so far (call after Stop).
+  std::string Stderr();
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  int err_fd_ = -1;
+  std::string buffered_;
+  std::string err_;
+};
+
+}  // namespace unknot::testing
