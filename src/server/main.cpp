@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   // At most one subcommand; "none" is checked after parsing so that an unknown flag is reported
   // as such rather than as a missing subcommand.
   app.require_subcommand(0, 1);
+  app.fallthrough();  // --log-level may also follow the subcommand
 
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")

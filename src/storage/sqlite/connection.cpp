@@ -33,18 +33,30 @@ Error SqliteError(int rc, sqlite3* db, std::string_view what) {
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : stmt_(std::exchange(other.stmt_, nullptr)), db_(other.db_) {}
+    : stmt_(std::exchange(other.stmt_, nullptr)), db_(other.db_), ownership_(other.ownership_) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    Release();
     stmt_ = std::exchange(other.stmt_, nullptr);
     db_ = other.db_;
+    ownership_ = other.ownership_;
   }
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() { Release(); }
+
+void Statement::Release() {
+  if (stmt_ == nullptr) return;
+  if (ownership_ == Ownership::kOwned) {
+    sqlite3_finalize(stmt_);
+  } else {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  stmt_ = nullptr;
+}
 
 Statement& Statement::Bind(int index, std::int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
@@ -118,17 +130,26 @@ Result<Connection> Connection::Open(const std::string& path, OpenMode mode) {
   return Connection(db);
 }
 
-Connection::Connection(Connection&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Connection::Connection(Connection&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::exchange(other.cache_, {})) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
-    sqlite3_close(db_);
+    Close();
     db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::exchange(other.cache_, {});
   }
   return *this;
 }
 
-Connection::~Connection() { sqlite3_close(db_); }
+Connection::~Connection() { Close(); }
+
+void Connection::Close() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  cache_.clear();
+  sqlite3_close(db_);
+  db_ = nullptr;
+}
 
 Result<void> Connection::Exec(std::string_view sql) {
   std::string text(sql);
@@ -143,7 +164,19 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(rc, db_, "cannot prepare SQL");
-  return Statement(stmt, db_);
+  return Statement(stmt, db_, Statement::Ownership::kOwned);
+}
+
+Result<Statement> Connection::PrepareCached(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(rc, db_, "cannot prepare SQL");
+    it = cache_.emplace(std::string(sql), stmt).first;
+  }
+  return Statement(it->second, db_, Statement::Ownership::kBorrowedFromCache);
 }
 
 Result<std::int64_t> Connection::QueryInt(std::string_view sql) {

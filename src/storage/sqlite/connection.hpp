@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/common/result.hpp"
 
@@ -44,9 +45,13 @@ class Statement {
 
  private:
   friend class Connection;
-  Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  enum class Ownership { kOwned, kBorrowedFromCache };
+  Statement(sqlite3_stmt* stmt, sqlite3* db, Ownership ownership)
+      : stmt_(stmt), db_(db), ownership_(ownership) {}
+  void Release();
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
+  Ownership ownership_ = Ownership::kOwned;
 };
 
 class Connection {
@@ -66,6 +71,10 @@ class Connection {
   // Runs one or more statements that return no rows.
   core::Result<void> Exec(std::string_view sql);
   core::Result<Statement> Prepare(std::string_view sql);
+  // Like Prepare, but the compiled statement is kept for the next call with the same text, which
+  // saves parsing on hot paths. The returned Statement borrows it and resets it when destroyed,
+  // so one SQL text must not be in use twice at the same time.
+  core::Result<Statement> PrepareCached(std::string_view sql);
   // A single integer from a query such as "SELECT count(*) ..." or "PRAGMA user_version".
   core::Result<std::int64_t> QueryInt(std::string_view sql);
 
@@ -76,7 +85,9 @@ class Connection {
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
+  void Close();
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 // Maps a SQLite result code to an Error: busy/locked/I/O -> kUnavailable, constraint ->

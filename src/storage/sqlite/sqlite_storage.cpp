@@ -94,103 +94,101 @@ Result<scheduling::Appointment> ReadAppointment(const Statement& s) {
   return a;
 }
 
+// Runs a query whose ?1 is the clinic id and calls `on_row` (returning Result<void>) per row.
+template <typename OnRow>
+Result<void> ForEachRow(Connection& db, std::string_view sql, core::ClinicId clinic, OnRow on_row) {
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(sql));
+  stmt.Bind(1, clinic.value());
+  while (UNKNOT_TRY(stmt.Step())) UNKNOT_TRY(on_row(stmt));
+  return core::Ok();
+}
+
 // Reads every row of a query bound to one clinic id through `read`.
 template <typename T, typename Read>
 Result<std::vector<T>> QueryAll(Connection& db, std::string_view sql, core::ClinicId clinic,
                                 Read read) {
-  Statement stmt = UNKNOT_TRY(db.Prepare(sql));
-  stmt.Bind(1, clinic.value());
   std::vector<T> rows;
-  while (UNKNOT_TRY(stmt.Step())) rows.push_back(UNKNOT_TRY(read(stmt)));
+  UNKNOT_TRY(ForEachRow(db, sql, clinic, [&](const Statement& stmt) -> Result<void> {
+    rows.push_back(UNKNOT_TRY(read(stmt)));
+    return core::Ok();
+  }));
   return rows;
 }
 
-// Fills practitioners' skills, hours, breaks and time off from their tables.
-Result<void> LoadSchedules(Connection& db, core::ClinicId clinic,
-                           std::vector<clinic::Practitioner>& practitioners) {
-  auto find = [&](std::int64_t id) -> clinic::Practitioner* {
-    auto it = std::find_if(practitioners.begin(), practitioners.end(),
-                           [&](const clinic::Practitioner& p) { return p.id.value() == id; });
-    return it == practitioners.end() ? nullptr : &*it;
-  };
-  {
-    Statement s = UNKNOT_TRY(
-        db.Prepare("SELECT practitioner_id, skill FROM practitioner_skills WHERE clinic_id = ?1 "
-                   "ORDER BY practitioner_id"));
-    s.Bind(1, clinic.value());
-    while (UNKNOT_TRY(s.Step())) {
-      if (auto* p = find(s.Int(0))) {
-        p->skills.push_back(
-            UNKNOT_TRY(ParseColumn<clinic::Skill>(s, 1, clinic::ParseSkill, "skill")));
-      }
-    }
-    for (auto& p : practitioners) std::sort(p.skills.begin(), p.skills.end());
-  }
-  {
-    Statement s = UNKNOT_TRY(
-        db.Prepare("SELECT practitioner_id, weekday, start_minute, end_minute FROM working_hours "
-                   "WHERE clinic_id = ?1 ORDER BY id"));
-    s.Bind(1, clinic.value());
-    while (UNKNOT_TRY(s.Step())) {
-      if (auto* p = find(s.Int(0))) {
-        p->hours.push_back({date::weekday{static_cast<unsigned>(s.Int(1))},
-                            UNKNOT_TRY(MinuteColumn(s, 2)), UNKNOT_TRY(MinuteColumn(s, 3))});
-      }
-    }
-  }
-  {
-    Statement s = UNKNOT_TRY(
-        db.Prepare("SELECT practitioner_id, weekday, start_minute, end_minute, label FROM breaks "
-                   "WHERE clinic_id = ?1 ORDER BY id"));
-    s.Bind(1, clinic.value());
-    while (UNKNOT_TRY(s.Step())) {
-      if (auto* p = find(s.Int(0))) {
-        p->breaks.push_back({date::weekday{static_cast<unsigned>(s.Int(1))},
-                             UNKNOT_TRY(MinuteColumn(s, 2)), UNKNOT_TRY(MinuteColumn(s, 3)),
-                             s.Text(4)});
-      }
-    }
-  }
-  {
-    Statement s =
-        UNKNOT_TRY(db.Prepare("SELECT practitioner_id, id, start_at, end_at, reason FROM time_off "
-                              "WHERE clinic_id = ?1 ORDER BY start_at, id"));
-    s.Bind(1, clinic.value());
-    while (UNKNOT_TRY(s.Step())) {
-      if (auto* p = find(s.Int(0))) {
-        p->time_off.push_back(
-            {core::TimeOffId{s.Int(1)}, UNKNOT_TRY(IntervalColumns(s, 2, 3)), s.Text(4)});
-      }
-    }
-  }
-  return core::Ok();
+// The element of `items` whose id has this value, or nullptr (a row of another practitioner or
+// service cannot occur: the rows are selected by the same clinic).
+template <typename T>
+T* FindByIdValue(std::vector<T>& items, std::int64_t id) {
+  auto it = std::find_if(items.begin(), items.end(),
+                         [&](const T& item) { return item.id.value() == id; });
+  return it == items.end() ? nullptr : &*it;
 }
 
+// Fills practitioners' skills, hours, breaks and time off from their tables. Each query's first
+// column is the practitioner id.
+Result<void> LoadSchedules(Connection& db, core::ClinicId clinic,
+                           std::vector<clinic::Practitioner>& practitioners) {
+  // Calls `add(practitioner, row)` for every row that belongs to a loaded practitioner.
+  auto each = [&](std::string_view sql, auto add) {
+    return ForEachRow(db, sql, clinic, [&](const Statement& s) -> Result<void> {
+      clinic::Practitioner* p = FindByIdValue(practitioners, s.Int(0));
+      if (p == nullptr) return core::Ok();
+      return add(*p, s);
+    });
+  };
+  UNKNOT_TRY(each("SELECT practitioner_id, skill FROM practitioner_skills WHERE clinic_id = ?1",
+                  [](clinic::Practitioner& p, const Statement& s) -> Result<void> {
+                    p.skills.push_back(
+                        UNKNOT_TRY(ParseColumn<clinic::Skill>(s, 1, clinic::ParseSkill, "skill")));
+                    return core::Ok();
+                  }));
+  for (auto& p : practitioners) std::sort(p.skills.begin(), p.skills.end());
+  UNKNOT_TRY(
+      each("SELECT practitioner_id, weekday, start_minute, end_minute FROM working_hours "
+           "WHERE clinic_id = ?1 ORDER BY id",
+           [](clinic::Practitioner& p, const Statement& s) -> Result<void> {
+             p.hours.push_back({date::weekday{static_cast<unsigned>(s.Int(1))},
+                                UNKNOT_TRY(MinuteColumn(s, 2)), UNKNOT_TRY(MinuteColumn(s, 3))});
+             return core::Ok();
+           }));
+  UNKNOT_TRY(
+      each("SELECT practitioner_id, weekday, start_minute, end_minute, label FROM breaks "
+           "WHERE clinic_id = ?1 ORDER BY id",
+           [](clinic::Practitioner& p, const Statement& s) -> Result<void> {
+             p.breaks.push_back({date::weekday{static_cast<unsigned>(s.Int(1))},
+                                 UNKNOT_TRY(MinuteColumn(s, 2)), UNKNOT_TRY(MinuteColumn(s, 3)),
+                                 s.Text(4)});
+             return core::Ok();
+           }));
+  return each(
+      "SELECT practitioner_id, id, start_at, end_at, reason FROM time_off "
+      "WHERE clinic_id = ?1 ORDER BY start_at, id",
+      [](clinic::Practitioner& p, const Statement& s) -> Result<void> {
+        p.time_off.push_back(
+            {core::TimeOffId{s.Int(1)}, UNKNOT_TRY(IntervalColumns(s, 2, 3)), s.Text(4)});
+        return core::Ok();
+      });
+}
+
+// Fills services' allowed roles and required skills.
 Result<void> LoadServiceRules(Connection& db, core::ClinicId clinic,
                               std::vector<clinic::Service>& services) {
-  auto find = [&](std::int64_t id) -> clinic::Service* {
-    auto it = std::find_if(services.begin(), services.end(),
-                           [&](const clinic::Service& s) { return s.id.value() == id; });
-    return it == services.end() ? nullptr : &*it;
-  };
-  Statement roles = UNKNOT_TRY(db.Prepare(
-      "SELECT service_id, role FROM service_roles WHERE clinic_id = ?1 ORDER BY service_id, role"));
-  roles.Bind(1, clinic.value());
-  while (UNKNOT_TRY(roles.Step())) {
-    if (auto* s = find(roles.Int(0))) {
-      s->allowed_roles.push_back(
-          UNKNOT_TRY(ParseColumn<clinic::Role>(roles, 1, clinic::ParseRole, "role")));
-    }
-  }
-  Statement skills = UNKNOT_TRY(db.Prepare(
-      "SELECT service_id, skill FROM service_skills WHERE clinic_id = ?1 ORDER BY service_id"));
-  skills.Bind(1, clinic.value());
-  while (UNKNOT_TRY(skills.Step())) {
-    if (auto* s = find(skills.Int(0))) {
-      s->required_skills.push_back(
-          UNKNOT_TRY(ParseColumn<clinic::Skill>(skills, 1, clinic::ParseSkill, "skill")));
-    }
-  }
+  UNKNOT_TRY(ForEachRow(db, "SELECT service_id, role FROM service_roles WHERE clinic_id = ?1",
+                        clinic, [&](const Statement& s) -> Result<void> {
+                          if (auto* service = FindByIdValue(services, s.Int(0))) {
+                            service->allowed_roles.push_back(UNKNOT_TRY(
+                                ParseColumn<clinic::Role>(s, 1, clinic::ParseRole, "role")));
+                          }
+                          return core::Ok();
+                        }));
+  UNKNOT_TRY(ForEachRow(db, "SELECT service_id, skill FROM service_skills WHERE clinic_id = ?1",
+                        clinic, [&](const Statement& s) -> Result<void> {
+                          if (auto* service = FindByIdValue(services, s.Int(0))) {
+                            service->required_skills.push_back(UNKNOT_TRY(
+                                ParseColumn<clinic::Skill>(s, 1, clinic::ParseSkill, "skill")));
+                          }
+                          return core::Ok();
+                        }));
   for (auto& s : services) {
     std::sort(s.allowed_roles.begin(), s.allowed_roles.end());
     std::sort(s.required_skills.begin(), s.required_skills.end());
@@ -206,7 +204,7 @@ Result<std::int64_t> Insert(Statement& stmt, Connection& db) {
 // Writes a validated setup; runs inside the caller's transaction. Returns the setup with ids.
 Result<clinic::ClinicSetup> WriteSetup(Connection& db, clinic::ClinicSetup setup, Instant now) {
   clinic::Clinic& c = setup.clinic;
-  Statement stmt = UNKNOT_TRY(db.Prepare(
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(
       "INSERT INTO clinics (slug, name, phone, address_line1, address_line2, city, region, "
       "postal_code, country, time_zone, min_notice_minutes, horizon_days, "
       "cancellation_window_minutes, slot_step_minutes, grace_period_minutes, created_at) "
@@ -229,27 +227,27 @@ Result<clinic::ClinicSetup> WriteSetup(Connection& db, clinic::ClinicSetup setup
   const std::int64_t cid = c.id.value();
 
   Statement room =
-      UNKNOT_TRY(db.Prepare("INSERT INTO rooms (clinic_id, name, kind) VALUES (?1, ?2, ?3)"));
+      UNKNOT_TRY(db.PrepareCached("INSERT INTO rooms (clinic_id, name, kind) VALUES (?1, ?2, ?3)"));
   for (clinic::Room& r : setup.rooms) {
     room.Reset();
     room.Bind(1, cid).Bind(2, r.name).Bind(3, clinic::ToString(r.kind));
     r.id = core::RoomId{UNKNOT_TRY(Insert(room, db))};
   }
 
-  Statement practitioner = UNKNOT_TRY(
-      db.Prepare("INSERT INTO practitioners (clinic_id, slug, display_name, role, bio, status) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  Statement skill = UNKNOT_TRY(db.Prepare(
+  Statement practitioner = UNKNOT_TRY(db.PrepareCached(
+      "INSERT INTO practitioners (clinic_id, slug, display_name, role, bio, status) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  Statement skill = UNKNOT_TRY(db.PrepareCached(
       "INSERT INTO practitioner_skills (clinic_id, practitioner_id, skill) VALUES (?1, ?2, ?3)"));
-  Statement hours = UNKNOT_TRY(db.Prepare(
+  Statement hours = UNKNOT_TRY(db.PrepareCached(
       "INSERT INTO working_hours (clinic_id, practitioner_id, weekday, start_minute, end_minute) "
       "VALUES (?1, ?2, ?3, ?4, ?5)"));
-  Statement pause = UNKNOT_TRY(db.Prepare(
+  Statement pause = UNKNOT_TRY(db.PrepareCached(
       "INSERT INTO breaks (clinic_id, practitioner_id, weekday, start_minute, end_minute, label) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  Statement off = UNKNOT_TRY(
-      db.Prepare("INSERT INTO time_off (clinic_id, practitioner_id, start_at, end_at, reason) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5)"));
+  Statement off = UNKNOT_TRY(db.PrepareCached(
+      "INSERT INTO time_off (clinic_id, practitioner_id, start_at, end_at, reason) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)"));
   for (clinic::Practitioner& p : setup.practitioners) {
     practitioner.Reset();
     practitioner.Bind(1, cid).Bind(2, p.slug).Bind(3, p.display_name);
@@ -282,14 +280,14 @@ Result<clinic::ClinicSetup> WriteSetup(Connection& db, clinic::ClinicSetup setup
     }
   }
 
-  Statement service = UNKNOT_TRY(
-      db.Prepare("INSERT INTO services (clinic_id, slug, name, description, duration_minutes, "
-                 "buffer_minutes, room_kind, eligibility, price_minor_units, currency) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
-  Statement role = UNKNOT_TRY(
-      db.Prepare("INSERT INTO service_roles (clinic_id, service_id, role) VALUES (?1, ?2, ?3)"));
-  Statement needs = UNKNOT_TRY(
-      db.Prepare("INSERT INTO service_skills (clinic_id, service_id, skill) VALUES (?1, ?2, ?3)"));
+  Statement service = UNKNOT_TRY(db.PrepareCached(
+      "INSERT INTO services (clinic_id, slug, name, description, duration_minutes, "
+      "buffer_minutes, room_kind, eligibility, price_minor_units, currency) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  Statement role = UNKNOT_TRY(db.PrepareCached(
+      "INSERT INTO service_roles (clinic_id, service_id, role) VALUES (?1, ?2, ?3)"));
+  Statement needs = UNKNOT_TRY(db.PrepareCached(
+      "INSERT INTO service_skills (clinic_id, service_id, skill) VALUES (?1, ?2, ?3)"));
   for (clinic::Service& s : setup.services) {
     service.Reset();
     service.Bind(1, cid).Bind(2, s.slug).Bind(3, s.name).Bind(4, s.description);
@@ -361,7 +359,7 @@ Result<Connection> OpenDatabase(const std::string& path, CreateMode create, Sche
   }
   // Only now, with every check passed, may anything be written (WAL mode changes the header).
   UNKNOT_TRY(db.Exec("PRAGMA foreign_keys = ON"));
-  Statement wal = UNKNOT_TRY(db.Prepare("PRAGMA journal_mode = WAL"));
+  Statement wal = UNKNOT_TRY(db.PrepareCached("PRAGMA journal_mode = WAL"));
   if (!UNKNOT_TRY(wal.Step()) || wal.Text(0) != "wal") {
     return Error(ErrorCode::kUnavailable, "cannot switch " + path + " to WAL mode");
   }
@@ -384,7 +382,7 @@ Result<void> SqliteStorage::Ping() {
 Result<std::vector<clinic::Clinic>> SqliteStorage::ListClinics() {
   std::lock_guard lock(mutex_);
   Statement stmt = UNKNOT_TRY(
-      db_.Prepare("SELECT " + std::string(kClinicColumns) + " FROM clinics ORDER BY slug"));
+      db_.PrepareCached("SELECT " + std::string(kClinicColumns) + " FROM clinics ORDER BY slug"));
   std::vector<clinic::Clinic> clinics;
   while (UNKNOT_TRY(stmt.Step())) clinics.push_back(ReadClinic(stmt));
   return clinics;
@@ -393,7 +391,7 @@ Result<std::vector<clinic::Clinic>> SqliteStorage::ListClinics() {
 Result<clinic::Clinic> SqliteStorage::FindClinic(std::string_view slug) {
   std::lock_guard lock(mutex_);
   Statement stmt = UNKNOT_TRY(
-      db_.Prepare("SELECT " + std::string(kClinicColumns) + " FROM clinics WHERE slug = ?1"));
+      db_.PrepareCached("SELECT " + std::string(kClinicColumns) + " FROM clinics WHERE slug = ?1"));
   stmt.Bind(1, slug);
   if (!UNKNOT_TRY(stmt.Step())) {
     return Error::NotFound("no clinic '" + std::string(slug) + "'");
@@ -408,7 +406,7 @@ Result<clinic::ClinicSetup> SqliteStorage::LoadSetup(core::ClinicId clinic_id) {
   auto result = [&]() -> Result<clinic::ClinicSetup> {
     clinic::ClinicSetup setup;
     Statement stmt = UNKNOT_TRY(
-        db_.Prepare("SELECT " + std::string(kClinicColumns) + " FROM clinics WHERE id = ?1"));
+        db_.PrepareCached("SELECT " + std::string(kClinicColumns) + " FROM clinics WHERE id = ?1"));
     stmt.Bind(1, clinic_id.value());
     if (!UNKNOT_TRY(stmt.Step())) return Error::NotFound("no such clinic");
     setup.clinic = ReadClinic(stmt);
@@ -472,7 +470,7 @@ Result<clinic::Patient> SqliteStorage::CreatePatient(core::ClinicId clinic_id,
                                                      const clinic::Patient& patient) {
   UNKNOT_TRY(clinic::Validate(patient));
   std::lock_guard lock(mutex_);
-  Statement stmt = UNKNOT_TRY(db_.Prepare(
+  Statement stmt = UNKNOT_TRY(db_.PrepareCached(
       "INSERT INTO patients (clinic_id, given_name, family_name, email, phone, created_at) "
       "SELECT id, ?2, ?3, ?4, ?5, ?6 FROM clinics WHERE id = ?1"));
   clinic::Patient stored = patient;
@@ -488,9 +486,9 @@ Result<clinic::Patient> SqliteStorage::CreatePatient(core::ClinicId clinic_id,
 Result<clinic::Patient> SqliteStorage::FindPatient(core::ClinicId clinic_id,
                                                    core::PatientId patient) {
   std::lock_guard lock(mutex_);
-  Statement stmt = UNKNOT_TRY(
-      db_.Prepare("SELECT id, given_name, family_name, email, phone, created_at FROM patients "
-                  "WHERE clinic_id = ?1 AND id = ?2"));
+  Statement stmt = UNKNOT_TRY(db_.PrepareCached(
+      "SELECT id, given_name, family_name, email, phone, created_at FROM patients "
+      "WHERE clinic_id = ?1 AND id = ?2"));
   stmt.Bind(1, clinic_id.value()).Bind(2, patient.value());
   if (!UNKNOT_TRY(stmt.Step())) return Error::NotFound("no such patient");
   return clinic::Patient{
@@ -504,7 +502,7 @@ Result<scheduling::Appointment> SqliteStorage::InsertAppointment(
     return Error::InvalidField("blocked_until", "must not be before the end");
   }
   std::lock_guard lock(mutex_);
-  Statement stmt = UNKNOT_TRY(db_.Prepare(
+  Statement stmt = UNKNOT_TRY(db_.PrepareCached(
       "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
       "start_at, end_at, blocked_until, status, source, created_at, updated_at, cancelled_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
@@ -532,8 +530,9 @@ Result<scheduling::Appointment> SqliteStorage::InsertAppointment(
 Result<scheduling::Appointment> SqliteStorage::FindAppointment(core::ClinicId clinic_id,
                                                                core::AppointmentId appointment) {
   std::lock_guard lock(mutex_);
-  Statement stmt = UNKNOT_TRY(db_.Prepare("SELECT " + std::string(kAppointmentColumns) +
-                                          " FROM appointments WHERE clinic_id = ?1 AND id = ?2"));
+  Statement stmt =
+      UNKNOT_TRY(db_.PrepareCached("SELECT " + std::string(kAppointmentColumns) +
+                                   " FROM appointments WHERE clinic_id = ?1 AND id = ?2"));
   stmt.Bind(1, clinic_id.value()).Bind(2, appointment.value());
   if (!UNKNOT_TRY(stmt.Step())) return Error::NotFound("no such appointment");
   return ReadAppointment(stmt);
@@ -542,7 +541,7 @@ Result<scheduling::Appointment> SqliteStorage::FindAppointment(core::ClinicId cl
 Result<std::vector<scheduling::Appointment>> SqliteStorage::ListAppointments(
     core::ClinicId clinic_id, core::Interval window) {
   std::lock_guard lock(mutex_);
-  Statement stmt = UNKNOT_TRY(db_.Prepare(
+  Statement stmt = UNKNOT_TRY(db_.PrepareCached(
       "SELECT " + std::string(kAppointmentColumns) +
       " FROM appointments WHERE clinic_id = ?1 AND start_at < ?3 AND blocked_until > ?2 "
       "ORDER BY start_at, id"));
