@@ -8,7 +8,7 @@ WEB_ROOT ?= web/public
 UNKNOT_RELEASE := build/release/src/server/unknot
 JOBS     ?= 2
 
-CXX_SOURCES = $(shell git ls-files -- 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 2>/dev/null)
+CXX_SOURCES = $(shell find src tests bench -name '*.cpp' -o -name '*.hpp')
 
 .PHONY: run test deps release asan debug tsan format format-check tidy bench clean
 

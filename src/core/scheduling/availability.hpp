@@ -54,15 +54,15 @@ struct SlotOption {
 };
 
 struct Slot {
-  Interval time;                   // the service itself, [start, start + duration)
+  Interval time;                    // the service itself, [start, start + duration)
   std::vector<SlotOption> options;  // non-empty, ordered by practitioner id
 
   friend bool operator==(const Slot&, const Slot&) = default;
 };
 
 struct DaySlots {
-  LocalDate date;            // clinic-local
-  std::vector<Slot> slots;   // ordered by start; may be empty
+  LocalDate date;           // clinic-local
+  std::vector<Slot> slots;  // ordered by start; may be empty
 
   friend bool operator==(const DaySlots&, const DaySlots&) = default;
 };
@@ -87,7 +87,7 @@ enum class SlotRefusal {
 std::string_view ToString(SlotRefusal refusal);
 
 struct SlotDecision {
-  std::optional<SlotOption> option;  // set when the start is free: who and which room
+  std::optional<SlotOption> option;    // set when the start is free: who and which room
   std::optional<SlotRefusal> refusal;  // set otherwise
 };
 

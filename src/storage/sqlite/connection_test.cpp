@@ -9,7 +9,8 @@ namespace {
 
 TEST(ConnectionTest, CachedStatementsAreResetBetweenUses) {
   testing::TempDir dir;
-  Connection db = Connection::Open(dir.File("c.db"), Connection::OpenMode::kReadWriteCreate).value();
+  Connection db =
+      Connection::Open(dir.File("c.db"), Connection::OpenMode::kReadWriteCreate).value();
   ASSERT_TRUE(db.Exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3)"));
   constexpr std::string_view kSql = "SELECT x FROM t WHERE x >= ?1 ORDER BY x";
   {
@@ -28,7 +29,8 @@ TEST(ConnectionTest, CachedStatementsAreResetBetweenUses) {
 
 TEST(ConnectionTest, ErrorsAreValuesWithCodes) {
   testing::TempDir dir;
-  Connection db = Connection::Open(dir.File("c.db"), Connection::OpenMode::kReadWriteCreate).value();
+  Connection db =
+      Connection::Open(dir.File("c.db"), Connection::OpenMode::kReadWriteCreate).value();
   auto bad = db.Prepare("SELEKT 1");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code(), core::ErrorCode::kInternal);
