@@ -9,10 +9,12 @@
 #include "api/http/router.hpp"
 #include "api/http/server.hpp"
 #include "api/http/static_files.hpp"
+#include "api/v1/booking_routes.hpp"
 #include "api/v1/clinic_routes.hpp"
 #include "api/web_routes.hpp"
 #include "app/demo_clinic.hpp"
 #include "core/common/clock.hpp"
+#include "security/sodium_tokens.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 
@@ -92,7 +94,9 @@ int Serve(const ServeOptions& options) {
   api::http::StaticFiles files(options.web_root);
   api::http::Metrics metrics;
   api::http::Router router;
+  security::SodiumTokens tokens;
   api::v1::AddClinicRoutes(router, storage);
+  api::v1::AddBookingRoutes(router, storage, clock, tokens);
   api::AddWebRoutes(router, storage, files);
   api::AddOpsRoutes(router, storage, metrics, std::string(kVersion));
 

@@ -96,7 +96,7 @@ TEST(CliTest, MigrateAndDemoAreIdempotent) {
   std::string db = dir.File("clinic.db");
   ProcessResult migrate = Unknot({"migrate", "--database", db});
   ASSERT_EQ(migrate.exit_code, 0) << migrate.err;
-  EXPECT_TRUE(Contains(migrate.out, "from schema version 0 to 1")) << migrate.out;
+  EXPECT_TRUE(Contains(migrate.out, "from schema version 0 to 2")) << migrate.out;
   ProcessResult again = Unknot({"migrate", "--database", db});
   EXPECT_EQ(again.exit_code, 0);
   EXPECT_TRUE(Contains(again.out, "up to date"));

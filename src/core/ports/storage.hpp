@@ -7,6 +7,9 @@
 // Unless a method says otherwise it fails only with kUnavailable (the database cannot serve now,
 // e.g. busy or disk full; retrying may help) or kInternal (corrupt data, a bug).
 
+#include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +18,7 @@
 #include "core/common/interval.hpp"
 #include "core/common/result.hpp"
 #include "core/scheduling/appointment.hpp"
+#include "core/scheduling/availability.hpp"
 
 namespace unknot::core::ports {
 
@@ -71,8 +75,70 @@ class AppointmentRepository {
                                                                         Interval window) = 0;
 };
 
+// A request to book, checked and stored in one write transaction.
+struct NewBooking {
+  clinic::Patient patient;              // found by email within the clinic, else created
+  scheduling::Appointment appointment;  // `patient` and `id` are filled in by Book
+  std::string manage_token_hash;        // only the hash of the secret manage token is stored
+  // When the request carried an Idempotency-Key: the key, a fingerprint of the request, and a
+  // function that renders the response to store with the key (called inside the transaction,
+  // once the appointment has its id).
+  struct Idempotency {
+    std::string key;
+    std::string fingerprint;
+    std::function<std::string(const scheduling::Appointment&)> render;
+  };
+  std::optional<Idempotency> idempotency;
+};
+
+// The response stored under an Idempotency-Key.
+struct StoredResponse {
+  std::string fingerprint;
+  std::string body;
+  AppointmentId appointment;
+};
+
+// Booking writes. Each one checks the no-overlap rule inside its own write transaction, so two
+// requests can never both take the same practitioner or room time, whatever the caller read.
+class BookingRepository {
+ public:
+  virtual ~BookingRepository() = default;
+
+  // Non-cancelled appointments of the clinic whose blocked span overlaps `window`, as the
+  // scheduling engine needs them.
+  virtual Result<std::vector<scheduling::Booking>> ListBookings(ClinicId clinic,
+                                                                Interval window) = 0;
+
+  // Stores the booking. kConflict when a non-cancelled appointment of the same practitioner or
+  // room overlaps the blocked span (nothing is written); when the idempotency key is already
+  // stored, returns kConflict too without writing — callers look the key up first (FindResponse),
+  // so this only happens to a concurrent retry, which then finds it.
+  virtual Result<scheduling::Appointment> Book(ClinicId clinic, const NewBooking& booking) = 0;
+
+  // The response stored under an Idempotency-Key; nullopt when there is none.
+  virtual Result<std::optional<StoredResponse>> FindResponse(ClinicId clinic,
+                                                             std::string_view key) = 0;
+
+  // The stored hash of an appointment's manage token; kNotFound when there is no appointment.
+  virtual Result<std::string> ManageTokenHash(ClinicId clinic, AppointmentId appointment) = 0;
+
+  // Marks the appointment cancelled at `now`. kNotFound; kConflict when it is not booked
+  // (already cancelled, completed, no-show).
+  virtual Result<scheduling::Appointment> Cancel(ClinicId clinic, AppointmentId appointment,
+                                                 Instant now) = 0;
+
+  // Moves a booked appointment to `moved`'s time, practitioner and room, atomically: kConflict
+  // when the new span is taken by another appointment (the old booking stays exactly as it was)
+  // or the appointment is not booked; kNotFound.
+  virtual Result<scheduling::Appointment> Reschedule(ClinicId clinic,
+                                                     const scheduling::Appointment& moved) = 0;
+};
+
 // One database: all repositories plus a liveness check.
-class Storage : public ClinicRepository, public PatientRepository, public AppointmentRepository {
+class Storage : public ClinicRepository,
+                public PatientRepository,
+                public AppointmentRepository,
+                public BookingRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

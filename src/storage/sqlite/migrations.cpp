@@ -166,8 +166,60 @@ CREATE INDEX appointments_by_room ON appointments (room_id, start_at);
 CREATE INDEX appointments_by_clinic ON appointments (clinic_id, start_at);
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// Booking: the no-overlap rule enforced by the database itself, manage tokens (hashed) and
+// idempotency keys. The triggers bound the scan by a day before the new start: a blocked span
+// is never longer (service validation caps duration plus buffer at 10 hours).
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE appointments ADD COLUMN manage_token_hash TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX appointments_clinic_and_id ON appointments (clinic_id, id);
+CREATE INDEX appointments_by_patient ON appointments (patient_id);
+
+CREATE TRIGGER appointments_no_overlap_on_insert
+BEFORE INSERT ON appointments
+WHEN NEW.status <> 'cancelled'
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps another of the same practitioner or room')
+  WHERE EXISTS (SELECT 1 FROM appointments a
+                WHERE a.practitioner_id = NEW.practitioner_id AND a.status <> 'cancelled'
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 86400
+                  AND a.blocked_until > NEW.start_at)
+     OR EXISTS (SELECT 1 FROM appointments a
+                WHERE a.room_id = NEW.room_id AND a.status <> 'cancelled'
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 86400
+                  AND a.blocked_until > NEW.start_at);
+END;
+
+CREATE TRIGGER appointments_no_overlap_on_update
+BEFORE UPDATE OF practitioner_id, room_id, start_at, end_at, blocked_until, status ON appointments
+WHEN NEW.status <> 'cancelled'
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps another of the same practitioner or room')
+  WHERE EXISTS (SELECT 1 FROM appointments a
+                WHERE a.id <> NEW.id AND a.practitioner_id = NEW.practitioner_id
+                  AND a.status <> 'cancelled'
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 86400
+                  AND a.blocked_until > NEW.start_at)
+     OR EXISTS (SELECT 1 FROM appointments a
+                WHERE a.id <> NEW.id AND a.room_id = NEW.room_id AND a.status <> 'cancelled'
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 86400
+                  AND a.blocked_until > NEW.start_at);
+END;
+
+CREATE TABLE idempotency_keys (
+  clinic_id      INTEGER NOT NULL REFERENCES clinics (id),
+  key            TEXT NOT NULL,
+  fingerprint    TEXT NOT NULL,
+  appointment_id INTEGER NOT NULL,
+  response_body  TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  PRIMARY KEY (clinic_id, key),
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id)
+);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
+    {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

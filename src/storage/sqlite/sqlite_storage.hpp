@@ -1,15 +1,20 @@
 #pragma once
 
 // The SQLite backend of the storage ports: one database file in WAL mode with foreign keys on
-// and synchronous=FULL, so a commit that returned is on disk.
+// and synchronous=FULL, so a commit that returned is on disk. One writer thread (WriteQueue)
+// groups concurrent writes into shared commits; reads use a small pool of connections, which WAL
+// lets run beside the writer.
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/common/clock.hpp"
 #include "core/ports/storage.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/write_queue.hpp"
 
 namespace unknot::storage::sqlite {
 
@@ -34,6 +39,7 @@ class SqliteStorage final : public core::ports::Storage {
   // Opens a migrated database (SchemaCheck::kRequireLatest).
   static core::Result<std::unique_ptr<SqliteStorage>> Open(const std::string& path,
                                                            const core::Clock& clock);
+  ~SqliteStorage() override;
 
   core::Result<void> Ping() override;
 
@@ -55,14 +61,47 @@ class SqliteStorage final : public core::ports::Storage {
   core::Result<std::vector<core::scheduling::Appointment>> ListAppointments(
       core::ClinicId clinic, core::Interval window) override;
 
- private:
-  SqliteStorage(Connection db, const core::Clock& clock) : db_(std::move(db)), clock_(clock) {}
+  core::Result<std::vector<core::scheduling::Booking>> ListBookings(core::ClinicId clinic,
+                                                                    core::Interval window) override;
+  core::Result<core::scheduling::Appointment> Book(core::ClinicId clinic,
+                                                   const core::ports::NewBooking& booking) override;
+  core::Result<std::optional<core::ports::StoredResponse>> FindResponse(
+      core::ClinicId clinic, std::string_view key) override;
+  core::Result<std::string> ManageTokenHash(core::ClinicId clinic,
+                                            core::AppointmentId appointment) override;
+  core::Result<core::scheduling::Appointment> Cancel(core::ClinicId clinic,
+                                                     core::AppointmentId appointment,
+                                                     core::Instant now) override;
+  core::Result<core::scheduling::Appointment> Reschedule(
+      core::ClinicId clinic, const core::scheduling::Appointment& moved) override;
 
-  // One connection, used by one thread at a time. The single-writer design with grouped commits
-  // arrives with booking; until then every call takes this lock.
-  std::mutex mutex_;
-  Connection db_;
+  // Commits so far; grouped writes make transactions < jobs under concurrent load.
+  WriteQueue::Stats write_stats() const { return writer_->stats(); }
+
+ private:
+  SqliteStorage(std::string path, Connection writer, const core::Clock& clock);
+
+  // A reader connection borrowed from the pool for one call.
+  class Reader {
+   public:
+    Reader(SqliteStorage& owner, std::unique_ptr<Connection> db)
+        : owner_(owner), db_(std::move(db)) {}
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+    ~Reader();
+    Connection& db() { return *db_; }
+
+   private:
+    SqliteStorage& owner_;
+    std::unique_ptr<Connection> db_;
+  };
+  core::Result<std::unique_ptr<Reader>> BorrowReader();
+
+  const std::string path_;
   const core::Clock& clock_;
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by readers_mutex_
+  std::unique_ptr<WriteQueue> writer_;
 };
 
 }  // namespace unknot::storage::sqlite

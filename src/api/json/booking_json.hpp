@@ -1,0 +1,20 @@
+#pragma once
+
+// JSON shapes of availability and appointments (API v1); see docs/api.md.
+
+#include <nlohmann/json.hpp>
+
+#include "app/booking.hpp"
+
+namespace unknot::api::json {
+
+// {"start", "end"} as UTC instants plus "local_start"/"local_end" in the clinic's zone.
+nlohmann::json TimeJson(const app::ClinicContext& clinic, const core::Interval& time);
+nlohmann::json SlotJson(const app::ClinicContext& clinic, const core::scheduling::Slot& slot);
+nlohmann::json AvailabilityJson(const app::AvailabilityResult& result);
+nlohmann::json AppointmentJson(const app::ClinicContext& clinic,
+                               const core::scheduling::Appointment& appointment);
+// The 201 body of a new booking: the appointment, its manage token and manage link.
+nlohmann::json BookedJson(const app::ClinicContext& clinic, const app::Booked& booked);
+
+}  // namespace unknot::api::json

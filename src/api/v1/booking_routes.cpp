@@ -1,0 +1,272 @@
+#include "api/v1/booking_routes.hpp"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "api/json/booking_json.hpp"
+#include "app/booking.hpp"
+
+namespace unknot::api::v1 {
+namespace {
+
+using http::Request;
+using http::Response;
+using Json = nlohmann::json;
+namespace dto = api::json;
+namespace scheduling = core::scheduling;
+using core::Error;
+using core::Result;
+
+Result<std::int64_t> ParseId(std::string_view field, std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value <= 0) {
+    return Error::InvalidField(std::string(field), "must be a positive integer id");
+  }
+  return value;
+}
+
+Result<std::string> RequiredQuery(const Request& request, std::string_view name) {
+  auto value = request.QueryParam(name);
+  if (!value || value->empty()) return Error::InvalidField(std::string(name), "is required");
+  return *value;
+}
+
+Result<core::LocalDate> DateParam(const Request& request, std::string_view name) {
+  std::string text = UNKNOT_TRY(RequiredQuery(request, name));
+  auto date = core::ParseLocalDate(text);
+  if (!date) return Error::InvalidField(std::string(name), "must be a date as YYYY-MM-DD");
+  return *date;
+}
+
+// The manage token from ?token=, an `Authorization: Bearer` header, or the JSON body.
+std::string TokenOf(const Request& request, const Json* body = nullptr) {
+  if (auto token = request.QueryParam("token")) return *token;
+  if (auto auth = request.Header("authorization"); auth && auth->starts_with("Bearer ")) {
+    return std::string(auth->substr(7));
+  }
+  if (body != nullptr && body->contains("token") && (*body)["token"].is_string()) {
+    return (*body)["token"].get<std::string>();
+  }
+  return "";
+}
+
+Result<Json> ParseBody(const Request& request) {
+  Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    return Error::InvalidField("body", "must be a JSON object");
+  }
+  return body;
+}
+
+Result<std::string> StringField(const Json& object, std::string_view prefix, const char* name) {
+  std::string field = std::string(prefix) + name;
+  if (!object.contains(name)) return Error::InvalidField(field, "is required");
+  if (!object[name].is_string()) return Error::InvalidField(field, "must be a string");
+  return object[name].get<std::string>();
+}
+
+Result<std::int64_t> IdField(const Json& object, const char* name) {
+  if (!object.contains(name)) return Error::InvalidField(name, "is required");
+  if (!object[name].is_number_integer() || object[name].get<std::int64_t>() <= 0) {
+    return Error::InvalidField(name, "must be a positive integer id");
+  }
+  return object[name].get<std::int64_t>();
+}
+
+Result<std::optional<core::PractitionerId>> OptionalPractitioner(const Json& body) {
+  if (!body.contains("practitioner") || body["practitioner"].is_null()) {
+    return std::optional<core::PractitionerId>{};
+  }
+  return std::optional<core::PractitionerId>{
+      core::PractitionerId{UNKNOT_TRY(IdField(body, "practitioner"))}};
+}
+
+Result<core::Instant> StartField(const Json& body) {
+  std::string text = UNKNOT_TRY(StringField(body, "", "start"));
+  auto start = core::ParseInstant(text);
+  if (!start) return Error::InvalidField("start", start.error().message());
+  return *start;
+}
+
+// A problem response with extra members, e.g. the alternatives of a refused start.
+Response ProblemWith(unsigned status, std::string_view title, std::string_view detail,
+                     const std::vector<core::FieldError>& errors, Json extra) {
+  Response response = http::Problem(status, title, detail, errors);
+  Json body = Json::parse(response.body);
+  for (auto& [key, value] : extra.items()) body[key] = std::move(value);
+  response.body = body.dump();
+  return response;
+}
+
+Response RefusedResponse(const app::ClinicContext& clinic, const app::Refused& refused) {
+  Json alternatives = Json::array();
+  for (const auto& slot : refused.alternatives) alternatives.push_back(dto::SlotJson(clinic, slot));
+  bool taken = refused.reason == scheduling::SlotRefusal::kTaken;
+  return ProblemWith(taken ? 409 : 422, taken ? "Slot taken" : "Slot not bookable", refused.message,
+                     {{"start", refused.message}},
+                     {{"reason", scheduling::ToString(refused.reason)},
+                      {"alternatives", std::move(alternatives)}});
+}
+
+Response ChangeRefusedResponse(const app::ClinicContext& clinic,
+                               const app::ChangeRefused& refused) {
+  return ProblemWith(
+      409, "Change not possible online", refused.message, {},
+      {{"reason", scheduling::ToString(refused.reason)}, {"phone", clinic.setup.clinic.phone}});
+}
+
+Response AppointmentResponse(const app::ClinicContext& clinic,
+                             const scheduling::Appointment& appointment) {
+  return Response::Json(200,
+                        Json{{"appointment", dto::AppointmentJson(clinic, appointment)}}.dump());
+}
+
+Response Availability(core::ports::Storage& storage, const core::Clock& clock, Request& request) {
+  auto parse = [&]() -> Result<scheduling::AvailabilityRequest> {
+    scheduling::AvailabilityRequest query;
+    query.service = core::ServiceId{
+        UNKNOT_TRY(ParseId("service", UNKNOT_TRY(RequiredQuery(request, "service"))))};
+    query.from = UNKNOT_TRY(DateParam(request, "from"));
+    query.to = UNKNOT_TRY(DateParam(request, "to"));
+    if (auto practitioner = request.QueryParam("practitioner")) {
+      query.practitioner = core::PractitionerId{UNKNOT_TRY(ParseId("practitioner", *practitioner))};
+    }
+    return query;
+  };
+  auto query = parse();
+  if (!query) return http::Problem(query.error());
+  auto result = app::GetAvailability(storage, clock, request.PathParam("clinic"), *query);
+  if (!result) return http::Problem(result.error());
+  return Response::Json(200, dto::AvailabilityJson(*result).dump());
+}
+
+Response Book(core::ports::Storage& storage, const core::Clock& clock,
+              core::ports::TokenService& tokens, Request& request) {
+  auto parse = [&]() -> Result<app::BookingRequest> {
+    Json body = UNKNOT_TRY(ParseBody(request));
+    app::BookingRequest booking;
+    booking.service = core::ServiceId{UNKNOT_TRY(IdField(body, "service"))};
+    booking.practitioner = UNKNOT_TRY(OptionalPractitioner(body));
+    booking.start = UNKNOT_TRY(StartField(body));
+    if (!body.contains("patient") || !body["patient"].is_object()) {
+      return Error::InvalidField("patient", "is required and must be an object");
+    }
+    const Json& patient = body["patient"];
+    booking.patient.given_name = UNKNOT_TRY(StringField(patient, "patient.", "given_name"));
+    booking.patient.family_name = UNKNOT_TRY(StringField(patient, "patient.", "family_name"));
+    booking.patient.email = UNKNOT_TRY(StringField(patient, "patient.", "email"));
+    booking.patient.phone = UNKNOT_TRY(StringField(patient, "patient.", "phone"));
+    if (auto key = request.Header("idempotency-key")) {
+      if (key->empty() || key->size() > 200) {
+        return Error::InvalidField("Idempotency-Key", "must be 1 to 200 characters");
+      }
+      booking.idempotency_key = std::string(*key);
+      booking.fingerprint = tokens.Hash(body.dump());  // keys are sorted: a stable form
+    }
+    return booking;
+  };
+  auto booking = parse();
+  if (!booking) return http::Problem(booking.error());
+  std::string slug(request.PathParam("clinic"));
+  auto outcome =
+      app::BookAppointment(storage, clock, tokens, slug, *booking,
+                           [](const app::ClinicContext& clinic, const app::Booked& booked) {
+                             return dto::BookedJson(clinic, booked).dump();
+                           });
+  if (!outcome) return http::Problem(outcome.error());
+  auto location = [&](core::AppointmentId id) {
+    return "/api/v1/clinics/" + slug + "/appointments/" + std::to_string(id.value());
+  };
+  if (auto* booked = std::get_if<app::Booked>(&*outcome)) {
+    auto clinic = app::LoadClinic(storage, slug);
+    if (!clinic) return http::Problem(clinic.error());
+    Response response = Response::Json(201, dto::BookedJson(*clinic, *booked).dump());
+    response.headers.emplace_back("Location", location(booked->appointment.id));
+    return response;
+  }
+  if (auto* replayed = std::get_if<app::Replayed>(&*outcome)) {
+    Response response = Response::Json(201, replayed->body);
+    response.headers.emplace_back("Location", location(replayed->appointment));
+    response.headers.emplace_back("Idempotent-Replayed", "true");
+    return response;
+  }
+  auto clinic = app::LoadClinic(storage, slug);
+  if (!clinic) return http::Problem(clinic.error());
+  return RefusedResponse(*clinic, std::get<app::Refused>(*outcome));
+}
+
+// Runs `act` with the clinic and the appointment id of the path, or answers with the problem.
+template <typename Act>
+Response WithAppointment(core::ports::Storage& storage, Request& request, Act act) {
+  auto clinic = app::LoadClinic(storage, request.PathParam("clinic"));
+  if (!clinic) return http::Problem(clinic.error());
+  auto id = ParseId("id", request.PathParam("id"));
+  if (!id) return http::Problem(Error::NotFound("no such appointment"));
+  return act(*clinic, core::AppointmentId{*id});
+}
+
+}  // namespace
+
+void AddBookingRoutes(http::Router& router, core::ports::Storage& storage, const core::Clock& clock,
+                      core::ports::TokenService& tokens) {
+  router.Add(
+      http::Method::kGet, "/api/v1/clinics/{clinic}/availability",
+      [&storage, &clock](Request& request) { return Availability(storage, clock, request); });
+  router.Add(http::Method::kPost, "/api/v1/clinics/{clinic}/appointments",
+             [&storage, &clock, &tokens](Request& request) {
+               return Book(storage, clock, tokens, request);
+             });
+  router.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/appointments/{id}",
+             [&storage, &tokens](Request& request) {
+               return WithAppointment(
+                   storage, request, [&](const app::ClinicContext& clinic, core::AppointmentId id) {
+                     auto appointment =
+                         app::GetAppointment(storage, tokens, clinic, id, TokenOf(request));
+                     if (!appointment) return http::Problem(appointment.error());
+                     return AppointmentResponse(clinic, *appointment);
+                   });
+             });
+  router.Add(
+      http::Method::kPost, "/api/v1/clinics/{clinic}/appointments/{id}/cancel",
+      [&storage, &clock, &tokens](Request& request) {
+        return WithAppointment(
+            storage, request, [&](const app::ClinicContext& clinic, core::AppointmentId id) {
+              Json body = Json::parse(request.body, nullptr, false);
+              std::string token = TokenOf(request, body.is_object() ? &body : nullptr);
+              auto outcome = app::CancelAppointment(storage, clock, tokens, clinic, id, token);
+              if (!outcome) return http::Problem(outcome.error());
+              if (auto* refused = std::get_if<app::ChangeRefused>(&*outcome)) {
+                return ChangeRefusedResponse(clinic, *refused);
+              }
+              return AppointmentResponse(clinic, std::get<scheduling::Appointment>(*outcome));
+            });
+      });
+  router.Add(
+      http::Method::kPost, "/api/v1/clinics/{clinic}/appointments/{id}/reschedule",
+      [&storage, &clock, &tokens](Request& request) {
+        return WithAppointment(
+            storage, request, [&](const app::ClinicContext& clinic, core::AppointmentId id) {
+              auto body = ParseBody(request);
+              if (!body) return http::Problem(body.error());
+              auto start = StartField(*body);
+              if (!start) return http::Problem(start.error());
+              auto practitioner = OptionalPractitioner(*body);
+              if (!practitioner) return http::Problem(practitioner.error());
+              auto outcome =
+                  app::RescheduleAppointment(storage, clock, tokens, clinic, id,
+                                             TokenOf(request, &*body), *start, *practitioner);
+              if (!outcome) return http::Problem(outcome.error());
+              if (auto* refused = std::get_if<app::ChangeRefused>(&*outcome)) {
+                return ChangeRefusedResponse(clinic, *refused);
+              }
+              if (auto* taken = std::get_if<app::Refused>(&*outcome)) {
+                return RefusedResponse(clinic, *taken);
+              }
+              return AppointmentResponse(clinic, std::get<scheduling::Appointment>(*outcome));
+            });
+      });
+}
+
+}  // namespace unknot::api::v1

@@ -1,0 +1,170 @@
+#include "api/v1/booking_routes.hpp"
+
+#include "api/test_fixture.hpp"
+#include "security/sodium_tokens.hpp"
+
+namespace unknot::api {
+namespace {
+
+using Json = nlohmann::json;
+
+class BookingRoutesTest : public DemoClinicFixture {
+ protected:
+  void SetUp() override {
+    DemoClinicFixture::SetUp();
+    v1::AddBookingRoutes(router_, *storage_, clock_, tokens_);
+    auto setup = storage_->LoadSetup(storage_->FindClinic("mission-sports-chiro")->id).value();
+    for (const auto& s : setup.services) {
+      if (s.slug == "art-session") art_ = s.id.value();
+    }
+    okafor_ = setup.practitioners[0].id.value();
+  }
+
+  http::Response Post(const std::string& path, const Json& body,
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
+    http::Request request;
+    request.method = http::Method::kPost;
+    request.path = path;
+    request.body = body.dump();
+    request.headers = std::move(headers);
+    return router_.Dispatch(request);
+  }
+
+  Json BookingBody(const char* start, std::string email = "ana@example.org") {
+    return {{"service", art_},
+            {"practitioner", okafor_},
+            {"start", start},
+            {"patient",
+             {{"given_name", "Ana"},
+              {"family_name", "Ruiz"},
+              {"email", std::move(email)},
+              {"phone", "+14155550142"}}}};
+  }
+
+  static std::string FirstField(const http::Response& r) {
+    auto body = Body(r);
+    return body.contains("errors") ? body["errors"][0]["field"].get<std::string>() : "";
+  }
+
+  security::SodiumTokens tokens_;
+  std::int64_t art_ = 0;
+  std::int64_t okafor_ = 0;
+  const std::string base_ = "/api/v1/clinics/mission-sports-chiro";
+};
+
+TEST_F(BookingRoutesTest, AvailabilityListsLocalDaysWithOptions) {
+  auto r = Get(base_ + "/availability?service=" + std::to_string(art_) +
+               "&from=2026-12-07&to=2026-12-08");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto body = Body(r);
+  EXPECT_EQ(body["time_zone"], "America/Los_Angeles");
+  ASSERT_EQ(body["days"].size(), 2u);
+  EXPECT_EQ(body["days"][0]["date"], "2026-12-07");
+  auto first = body["days"][0]["slots"][0];
+  EXPECT_EQ(first["local_start"], "2026-12-07T08:00:00");  // Dr. Okafor starts at 08:00
+  EXPECT_EQ(first["start"], "2026-12-07T16:00:00Z");
+  EXPECT_EQ(first["options"][0]["practitioner"]["display_name"], "Dr. Maya Okafor, DC");
+}
+
+TEST_F(BookingRoutesTest, AvailabilityErrorsNameTheParameter) {
+  std::string service = "service=" + std::to_string(art_);
+  struct Case {
+    std::string query;
+    unsigned status;
+    std::string field;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"from=2026-12-07&to=2026-12-08", 400, "service"},
+           {"service=abc&from=2026-12-07&to=2026-12-08", 400, "service"},
+           {service + "&from=2026-12-7&to=2026-12-08", 400, "from"},
+           {service + "&from=2026-12-07", 400, "to"},
+           {service + "&from=2026-12-08&to=2026-12-07", 400, "to"},
+           {service + "&from=2026-12-01&to=2027-01-15", 400, "to"},
+           {"service=999&from=2026-12-07&to=2026-12-08", 404, "service"},
+           {service + "&from=2026-12-07&to=2026-12-08&practitioner=999", 404, "practitioner"},
+       }) {
+    auto r = Get(base_ + "/availability?" + c.query);
+    EXPECT_EQ(r.status, c.status) << c.query << " " << r.body;
+    EXPECT_EQ(r.content_type, "application/problem+json");
+    EXPECT_EQ(FirstField(r), c.field) << c.query << " " << r.body;
+  }
+}
+
+TEST_F(BookingRoutesTest, BookReadCancel) {
+  auto booked = Post(base_ + "/appointments", BookingBody("2026-12-08T17:00:00Z"));
+  ASSERT_EQ(booked.status, 201u) << booked.body;
+  auto body = Body(booked);
+  std::string token = body["manage_token"];
+  std::int64_t id = body["appointment"]["id"];
+  EXPECT_EQ(body["appointment"]["local_start"], "2026-12-08T09:00:00");
+  EXPECT_EQ(body["appointment"]["status"], "booked");
+  std::string path = base_ + "/appointments/" + std::to_string(id);
+
+  EXPECT_EQ(Get(path + "?token=" + token).status, 200u);
+  EXPECT_EQ(Get(path + "?token=wrong").status, 404u);
+  EXPECT_EQ(Get(path).status, 404u);
+
+  auto cancelled = Post(path + "/cancel", Json{{"token", token}});
+  ASSERT_EQ(cancelled.status, 200u) << cancelled.body;
+  EXPECT_EQ(Body(cancelled)["appointment"]["status"], "cancelled");
+  auto again = Post(path + "/cancel", Json{{"token", token}});
+  EXPECT_EQ(again.status, 409u);
+}
+
+TEST_F(BookingRoutesTest, ATakenSlotIsAConflictWithAlternatives) {
+  ASSERT_EQ(Post(base_ + "/appointments", BookingBody("2026-12-08T17:00:00Z")).status, 201u);
+  auto taken = Post(base_ + "/appointments", BookingBody("2026-12-08T17:00:00Z", "b@example.org"));
+  ASSERT_EQ(taken.status, 409u) << taken.body;
+  auto body = Body(taken);
+  EXPECT_EQ(body["reason"], "taken");
+  ASSERT_FALSE(body["alternatives"].empty());
+  EXPECT_EQ(body["alternatives"][0]["options"][0]["practitioner"]["id"], okafor_);
+
+  auto off_grid = Post(base_ + "/appointments", BookingBody("2026-12-08T17:05:00Z"));
+  EXPECT_EQ(off_grid.status, 422u);
+  EXPECT_EQ(Body(off_grid)["reason"], "not_on_step");
+}
+
+TEST_F(BookingRoutesTest, BadInputNamesTheField) {
+  Json body = BookingBody("2026-12-08T17:00:00Z", "ana-at-example");
+  EXPECT_EQ(FirstField(Post(base_ + "/appointments", body)), "patient.email");
+  body = BookingBody("2026-12-08 17:00");
+  EXPECT_EQ(FirstField(Post(base_ + "/appointments", body)), "start");
+  body.erase("service");
+  EXPECT_EQ(FirstField(Post(base_ + "/appointments", body)), "service");
+  http::Request raw;
+  raw.method = http::Method::kPost;
+  raw.path = base_ + "/appointments";
+  raw.body = "{not json";
+  auto r = router_.Dispatch(raw);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(FirstField(r), "body");
+}
+
+TEST_F(BookingRoutesTest, IdempotencyKeyReplaysTheFirstAnswer) {
+  std::vector<std::pair<std::string, std::string>> key = {{"idempotency-key", "abc-123"}};
+  auto first = Post(base_ + "/appointments", BookingBody("2026-12-08T17:00:00Z"), key);
+  ASSERT_EQ(first.status, 201u);
+  auto second = Post(base_ + "/appointments", BookingBody("2026-12-08T17:00:00Z"), key);
+  ASSERT_EQ(second.status, 201u) << second.body;
+  EXPECT_EQ(second.body, first.body);
+  auto different = Post(base_ + "/appointments", BookingBody("2026-12-09T17:00:00Z"), key);
+  EXPECT_EQ(different.status, 400u);
+  EXPECT_EQ(FirstField(different), "Idempotency-Key");
+}
+
+TEST_F(BookingRoutesTest, RescheduleMovesTheAppointment) {
+  auto booked = Body(Post(base_ + "/appointments", BookingBody("2026-12-08T17:00:00Z")));
+  std::string path =
+      base_ + "/appointments/" + std::to_string(booked["appointment"]["id"].get<std::int64_t>());
+  auto moved = Post(path + "/reschedule",
+                    Json{{"token", booked["manage_token"]}, {"start", "2026-12-09T18:00:00Z"}});
+  ASSERT_EQ(moved.status, 200u) << moved.body;
+  EXPECT_EQ(Body(moved)["appointment"]["start"], "2026-12-09T18:00:00Z");
+  auto wrong =
+      Post(path + "/reschedule", Json{{"token", "nope"}, {"start", "2026-12-09T18:00:00Z"}});
+  EXPECT_EQ(wrong.status, 404u);
+}
+
+}  // namespace
+}  // namespace unknot::api

@@ -1,0 +1,265 @@
+#include "app/booking.hpp"
+
+#include <algorithm>
+
+namespace unknot::app {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+namespace scheduling = core::scheduling;
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string RefusalMessage(scheduling::SlotRefusal reason) {
+  switch (reason) {
+    case scheduling::SlotRefusal::kTooSoon:
+      return "this start is too soon: the clinic takes online bookings with more notice";
+    case scheduling::SlotRefusal::kBeyondHorizon:
+      return "this start is further ahead than the clinic takes online bookings";
+    case scheduling::SlotRefusal::kOutsideHours:
+      return "no suitable practitioner works at this time";
+    case scheduling::SlotRefusal::kNotOnStep:
+      return "appointments start on the clinic's slot grid; this start is between slots";
+    case scheduling::SlotRefusal::kTaken:
+      return "this time has just been taken";
+  }
+  return "this start cannot be booked";
+}
+
+std::string ChangeMessage(scheduling::ChangeRefusal reason, const ClinicContext& clinic) {
+  switch (reason) {
+    case scheduling::ChangeRefusal::kNotBooked:
+      return "the appointment is no longer booked";
+    case scheduling::ChangeRefusal::kStarted:
+      return "the appointment has already started";
+    case scheduling::ChangeRefusal::kInsideWindow:
+      return "the appointment is less than " +
+             std::to_string(std::chrono::duration_cast<std::chrono::hours>(
+                                clinic.setup.clinic.policy.cancellation_window)
+                                .count()) +
+             " hours away; please call the clinic at " + clinic.setup.clinic.phone;
+  }
+  return "the appointment cannot be changed online";
+}
+
+// The nearest free starts to `start` within the days around it, for a refusal.
+Result<std::vector<scheduling::Slot>> Alternatives(
+    core::ports::Storage& storage, const core::Clock& clock, const ClinicContext& clinic,
+    core::ServiceId service, std::optional<core::PractitionerId> practitioner, core::Instant start,
+    std::span<const scheduling::Booking> ignore = {}) {
+  core::LocalDate day = core::LocalDateOf(clinic.zone, std::max(start, clock.Now()));
+  scheduling::AvailabilityRequest request{
+      service, core::LocalDate{date::sys_days{day} - date::days{1}},
+      core::LocalDate{date::sys_days{day} + date::days{2}}, practitioner};
+  auto window = core::Interval::Create(core::Instant{date::sys_days{request.from}} - 48h,
+                                       core::Instant{date::sys_days{request.to}} + 72h);
+  auto bookings = UNKNOT_TRY(storage.ListBookings(clinic.setup.clinic.id, *window));
+  for (const scheduling::Booking& own : ignore) {
+    auto it = std::find(bookings.begin(), bookings.end(), own);
+    if (it != bookings.end()) bookings.erase(it);
+  }
+  auto days =
+      UNKNOT_TRY(scheduling::FindAvailability(clinic.setup, bookings, clock.Now(), request));
+  return scheduling::NearestSlots(days, start, 3);
+}
+
+Result<Refused> Refuse(core::ports::Storage& storage, const core::Clock& clock,
+                       const ClinicContext& clinic, core::ServiceId service,
+                       std::optional<core::PractitionerId> practitioner, core::Instant start,
+                       scheduling::SlotRefusal reason,
+                       std::span<const scheduling::Booking> ignore = {}) {
+  return Refused{
+      reason, RefusalMessage(reason),
+      UNKNOT_TRY(Alternatives(storage, clock, clinic, service, practitioner, start, ignore))};
+}
+
+// Bookings around `start` that can collide with a service starting then.
+Result<std::vector<scheduling::Booking>> BookingsAround(core::ports::Storage& storage,
+                                                        core::ClinicId clinic,
+                                                        core::Instant start) {
+  auto window = core::Interval::Create(start - 24h, start + 24h);
+  return storage.ListBookings(clinic, *window);
+}
+
+Result<void> CheckToken(core::ports::Storage& storage, core::ports::TokenService& tokens,
+                        const ClinicContext& clinic, core::AppointmentId id,
+                        std::string_view token) {
+  auto hash = storage.ManageTokenHash(clinic.setup.clinic.id, id);
+  if (!hash) return std::move(hash).error();
+  if (token.empty() || hash->empty() || !tokens.Matches(token, *hash)) {
+    return Error::NotFound("no such appointment");
+  }
+  return core::Ok();
+}
+
+}  // namespace
+
+Result<ClinicContext> LoadClinic(core::ports::Storage& storage, std::string_view slug) {
+  core::clinic::Clinic clinic = UNKNOT_TRY(storage.FindClinic(slug));
+  core::clinic::ClinicSetup setup = UNKNOT_TRY(storage.LoadSetup(clinic.id));
+  core::TimeZone zone = UNKNOT_TRY(core::TimeZone::Find(setup.clinic.time_zone));
+  return ClinicContext{std::move(setup), zone};
+}
+
+Result<AvailabilityResult> GetAvailability(core::ports::Storage& storage, const core::Clock& clock,
+                                           std::string_view slug,
+                                           const scheduling::AvailabilityRequest& request) {
+  ClinicContext clinic = UNKNOT_TRY(LoadClinic(storage, slug));
+  const core::clinic::Service* service = clinic.setup.FindService(request.service);
+  if (service == nullptr) {
+    return Error(ErrorCode::kNotFound, "no such service", {{"service", "no such service"}});
+  }
+  // Local days can start up to ~14 hours either side of UTC midnight; take a margin.
+  auto window = core::Interval::Create(core::Instant{date::sys_days{request.from}} - 36h,
+                                       core::Instant{date::sys_days{request.to}} + 60h);
+  if (!window) return Error::InvalidField("to", "must not be before from");
+  auto bookings = UNKNOT_TRY(storage.ListBookings(clinic.setup.clinic.id, *window));
+  auto days =
+      UNKNOT_TRY(scheduling::FindAvailability(clinic.setup, bookings, clock.Now(), request));
+  core::clinic::Service chosen = *service;
+  return AvailabilityResult{std::move(clinic), std::move(chosen), std::move(days)};
+}
+
+Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core::Clock& clock,
+                                       core::ports::TokenService& tokens, std::string_view slug,
+                                       const BookingRequest& request,
+                                       const BookedRenderer& render) {
+  ClinicContext clinic = UNKNOT_TRY(LoadClinic(storage, slug));
+  const core::ClinicId clinic_id = clinic.setup.clinic.id;
+  const core::clinic::Service* service = clinic.setup.FindService(request.service);
+  if (service == nullptr) {
+    return Error(ErrorCode::kNotFound, "no such service", {{"service", "no such service"}});
+  }
+  if (auto valid = core::clinic::Validate(request.patient); !valid) {
+    const core::FieldError& f = valid.error().fields().front();
+    return Error::InvalidField("patient." + f.field, f.reason);
+  }
+
+  auto replay = [&]() -> Result<std::optional<BookingOutcome>> {
+    if (!request.idempotency_key) return std::optional<BookingOutcome>{};
+    auto stored = UNKNOT_TRY(storage.FindResponse(clinic_id, *request.idempotency_key));
+    if (!stored) return std::optional<BookingOutcome>{};
+    if (stored->fingerprint != request.fingerprint) {
+      return Error::InvalidField("Idempotency-Key", "was already used for a different request");
+    }
+    return std::optional<BookingOutcome>{Replayed{stored->body, stored->appointment}};
+  };
+  if (auto earlier = UNKNOT_TRY(replay())) return std::move(*earlier);
+
+  core::Instant now = clock.Now();
+  auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic_id, request.start));
+  scheduling::SlotDecision decision = UNKNOT_TRY(scheduling::CheckSlot(
+      clinic.setup, bookings, now, request.service, request.practitioner, request.start));
+  if (!decision.option) {
+    return BookingOutcome{
+        UNKNOT_TRY(Refuse(storage, clock, clinic, request.service, request.practitioner,
+                          request.start, *decision.refusal))};
+  }
+
+  Booked booked{
+      scheduling::Appointment{
+          .id = {},
+          .patient = {},
+          .practitioner = decision.option->practitioner,
+          .service = service->id,
+          .room = decision.option->room,
+          .time = *core::Interval::Create(request.start, request.start + service->duration),
+          .blocked_until = request.start + service->duration + service->buffer_after,
+          .status = scheduling::AppointmentStatus::kBooked,
+          .source = request.source,
+          .created_at = now,
+          .updated_at = now,
+          .cancelled_at = std::nullopt},
+      tokens.NewToken()};
+  core::ports::NewBooking write{.patient = request.patient,
+                                .appointment = booked.appointment,
+                                .manage_token_hash = tokens.Hash(booked.manage_token),
+                                .idempotency = std::nullopt};
+  if (request.idempotency_key) {
+    write.idempotency = core::ports::NewBooking::Idempotency{
+        *request.idempotency_key, request.fingerprint, [&](const scheduling::Appointment& stored) {
+          return render(clinic, Booked{stored, booked.manage_token});
+        }};
+  }
+  auto stored = storage.Book(clinic_id, write);
+  if (!stored && stored.error().code() == ErrorCode::kConflict) {
+    // A concurrent retry with the same key won the race: answer as it was answered.
+    if (auto earlier = UNKNOT_TRY(replay())) return std::move(*earlier);
+    // Someone else took the time between our check and our write.
+    return BookingOutcome{
+        UNKNOT_TRY(Refuse(storage, clock, clinic, request.service, request.practitioner,
+                          request.start, scheduling::SlotRefusal::kTaken))};
+  }
+  if (!stored) return std::move(stored).error();
+  booked.appointment = std::move(*stored);
+  return BookingOutcome{std::move(booked)};
+}
+
+Result<scheduling::Appointment> GetAppointment(core::ports::Storage& storage,
+                                               core::ports::TokenService& tokens,
+                                               const ClinicContext& clinic, core::AppointmentId id,
+                                               std::string_view token) {
+  UNKNOT_TRY(CheckToken(storage, tokens, clinic, id, token));
+  return storage.FindAppointment(clinic.setup.clinic.id, id);
+}
+
+Result<CancelOutcome> CancelAppointment(core::ports::Storage& storage, const core::Clock& clock,
+                                        core::ports::TokenService& tokens,
+                                        const ClinicContext& clinic, core::AppointmentId id,
+                                        std::string_view token) {
+  scheduling::Appointment appointment =
+      UNKNOT_TRY(GetAppointment(storage, tokens, clinic, id, token));
+  core::Instant now = clock.Now();
+  if (auto refusal =
+          scheduling::OnlineChangeRefusal(clinic.setup.clinic.policy, appointment, now)) {
+    return CancelOutcome{ChangeRefused{*refusal, ChangeMessage(*refusal, clinic)}};
+  }
+  return CancelOutcome{UNKNOT_TRY(storage.Cancel(clinic.setup.clinic.id, id, now))};
+}
+
+Result<RescheduleOutcome> RescheduleAppointment(core::ports::Storage& storage,
+                                                const core::Clock& clock,
+                                                core::ports::TokenService& tokens,
+                                                const ClinicContext& clinic, core::AppointmentId id,
+                                                std::string_view token, core::Instant start,
+                                                std::optional<core::PractitionerId> practitioner) {
+  scheduling::Appointment current = UNKNOT_TRY(GetAppointment(storage, tokens, clinic, id, token));
+  core::Instant now = clock.Now();
+  if (auto refusal = scheduling::OnlineChangeRefusal(clinic.setup.clinic.policy, current, now)) {
+    return RescheduleOutcome{ChangeRefused{*refusal, ChangeMessage(*refusal, clinic)}};
+  }
+  const core::clinic::Service* service = clinic.setup.FindService(current.service);
+  if (service == nullptr) return Error(ErrorCode::kInternal, "the appointment's service is gone");
+  core::PractitionerId who = practitioner.value_or(current.practitioner);
+
+  // The appointment's own time does not stand in its way.
+  const scheduling::Booking own{current.practitioner, current.room, current.BlockedInterval()};
+  auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic.setup.clinic.id, start));
+  if (auto it = std::find(bookings.begin(), bookings.end(), own); it != bookings.end()) {
+    bookings.erase(it);
+  }
+  scheduling::SlotDecision decision =
+      UNKNOT_TRY(scheduling::CheckSlot(clinic.setup, bookings, now, current.service, who, start));
+  std::span<const scheduling::Booking> ignore(&own, 1);
+  if (!decision.option) {
+    return RescheduleOutcome{UNKNOT_TRY(
+        Refuse(storage, clock, clinic, current.service, who, start, *decision.refusal, ignore))};
+  }
+  scheduling::Appointment moved = current;
+  moved.practitioner = decision.option->practitioner;
+  moved.room = decision.option->room;
+  moved.time = *core::Interval::Create(start, start + service->duration);
+  moved.blocked_until = start + service->duration + service->buffer_after;
+  auto stored = storage.Reschedule(clinic.setup.clinic.id, moved);
+  if (!stored && stored.error().code() == ErrorCode::kConflict) {
+    return RescheduleOutcome{UNKNOT_TRY(Refuse(storage, clock, clinic, current.service, who, start,
+                                               scheduling::SlotRefusal::kTaken, ignore))};
+  }
+  if (!stored) return std::move(stored).error();
+  return RescheduleOutcome{std::move(*stored)};
+}
+
+}  // namespace unknot::app

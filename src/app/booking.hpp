@@ -1,0 +1,113 @@
+#pragma once
+
+// The booking use cases: availability, booking, reading, cancelling and rescheduling an
+// appointment. They combine the scheduling engine (pure rules) with storage (which enforces the
+// no-overlap rule again inside its write transaction, so a race can never double-book).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/clinic/clinic_setup.hpp"
+#include "core/common/clock.hpp"
+#include "core/ports/storage.hpp"
+#include "core/ports/tokens.hpp"
+#include "core/scheduling/availability.hpp"
+#include "core/scheduling/change_policy.hpp"
+
+namespace unknot::app {
+
+struct ClinicContext {
+  core::clinic::ClinicSetup setup;
+  core::TimeZone zone;
+};
+
+// The clinic with this slug and its setup; kNotFound.
+core::Result<ClinicContext> LoadClinic(core::ports::Storage& storage, std::string_view slug);
+
+struct AvailabilityResult {
+  ClinicContext clinic;
+  core::clinic::Service service;
+  std::vector<core::scheduling::DaySlots> days;
+};
+
+core::Result<AvailabilityResult> GetAvailability(
+    core::ports::Storage& storage, const core::Clock& clock, std::string_view slug,
+    const core::scheduling::AvailabilityRequest& request);
+
+struct BookingRequest {
+  core::ServiceId service;
+  std::optional<core::PractitionerId> practitioner;  // nullopt: any suitable practitioner
+  core::Instant start;
+  core::clinic::Patient patient;
+  core::scheduling::BookingSource source = core::scheduling::BookingSource::kOnline;
+  std::optional<std::string> idempotency_key;
+  std::string fingerprint;  // of the request, to recognise a true retry of the same request
+};
+
+struct Booked {
+  core::scheduling::Appointment appointment;
+  std::string manage_token;  // shown once; storage keeps only its hash
+};
+
+// A retry with an Idempotency-Key that was already answered: the first answer, as stored.
+struct Replayed {
+  std::string body;
+  core::AppointmentId appointment;
+};
+
+// The start cannot be booked; the nearest free starts of the same service are offered.
+struct Refused {
+  core::scheduling::SlotRefusal reason;
+  std::string message;
+  std::vector<core::scheduling::Slot> alternatives;
+};
+
+using BookingOutcome = std::variant<Booked, Replayed, Refused>;
+
+// Renders the response body for a booking, to be stored under its Idempotency-Key.
+using BookedRenderer = std::function<std::string(const ClinicContext&, const Booked&)>;
+
+// Errors: kNotFound (clinic, service, practitioner), kInvalidArgument (patient fields, named
+// "patient.<field>"; an Idempotency-Key reused for a different request).
+core::Result<BookingOutcome> BookAppointment(core::ports::Storage& storage,
+                                             const core::Clock& clock,
+                                             core::ports::TokenService& tokens,
+                                             std::string_view slug, const BookingRequest& request,
+                                             const BookedRenderer& render);
+
+// The appointment when `token` is its manage token; a wrong token is kNotFound, exactly like an
+// unknown id, so ids cannot be probed.
+core::Result<core::scheduling::Appointment> GetAppointment(core::ports::Storage& storage,
+                                                           core::ports::TokenService& tokens,
+                                                           const ClinicContext& clinic,
+                                                           core::AppointmentId id,
+                                                           std::string_view token);
+
+// A change the clinic's policy does not allow online.
+struct ChangeRefused {
+  core::scheduling::ChangeRefusal reason;
+  std::string message;  // says to call the clinic, with its number, where that is the way
+};
+
+using CancelOutcome = std::variant<core::scheduling::Appointment, ChangeRefused>;
+
+core::Result<CancelOutcome> CancelAppointment(core::ports::Storage& storage,
+                                              const core::Clock& clock,
+                                              core::ports::TokenService& tokens,
+                                              const ClinicContext& clinic, core::AppointmentId id,
+                                              std::string_view token);
+
+using RescheduleOutcome = std::variant<core::scheduling::Appointment, ChangeRefused, Refused>;
+
+// Moves the appointment to `start` with `practitioner` (default: the same one). Atomic: when the
+// new time is not free the appointment stays exactly as it was.
+core::Result<RescheduleOutcome> RescheduleAppointment(
+    core::ports::Storage& storage, const core::Clock& clock, core::ports::TokenService& tokens,
+    const ClinicContext& clinic, core::AppointmentId id, std::string_view token,
+    core::Instant start, std::optional<core::PractitionerId> practitioner);
+
+}  // namespace unknot::app

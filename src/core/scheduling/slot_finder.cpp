@@ -1,0 +1,324 @@
+#include "core/scheduling/slot_finder.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace unknot::core::scheduling {
+namespace {
+
+using clinic::Practitioner;
+using std::chrono::seconds;
+
+// Maps row ids to positions in a sorted list of them. A clinic's ids are usually close together,
+// so a table over their range makes the look-up done for every booking one load; ids spread
+// wider fall back to a binary search.
+class IdIndex {
+ public:
+  explicit IdIndex(std::vector<std::int64_t> ids) : ids_(std::move(ids)) {
+    if (ids_.empty()) return;
+    std::int64_t range = ids_.back() - ids_.front();
+    if (range < 0 || range > 4 * static_cast<std::int64_t>(ids_.size()) + 64) return;
+    first_ = ids_.front();
+    table_.assign(static_cast<std::size_t>(range) + 1, -1);
+    for (std::size_t i = 0; i < ids_.size(); ++i) {
+      table_[static_cast<std::size_t>(ids_[i] - first_)] = static_cast<int>(i);
+    }
+  }
+
+  // The position of `id`, or -1.
+  int Find(std::int64_t id) const {
+    if (!table_.empty()) {
+      if (id < first_ || id - first_ >= static_cast<std::int64_t>(table_.size())) return -1;
+      return table_[static_cast<std::size_t>(id - first_)];
+    }
+    auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+    return it != ids_.end() && *it == id ? static_cast<int>(it - ids_.begin()) : -1;
+  }
+
+ private:
+  std::vector<std::int64_t> ids_;  // sorted
+  std::int64_t first_ = 0;
+  std::vector<int> table_;
+};
+
+std::size_t FirstEndingAfter(std::span<const Span> busy, Instant t) {
+  auto it =
+      std::partition_point(busy.begin(), busy.end(), [t](const Span& s) { return s.end <= t; });
+  return static_cast<std::size_t>(it - busy.begin());
+}
+
+}  // namespace
+
+Result<SlotQuery> SlotQuery::Create(const clinic::ClinicSetup& setup, Instant now,
+                                    ServiceId service_id,
+                                    std::optional<PractitionerId> practitioner_id) {
+  const clinic::Service* service = setup.FindService(service_id);
+  if (service == nullptr) {
+    return Error(ErrorCode::kNotFound, "unknown service " + to_string(service_id),
+                 {{"service", "no such service"}});
+  }
+  // Validation of the setup rules these out; checked again so that a bad setup cannot loop.
+  if (service->duration <= seconds{0}) return Error::InvalidField("service", "has no duration");
+  const clinic::BookingPolicy& policy = setup.clinic.policy;
+  if (policy.slot_step <= seconds{0}) {
+    return Error::InvalidField("policy.slot_step", "must be positive");
+  }
+  SlotQuery query{.service = service,
+                  .practitioners = {},
+                  .rooms = {},
+                  .zone = UNKNOT_TRY(TimeZone::Find(setup.clinic.time_zone)),
+                  .duration = service->duration,
+                  .buffer = service->buffer_after,
+                  .step = policy.slot_step,
+                  .earliest = now + policy.min_notice,
+                  .latest = now + policy.horizon};
+  if (practitioner_id) {
+    const Practitioner* p = setup.FindPractitioner(*practitioner_id);
+    if (p == nullptr) {
+      return Error(ErrorCode::kNotFound, "unknown practitioner " + to_string(*practitioner_id),
+                   {{"practitioner", "no such practitioner"}});
+    }
+    if (!service->CanBeDeliveredBy(*p)) {
+      return Error::InvalidField("practitioner", "cannot deliver the service " + service->slug);
+    }
+    query.practitioners.push_back(p);
+  } else {
+    for (const Practitioner& p : setup.practitioners) {
+      if (service->CanBeDeliveredBy(p)) query.practitioners.push_back(&p);
+    }
+    std::sort(query.practitioners.begin(), query.practitioners.end(),
+              [](const Practitioner* a, const Practitioner* b) { return a->id < b->id; });
+  }
+  for (const clinic::Room& room : setup.rooms) {
+    if (room.kind == service->room_kind) query.rooms.push_back(room.id);
+  }
+  std::sort(query.rooms.begin(), query.rooms.end());
+  return query;
+}
+
+void BusyIndex::StartPlacing() {
+  for (std::size_t i = 1; i < begin_.size(); ++i) begin_[i] += begin_[i - 1];
+  std::copy(begin_.begin(), begin_.end() - 1, end_.begin());
+  spans_.resize(begin_.back());
+}
+
+void BusyIndex::SortAndMergeEach() {
+  for (std::size_t i = 0; i < end_.size(); ++i) {
+    std::span<Span> own{spans_.data() + begin_[i], spans_.data() + end_[i]};
+    end_[i] = begin_[i] + static_cast<std::uint32_t>(SortAndMerge(own));
+  }
+}
+
+SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings)
+    : query_(query),
+      clock_(query.zone),
+      practitioner_busy_(query.practitioners.size()),
+      room_busy_(query.rooms.size()) {
+  std::vector<std::int64_t> ids;
+  for (const Practitioner* p : query.practitioners) ids.push_back(p->id.value());
+  const IdIndex practitioner_index(std::move(ids));
+  ids.clear();
+  for (RoomId room : query.rooms) ids.push_back(room.value());
+  const IdIndex room_index(std::move(ids));
+  for (const Booking& booking : bookings) {
+    if (int p = practitioner_index.Find(booking.practitioner.value()); p >= 0) {
+      practitioner_busy_.Count(static_cast<std::size_t>(p));
+    }
+    if (int r = room_index.Find(booking.room.value()); r >= 0) {
+      room_busy_.Count(static_cast<std::size_t>(r));
+    }
+  }
+  practitioner_busy_.StartPlacing();
+  room_busy_.StartPlacing();
+  for (const Booking& booking : bookings) {
+    Span blocked{booking.blocked.start(), booking.blocked.end()};
+    if (int p = practitioner_index.Find(booking.practitioner.value()); p >= 0) {
+      practitioner_busy_.Place(static_cast<std::size_t>(p), blocked);
+    }
+    if (int r = room_index.Find(booking.room.value()); r >= 0) {
+      room_busy_.Place(static_cast<std::size_t>(r), blocked);
+    }
+  }
+  practitioner_busy_.SortAndMergeEach();
+  room_busy_.SortAndMergeEach();
+}
+
+DaySlots SlotFinder::FindDay(LocalDate day) {
+  DaySlots result{day, {}};
+  clock_.SetDay(day);
+  const date::weekday weekday{date::local_days{day}};
+  spans_.clear();
+  for (std::size_t p = 0; p < query_.practitioners.size(); ++p) {
+    for (const clinic::WorkingHours& hours : query_.practitioners[p]->hours) {
+      if (hours.day != weekday) continue;
+      Span span = ToSpan(clock_, hours.start, hours.end);
+      if (span.empty() || span.end <= query_.earliest || span.start >= query_.latest) continue;
+      spans_.push_back({p, span});
+    }
+  }
+  if (spans_.empty()) return result;
+
+  Span day_span = spans_.front().span;
+  for (const PractitionerSpan& ps : spans_) {
+    day_span.start = std::min(day_span.start, ps.span.start);
+    day_span.end = std::max(day_span.end, ps.span.end);
+  }
+  day_start_ = day_span.start;
+  FillRoomMemo(day_span);
+
+  found_.clear();
+  for (std::size_t first = 0; first < spans_.size();) {
+    std::size_t last = first;
+    while (last < spans_.size() && spans_[last].practitioner == spans_[first].practitioner) {
+      ++last;
+    }
+    FindForPractitioner(weekday, first, last);
+    first = last;
+  }
+  BuildSlots(result.slots);
+  return result;
+}
+
+// Candidates of one practitioner's working spans spans_[first, last) on the clock's day.
+void SlotFinder::FindForPractitioner(date::weekday weekday, std::size_t first, std::size_t last) {
+  const std::size_t p = spans_[first].practitioner;
+  const Practitioner& practitioner = *query_.practitioners[p];
+  Span window = spans_[first].span;
+  for (std::size_t i = first; i < last; ++i) {
+    window.start = std::min(window.start, spans_[i].span.start);
+    window.end = std::max(window.end, spans_[i].span.end);
+  }
+  // The service [s, s + duration) must avoid breaks and time off; its blocked span
+  // [s, s + duration + buffer) must avoid bookings, which is the same as the service avoiding
+  // [booking start - buffer, booking end). So all three are obstacles to the service alone.
+  obstacles_.clear();
+  for (const clinic::Break& b : practitioner.breaks) {
+    if (b.day != weekday) continue;
+    Span span = ToSpan(clock_, b.start, b.end);
+    if (!span.empty() && span.Overlaps(window)) obstacles_.push_back(span);
+  }
+  for (const clinic::TimeOff& off : practitioner.time_off) {
+    Span span{off.period.start(), off.period.end()};
+    if (span.Overlaps(window)) obstacles_.push_back(span);
+  }
+  const std::span<const Span> busy = practitioner_busy_.Of(p);
+  for (std::size_t i = FirstEndingAfter(busy, window.start);
+       i < busy.size() && busy[i].start - query_.buffer < window.end; ++i) {
+    obstacles_.push_back(Span{busy[i].start - query_.buffer, busy[i].end});
+  }
+  std::sort(obstacles_.begin(), obstacles_.end(),
+            [](const Span& a, const Span& b) { return a.start < b.start; });
+
+  for (std::size_t i = first; i < last; ++i) {
+    const Span working = spans_[i].span;
+    // A span whose start is on the day's grid keeps its starts on it: their grid positions then
+    // count up, with no division per start.
+    const bool on_day_grid = GridIndex(working.start) != kOffGrid;
+    ForEachFreePart(working, obstacles_, [&](Span free) {
+      Instant start =
+          FirstOnGrid(working.start, query_.step, std::max(free.start, query_.earliest));
+      std::uint32_t grid = on_day_grid ? GridIndex(start) : kOffGrid;
+      for (; start + query_.duration <= free.end && start < query_.latest;
+           start += query_.step, grid += on_day_grid ? 1 : 0) {
+        const std::size_t room = on_day_grid ? room_memo_[grid] : LowestFreeRoom(start);
+        // On a day with one UTC offset every start of its spans is on it; the check is for the
+        // rest.
+        if (room < query_.rooms.size() && (clock_.uniform() || clock_.IsOnDay(start))) {
+          found_.push_back(
+              {start, grid, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(room)});
+        }
+      }
+    });
+  }
+}
+
+// Practitioners usually share the grid of the day's earliest span, so the lowest free room is
+// worked out once for each start on it, in one pass with a cursor per room: a merge rather than
+// a binary search per room and start.
+void SlotFinder::FillRoomMemo(Span day_span) {
+  room_memo_.assign(static_cast<std::size_t>((day_span.end - day_span.start) / query_.step) + 1,
+                    static_cast<std::uint32_t>(query_.rooms.size()));
+  cursors_.resize(query_.rooms.size());
+  for (std::size_t r = 0; r < query_.rooms.size(); ++r) {
+    cursors_[r] = FirstEndingAfter(room_busy_.Of(r), day_span.start);
+  }
+  Instant start = day_span.start;
+  for (std::uint32_t& memo : room_memo_) {
+    const Instant blocked_end = start + query_.duration + query_.buffer;
+    for (std::size_t r = 0; r < query_.rooms.size(); ++r) {
+      const std::span<const Span> busy = room_busy_.Of(r);
+      std::size_t& next = cursors_[r];
+      while (next < busy.size() && busy[next].end <= start) ++next;
+      if (next == busy.size() || busy[next].start >= blocked_end) {
+        memo = static_cast<std::uint32_t>(r);
+        break;
+      }
+    }
+    start += query_.step;
+  }
+}
+
+// The grid position of a start in room_memo_, or kOffGrid.
+std::uint32_t SlotFinder::GridIndex(Instant start) const {
+  const seconds offset = start - day_start_;
+  if (offset % query_.step != seconds{0}) return kOffGrid;
+  return static_cast<std::uint32_t>(offset / query_.step);
+}
+
+// The lowest-id room of the kind free for the whole blocked span starting at `start`, or the
+// number of rooms when none is.
+std::size_t SlotFinder::LowestFreeRoom(Instant start) const {
+  const Instant blocked_end = start + query_.duration + query_.buffer;
+  for (std::size_t r = 0; r < query_.rooms.size(); ++r) {
+    const std::span<const Span> busy = room_busy_.Of(r);
+    std::size_t next = FirstEndingAfter(busy, start);
+    if (next == busy.size() || busy[next].start >= blocked_end) return r;
+  }
+  return query_.rooms.size();
+}
+
+// Orders the day's candidates by start, then practitioner. They were found practitioner after
+// practitioner, so when all lie on the day's grid a stable counting sort by grid position does.
+void SlotFinder::SortFound() {
+  bool on_grid =
+      std::none_of(found_.begin(), found_.end(), [](const Found& f) { return f.grid == kOffGrid; });
+  if (!on_grid) {
+    std::sort(found_.begin(), found_.end(), [](const Found& a, const Found& b) {
+      return a.start != b.start ? a.start < b.start : a.practitioner < b.practitioner;
+    });
+    return;
+  }
+  grid_begin_.assign(room_memo_.size() + 1, 0);
+  for (const Found& f : found_) ++grid_begin_[f.grid + 1];
+  for (std::size_t i = 1; i < grid_begin_.size(); ++i) grid_begin_[i] += grid_begin_[i - 1];
+  sorted_.resize(found_.size());
+  for (const Found& f : found_) sorted_[grid_begin_[f.grid]++] = f;
+  found_.swap(sorted_);
+}
+
+// Groups the day's candidates by start, one option per practitioner, ordered by id (the
+// practitioners' positions follow their ids).
+void SlotFinder::BuildSlots(std::vector<Slot>& slots) {
+  SortFound();
+  std::size_t starts = 0;
+  for (std::size_t i = 0; i < found_.size(); ++i) {
+    if (i == 0 || found_[i].start != found_[i - 1].start) ++starts;
+  }
+  slots.reserve(starts);
+  for (std::size_t i = 0; i < found_.size();) {
+    std::size_t end = i + 1;
+    while (end < found_.size() && found_[end].start == found_[i].start) ++end;
+    Slot slot{Interval::Create(found_[i].start, found_[i].start + query_.duration).value(), {}};
+    slot.options.reserve(end - i);
+    for (std::size_t k = i; k < end; ++k) {
+      // Spans that overlap on a DST day may offer one practitioner's start twice.
+      if (k > i && found_[k].practitioner == found_[k - 1].practitioner) continue;
+      slot.options.push_back(SlotOption{query_.practitioners[found_[k].practitioner]->id,
+                                        query_.rooms[found_[k].room]});
+    }
+    slots.push_back(std::move(slot));
+    i = end;
+  }
+}
+
+}  // namespace unknot::core::scheduling

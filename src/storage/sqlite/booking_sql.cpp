@@ -1,0 +1,181 @@
+#include "storage/sqlite/booking_sql.hpp"
+
+#include <sqlite3.h>
+
+#include "storage/sqlite/rows.hpp"
+
+namespace unknot::storage::sqlite {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+namespace clinic = core::clinic;
+namespace scheduling = core::scheduling;
+
+namespace {
+
+// A write failed on a constraint: the overlap trigger, or a foreign key pointing elsewhere.
+Error ConstraintError(Connection& db, Error error) {
+  if (error.code() != ErrorCode::kConflict) return error;
+  if (sqlite3_extended_errcode(db.raw()) == SQLITE_CONSTRAINT_TRIGGER) {
+    return Error(ErrorCode::kConflict,
+                 "the time is no longer free: another appointment of the practitioner or the "
+                 "room overlaps it");
+  }
+  if (sqlite3_extended_errcode(db.raw()) == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the patient, practitioner, service or room does not belong to this clinic");
+  }
+  return error;
+}
+
+// What a failed UPDATE of one appointment meant: it does not exist, or it is not booked.
+Error NotUpdatable(Connection& db, core::ClinicId clinic, core::AppointmentId appointment) {
+  auto found = FindAppointmentRow(db, clinic, appointment);
+  if (!found) return std::move(found).error();
+  return Error(
+      ErrorCode::kConflict,
+      "the appointment is " + std::string(scheduling::ToString(found->status)) + ", not booked");
+}
+
+}  // namespace
+
+Result<core::PatientId> InsertPatient(Connection& db, core::ClinicId clinic,
+                                      const clinic::Patient& patient) {
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+      "INSERT INTO patients (clinic_id, given_name, family_name, email, phone, created_at) "
+      "SELECT id, ?2, ?3, ?4, ?5, ?6 FROM clinics WHERE id = ?1"));
+  stmt.Bind(1, clinic.value()).Bind(2, patient.given_name).Bind(3, patient.family_name);
+  stmt.Bind(4, patient.email).Bind(5, patient.phone).Bind(6, Seconds(patient.created_at));
+  UNKNOT_TRY(stmt.Run());
+  if (db.Changes() == 0) return Error::NotFound("no such clinic");
+  return core::PatientId{db.LastInsertRowId()};
+}
+
+Result<scheduling::Appointment> InsertAppointmentRow(Connection& db, core::ClinicId clinic,
+                                                     const scheduling::Appointment& a,
+                                                     std::string_view manage_token_hash) {
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+      "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
+      "start_at, end_at, blocked_until, status, source, created_at, updated_at, cancelled_at, "
+      "manage_token_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
+  stmt.Bind(1, clinic.value()).Bind(2, a.patient.value()).Bind(3, a.practitioner.value());
+  stmt.Bind(4, a.service.value()).Bind(5, a.room.value()).Bind(6, Seconds(a.time.start()));
+  stmt.Bind(7, Seconds(a.time.end())).Bind(8, Seconds(a.blocked_until));
+  stmt.Bind(9, scheduling::ToString(a.status)).Bind(10, scheduling::ToString(a.source));
+  stmt.Bind(11, Seconds(a.created_at)).Bind(12, Seconds(a.updated_at));
+  stmt.Bind(13,
+            a.cancelled_at ? std::optional<std::int64_t>{Seconds(*a.cancelled_at)} : std::nullopt);
+  stmt.Bind(14, manage_token_hash);
+  if (auto run = stmt.Run(); !run) return ConstraintError(db, std::move(run).error());
+  scheduling::Appointment stored = a;
+  stored.id = core::AppointmentId{db.LastInsertRowId()};
+  return stored;
+}
+
+Result<scheduling::Appointment> FindAppointmentRow(Connection& db, core::ClinicId clinic,
+                                                   core::AppointmentId appointment) {
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+      "SELECT " + kAppointmentColumns + " FROM appointments WHERE clinic_id = ?1 AND id = ?2"));
+  stmt.Bind(1, clinic.value()).Bind(2, appointment.value());
+  if (!UNKNOT_TRY(stmt.Step())) return Error::NotFound("no such appointment");
+  return ReadAppointment(stmt);
+}
+
+Result<std::vector<scheduling::Booking>> ListBookingRows(Connection& db, core::ClinicId clinic,
+                                                         core::Interval window) {
+  // The lower bound on start_at keeps the index range small; no blocked span is a day long.
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+      "SELECT practitioner_id, room_id, start_at, blocked_until FROM appointments "
+      "WHERE clinic_id = ?1 AND start_at < ?3 AND start_at > ?2 - 86400 AND blocked_until > ?2 "
+      "AND status <> 'cancelled' ORDER BY start_at, id"));
+  stmt.Bind(1, clinic.value()).Bind(2, Seconds(window.start())).Bind(3, Seconds(window.end()));
+  std::vector<scheduling::Booking> bookings;
+  while (UNKNOT_TRY(stmt.Step())) {
+    bookings.push_back({core::PractitionerId{stmt.Int(0)}, core::RoomId{stmt.Int(1)},
+                        UNKNOT_TRY(IntervalColumns(stmt, 2, 3))});
+  }
+  return bookings;
+}
+
+Result<std::optional<core::ports::StoredResponse>> FindResponseRow(Connection& db,
+                                                                   core::ClinicId clinic,
+                                                                   std::string_view key) {
+  Statement stmt = UNKNOT_TRY(
+      db.PrepareCached("SELECT fingerprint, response_body, appointment_id FROM idempotency_keys "
+                       "WHERE clinic_id = ?1 AND key = ?2"));
+  stmt.Bind(1, clinic.value()).Bind(2, key);
+  if (!UNKNOT_TRY(stmt.Step())) return std::optional<core::ports::StoredResponse>{};
+  return std::optional<core::ports::StoredResponse>{
+      core::ports::StoredResponse{stmt.Text(0), stmt.Text(1), core::AppointmentId{stmt.Int(2)}}};
+}
+
+Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
+                                         const core::ports::NewBooking& booking,
+                                         core::Instant now) {
+  if (booking.idempotency) {
+    auto existing = UNKNOT_TRY(FindResponseRow(db, clinic, booking.idempotency->key));
+    if (existing) {
+      return Error(ErrorCode::kConflict, "the Idempotency-Key was used by another request",
+                   {{"Idempotency-Key", "is already used"}});
+    }
+  }
+  // The same person booking again is the same patient record (matched by email, in the clinic).
+  Statement find = UNKNOT_TRY(
+      db.PrepareCached("SELECT id FROM patients WHERE clinic_id = ?1 AND lower(email) = lower(?2) "
+                       "ORDER BY id LIMIT 1"));
+  find.Bind(1, clinic.value()).Bind(2, booking.patient.email);
+  core::PatientId patient;
+  if (UNKNOT_TRY(find.Step())) {
+    patient = core::PatientId{find.Int(0)};
+  } else {
+    clinic::Patient fresh = booking.patient;
+    fresh.created_at = now;
+    patient = UNKNOT_TRY(InsertPatient(db, clinic, fresh));
+  }
+  scheduling::Appointment appointment = booking.appointment;
+  appointment.patient = patient;
+  appointment.created_at = now;
+  appointment.updated_at = now;
+  appointment =
+      UNKNOT_TRY(InsertAppointmentRow(db, clinic, appointment, booking.manage_token_hash));
+  if (booking.idempotency) {
+    Statement remember = UNKNOT_TRY(db.PrepareCached(
+        "INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, "
+        "response_body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    remember.Bind(1, clinic.value()).Bind(2, booking.idempotency->key);
+    remember.Bind(3, booking.idempotency->fingerprint).Bind(4, appointment.id.value());
+    remember.Bind(5, booking.idempotency->render(appointment)).Bind(6, Seconds(now));
+    UNKNOT_TRY(remember.Run());
+  }
+  return appointment;
+}
+
+Result<scheduling::Appointment> CancelRow(Connection& db, core::ClinicId clinic,
+                                          core::AppointmentId appointment, core::Instant now) {
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+      "UPDATE appointments SET status = 'cancelled', cancelled_at = ?3, updated_at = ?3 "
+      "WHERE clinic_id = ?1 AND id = ?2 AND status = 'booked'"));
+  stmt.Bind(1, clinic.value()).Bind(2, appointment.value()).Bind(3, Seconds(now));
+  UNKNOT_TRY(stmt.Run());
+  if (db.Changes() == 0) return NotUpdatable(db, clinic, appointment);
+  return FindAppointmentRow(db, clinic, appointment);
+}
+
+Result<scheduling::Appointment> RescheduleRow(Connection& db, core::ClinicId clinic,
+                                              const scheduling::Appointment& moved,
+                                              core::Instant now) {
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+      "UPDATE appointments SET practitioner_id = ?3, room_id = ?4, start_at = ?5, end_at = ?6, "
+      "blocked_until = ?7, updated_at = ?8 "
+      "WHERE clinic_id = ?1 AND id = ?2 AND status = 'booked'"));
+  stmt.Bind(1, clinic.value()).Bind(2, moved.id.value()).Bind(3, moved.practitioner.value());
+  stmt.Bind(4, moved.room.value()).Bind(5, Seconds(moved.time.start()));
+  stmt.Bind(6, Seconds(moved.time.end())).Bind(7, Seconds(moved.blocked_until));
+  stmt.Bind(8, Seconds(now));
+  if (auto run = stmt.Run(); !run) return ConstraintError(db, std::move(run).error());
+  if (db.Changes() == 0) return NotUpdatable(db, clinic, moved.id);
+  return FindAppointmentRow(db, clinic, moved.id);
+}
+
+}  // namespace unknot::storage::sqlite

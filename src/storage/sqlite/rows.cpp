@@ -1,0 +1,75 @@
+#include "storage/sqlite/rows.hpp"
+
+namespace unknot::storage::sqlite {
+
+using core::Error;
+using core::ErrorCode;
+using core::Instant;
+using core::Result;
+namespace clinic = core::clinic;
+namespace scheduling = core::scheduling;
+
+Result<core::TimeOfDay> MinuteColumn(const Statement& stmt, int column) {
+  auto time = core::TimeOfDay::Create(std::chrono::minutes{stmt.Int(column)});
+  if (!time) return Error(ErrorCode::kInternal, "stored time of day is out of range");
+  return *time;
+}
+
+Result<core::Interval> IntervalColumns(const Statement& stmt, int start, int end) {
+  auto interval = core::Interval::Create(FromSeconds(stmt.Int(start)), FromSeconds(stmt.Int(end)));
+  if (!interval) return Error(ErrorCode::kInternal, "stored interval ends before it starts");
+  return *interval;
+}
+
+const std::string kClinicColumns =
+    "id, slug, name, phone, address_line1, address_line2, city, region, postal_code, country, "
+    "time_zone, min_notice_minutes, horizon_days, cancellation_window_minutes, "
+    "slot_step_minutes, grace_period_minutes";
+
+clinic::Clinic ReadClinic(const Statement& s) {
+  clinic::Clinic c;
+  c.id = core::ClinicId{s.Int(0)};
+  c.slug = s.Text(1);
+  c.name = s.Text(2);
+  c.phone = s.Text(3);
+  c.address = {s.Text(4), s.Text(5), s.Text(6), s.Text(7), s.Text(8), s.Text(9)};
+  c.time_zone = s.Text(10);
+  c.policy.min_notice = std::chrono::minutes{s.Int(11)};
+  c.policy.horizon = std::chrono::days{s.Int(12)};
+  c.policy.cancellation_window = std::chrono::minutes{s.Int(13)};
+  c.policy.slot_step = std::chrono::minutes{s.Int(14)};
+  c.policy.grace_period = std::chrono::minutes{s.Int(15)};
+  return c;
+}
+
+const std::string kAppointmentColumns =
+    "id, patient_id, practitioner_id, service_id, room_id, start_at, end_at, blocked_until, "
+    "status, source, created_at, updated_at, cancelled_at";
+
+Result<scheduling::Appointment> ReadAppointment(const Statement& s) {
+  scheduling::Appointment a{
+      .id = core::AppointmentId{s.Int(0)},
+      .patient = core::PatientId{s.Int(1)},
+      .practitioner = core::PractitionerId{s.Int(2)},
+      .service = core::ServiceId{s.Int(3)},
+      .room = core::RoomId{s.Int(4)},
+      .time = UNKNOT_TRY(IntervalColumns(s, 5, 6)),
+      .blocked_until = FromSeconds(s.Int(7)),
+      .status = UNKNOT_TRY(ParseColumn<scheduling::AppointmentStatus>(
+          s, 8, scheduling::ParseAppointmentStatus, "appointment status")),
+      .source = UNKNOT_TRY(ParseColumn<scheduling::BookingSource>(
+          s, 9, scheduling::ParseBookingSource, "booking source")),
+      .created_at = FromSeconds(s.Int(10)),
+      .updated_at = FromSeconds(s.Int(11)),
+      .cancelled_at = std::nullopt,
+  };
+  if (auto cancelled = s.OptionalInt(12)) a.cancelled_at = FromSeconds(*cancelled);
+  return a;
+}
+
+Result<std::int64_t> Insert(Statement& stmt, Connection& db) {
+  UNKNOT_TRY(stmt.Run());
+  return db.LastInsertRowId();
+}
+
+}  // namespace unknot::storage::sqlite
