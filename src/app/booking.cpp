@@ -150,52 +150,66 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
   if (auto earlier = UNKNOT_TRY(replay())) return std::move(*earlier);
 
   core::Instant now = clock.Now();
-  auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic_id, request.start));
-  scheduling::SlotDecision decision = UNKNOT_TRY(scheduling::CheckSlot(
-      clinic.setup, bookings, now, request.service, request.practitioner, request.start));
-  if (!decision.option) {
-    return BookingOutcome{
-        UNKNOT_TRY(Refuse(storage, clock, clinic, request.service, request.practitioner,
-                          request.start, *decision.refusal))};
-  }
-
-  Booked booked{
-      scheduling::Appointment{
-          .id = {},
-          .patient = {},
-          .practitioner = decision.option->practitioner,
-          .service = service->id,
-          .room = decision.option->room,
-          .time = *core::Interval::Create(request.start, request.start + service->duration),
-          .blocked_until = request.start + service->duration + service->buffer_after,
-          .status = scheduling::AppointmentStatus::kBooked,
-          .source = request.source,
-          .created_at = now,
-          .updated_at = now,
-          .cancelled_at = std::nullopt},
-      tokens.NewToken()};
-  core::ports::NewBooking write{.patient = request.patient,
-                                .appointment = booked.appointment,
-                                .manage_token_hash = tokens.Hash(booked.manage_token),
-                                .idempotency = std::nullopt};
-  if (request.idempotency_key) {
-    write.idempotency = core::ports::NewBooking::Idempotency{
-        *request.idempotency_key, request.fingerprint, [&](const scheduling::Appointment& stored) {
-          return render(clinic, Booked{stored, booked.manage_token});
-        }};
-  }
-  auto stored = storage.Book(clinic_id, write);
-  if (!stored && stored.error().code() == ErrorCode::kConflict) {
+  const std::string manage_token = tokens.NewToken();
+  const std::string manage_token_hash = tokens.Hash(manage_token);
+  // Check, then write; the write re-checks inside its transaction. When it loses a race, the
+  // practitioner may still be free with another room (two bookings for different practitioners
+  // both picked the lowest free room), so check again with fresh bookings a few times before
+  // calling the time taken.
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic_id, request.start));
+    scheduling::SlotDecision decision = UNKNOT_TRY(scheduling::CheckSlot(
+        clinic.setup, bookings, now, request.service, request.practitioner, request.start));
+    if (!decision.option) {
+      // Lost to a concurrent retry of this very request? Then answer as it was answered.
+      if (attempt > 1) {
+        if (auto earlier = UNKNOT_TRY(replay())) return std::move(*earlier);
+      }
+      return BookingOutcome{
+          UNKNOT_TRY(Refuse(storage, clock, clinic, request.service, request.practitioner,
+                            request.start, *decision.refusal))};
+    }
+    Booked booked{
+        scheduling::Appointment{
+            .id = {},
+            .patient = {},
+            .practitioner = decision.option->practitioner,
+            .service = service->id,
+            .room = decision.option->room,
+            .time = *core::Interval::Create(request.start, request.start + service->duration),
+            .blocked_until = request.start + service->duration + service->buffer_after,
+            .status = scheduling::AppointmentStatus::kBooked,
+            .source = request.source,
+            .created_at = now,
+            .updated_at = now,
+            .cancelled_at = std::nullopt},
+        manage_token};
+    core::ports::NewBooking write{.patient = request.patient,
+                                  .appointment = booked.appointment,
+                                  .manage_token_hash = manage_token_hash,
+                                  .idempotency = std::nullopt};
+    if (request.idempotency_key) {
+      write.idempotency = core::ports::NewBooking::Idempotency{
+          *request.idempotency_key, request.fingerprint,
+          [&](const scheduling::Appointment& stored) {
+            return render(clinic, Booked{stored, booked.manage_token});
+          }};
+    }
+    auto stored = storage.Book(clinic_id, write);
+    if (stored) {
+      booked.appointment = std::move(*stored);
+      return BookingOutcome{std::move(booked)};
+    }
+    if (stored.error().code() != ErrorCode::kConflict) return std::move(stored).error();
     // A concurrent retry with the same key won the race: answer as it was answered.
     if (auto earlier = UNKNOT_TRY(replay())) return std::move(*earlier);
-    // Someone else took the time between our check and our write.
-    return BookingOutcome{
-        UNKNOT_TRY(Refuse(storage, clock, clinic, request.service, request.practitioner,
-                          request.start, scheduling::SlotRefusal::kTaken))};
+    if (attempt == kAttempts) {
+      return BookingOutcome{
+          UNKNOT_TRY(Refuse(storage, clock, clinic, request.service, request.practitioner,
+                            request.start, scheduling::SlotRefusal::kTaken))};
+    }
   }
-  if (!stored) return std::move(stored).error();
-  booked.appointment = std::move(*stored);
-  return BookingOutcome{std::move(booked)};
 }
 
 Result<scheduling::Appointment> GetAppointment(core::ports::Storage& storage,

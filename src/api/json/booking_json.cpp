@@ -27,14 +27,29 @@ json TimeJson(const app::ClinicContext& clinic, const core::Interval& time) {
 }
 
 json SlotJson(const app::ClinicContext& clinic, const scheduling::Slot& slot) {
-  json out = TimeJson(clinic, slot.time);
+  // Compact: a 14-day answer holds hundreds of slots, so options name practitioners and rooms by
+  // id; the answer lists their names once.
   json options = json::array();
   for (const auto& option : slot.options) {
-    options.push_back({{"practitioner", PractitionerRef(clinic, option.practitioner)},
-                       {"room", RoomRef(clinic, option.room)}});
+    options.push_back(
+        {{"practitioner", option.practitioner.value()}, {"room", option.room.value()}});
   }
-  out["options"] = std::move(options);
-  return out;
+  return {
+      {"start", core::FormatInstant(slot.time.start())},
+      {"end", core::FormatInstant(slot.time.end())},
+      {"local_start", core::FormatLocalDateTime(core::UtcToLocal(clinic.zone, slot.time.start()))},
+      {"options", std::move(options)}};
+}
+
+json NamesJson(const app::ClinicContext& clinic) {
+  json practitioners = json::array();
+  for (const auto& p : clinic.setup.practitioners) {
+    practitioners.push_back({{"id", p.id.value()}, {"display_name", p.display_name}});
+  }
+  json rooms = json::array();
+  for (const auto& r : clinic.setup.rooms)
+    rooms.push_back({{"id", r.id.value()}, {"name", r.name}});
+  return {{"practitioners", std::move(practitioners)}, {"rooms", std::move(rooms)}};
 }
 
 json AvailabilityJson(const app::AvailabilityResult& result) {
@@ -44,14 +59,16 @@ json AvailabilityJson(const app::AvailabilityResult& result) {
     for (const auto& slot : day.slots) slots.push_back(SlotJson(result.clinic, slot));
     days.push_back({{"date", core::FormatLocalDate(day.date)}, {"slots", std::move(slots)}});
   }
-  return {{"clinic", result.clinic.setup.clinic.slug},
-          {"time_zone", result.clinic.setup.clinic.time_zone},
-          {"service",
-           {{"id", result.service.id.value()},
-            {"slug", result.service.slug},
-            {"name", result.service.name},
-            {"duration_minutes", result.service.duration.count()}}},
-          {"days", std::move(days)}};
+  json out = {{"clinic", result.clinic.setup.clinic.slug},
+              {"time_zone", result.clinic.setup.clinic.time_zone},
+              {"service",
+               {{"id", result.service.id.value()},
+                {"slug", result.service.slug},
+                {"name", result.service.name},
+                {"duration_minutes", result.service.duration.count()}}},
+              {"days", std::move(days)}};
+  out.update(NamesJson(result.clinic));
+  return out;
 }
 
 json AppointmentJson(const app::ClinicContext& clinic, const scheduling::Appointment& a) {

@@ -10,7 +10,11 @@ namespace unknot::api::json {
 
 // {"start", "end"} as UTC instants plus "local_start"/"local_end" in the clinic's zone.
 nlohmann::json TimeJson(const app::ClinicContext& clinic, const core::Interval& time);
+// A free start: "start"/"end" (UTC), "local_start", and "options": [{"practitioner": id,
+// "room": id}].
 nlohmann::json SlotJson(const app::ClinicContext& clinic, const core::scheduling::Slot& slot);
+// {"practitioners": [{id, display_name}], "rooms": [{id, name}]}: the names slots refer to.
+nlohmann::json NamesJson(const app::ClinicContext& clinic);
 nlohmann::json AvailabilityJson(const app::AvailabilityResult& result);
 nlohmann::json AppointmentJson(const app::ClinicContext& clinic,
                                const core::scheduling::Appointment& appointment);

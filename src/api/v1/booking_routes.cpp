@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/json/booking_json.hpp"
+#include "api/v1/availability_cache.hpp"
 #include "app/booking.hpp"
 
 namespace unknot::api::v1 {
@@ -104,10 +105,11 @@ Response RefusedResponse(const app::ClinicContext& clinic, const app::Refused& r
   Json alternatives = Json::array();
   for (const auto& slot : refused.alternatives) alternatives.push_back(dto::SlotJson(clinic, slot));
   bool taken = refused.reason == scheduling::SlotRefusal::kTaken;
+  Json extra = {{"reason", scheduling::ToString(refused.reason)},
+                {"alternatives", std::move(alternatives)}};
+  extra.update(dto::NamesJson(clinic));  // the names the alternatives' ids refer to
   return ProblemWith(taken ? 409 : 422, taken ? "Slot taken" : "Slot not bookable", refused.message,
-                     {{"start", refused.message}},
-                     {{"reason", scheduling::ToString(refused.reason)},
-                      {"alternatives", std::move(alternatives)}});
+                     {{"start", refused.message}}, std::move(extra));
 }
 
 Response ChangeRefusedResponse(const app::ClinicContext& clinic,
@@ -123,7 +125,8 @@ Response AppointmentResponse(const app::ClinicContext& clinic,
                         Json{{"appointment", dto::AppointmentJson(clinic, appointment)}}.dump());
 }
 
-Response Availability(core::ports::Storage& storage, const core::Clock& clock, Request& request) {
+Response Availability(core::ports::Storage& storage, const core::Clock& clock,
+                      AvailabilityCache& cache, Request& request) {
   auto parse = [&]() -> Result<scheduling::AvailabilityRequest> {
     scheduling::AvailabilityRequest query;
     query.service = core::ServiceId{
@@ -137,9 +140,20 @@ Response Availability(core::ports::Storage& storage, const core::Clock& clock, R
   };
   auto query = parse();
   if (!query) return http::Problem(query.error());
+  // Read the generation before computing: a write that lands meanwhile makes this entry stale.
+  std::uint64_t generation = storage.Generation();
+  auto now = AvailabilityCache::Clock::now();
+  std::string key = std::string(request.PathParam("clinic")) + "|" +
+                    std::to_string(query->service.value()) + "|" +
+                    core::FormatLocalDate(query->from) + "|" + core::FormatLocalDate(query->to) +
+                    "|" + (query->practitioner ? std::to_string(query->practitioner->value()) : "");
+  if (auto cached = cache.Find(key, generation, now))
+    return Response::Json(200, std::move(*cached));
   auto result = app::GetAvailability(storage, clock, request.PathParam("clinic"), *query);
   if (!result) return http::Problem(result.error());
-  return Response::Json(200, dto::AvailabilityJson(*result).dump());
+  std::string body = dto::AvailabilityJson(*result).dump();
+  cache.Store(key, generation, now, body);
+  return Response::Json(200, std::move(body));
 }
 
 Response Book(core::ports::Storage& storage, const core::Clock& clock,
@@ -211,9 +225,12 @@ Response WithAppointment(core::ports::Storage& storage, Request& request, Act ac
 
 void AddBookingRoutes(http::Router& router, core::ports::Storage& storage, const core::Clock& clock,
                       core::ports::TokenService& tokens) {
-  router.Add(
-      http::Method::kGet, "/api/v1/clinics/{clinic}/availability",
-      [&storage, &clock](Request& request) { return Availability(storage, clock, request); });
+  // Shared by the handler copies the router keeps; lives as long as the router.
+  auto cache = std::make_shared<AvailabilityCache>();
+  router.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/availability",
+             [&storage, &clock, cache](Request& request) {
+               return Availability(storage, clock, *cache, request);
+             });
   router.Add(http::Method::kPost, "/api/v1/clinics/{clinic}/appointments",
              [&storage, &clock, &tokens](Request& request) {
                return Book(storage, clock, tokens, request);

@@ -63,7 +63,8 @@ TEST_F(BookingRoutesTest, AvailabilityListsLocalDaysWithOptions) {
   auto first = body["days"][0]["slots"][0];
   EXPECT_EQ(first["local_start"], "2026-12-07T08:00:00");  // Dr. Okafor starts at 08:00
   EXPECT_EQ(first["start"], "2026-12-07T16:00:00Z");
-  EXPECT_EQ(first["options"][0]["practitioner"]["display_name"], "Dr. Maya Okafor, DC");
+  EXPECT_EQ(first["options"][0]["practitioner"], okafor_);
+  EXPECT_EQ(body["practitioners"][0]["display_name"], "Dr. Maya Okafor, DC");
 }
 
 TEST_F(BookingRoutesTest, AvailabilityErrorsNameTheParameter) {
@@ -88,6 +89,19 @@ TEST_F(BookingRoutesTest, AvailabilityErrorsNameTheParameter) {
     EXPECT_EQ(r.content_type, "application/problem+json");
     EXPECT_EQ(FirstField(r), c.field) << c.query << " " << r.body;
   }
+}
+
+TEST_F(BookingRoutesTest, AvailabilityIsFreshAfterEveryBooking) {
+  std::string query = base_ + "/availability?service=" + std::to_string(art_) +
+                      "&from=2026-12-08&to=2026-12-08&practitioner=" + std::to_string(okafor_);
+  auto before = Body(Get(query));
+  ASSERT_EQ(before["days"][0]["slots"][4]["start"], "2026-12-08T17:00:00Z");  // 09:00 local
+  ASSERT_EQ(Post(base_ + "/appointments", BookingBody("2026-12-08T17:00:00Z")).status, 201u);
+  auto after = Body(Get(query));  // asked again at once: the cached answer must not be used
+  for (const auto& slot : after["days"][0]["slots"]) {
+    EXPECT_NE(slot["start"], "2026-12-08T17:00:00Z");
+  }
+  EXPECT_LT(after["days"][0]["slots"].size(), before["days"][0]["slots"].size());
 }
 
 TEST_F(BookingRoutesTest, BookReadCancel) {
@@ -118,7 +132,8 @@ TEST_F(BookingRoutesTest, ATakenSlotIsAConflictWithAlternatives) {
   auto body = Body(taken);
   EXPECT_EQ(body["reason"], "taken");
   ASSERT_FALSE(body["alternatives"].empty());
-  EXPECT_EQ(body["alternatives"][0]["options"][0]["practitioner"]["id"], okafor_);
+  EXPECT_EQ(body["alternatives"][0]["options"][0]["practitioner"], okafor_);
+  EXPECT_EQ(body["practitioners"][0]["id"], okafor_);
 
   auto off_grid = Post(base_ + "/appointments", BookingBody("2026-12-08T17:05:00Z"));
   EXPECT_EQ(off_grid.status, 422u);

@@ -72,8 +72,9 @@ struct DstPolicy {
   DstOverlap overlap;
 };
 
-// Working hours: a shift that starts in a gap starts when the clock jumps to; in an overlap the
-// first occurrence counts, so a shift is never made longer than its wall-clock length.
+// Working hours: a time in a gap is read with the offset before the jump (02:30 on 2026-03-08
+// becomes 03:30 PDT, as RFC 5545 reads such times); in an overlap the first occurrence counts.
+// Shift lengths are then real minutes: 01:30-02:00 on 2026-11-01 lasts 90 minutes.
 inline constexpr DstPolicy kWorkingHoursDstPolicy{DstGap::kShiftForward, DstOverlap::kEarlier};
 // Times typed by a person (a local time off, a booking typed by the front desk): ask, never guess.
 inline constexpr DstPolicy kStrictDstPolicy{DstGap::kReject, DstOverlap::kReject};

@@ -7,6 +7,7 @@
 // Unless a method says otherwise it fails only with kUnavailable (the database cannot serve now,
 // e.g. busy or disk full; retrying may help) or kInternal (corrupt data, a bug).
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -142,6 +143,11 @@ class Storage : public ClinicRepository,
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;
+
+  // A number that changes whenever this process commits a write, so derived answers (cached
+  // availability) can tell whether they are still current: equal values mean no write between
+  // the two reads. Writes by other processes are not seen; one process serves a SQLite file.
+  virtual std::uint64_t Generation() const = 0;
 };
 
 }  // namespace unknot::core::ports

@@ -10,7 +10,6 @@ namespace unknot::core::scheduling {
 namespace {
 
 using clinic::Practitioner;
-using clinic::Service;
 using std::chrono::seconds;
 
 constexpr EnumNames<SlotRefusal, 5> kRefusals{{
@@ -36,7 +35,12 @@ Result<std::vector<DaySlots>> FindAvailability(const clinic::ClinicSetup& setup,
   }
   SlotQuery query =
       UNKNOT_TRY(SlotQuery::Create(setup, now, request.service, request.practitioner));
-  SlotFinder finder(query, bookings);
+  // Local midnights are within a day of the instants they name, and a slot blocks at most
+  // duration + buffer past its start.
+  const Span window{Instant{from.time_since_epoch()} - date::days{2},
+                    Instant{(to + date::days{1}).time_since_epoch()} + date::days{2} +
+                        query.duration + query.buffer};
+  SlotFinder finder(query, bookings, window);
   std::vector<DaySlots> days;
   days.reserve(static_cast<std::size_t>((to - from).count() + 1));
   for (date::local_days day = from; day <= to; day += date::days{1}) {

@@ -71,6 +71,8 @@ struct DaySlots {
 // Errors (kInvalidArgument unless said): `to` before `from` (field "to"); more than 31 days
 // (field "to"); unknown service (kNotFound, field "service"); unknown practitioner (kNotFound,
 // field "practitioner"); a practitioner who cannot deliver the service (field "practitioner").
+// `bookings` may come in any order and may reach outside the range; ordered by start (as storage
+// lists them) they are indexed without a sort.
 Result<std::vector<DaySlots>> FindAvailability(const clinic::ClinicSetup& setup,
                                                std::span<const Booking> bookings, Instant now,
                                                const AvailabilityRequest& request);

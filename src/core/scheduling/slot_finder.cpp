@@ -104,12 +104,13 @@ void BusyIndex::StartPlacing() {
 
 void BusyIndex::SortAndMergeEach() {
   for (std::size_t i = 0; i < end_.size(); ++i) {
+    if (!unsorted_[i]) continue;
     std::span<Span> own{spans_.data() + begin_[i], spans_.data() + end_[i]};
     end_[i] = begin_[i] + static_cast<std::uint32_t>(SortAndMerge(own));
   }
 }
 
-SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings)
+SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings, Span window)
     : query_(query),
       clock_(query.zone),
       practitioner_busy_(query.practitioners.size()),
@@ -120,24 +121,27 @@ SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings
   ids.clear();
   for (RoomId room : query.rooms) ids.push_back(room.value());
   const IdIndex room_index(std::move(ids));
+  // The first pass finds each booking's owners and counts them, the second places the spans.
+  owners_.clear();
+  owners_.reserve(bookings.size());
   for (const Booking& booking : bookings) {
-    if (int p = practitioner_index.Find(booking.practitioner.value()); p >= 0) {
-      practitioner_busy_.Count(static_cast<std::size_t>(p));
+    int p = -1;
+    int r = -1;
+    if (booking.blocked.start() < window.end && window.start < booking.blocked.end()) {
+      p = practitioner_index.Find(booking.practitioner.value());
+      r = room_index.Find(booking.room.value());
+      if (p >= 0) practitioner_busy_.Count(static_cast<std::size_t>(p));
+      if (r >= 0) room_busy_.Count(static_cast<std::size_t>(r));
     }
-    if (int r = room_index.Find(booking.room.value()); r >= 0) {
-      room_busy_.Count(static_cast<std::size_t>(r));
-    }
+    owners_.push_back({p, r});
   }
   practitioner_busy_.StartPlacing();
   room_busy_.StartPlacing();
-  for (const Booking& booking : bookings) {
-    Span blocked{booking.blocked.start(), booking.blocked.end()};
-    if (int p = practitioner_index.Find(booking.practitioner.value()); p >= 0) {
-      practitioner_busy_.Place(static_cast<std::size_t>(p), blocked);
-    }
-    if (int r = room_index.Find(booking.room.value()); r >= 0) {
-      room_busy_.Place(static_cast<std::size_t>(r), blocked);
-    }
+  for (std::size_t i = 0; i < bookings.size(); ++i) {
+    const Span blocked{bookings[i].blocked.start(), bookings[i].blocked.end()};
+    const auto [p, r] = owners_[i];
+    if (p >= 0) practitioner_busy_.Place(static_cast<std::size_t>(p), blocked);
+    if (r >= 0) room_busy_.Place(static_cast<std::size_t>(r), blocked);
   }
   practitioner_busy_.SortAndMergeEach();
   room_busy_.SortAndMergeEach();
@@ -242,10 +246,14 @@ void SlotFinder::FillRoomMemo(Span day_span) {
   for (std::size_t r = 0; r < query_.rooms.size(); ++r) {
     cursors_[r] = FirstEndingAfter(room_busy_.Of(r), day_span.start);
   }
+  // A room found busy for a start stays busy for every start before the end of the booking that
+  // blocks it; remembering that end skips the room with one comparison.
+  busy_until_.assign(query_.rooms.size(), day_span.start);
   Instant start = day_span.start;
   for (std::uint32_t& memo : room_memo_) {
     const Instant blocked_end = start + query_.duration + query_.buffer;
     for (std::size_t r = 0; r < query_.rooms.size(); ++r) {
+      if (start < busy_until_[r]) continue;
       const std::span<const Span> busy = room_busy_.Of(r);
       std::size_t& next = cursors_[r];
       while (next < busy.size() && busy[next].end <= start) ++next;
@@ -253,6 +261,7 @@ void SlotFinder::FillRoomMemo(Span day_span) {
         memo = static_cast<std::uint32_t>(r);
         break;
       }
+      busy_until_[r] = busy[next].end;
     }
     start += query_.step;
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "core/clinic/clinic_setup.hpp"
@@ -42,12 +43,26 @@ inline Span ToSpan(const LocalDayClock& clock, TimeOfDay start, TimeOfDay end) {
 // start and merged. One flat array, so indexing 2,000 bookings allocates twice, not per owner.
 class BusyIndex {
  public:
-  explicit BusyIndex(std::size_t owners) : begin_(owners + 1, 0), end_(owners, 0) {}
+  explicit BusyIndex(std::size_t owners)
+      : begin_(owners + 1, 0), end_(owners, 0), unsorted_(owners, 0) {}
 
-  // Two passes over the same bookings: count every owner's spans, then place them.
+  // Two passes over the same bookings: count every owner's spans, then place them. Spans placed
+  // in order of start are merged as they come; SortAndMergeEach does the rest.
   void Count(std::size_t owner) { ++begin_[owner + 1]; }
   void StartPlacing();
-  void Place(std::size_t owner, Span span) { spans_[end_[owner]++] = span; }
+  void Place(std::size_t owner, Span span) {
+    if (span.empty()) return;
+    if (end_[owner] > begin_[owner]) {
+      Span& last = spans_[end_[owner] - 1];
+      if (span.start < last.start) {
+        unsorted_[owner] = 1;
+      } else if (span.start <= last.end) {
+        last.end = std::max(last.end, span.end);
+        return;
+      }
+    }
+    spans_[end_[owner]++] = span;
+  }
   void SortAndMergeEach();
 
   std::span<const Span> Of(std::size_t owner) const {
@@ -57,6 +72,7 @@ class BusyIndex {
  private:
   std::vector<std::uint32_t> begin_;  // begin_[i]: where owner i's spans start
   std::vector<std::uint32_t> end_;
+  std::vector<char> unsorted_;
   std::vector<Span> spans_;
 };
 
@@ -66,7 +82,9 @@ class BusyIndex {
 // on the day's grid, since practitioners usually share a grid and ask for the same starts.
 class SlotFinder {
  public:
-  SlotFinder(const SlotQuery& query, std::span<const Booking> bookings);
+  // Only bookings that overlap `window` are indexed; it must hold every instant a slot of the
+  // days asked for may block.
+  SlotFinder(const SlotQuery& query, std::span<const Booking> bookings, Span window);
 
   DaySlots FindDay(LocalDate day);
 
@@ -98,7 +116,9 @@ class SlotFinder {
   Instant day_start_;
   std::vector<std::uint32_t> room_memo_;
   // Scratch buffers reused from day to day.
+  std::vector<std::pair<int, int>> owners_;  // per booking: practitioner and room, or -1
   std::vector<std::size_t> cursors_;
+  std::vector<Instant> busy_until_;
   std::vector<PractitionerSpan> spans_;
   std::vector<Span> obstacles_;
   std::vector<Found> found_;

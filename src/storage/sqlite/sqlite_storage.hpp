@@ -42,6 +42,7 @@ class SqliteStorage final : public core::ports::Storage {
   ~SqliteStorage() override;
 
   core::Result<void> Ping() override;
+  std::uint64_t Generation() const override { return writer_->stats().transactions; }
 
   core::Result<std::vector<core::clinic::Clinic>> ListClinics() override;
   core::Result<core::clinic::Clinic> FindClinic(std::string_view slug) override;

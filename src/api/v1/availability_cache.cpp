@@ -1,0 +1,25 @@
+#include "api/v1/availability_cache.hpp"
+
+namespace unknot::api::v1 {
+
+std::optional<std::string> AvailabilityCache::Find(const std::string& key, std::uint64_t generation,
+                                                   Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  if (it->second.generation != generation || now - it->second.stored_at >= kMaxAge) {
+    entries_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.body;
+}
+
+void AvailabilityCache::Store(const std::string& key, std::uint64_t generation,
+                              Clock::time_point now, std::string body) {
+  std::lock_guard lock(mutex_);
+  // Many distinct queries at once: start over rather than track recency; entries live a second.
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_[key] = Entry{generation, now, std::move(body)};
+}
+
+}  // namespace unknot::api::v1

@@ -1,0 +1,40 @@
+#pragma once
+
+// Rendered availability answers, reused while nothing was booked and for at most a second.
+// A popular query (the next two weeks of a service) is asked far more often than bookings
+// change; computing it is milliseconds, serving it from here is microseconds. A write makes every
+// entry stale at once (the storage generation changes); the one-second limit bounds how late a
+// slot that just fell inside the minimum notice can still be listed — booking re-checks it anyway.
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace unknot::api::v1 {
+
+class AvailabilityCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::seconds kMaxAge{1};
+  static constexpr std::size_t kMaxEntries = 512;
+
+  // The body stored for `key` at `generation`, if it is younger than kMaxAge.
+  std::optional<std::string> Find(const std::string& key, std::uint64_t generation,
+                                  Clock::time_point now);
+  void Store(const std::string& key, std::uint64_t generation, Clock::time_point now,
+             std::string body);
+
+ private:
+  struct Entry {
+    std::uint64_t generation;
+    Clock::time_point stored_at;
+    std::string body;
+  };
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;  // guarded by mutex_
+};
+
+}  // namespace unknot::api::v1
