@@ -43,7 +43,7 @@ debug asan tsan: deps
 # Benchmarks: Google Benchmark binaries and the wrk load script; see docs/benchmarks.md.
 bench: deps
 	cmake --preset release
-	cmake --build --preset release -j $(JOBS)
+	cmake --build --preset release -j $(JOBS) --target unknot unknot_bench unknot_bench_fixture
 	bash bench/run.sh
 
 format:

@@ -1,34 +1,68 @@
 #!/usr/bin/env bash
-# Runs the benchmarks against the release build: Google Benchmark for the engine pieces, then wrk
-# against a real `unknot serve` with the demo clinic on loopback (1 server thread pinned to CPU 0,
-# wrk on CPU 1, 64 connections, 2 s warm-up, 10 s measured). Prints the figures recorded in
-# docs/benchmarks.md. Bounded: every load stops by itself.
+# Runs the benchmarks against the release build and prints the figures recorded in
+# docs/benchmarks.md:
+#  1. Google Benchmark: engine, storage, JSON, and the raw SQLite synchronous=FULL commit rate;
+#  2. wrk against `unknot serve` with the demo clinic (1 server thread pinned to CPU 0, wrk on
+#     CPU 1, 64 connections, 2 s warm-up, 10 s measured): a trivial endpoint, clinic reads and
+#     14 days of availability;
+#  3. durable bookings/s: wrk with bench/booking.lua replaying distinct free bookings against a
+#     100-practitioner clinic (server with 8 threads, 16 connections), and the server's peak RSS.
+# Bounded: every load stops by itself; only loopback is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=build/release
 unknot=$build/src/server/unknot
 duration=${BENCH_SECONDS:-10}
+port=${BENCH_PORT:-18089}
 
 echo "== Google Benchmark"
-$build/bench/unknot_bench --benchmark_min_time=0.5 --benchmark_repetitions=3 \
-  --benchmark_report_aggregates_only=true
+$build/bench/unknot_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+  --benchmark_filter="${BENCH_FILTER:-.}" 2>&1 | grep -E "_median|^Benchmark|WARNING" || true
 
 work=$(mktemp -d)
-trap 'kill "${server_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
-$unknot migrate --database "$work/bench.db" >/dev/null
-$unknot demo --database "$work/bench.db" >/dev/null
-port=${BENCH_PORT:-18089}
-taskset -c 0 $unknot serve --database "$work/bench.db" --listen 127.0.0.1:$port \
-  --web-root web/public --log-level warn >"$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+server_pid=""
+stop_server() {
+  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  server_pid=""
+}
+trap 'stop_server; rm -rf "$work"' EXIT
 
-for path in /healthz /api/v1/clinics/mission-sports-chiro/services \
-            /api/v1/clinics/mission-sports-chiro/practitioners; do
-  taskset -c 1 wrk -t1 -c64 -d2s "http://127.0.0.1:$port$path" >/dev/null
-  echo "== wrk -t1 -c64 -d${duration}s $path"
-  taskset -c 1 wrk -t1 -c64 -d${duration}s --latency "http://127.0.0.1:$port$path" |
-    grep -E "Requests/sec|Latency|50%|99%|requests in"
-done
-echo "== server peak RSS: $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
+start_server() {  # database, threads
+  taskset -c 0 $unknot serve --database "$1" --listen 127.0.0.1:$port --threads "$2" \
+    --web-root web/public --log-level warn >"$work/serve.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
+  echo "server did not start:"; cat "$work/serve.log"; exit 1
+}
+
+load() {  # label, wrk arguments...
+  local label=$1; shift
+  taskset -c 1 wrk -t1 -d2s "$@" >/dev/null
+  echo "== $label"
+  taskset -c 1 wrk -t1 -d${duration}s --latency "$@" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
+}
+
+$unknot migrate --database "$work/demo.db" >/dev/null
+$unknot demo --database "$work/demo.db" >/dev/null
+start_server "$work/demo.db" 1
+from=$(date -u -d "+14 days" +%F)
+to=$(date -u -d "+27 days" +%F)
+art=$(curl -s "http://127.0.0.1:$port/api/v1/clinics/mission-sports-chiro/services" |
+      grep -o '"id":[0-9]*,"name":"Active Release' | grep -o '[0-9]*' | head -1)
+availability="/api/v1/clinics/mission-sports-chiro/availability?service=$art&from=$from&to=$to"
+echo "availability body: $(curl -s "http://127.0.0.1:$port$availability" | wc -c) bytes"
+load "GET /healthz" -c64 "http://127.0.0.1:$port/healthz"
+load "GET services" -c64 "http://127.0.0.1:$port/api/v1/clinics/mission-sports-chiro/services"
+load "GET availability (14 days, ART)" -c64 "http://127.0.0.1:$port$availability"
+echo "== server peak RSS (reads): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
+stop_server
+
+$build/bench/unknot_bench_fixture "$work/load.db" "$work/bodies.txt" 200000
+start_server "$work/load.db" 8
+echo "== durable bookings (16 connections, distinct free slots)"
+BODIES="$work/bodies.txt" taskset -c 1 wrk -t1 -c16 -d${duration}s --latency \
+  -s bench/booking.lua "http://127.0.0.1:$port/" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
+echo "== server peak RSS (bookings): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
+stop_server
+echo "== stored appointments: $(sqlite3 "$work/load.db" 'SELECT count(*) FROM appointments')"

@@ -76,11 +76,13 @@ Result<Refused> Refuse(core::ports::Storage& storage, const core::Clock& clock,
       UNKNOT_TRY(Alternatives(storage, clock, clinic, service, practitioner, start, ignore))};
 }
 
-// Bookings around `start` that can collide with a service starting then.
+// Bookings that can collide with `service` starting at `start`: those overlapping its blocked
+// span. Working hours, breaks and time off come from the setup, so nothing wider is needed.
 Result<std::vector<scheduling::Booking>> BookingsAround(core::ports::Storage& storage,
                                                         core::ClinicId clinic,
+                                                        const core::clinic::Service& service,
                                                         core::Instant start) {
-  auto window = core::Interval::Create(start - 24h, start + 24h);
+  auto window = core::Interval::Create(start, start + service.duration + service.buffer_after);
   return storage.ListBookings(clinic, *window);
 }
 
@@ -158,7 +160,7 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
   // calling the time taken.
   constexpr int kAttempts = 4;
   for (int attempt = 1;; ++attempt) {
-    auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic_id, request.start));
+    auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic_id, *service, request.start));
     scheduling::SlotDecision decision = UNKNOT_TRY(scheduling::CheckSlot(
         clinic.setup, bookings, now, request.service, request.practitioner, request.start));
     if (!decision.option) {
@@ -187,8 +189,14 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
         manage_token};
     core::ports::NewBooking write{.patient = request.patient,
                                   .appointment = booked.appointment,
+                                  .other_rooms = {},
                                   .manage_token_hash = manage_token_hash,
                                   .idempotency = std::nullopt};
+    for (const core::clinic::Room& room : clinic.setup.rooms) {
+      if (room.kind == service->room_kind && room.id != decision.option->room) {
+        write.other_rooms.push_back(room.id);
+      }
+    }
     if (request.idempotency_key) {
       write.idempotency = core::ports::NewBooking::Idempotency{
           *request.idempotency_key, request.fingerprint,
@@ -251,7 +259,7 @@ Result<RescheduleOutcome> RescheduleAppointment(core::ports::Storage& storage,
 
   // The appointment's own time does not stand in its way.
   const scheduling::Booking own{current.practitioner, current.room, current.BlockedInterval()};
-  auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic.setup.clinic.id, start));
+  auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic.setup.clinic.id, *service, start));
   if (auto it = std::find(bookings.begin(), bookings.end(), own); it != bookings.end()) {
     bookings.erase(it);
   }

@@ -80,7 +80,10 @@ class AppointmentRepository {
 struct NewBooking {
   clinic::Patient patient;              // found by email within the clinic, else created
   scheduling::Appointment appointment;  // `patient` and `id` are filled in by Book
-  std::string manage_token_hash;        // only the hash of the secret manage token is stored
+  // Other rooms that would do, tried in order inside the same transaction when the appointment's
+  // own room was taken meanwhile (concurrent bookings tend to pick the same lowest free room).
+  std::vector<RoomId> other_rooms;
+  std::string manage_token_hash;  // only the hash of the secret manage token is stored
   // When the request carried an Idempotency-Key: the key, a fingerprint of the request, and a
   // function that renders the response to store with the key (called inside the transaction,
   // once the appointment has its id).
@@ -110,8 +113,9 @@ class BookingRepository {
   virtual Result<std::vector<scheduling::Booking>> ListBookings(ClinicId clinic,
                                                                 Interval window) = 0;
 
-  // Stores the booking. kConflict when a non-cancelled appointment of the same practitioner or
-  // room overlaps the blocked span (nothing is written); when the idempotency key is already
+  // Stores the booking, in the appointment's room or else the first free one of other_rooms.
+  // kConflict when a non-cancelled appointment of the same practitioner, or of every room tried,
+  // overlaps the blocked span (nothing is written); when the idempotency key is already
   // stored, returns kConflict too without writing — callers look the key up first (FindResponse),
   // so this only happens to a concurrent retry, which then finds it.
   virtual Result<scheduling::Appointment> Book(ClinicId clinic, const NewBooking& booking) = 0;

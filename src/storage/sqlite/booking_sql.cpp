@@ -55,6 +55,10 @@ Result<core::PatientId> InsertPatient(Connection& db, core::ClinicId clinic,
 Result<scheduling::Appointment> InsertAppointmentRow(Connection& db, core::ClinicId clinic,
                                                      const scheduling::Appointment& a,
                                                      std::string_view manage_token_hash) {
+  // The overlap triggers and reads look back 10 hours; a longer span would escape them.
+  if (a.blocked_until - a.time.start() > std::chrono::hours{10}) {
+    return Error::InvalidField("blocked_until", "an appointment may not block more than 10 hours");
+  }
   Statement stmt = UNKNOT_TRY(db.PrepareCached(
       "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
       "start_at, end_at, blocked_until, status, source, created_at, updated_at, cancelled_at, "
@@ -84,10 +88,12 @@ Result<scheduling::Appointment> FindAppointmentRow(Connection& db, core::ClinicI
 
 Result<std::vector<scheduling::Booking>> ListBookingRows(Connection& db, core::ClinicId clinic,
                                                          core::Interval window) {
-  // The lower bound on start_at keeps the index range small; no blocked span is a day long.
+  // The lower bound on start_at keeps the index range small: no blocked span is longer than
+  // 10 hours (see migration 2). The partial covering index answers it without table lookups.
   Statement stmt = UNKNOT_TRY(db.PrepareCached(
-      "SELECT practitioner_id, room_id, start_at, blocked_until FROM appointments "
-      "WHERE clinic_id = ?1 AND start_at < ?3 AND start_at > ?2 - 86400 AND blocked_until > ?2 "
+      "SELECT practitioner_id, room_id, start_at, blocked_until "
+      "FROM appointments INDEXED BY appointments_live_by_clinic "
+      "WHERE clinic_id = ?1 AND start_at < ?3 AND start_at > ?2 - 36000 AND blocked_until > ?2 "
       "AND status <> 'cancelled' ORDER BY start_at, id"));
   stmt.Bind(1, clinic.value()).Bind(2, Seconds(window.start())).Bind(3, Seconds(window.end()));
   std::vector<scheduling::Booking> bookings;
@@ -122,7 +128,7 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
   }
   // The same person booking again is the same patient record (matched by email, in the clinic).
   Statement find = UNKNOT_TRY(
-      db.PrepareCached("SELECT id FROM patients WHERE clinic_id = ?1 AND lower(email) = lower(?2) "
+      db.PrepareCached("SELECT id FROM patients WHERE clinic_id = ?1 AND email = ?2 COLLATE NOCASE "
                        "ORDER BY id LIMIT 1"));
   find.Bind(1, clinic.value()).Bind(2, booking.patient.email);
   core::PatientId patient;
@@ -137,8 +143,15 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
   appointment.patient = patient;
   appointment.created_at = now;
   appointment.updated_at = now;
-  appointment =
-      UNKNOT_TRY(InsertAppointmentRow(db, clinic, appointment, booking.manage_token_hash));
+  // Each failed attempt aborts only its own statement (the trigger's RAISE(ABORT)); the
+  // transaction and the patient row stay.
+  auto inserted = InsertAppointmentRow(db, clinic, appointment, booking.manage_token_hash);
+  for (core::RoomId room : booking.other_rooms) {
+    if (inserted || inserted.error().code() != ErrorCode::kConflict) break;
+    appointment.room = room;
+    inserted = InsertAppointmentRow(db, clinic, appointment, booking.manage_token_hash);
+  }
+  appointment = UNKNOT_TRY(std::move(inserted));
   if (booking.idempotency) {
     Statement remember = UNKNOT_TRY(db.PrepareCached(
         "INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, "

@@ -46,6 +46,7 @@ class BookingTest : public ::testing::Test {
                                    .created_at = {},
                                    .updated_at = {},
                                    .cancelled_at = std::nullopt},
+        .other_rooms = {},
         .manage_token_hash = "hash-of-token",
         .idempotency = std::nullopt};
   }
@@ -92,6 +93,33 @@ TEST_F(BookingTest, OverlapsAreRefusedPerPractitionerAndPerRoomBuffersIncluded) 
   EXPECT_TRUE(storage_->Book(setup_.clinic.id, Request("2026-12-01T17:15:00Z", 1, 1)));
   EXPECT_TRUE(storage_->Book(setup_.clinic.id, Request("2026-12-01T17:40:00Z", 0, 0)));
   EXPECT_EQ(BookingsOn("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"), 3u);
+}
+
+TEST_F(BookingTest, ATakenRoomFallsBackToTheNextFreeOne) {
+  ASSERT_TRUE(storage_->Book(setup_.clinic.id, Request("2026-12-01T17:00:00Z", 0, 0)));
+  // Practitioner 1 asks for room 0, which is taken; room 1 is offered as an alternative.
+  NewBooking second = Request("2026-12-01T17:00:00Z", 1, 0, "b@example.org");
+  second.other_rooms = {setup_.rooms[1].id};
+  auto stored = storage_->Book(setup_.clinic.id, second);
+  ASSERT_TRUE(stored) << stored.error().message();
+  EXPECT_EQ(stored->room, setup_.rooms[1].id);
+  // With no free room left it is a conflict, and no patient or appointment row is left behind.
+  NewBooking third = Request("2026-12-01T17:00:00Z", 2, 0, "c@example.org");
+  third.other_rooms = {setup_.rooms[1].id};
+  EXPECT_EQ(storage_->Book(setup_.clinic.id, third).error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(BookingsOn("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"), 2u);
+}
+
+TEST_F(BookingTest, SetupReadsAreCachedAndDroppedOnSetupWrites) {
+  auto first = storage_->LoadSetup(setup_.clinic.id).value();
+  EXPECT_EQ(first, setup_);
+  EXPECT_EQ(storage_->FindClinic(setup_.clinic.slug)->id, setup_.clinic.id);
+  auto other = app::DemoClinicSetup(clock_.Now()).value();
+  other.clinic.slug = "second-clinic";
+  auto created = storage_->CreateClinic(other).value();
+  EXPECT_EQ(storage_->FindClinic("second-clinic")->id, created.clinic.id);
+  EXPECT_EQ(storage_->LoadSetup(created.clinic.id).value(), created);
+  EXPECT_EQ(storage_->LoadSetup(setup_.clinic.id).value(), setup_);
 }
 
 TEST_F(BookingTest, CancelFreesTheTimeAndIsNotRepeatable) {

@@ -167,12 +167,19 @@ CREATE INDEX appointments_by_clinic ON appointments (clinic_id, start_at);
 )sql";
 
 // Booking: the no-overlap rule enforced by the database itself, manage tokens (hashed) and
-// idempotency keys. The triggers bound the scan by a day before the new start: a blocked span
-// is never longer (service validation caps duration plus buffer at 10 hours).
+// idempotency keys. The triggers and reads bound their scans by 10 hours (36000 s) before the
+// new start: no blocked span is longer (service validation caps duration at 8 hours and the
+// buffer at 2).
 constexpr std::string_view kSchemaV2 = R"sql(
 ALTER TABLE appointments ADD COLUMN manage_token_hash TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX appointments_clinic_and_id ON appointments (clinic_id, id);
 CREATE INDEX appointments_by_patient ON appointments (patient_id);
+-- Covers the engine's read of live bookings around a time: no table lookups.
+CREATE INDEX appointments_live_by_clinic
+  ON appointments (clinic_id, start_at, blocked_until, practitioner_id, room_id)
+  WHERE status <> 'cancelled';
+-- Patients are matched by email, ignoring case, on every booking.
+CREATE INDEX patients_by_email_nocase ON patients (clinic_id, email COLLATE NOCASE);
 
 CREATE TRIGGER appointments_no_overlap_on_insert
 BEFORE INSERT ON appointments
@@ -181,11 +188,11 @@ BEGIN
   SELECT RAISE(ABORT, 'appointment overlaps another of the same practitioner or room')
   WHERE EXISTS (SELECT 1 FROM appointments a
                 WHERE a.practitioner_id = NEW.practitioner_id AND a.status <> 'cancelled'
-                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 86400
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
                   AND a.blocked_until > NEW.start_at)
      OR EXISTS (SELECT 1 FROM appointments a
                 WHERE a.room_id = NEW.room_id AND a.status <> 'cancelled'
-                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 86400
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
                   AND a.blocked_until > NEW.start_at);
 END;
 
@@ -197,11 +204,11 @@ BEGIN
   WHERE EXISTS (SELECT 1 FROM appointments a
                 WHERE a.id <> NEW.id AND a.practitioner_id = NEW.practitioner_id
                   AND a.status <> 'cancelled'
-                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 86400
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
                   AND a.blocked_until > NEW.start_at)
      OR EXISTS (SELECT 1 FROM appointments a
                 WHERE a.id <> NEW.id AND a.room_id = NEW.room_id AND a.status <> 'cancelled'
-                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 86400
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
                   AND a.blocked_until > NEW.start_at);
 END;
 

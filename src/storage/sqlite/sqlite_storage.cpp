@@ -127,6 +127,12 @@ Result<std::vector<clinic::Clinic>> SqliteStorage::ListClinics() {
 }
 
 Result<clinic::Clinic> SqliteStorage::FindClinic(std::string_view slug) {
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(setups_mutex_);
+    if (auto it = clinics_.find(std::string(slug)); it != clinics_.end()) return it->second;
+    generation = setup_generation_;
+  }
   auto reader = UNKNOT_TRY(BorrowReader());
   Statement stmt = UNKNOT_TRY(
       reader->db().PrepareCached("SELECT " + kClinicColumns + " FROM clinics WHERE slug = ?1"));
@@ -134,24 +140,45 @@ Result<clinic::Clinic> SqliteStorage::FindClinic(std::string_view slug) {
   if (!UNKNOT_TRY(stmt.Step())) {
     return Error::NotFound("no clinic '" + std::string(slug) + "'");
   }
-  return ReadClinic(stmt);
+  clinic::Clinic found = ReadClinic(stmt);
+  std::lock_guard lock(setups_mutex_);
+  // Cache only what was read before any setup write that happened meanwhile.
+  if (generation == setup_generation_) clinics_.emplace(found.slug, found);
+  return found;
 }
 
 Result<clinic::ClinicSetup> SqliteStorage::LoadSetup(core::ClinicId clinic_id) {
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(setups_mutex_);
+    if (auto it = setups_.find(clinic_id.value()); it != setups_.end()) return it->second;
+    generation = setup_generation_;
+  }
   auto reader = UNKNOT_TRY(BorrowReader());
   Connection& db = reader->db();
   // One read transaction, so the parts are from the same moment.
   UNKNOT_TRY(db.Exec("BEGIN"));
   auto result = ReadSetup(db, clinic_id);
   (void)db.Exec("COMMIT");
+  if (result) {
+    std::lock_guard lock(setups_mutex_);
+    if (generation == setup_generation_) setups_.emplace(clinic_id.value(), *result);
+  }
   return result;
 }
 
 Result<clinic::ClinicSetup> SqliteStorage::CreateClinic(const clinic::ClinicSetup& setup) {
   UNKNOT_TRY(clinic::Validate(setup));
   core::Instant now = clock_.Now();
-  return writer_->Write<clinic::ClinicSetup>(
+  auto created = writer_->Write<clinic::ClinicSetup>(
       [&](Connection& db) { return WriteSetup(db, setup, now); });
+  if (created) {
+    std::lock_guard lock(setups_mutex_);
+    ++setup_generation_;
+    setups_.clear();
+    clinics_.clear();
+  }
+  return created;
 }
 
 Result<clinic::Patient> SqliteStorage::CreatePatient(core::ClinicId clinic_id,

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/common/clock.hpp"
@@ -103,6 +104,14 @@ class SqliteStorage final : public core::ports::Storage {
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by readers_mutex_
   std::unique_ptr<WriteQueue> writer_;
+
+  // Clinic setups change rarely (only CreateClinic writes them today) and are read on every
+  // availability query and booking, so they are kept in memory. Every setup write bumps
+  // setup_generation_, which drops the whole cache; a write path that changes a setup must too.
+  std::mutex setups_mutex_;
+  std::uint64_t setup_generation_ = 0;                                  // guarded by setups_mutex_
+  std::unordered_map<std::int64_t, core::clinic::ClinicSetup> setups_;  // guarded by setups_mutex_
+  std::unordered_map<std::string, core::clinic::Clinic> clinics_;       // by slug, guarded too
 };
 
 }  // namespace unknot::storage::sqlite
