@@ -25,13 +25,10 @@ int main(int argc, char** argv) {
   const std::string path = argv[1];
   const long count = std::atol(argv[3]);
   core::SystemClock clock;
-  {
-    auto db = storage::sqlite::OpenDatabase(path, storage::sqlite::CreateMode::kIfMissing,
-                                            storage::sqlite::SchemaCheck::kAllowOlder);
-    if (!db || !storage::sqlite::Migrate(*db, clock)) {
-      std::fprintf(stderr, "cannot prepare %s\n", path.c_str());
-      return 1;
-    }
+  if (auto migrated = storage::sqlite::MigrateDatabase(path, clock); !migrated) {
+    std::fprintf(stderr, "cannot prepare %s: %s\n", path.c_str(),
+                 migrated.error().message().c_str());
+    return 1;
   }
   auto storage = storage::sqlite::SqliteStorage::Open(path, clock).value();
 

@@ -21,10 +21,7 @@ struct DemoDatabase {
   core::ClinicId clinic;
 
   DemoDatabase() {
-    auto db = storage::sqlite::OpenDatabase(path, storage::sqlite::CreateMode::kIfMissing,
-                                            storage::sqlite::SchemaCheck::kAllowOlder)
-                  .value();
-    (void)storage::sqlite::Migrate(db, clock).value();
+    (void)storage::sqlite::MigrateDatabase(path, clock).value();
     storage = storage::sqlite::SqliteStorage::Open(path, clock).value();
     clinic = app::LoadDemoClinic(*storage, clock).value().clinic.id;
   }

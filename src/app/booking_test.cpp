@@ -21,10 +21,7 @@ core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
 class BookingFlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = storage::sqlite::OpenDatabase(path_, storage::sqlite::CreateMode::kIfMissing,
-                                            storage::sqlite::SchemaCheck::kAllowOlder);
-    ASSERT_TRUE(db);
-    ASSERT_TRUE(storage::sqlite::Migrate(*db, clock_));
+    ASSERT_TRUE(storage::sqlite::MigrateDatabase(path_, clock_));
     storage_ = storage::sqlite::SqliteStorage::Open(path_, clock_).value();
     ASSERT_TRUE(LoadDemoClinic(*storage_, clock_));
     clinic_ = LoadClinic(*storage_, kDemoClinicSlug).value();

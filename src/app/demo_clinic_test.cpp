@@ -107,12 +107,7 @@ TEST(DemoClinicTest, LoadingTwiceChangesNothing) {
   testing::TempDir dir;
   std::string path = dir.File("demo.db");
   core::FixedClock clock(At("2026-11-26T18:00:00Z"));
-  {
-    auto db = storage::sqlite::OpenDatabase(path, storage::sqlite::CreateMode::kIfMissing,
-                                            storage::sqlite::SchemaCheck::kAllowOlder);
-    ASSERT_TRUE(db);
-    ASSERT_TRUE(storage::sqlite::Migrate(*db, clock));
-  }
+  ASSERT_TRUE(storage::sqlite::MigrateDatabase(path, clock));
   auto storage = storage::sqlite::SqliteStorage::Open(path, clock).value();
   auto first = LoadDemoClinic(*storage, clock);
   ASSERT_TRUE(first) << first.error().message();

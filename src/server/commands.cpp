@@ -53,11 +53,8 @@ core::Result<ListenAddress> ParseListenAddress(std::string_view text) {
 
 int Migrate(const std::string& database) {
   core::SystemClock clock;
-  auto db = storage::sqlite::OpenDatabase(database, storage::sqlite::CreateMode::kIfMissing,
-                                          storage::sqlite::SchemaCheck::kAllowOlder);
-  if (!db) return Fail(db.error());
-  auto report = storage::sqlite::Migrate(*db, clock);
-  if (!report) return Fail(report.error().WithContext(database));
+  auto report = storage::sqlite::MigrateDatabase(database, clock);
+  if (!report) return Fail(report.error());
   if (report->from_version == report->to_version) {
     std::printf("%s is up to date (schema version %d)\n", database.c_str(), report->to_version);
   } else {

@@ -22,8 +22,7 @@ core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
 class BookingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Connection db = OpenDatabase(path_, CreateMode::kIfMissing, SchemaCheck::kAllowOlder).value();
-    ASSERT_TRUE(Migrate(db, clock_));
+    ASSERT_TRUE(MigrateDatabase(path_, clock_));
     storage_ = SqliteStorage::Open(path_, clock_).value();
     setup_ = storage_->CreateClinic(app::DemoClinicSetup(clock_.Now()).value()).value();
   }

@@ -78,6 +78,13 @@ Result<Connection> OpenDatabase(const std::string& path, CreateMode create, Sche
   return db;
 }
 
+Result<MigrationReport> MigrateDatabase(const std::string& path, const core::Clock& clock) {
+  Connection db = UNKNOT_TRY(OpenDatabase(path, CreateMode::kIfMissing, SchemaCheck::kAllowOlder));
+  auto report = Migrate(db, clock);
+  if (!report) return report.error().WithContext(path);
+  return report;
+}
+
 SqliteStorage::SqliteStorage(std::string path, Connection writer, const core::Clock& clock)
     : path_(std::move(path)),
       clock_(clock),

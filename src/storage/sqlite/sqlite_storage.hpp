@@ -15,6 +15,7 @@
 #include "core/common/clock.hpp"
 #include "core/ports/storage.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/write_queue.hpp"
 
 namespace unknot::storage::sqlite {
@@ -34,6 +35,10 @@ enum class SchemaCheck {
 // schema newer than this binary all fail with a one-line message naming the path.
 core::Result<Connection> OpenDatabase(const std::string& path, CreateMode create,
                                       SchemaCheck check);
+
+// Creates the file when it is missing and applies every pending migration: `unknot migrate`.
+// Fails like OpenDatabase, and with kConflict for a schema newer than this binary.
+core::Result<MigrationReport> MigrateDatabase(const std::string& path, const core::Clock& clock);
 
 class SqliteStorage final : public core::ports::Storage {
  public:

@@ -20,10 +20,7 @@ core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
 
 class SqliteStorageTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    Connection db = OpenDatabase(path_, CreateMode::kIfMissing, SchemaCheck::kAllowOlder).value();
-    ASSERT_TRUE(Migrate(db, clock_));
-  }
+  void SetUp() override { ASSERT_TRUE(MigrateDatabase(path_, clock_)); }
 
   std::unique_ptr<SqliteStorage> OpenStorage() {
     auto storage = SqliteStorage::Open(path_, clock_);
