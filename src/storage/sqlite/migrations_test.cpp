@@ -46,6 +46,7 @@ TEST(MigrationsTest, SettingsAreWalForeignKeysAndFullSync) {
   EXPECT_EQ(stmt.Text(0), "wal");
   EXPECT_EQ(*db.QueryInt("PRAGMA foreign_keys"), 1);
   EXPECT_EQ(*db.QueryInt("PRAGMA synchronous"), 2);  // FULL
+  EXPECT_EQ(*db.QueryInt("PRAGMA temp_store"), 2);   // MEMORY
 }
 
 TEST(MigrationsTest, RefusesANewerSchemaWithoutWriting) {

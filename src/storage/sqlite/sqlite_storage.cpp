@@ -75,6 +75,9 @@ Result<Connection> OpenDatabase(const std::string& path, CreateMode create, Sche
     return Error(ErrorCode::kUnavailable, "cannot switch " + path + " to WAL mode");
   }
   UNKNOT_TRY(db.Exec("PRAGMA synchronous = FULL"));
+  // Statement journals (every statement inside a savepoint that a trigger may abort) stay in
+  // memory instead of temporary files.
+  UNKNOT_TRY(db.Exec("PRAGMA temp_store = MEMORY"));
   return db;
 }
 
