@@ -126,10 +126,9 @@ Result<AvailabilityResult> GetAvailability(core::ports::Storage& storage, const 
 }
 
 Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core::Clock& clock,
-                                       core::ports::TokenService& tokens, std::string_view slug,
-                                       const BookingRequest& request,
+                                       core::ports::TokenService& tokens,
+                                       const ClinicContext& clinic, const BookingRequest& request,
                                        const BookedRenderer& render) {
-  ClinicContext clinic = UNKNOT_TRY(LoadClinic(storage, slug));
   const core::ClinicId clinic_id = clinic.setup.clinic.id;
   const core::clinic::Service* service = clinic.setup.FindService(request.service);
   if (service == nullptr) {

@@ -71,13 +71,11 @@ using BookingOutcome = std::variant<Booked, Replayed, Refused>;
 // Renders the response body for a booking, to be stored under its Idempotency-Key.
 using BookedRenderer = std::function<std::string(const ClinicContext&, const Booked&)>;
 
-// Errors: kNotFound (clinic, service, practitioner), kInvalidArgument (patient fields, named
+// Errors: kNotFound (service, practitioner), kInvalidArgument (patient fields, named
 // "patient.<field>"; an Idempotency-Key reused for a different request).
-core::Result<BookingOutcome> BookAppointment(core::ports::Storage& storage,
-                                             const core::Clock& clock,
-                                             core::ports::TokenService& tokens,
-                                             std::string_view slug, const BookingRequest& request,
-                                             const BookedRenderer& render);
+core::Result<BookingOutcome> BookAppointment(
+    core::ports::Storage& storage, const core::Clock& clock, core::ports::TokenService& tokens,
+    const ClinicContext& clinic, const BookingRequest& request, const BookedRenderer& render);
 
 // The appointment when `token` is its manage token; a wrong token is kNotFound, exactly like an
 // unknown id, so ids cannot be probed.

@@ -46,7 +46,7 @@ class BookingFlowTest : public ::testing::Test {
   }
 
   core::Result<BookingOutcome> Book(const BookingRequest& request) {
-    return BookAppointment(*storage_, clock_, tokens_, kDemoClinicSlug, request,
+    return BookAppointment(*storage_, clock_, tokens_, *clinic_, request,
                            [](const ClinicContext&, const Booked& b) {
                              return "booked " + std::to_string(b.appointment.id.value());
                            });

@@ -184,18 +184,18 @@ Response Book(core::ports::Storage& storage, const core::Clock& clock,
   auto booking = parse();
   if (!booking) return http::Problem(booking.error());
   std::string slug(request.PathParam("clinic"));
+  auto clinic = app::LoadClinic(storage, slug);
+  if (!clinic) return http::Problem(clinic.error());
   auto outcome =
-      app::BookAppointment(storage, clock, tokens, slug, *booking,
-                           [](const app::ClinicContext& clinic, const app::Booked& booked) {
-                             return dto::BookedJson(clinic, booked).dump();
+      app::BookAppointment(storage, clock, tokens, *clinic, *booking,
+                           [](const app::ClinicContext& context, const app::Booked& booked) {
+                             return dto::BookedJson(context, booked).dump();
                            });
   if (!outcome) return http::Problem(outcome.error());
   auto location = [&](core::AppointmentId id) {
     return "/api/v1/clinics/" + slug + "/appointments/" + std::to_string(id.value());
   };
   if (auto* booked = std::get_if<app::Booked>(&*outcome)) {
-    auto clinic = app::LoadClinic(storage, slug);
-    if (!clinic) return http::Problem(clinic.error());
     Response response = Response::Json(201, dto::BookedJson(*clinic, *booked).dump());
     response.headers.emplace_back("Location", location(booked->appointment.id));
     return response;
@@ -206,8 +206,6 @@ Response Book(core::ports::Storage& storage, const core::Clock& clock,
     response.headers.emplace_back("Idempotent-Replayed", "true");
     return response;
   }
-  auto clinic = app::LoadClinic(storage, slug);
-  if (!clinic) return http::Problem(clinic.error());
   return RefusedResponse(*clinic, std::get<app::Refused>(*outcome));
 }
 
