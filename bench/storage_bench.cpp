@@ -38,7 +38,7 @@ BENCHMARK(BM_LoadSetup);
 
 void BM_PractitionersJson(benchmark::State& state) {
   DemoDatabase demo;
-  auto setup = demo.storage->LoadSetup(demo.clinic).value();
+  auto setup = *demo.storage->LoadSetup(demo.clinic).value();
   for (auto _ : state) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& p : setup.practitioners) list.push_back(api::json::PractitionerJson(p));

@@ -92,9 +92,18 @@ void AddOpsRoutes(http::Router& router, core::ports::Storage& storage, const htt
     }
     return Response::Json(200, R"({"status":"ready","database":"ok"})");
   });
-  router.Add(http::Method::kGet, "/metrics", [&metrics, version = std::move(version)](Request&) {
-    return Response::Text(200, metrics.Render(version), "text/plain; version=0.0.4; charset=utf-8");
-  });
+  router.Add(
+      http::Method::kGet, "/metrics", [&metrics, &storage, version = std::move(version)](Request&) {
+        core::ports::Storage::WriteCounts writes = storage.Writes();
+        std::string text = metrics.Render(version);
+        text += "# HELP unknot_storage_commits_total Committed write transactions.\n";
+        text += "# TYPE unknot_storage_commits_total counter\n";
+        text += "unknot_storage_commits_total " + std::to_string(writes.commits) + "\n";
+        text += "# HELP unknot_storage_writes_total Writes carried by those commits.\n";
+        text += "# TYPE unknot_storage_writes_total counter\n";
+        text += "unknot_storage_writes_total " + std::to_string(writes.writes) + "\n";
+        return Response::Text(200, std::move(text), "text/plain; version=0.0.4; charset=utf-8");
+      });
 }
 
 }  // namespace unknot::api

@@ -67,6 +67,15 @@ TEST_F(WebRoutesTest, OpsEndpoints) {
   http::Response metrics = Get("/metrics");
   EXPECT_EQ(metrics.status, 200u);
   EXPECT_NE(metrics.body.find("unknot_build_info{version=\"9.9.9\"} 1"), std::string::npos);
+  // The demo clinic was written through this storage: at least one commit carrying a write.
+  auto counter = [&](std::string_view name) {
+    std::string line = std::string(name) + " ";
+    auto at = metrics.body.find("\n" + line);
+    EXPECT_NE(at, std::string::npos) << name;
+    return at == std::string::npos ? 0 : std::stoull(metrics.body.substr(at + 1 + line.size()));
+  };
+  EXPECT_GE(counter("unknot_storage_commits_total"), 1u);
+  EXPECT_GE(counter("unknot_storage_writes_total"), counter("unknot_storage_commits_total"));
 }
 
 }  // namespace

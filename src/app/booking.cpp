@@ -38,9 +38,9 @@ std::string ChangeMessage(scheduling::ChangeRefusal reason, const ClinicContext&
     case scheduling::ChangeRefusal::kInsideWindow:
       return "the appointment is less than " +
              std::to_string(std::chrono::duration_cast<std::chrono::hours>(
-                                clinic.setup.clinic.policy.cancellation_window)
+                                clinic.setup().clinic.policy.cancellation_window)
                                 .count()) +
-             " hours away; please call the clinic at " + clinic.setup.clinic.phone;
+             " hours away; please call the clinic at " + clinic.setup().clinic.phone;
   }
   return "the appointment cannot be changed online";
 }
@@ -56,13 +56,13 @@ Result<std::vector<scheduling::Slot>> Alternatives(
       core::LocalDate{date::sys_days{day} + date::days{2}}, practitioner};
   auto window = core::Interval::Create(core::Instant{date::sys_days{request.from}} - 48h,
                                        core::Instant{date::sys_days{request.to}} + 72h);
-  auto bookings = UNKNOT_TRY(storage.ListBookings(clinic.setup.clinic.id, *window));
+  auto bookings = UNKNOT_TRY(storage.ListBookings(clinic.setup().clinic.id, *window));
   for (const scheduling::Booking& own : ignore) {
     auto it = std::find(bookings.begin(), bookings.end(), own);
     if (it != bookings.end()) bookings.erase(it);
   }
   auto days =
-      UNKNOT_TRY(scheduling::FindAvailability(clinic.setup, bookings, clock.Now(), request));
+      UNKNOT_TRY(scheduling::FindAvailability(clinic.setup(), bookings, clock.Now(), request));
   return scheduling::NearestSlots(days, start, 3);
 }
 
@@ -89,7 +89,7 @@ Result<std::vector<scheduling::Booking>> BookingsAround(core::ports::Storage& st
 Result<void> CheckToken(core::ports::Storage& storage, core::ports::TokenService& tokens,
                         const ClinicContext& clinic, core::AppointmentId id,
                         std::string_view token) {
-  auto hash = storage.ManageTokenHash(clinic.setup.clinic.id, id);
+  auto hash = storage.ManageTokenHash(clinic.setup().clinic.id, id);
   if (!hash) return std::move(hash).error();
   if (token.empty() || hash->empty() || !tokens.Matches(token, *hash)) {
     return Error::NotFound("no such appointment");
@@ -101,8 +101,8 @@ Result<void> CheckToken(core::ports::Storage& storage, core::ports::TokenService
 
 Result<ClinicContext> LoadClinic(core::ports::Storage& storage, std::string_view slug) {
   core::clinic::Clinic clinic = UNKNOT_TRY(storage.FindClinic(slug));
-  core::clinic::ClinicSetup setup = UNKNOT_TRY(storage.LoadSetup(clinic.id));
-  core::TimeZone zone = UNKNOT_TRY(core::TimeZone::Find(setup.clinic.time_zone));
+  std::shared_ptr<const core::clinic::ClinicSetup> setup = UNKNOT_TRY(storage.LoadSetup(clinic.id));
+  core::TimeZone zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
   return ClinicContext{std::move(setup), zone};
 }
 
@@ -110,7 +110,7 @@ Result<AvailabilityResult> GetAvailability(core::ports::Storage& storage, const 
                                            std::string_view slug,
                                            const scheduling::AvailabilityRequest& request) {
   ClinicContext clinic = UNKNOT_TRY(LoadClinic(storage, slug));
-  const core::clinic::Service* service = clinic.setup.FindService(request.service);
+  const core::clinic::Service* service = clinic.setup().FindService(request.service);
   if (service == nullptr) {
     return Error(ErrorCode::kNotFound, "no such service", {{"service", "no such service"}});
   }
@@ -118,9 +118,9 @@ Result<AvailabilityResult> GetAvailability(core::ports::Storage& storage, const 
   auto window = core::Interval::Create(core::Instant{date::sys_days{request.from}} - 36h,
                                        core::Instant{date::sys_days{request.to}} + 60h);
   if (!window) return Error::InvalidField("to", "must not be before from");
-  auto bookings = UNKNOT_TRY(storage.ListBookings(clinic.setup.clinic.id, *window));
+  auto bookings = UNKNOT_TRY(storage.ListBookings(clinic.setup().clinic.id, *window));
   auto days =
-      UNKNOT_TRY(scheduling::FindAvailability(clinic.setup, bookings, clock.Now(), request));
+      UNKNOT_TRY(scheduling::FindAvailability(clinic.setup(), bookings, clock.Now(), request));
   core::clinic::Service chosen = *service;
   return AvailabilityResult{std::move(clinic), std::move(chosen), std::move(days)};
 }
@@ -129,8 +129,8 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
                                        core::ports::TokenService& tokens,
                                        const ClinicContext& clinic, const BookingRequest& request,
                                        const BookedRenderer& render) {
-  const core::ClinicId clinic_id = clinic.setup.clinic.id;
-  const core::clinic::Service* service = clinic.setup.FindService(request.service);
+  const core::ClinicId clinic_id = clinic.setup().clinic.id;
+  const core::clinic::Service* service = clinic.setup().FindService(request.service);
   if (service == nullptr) {
     return Error(ErrorCode::kNotFound, "no such service", {{"service", "no such service"}});
   }
@@ -161,7 +161,7 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
   for (int attempt = 1;; ++attempt) {
     auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic_id, *service, request.start));
     scheduling::SlotDecision decision = UNKNOT_TRY(scheduling::CheckSlot(
-        clinic.setup, bookings, now, request.service, request.practitioner, request.start));
+        clinic.setup(), bookings, now, request.service, request.practitioner, request.start));
     if (!decision.option) {
       // Lost to a concurrent retry of this very request? Then answer as it was answered.
       if (attempt > 1) {
@@ -191,7 +191,7 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
                                   .other_rooms = {},
                                   .manage_token_hash = manage_token_hash,
                                   .idempotency = std::nullopt};
-    for (const core::clinic::Room& room : clinic.setup.rooms) {
+    for (const core::clinic::Room& room : clinic.setup().rooms) {
       if (room.kind == service->room_kind && room.id != decision.option->room) {
         write.other_rooms.push_back(room.id);
       }
@@ -224,7 +224,7 @@ Result<scheduling::Appointment> GetAppointment(core::ports::Storage& storage,
                                                const ClinicContext& clinic, core::AppointmentId id,
                                                std::string_view token) {
   UNKNOT_TRY(CheckToken(storage, tokens, clinic, id, token));
-  return storage.FindAppointment(clinic.setup.clinic.id, id);
+  return storage.FindAppointment(clinic.setup().clinic.id, id);
 }
 
 Result<CancelOutcome> CancelAppointment(core::ports::Storage& storage, const core::Clock& clock,
@@ -235,10 +235,10 @@ Result<CancelOutcome> CancelAppointment(core::ports::Storage& storage, const cor
       UNKNOT_TRY(GetAppointment(storage, tokens, clinic, id, token));
   core::Instant now = clock.Now();
   if (auto refusal =
-          scheduling::OnlineChangeRefusal(clinic.setup.clinic.policy, appointment, now)) {
+          scheduling::OnlineChangeRefusal(clinic.setup().clinic.policy, appointment, now)) {
     return CancelOutcome{ChangeRefused{*refusal, ChangeMessage(*refusal, clinic)}};
   }
-  return CancelOutcome{UNKNOT_TRY(storage.Cancel(clinic.setup.clinic.id, id, now))};
+  return CancelOutcome{UNKNOT_TRY(storage.Cancel(clinic.setup().clinic.id, id, now))};
 }
 
 Result<RescheduleOutcome> RescheduleAppointment(core::ports::Storage& storage,
@@ -249,21 +249,21 @@ Result<RescheduleOutcome> RescheduleAppointment(core::ports::Storage& storage,
                                                 std::optional<core::PractitionerId> practitioner) {
   scheduling::Appointment current = UNKNOT_TRY(GetAppointment(storage, tokens, clinic, id, token));
   core::Instant now = clock.Now();
-  if (auto refusal = scheduling::OnlineChangeRefusal(clinic.setup.clinic.policy, current, now)) {
+  if (auto refusal = scheduling::OnlineChangeRefusal(clinic.setup().clinic.policy, current, now)) {
     return RescheduleOutcome{ChangeRefused{*refusal, ChangeMessage(*refusal, clinic)}};
   }
-  const core::clinic::Service* service = clinic.setup.FindService(current.service);
+  const core::clinic::Service* service = clinic.setup().FindService(current.service);
   if (service == nullptr) return Error(ErrorCode::kInternal, "the appointment's service is gone");
   core::PractitionerId who = practitioner.value_or(current.practitioner);
 
   // The appointment's own time does not stand in its way.
   const scheduling::Booking own{current.practitioner, current.room, current.BlockedInterval()};
-  auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic.setup.clinic.id, *service, start));
+  auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic.setup().clinic.id, *service, start));
   if (auto it = std::find(bookings.begin(), bookings.end(), own); it != bookings.end()) {
     bookings.erase(it);
   }
   scheduling::SlotDecision decision =
-      UNKNOT_TRY(scheduling::CheckSlot(clinic.setup, bookings, now, current.service, who, start));
+      UNKNOT_TRY(scheduling::CheckSlot(clinic.setup(), bookings, now, current.service, who, start));
   std::span<const scheduling::Booking> ignore(&own, 1);
   if (!decision.option) {
     return RescheduleOutcome{UNKNOT_TRY(
@@ -274,7 +274,7 @@ Result<RescheduleOutcome> RescheduleAppointment(core::ports::Storage& storage,
   moved.room = decision.option->room;
   moved.time = *core::Interval::Create(start, start + service->duration);
   moved.blocked_until = start + service->duration + service->buffer_after;
-  auto stored = storage.Reschedule(clinic.setup.clinic.id, moved);
+  auto stored = storage.Reschedule(clinic.setup().clinic.id, moved);
   if (!stored && stored.error().code() == ErrorCode::kConflict) {
     return RescheduleOutcome{UNKNOT_TRY(Refuse(storage, clock, clinic, current.service, who, start,
                                                scheduling::SlotRefusal::kTaken, ignore))};

@@ -5,6 +5,7 @@
 // no-overlap rule again inside its write transaction, so a race can never double-book).
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,9 +21,12 @@
 
 namespace unknot::app {
 
+// A clinic's setup as loaded (shared with the storage's cache, never copied) and its zone.
 struct ClinicContext {
-  core::clinic::ClinicSetup setup;
+  std::shared_ptr<const core::clinic::ClinicSetup> shared_setup;
   core::TimeZone zone;
+
+  const core::clinic::ClinicSetup& setup() const { return *shared_setup; }
 };
 
 // The clinic with this slug and its setup; kNotFound.

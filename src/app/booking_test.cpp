@@ -28,7 +28,7 @@ class BookingFlowTest : public ::testing::Test {
   }
 
   core::ServiceId Service(std::string_view slug) {
-    for (const auto& s : clinic_->setup.services) {
+    for (const auto& s : clinic_->setup().services) {
       if (s.slug == slug) return s.id;
     }
     return {};
@@ -159,7 +159,7 @@ TEST_F(BookingFlowTest, CancelHonoursGraceAndWindow) {
   ASSERT_TRUE(refused);
   ASSERT_TRUE(std::holds_alternative<ChangeRefused>(*refused));
   EXPECT_NE(std::get<ChangeRefused>(*refused).message.find("+14155550134"), std::string::npos);
-  EXPECT_EQ(storage_->FindAppointment(clinic_->setup.clinic.id, kept.appointment.id)->status,
+  EXPECT_EQ(storage_->FindAppointment(clinic_->setup().clinic.id, kept.appointment.id)->status,
             AppointmentStatus::kBooked);
 }
 
@@ -173,7 +173,7 @@ TEST_F(BookingFlowTest, RescheduleMovesOrLeavesItExactlyAsItWas) {
                                      other.appointment.practitioner);
   ASSERT_TRUE(clash);
   ASSERT_TRUE(std::holds_alternative<Refused>(*clash));
-  EXPECT_EQ(*storage_->FindAppointment(clinic_->setup.clinic.id, mine.appointment.id),
+  EXPECT_EQ(*storage_->FindAppointment(clinic_->setup().clinic.id, mine.appointment.id),
             mine.appointment);
 
   auto moved = RescheduleAppointment(*storage_, clock_, tokens_, *clinic_, mine.appointment.id,

@@ -112,14 +112,14 @@ TEST(DemoClinicTest, LoadingTwiceChangesNothing) {
   auto first = LoadDemoClinic(*storage, clock);
   ASSERT_TRUE(first) << first.error().message();
   EXPECT_EQ(first->outcome, DemoOutcome::kCreated);
-  ClinicSetup before = storage->LoadSetup(first->clinic.id).value();
+  ClinicSetup before = *storage->LoadSetup(first->clinic.id).value();
 
   clock.Set(At("2026-12-10T18:00:00Z"));  // a later run must not add a second time off
   auto second = LoadDemoClinic(*storage, clock);
   ASSERT_TRUE(second);
   EXPECT_EQ(second->outcome, DemoOutcome::kAlreadyPresent);
   EXPECT_EQ(storage->ListClinics()->size(), 1u);
-  EXPECT_EQ(storage->LoadSetup(first->clinic.id).value(), before);
+  EXPECT_EQ(*storage->LoadSetup(first->clinic.id).value(), before);
 }
 
 }  // namespace

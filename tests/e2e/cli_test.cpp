@@ -96,7 +96,11 @@ TEST(CliTest, MigrateAndDemoAreIdempotent) {
   std::string db = dir.File("clinic.db");
   ProcessResult migrate = Unknot({"migrate", "--database", db});
   ASSERT_EQ(migrate.exit_code, 0) << migrate.err;
-  EXPECT_TRUE(Contains(migrate.out, "from schema version 0 to 2")) << migrate.out;
+  // Versions are contiguous from 1, so the number of rows is the version reached.
+  long long versions = CountRows(db, "schema_version");
+  EXPECT_GE(versions, 3);
+  EXPECT_TRUE(Contains(migrate.out, "from schema version 0 to " + std::to_string(versions)))
+      << migrate.out;
   ProcessResult again = Unknot({"migrate", "--database", db});
   EXPECT_EQ(again.exit_code, 0);
   EXPECT_TRUE(Contains(again.out, "up to date"));

@@ -8,12 +8,12 @@ namespace scheduling = core::scheduling;
 namespace {
 
 json PractitionerRef(const app::ClinicContext& clinic, core::PractitionerId id) {
-  const auto* p = clinic.setup.FindPractitioner(id);
+  const auto* p = clinic.setup().FindPractitioner(id);
   return {{"id", id.value()}, {"display_name", p != nullptr ? p->display_name : ""}};
 }
 
 json RoomRef(const app::ClinicContext& clinic, core::RoomId id) {
-  const auto* r = clinic.setup.FindRoom(id);
+  const auto* r = clinic.setup().FindRoom(id);
   return {{"id", id.value()}, {"name", r != nullptr ? r->name : ""}};
 }
 
@@ -43,11 +43,11 @@ json SlotJson(const app::ClinicContext& clinic, const scheduling::Slot& slot) {
 
 json NamesJson(const app::ClinicContext& clinic) {
   json practitioners = json::array();
-  for (const auto& p : clinic.setup.practitioners) {
+  for (const auto& p : clinic.setup().practitioners) {
     practitioners.push_back({{"id", p.id.value()}, {"display_name", p.display_name}});
   }
   json rooms = json::array();
-  for (const auto& r : clinic.setup.rooms)
+  for (const auto& r : clinic.setup().rooms)
     rooms.push_back({{"id", r.id.value()}, {"name", r.name}});
   return {{"practitioners", std::move(practitioners)}, {"rooms", std::move(rooms)}};
 }
@@ -59,8 +59,8 @@ json AvailabilityJson(const app::AvailabilityResult& result) {
     for (const auto& slot : day.slots) slots.push_back(SlotJson(result.clinic, slot));
     days.push_back({{"date", core::FormatLocalDate(day.date)}, {"slots", std::move(slots)}});
   }
-  json out = {{"clinic", result.clinic.setup.clinic.slug},
-              {"time_zone", result.clinic.setup.clinic.time_zone},
+  json out = {{"clinic", result.clinic.setup().clinic.slug},
+              {"time_zone", result.clinic.setup().clinic.time_zone},
               {"service",
                {{"id", result.service.id.value()},
                 {"slug", result.service.slug},
@@ -72,7 +72,7 @@ json AvailabilityJson(const app::AvailabilityResult& result) {
 }
 
 json AppointmentJson(const app::ClinicContext& clinic, const scheduling::Appointment& a) {
-  const auto* service = clinic.setup.FindService(a.service);
+  const auto* service = clinic.setup().FindService(a.service);
   json out = TimeJson(clinic, a.time);
   out["id"] = a.id.value();
   out["status"] = scheduling::ToString(a.status);
@@ -82,7 +82,7 @@ json AppointmentJson(const app::ClinicContext& clinic, const scheduling::Appoint
                     {"name", service != nullptr ? service->name : ""}};
   out["practitioner"] = PractitionerRef(clinic, a.practitioner);
   out["room"] = RoomRef(clinic, a.room);
-  out["time_zone"] = clinic.setup.clinic.time_zone;
+  out["time_zone"] = clinic.setup().clinic.time_zone;
   out["created_at"] = core::FormatInstant(a.created_at);
   out["cancelled_at"] = a.cancelled_at ? json(core::FormatInstant(*a.cancelled_at)) : json(nullptr);
   return out;
@@ -93,7 +93,7 @@ json BookedJson(const app::ClinicContext& clinic, const app::Booked& booked) {
   return {{"appointment", AppointmentJson(clinic, booked.appointment)},
           {"manage_token", booked.manage_token},
           {"manage_url",
-           "/c/" + clinic.setup.clinic.slug + "/manage/" + id + "?token=" + booked.manage_token}};
+           "/c/" + clinic.setup().clinic.slug + "/manage/" + id + "?token=" + booked.manage_token}};
 }
 
 }  // namespace unknot::api::json

@@ -116,7 +116,7 @@ Response ChangeRefusedResponse(const app::ClinicContext& clinic,
                                const app::ChangeRefused& refused) {
   return ProblemWith(
       409, "Change not possible online", refused.message, {},
-      {{"reason", scheduling::ToString(refused.reason)}, {"phone", clinic.setup.clinic.phone}});
+      {{"reason", scheduling::ToString(refused.reason)}, {"phone", clinic.setup().clinic.phone}});
 }
 
 Response AppointmentResponse(const app::ClinicContext& clinic,

@@ -13,7 +13,7 @@ class BookingRoutesTest : public DemoClinicFixture {
   void SetUp() override {
     DemoClinicFixture::SetUp();
     v1::AddBookingRoutes(router_, *storage_, clock_, tokens_);
-    auto setup = storage_->LoadSetup(storage_->FindClinic("mission-sports-chiro")->id).value();
+    auto setup = *storage_->LoadSetup(storage_->FindClinic("mission-sports-chiro")->id).value();
     for (const auto& s : setup.services) {
       if (s.slug == "art-session") art_ = s.id.value();
     }

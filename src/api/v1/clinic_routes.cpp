@@ -12,8 +12,8 @@ using http::Response;
 using Json = nlohmann::json;
 namespace dto = api::json;
 
-core::Result<core::clinic::ClinicSetup> LoadClinic(core::ports::Storage& storage,
-                                                   const Request& request) {
+core::Result<std::shared_ptr<const core::clinic::ClinicSetup>> LoadClinic(
+    core::ports::Storage& storage, const Request& request) {
   core::clinic::Clinic clinic = UNKNOT_TRY(storage.FindClinic(request.PathParam("clinic")));
   return storage.LoadSetup(clinic.id);
 }
@@ -23,7 +23,7 @@ template <typename Render>
 Response WithClinic(core::ports::Storage& storage, const Request& request, Render render) {
   auto setup = LoadClinic(storage, request);
   if (!setup) return http::Problem(setup.error());
-  return Response::Json(200, render(*setup).dump());
+  return Response::Json(200, render(**setup).dump());
 }
 
 template <typename T, typename F>

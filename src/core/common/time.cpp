@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <optional>
 
 namespace unknot::core {
 namespace {
@@ -135,11 +136,59 @@ LocalDateTime AtTime(LocalDate date, TimeOfDay time) {
   return LocalDateTime{date::local_days{date}} + time.since_midnight();
 }
 
-std::string FormatInstant(Instant instant) { return date::format("%FT%TZ", instant); }
+namespace {
 
-std::string FormatLocalDateTime(LocalDateTime local) { return date::format("%FT%T", local); }
+// "YYYY-MM-DD", then "THH:MM:SS" when `time` is set: written by hand because date::format goes
+// through an ostringstream (a locale and an allocation per call), and every appointment and
+// slot in an answer formats several times. Years outside 0000-9999 take date::format's path.
+std::string FormatCivil(date::days since_epoch, std::optional<seconds> time, bool utc) {
+  date::year_month_day ymd{date::sys_days{since_epoch}};
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    date::sys_seconds at = date::sys_days{since_epoch} + time.value_or(seconds{0});
+    return date::format(time ? (utc ? "%FT%TZ" : "%FT%T") : "%F", at);
+  }
+  char text[20];
+  auto put = [&text](std::size_t at, unsigned value, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; value /= 10)
+      text[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<unsigned>(year), 4);
+  text[4] = '-';
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  text[7] = '-';
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  std::size_t size = 10;
+  if (time) {
+    date::hh_mm_ss<seconds> hms{*time};
+    text[10] = 'T';
+    put(11, static_cast<unsigned>(hms.hours().count()), 2);
+    text[13] = ':';
+    put(14, static_cast<unsigned>(hms.minutes().count()), 2);
+    text[16] = ':';
+    put(17, static_cast<unsigned>(hms.seconds().count()), 2);
+    size = 19;
+  }
+  std::string out(text, size);
+  if (time && utc) out.push_back('Z');
+  return out;
+}
 
-std::string FormatLocalDate(LocalDate date) { return date::format("%F", date); }
+}  // namespace
+
+std::string FormatInstant(Instant instant) {
+  date::days day = date::floor<date::days>(instant).time_since_epoch();
+  return FormatCivil(day, instant.time_since_epoch() - day, true);
+}
+
+std::string FormatLocalDateTime(LocalDateTime local) {
+  date::days day = date::floor<date::days>(local).time_since_epoch();
+  return FormatCivil(day, local.time_since_epoch() - day, false);
+}
+
+std::string FormatLocalDate(LocalDate date) {
+  return FormatCivil(date::sys_days{date}.time_since_epoch(), std::nullopt, false);
+}
 
 Result<Instant> ParseInstant(std::string_view text) {
   std::size_t used = 0;

@@ -142,5 +142,25 @@ RC_GTEST_PROP(TimeProperties, InstantTextRoundTrip, ()) {
   RC_ASSERT(ParseInstant(FormatInstant(t)).value() == t);
 }
 
+// The hand-written formatters write what date::format writes, also for years it must hand over.
+RC_GTEST_PROP(TimeProperties, FormattingMatchesDateFormat, ()) {
+  // From about year -2000 to year 12000.
+  auto seconds =
+      std::chrono::seconds{*rc::gen::inRange<std::int64_t>(-125'000'000'000, 316'000'000'000)};
+  Instant t{seconds};
+  RC_ASSERT(FormatInstant(t) == date::format("%FT%TZ", t));
+  LocalDateTime local{seconds};
+  RC_ASSERT(FormatLocalDateTime(local) == date::format("%FT%T", local));
+  LocalDate day{date::floor<date::days>(t)};
+  RC_ASSERT(FormatLocalDate(day) == date::format("%F", day));
+}
+
+TEST(TimeTest, FormatsEdgesOfTheDay) {
+  EXPECT_EQ(FormatInstant(Instant{std::chrono::seconds{0}}), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatInstant(Instant{std::chrono::seconds{-1}}), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatInstant(*ParseInstant("2028-02-29T23:59:59Z")), "2028-02-29T23:59:59Z");
+  EXPECT_EQ(FormatLocalDate(*ParseLocalDate("0001-01-01")), "0001-01-01");
+}
+
 }  // namespace
 }  // namespace unknot::core

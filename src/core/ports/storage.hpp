@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,8 +35,9 @@ class ClinicRepository {
   virtual Result<clinic::Clinic> FindClinic(std::string_view slug) = 0;
 
   // The clinic with its rooms, practitioners (each with hours, breaks and time off) and
-  // services, each list ordered by id; kNotFound when the clinic does not exist.
-  virtual Result<clinic::ClinicSetup> LoadSetup(ClinicId clinic) = 0;
+  // services, each list ordered by id; kNotFound when the clinic does not exist. Shared and
+  // immutable: a setup write makes later calls return a new one, never changes this one.
+  virtual Result<std::shared_ptr<const clinic::ClinicSetup>> LoadSetup(ClinicId clinic) = 0;
 
   // Stores a whole clinic in one transaction and returns it with every id assigned. Ids in the
   // argument are ignored. kInvalidArgument when clinic::Validate rejects it (nothing is
@@ -152,6 +154,14 @@ class Storage : public ClinicRepository,
   // availability) can tell whether they are still current: equal values mean no write between
   // the two reads. Writes by other processes are not seen; one process serves a SQLite file.
   virtual std::uint64_t Generation() const = 0;
+
+  // Committed write transactions and the writes (bookings, cancellations, ...) they carried
+  // since the process started: writes / commits is how well concurrent writes are grouped.
+  struct WriteCounts {
+    std::uint64_t commits = 0;
+    std::uint64_t writes = 0;
+  };
+  virtual WriteCounts Writes() const = 0;
 };
 
 }  // namespace unknot::core::ports

@@ -90,13 +90,16 @@ Result<scheduling::Appointment> FindAppointmentRow(Connection& db, core::ClinicI
 
 Result<std::vector<scheduling::Booking>> ListBookingRows(Connection& db, core::ClinicId clinic,
                                                          core::Interval window) {
-  // The lower bound on start_at keeps the index range small: no blocked span is longer than
-  // 10 hours (see migration 2). The partial covering index answers it without table lookups.
+  // The lower bound on start_at keeps the index range small: no appointment of the clinic has
+  // ever blocked a longer span (migration 3; 10 hours is the absolute maximum, migration 2). The
+  // partial covering index answers it without table lookups.
   Statement stmt = UNKNOT_TRY(db.PrepareCached(
       "SELECT practitioner_id, room_id, start_at, blocked_until "
       "FROM appointments INDEXED BY appointments_live_by_clinic "
-      "WHERE clinic_id = ?1 AND start_at < ?3 AND start_at > ?2 - 36000 AND blocked_until > ?2 "
-      "AND status <> 'cancelled' ORDER BY start_at, id"));
+      "WHERE clinic_id = ?1 AND start_at < ?3 AND blocked_until > ?2 AND status <> 'cancelled' "
+      "AND start_at > ?2 - (SELECT coalesce(max(longest_seconds), 36000) "
+      "                     FROM appointment_span_bounds WHERE clinic_id = ?1) "
+      "ORDER BY start_at, id"));
   stmt.Bind(1, clinic.value()).Bind(2, Seconds(window.start())).Bind(3, Seconds(window.end()));
   std::vector<scheduling::Booking> bookings;
   while (UNKNOT_TRY(stmt.Step())) {
@@ -153,8 +156,9 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
     std::vector<std::int64_t> busy;
     Statement rooms = UNKNOT_TRY(db.PrepareCached(
         "SELECT DISTINCT room_id FROM appointments INDEXED BY appointments_live_by_clinic "
-        "WHERE clinic_id = ?1 AND start_at < ?3 AND start_at > ?2 - 36000 AND blocked_until > ?2 "
-        "AND status <> 'cancelled'"));
+        "WHERE clinic_id = ?1 AND start_at < ?3 AND blocked_until > ?2 AND status <> 'cancelled' "
+        "AND start_at > ?2 - (SELECT coalesce(max(longest_seconds), 36000) "
+        "                     FROM appointment_span_bounds WHERE clinic_id = ?1)"));
     rooms.Bind(1, clinic.value()).Bind(2, Seconds(appointment.time.start()));
     rooms.Bind(3, Seconds(appointment.blocked_until));
     while (UNKNOT_TRY(rooms.Step())) busy.push_back(rooms.Int(0));

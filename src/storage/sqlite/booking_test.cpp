@@ -109,16 +109,42 @@ TEST_F(BookingTest, ATakenRoomFallsBackToTheNextFreeOne) {
   EXPECT_EQ(BookingsOn("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"), 2u);
 }
 
+TEST_F(BookingTest, OverlapReadsSeeTheLongestAppointmentEverBooked) {
+  // Reads scan back only as far as the clinic's longest booked span: a 30-minute booking first,
+  // then one blocking 2.5 hours must widen that, or a window late in it would miss it.
+  ASSERT_TRUE(storage_->Book(setup_.clinic.id, Request("2026-12-01T16:00:00Z", 1, 1)));
+  EXPECT_EQ(BookingsOn("2026-12-01T16:29:00Z", "2026-12-01T16:30:00Z"), 1u);
+  EXPECT_EQ(BookingsOn("2026-12-01T16:30:00Z", "2026-12-01T17:00:00Z"), 0u);
+  auto long_one = storage_->Book(setup_.clinic.id,
+                                 Request("2026-12-01T17:00:00Z", 0, 0, "a@example.org", 120min));
+  ASSERT_TRUE(long_one);
+  EXPECT_EQ(BookingsOn("2026-12-01T19:29:00Z", "2026-12-01T19:30:00Z"), 1u);
+  EXPECT_EQ(BookingsOn("2026-12-01T19:30:00Z", "2026-12-01T20:00:00Z"), 0u);
+  // The writer's room choice reads the same way: room 0 is still busy at 19:15.
+  NewBooking late = Request("2026-12-01T19:15:00Z", 2, 0, "b@example.org");
+  late.other_rooms = {setup_.rooms[2].id};
+  auto stored = storage_->Book(setup_.clinic.id, late);
+  ASSERT_TRUE(stored) << stored.error().message();
+  EXPECT_EQ(stored->room, setup_.rooms[2].id);
+  // A reschedule that makes a span longer widens the bound too.
+  Appointment moved = *long_one;
+  moved.time =
+      core::Interval::Create(At("2026-12-02T17:00:00Z"), At("2026-12-02T17:30:00Z")).value();
+  moved.blocked_until = At("2026-12-02T21:00:00Z");
+  ASSERT_TRUE(storage_->Reschedule(setup_.clinic.id, moved));
+  EXPECT_EQ(BookingsOn("2026-12-02T20:59:00Z", "2026-12-02T21:00:00Z"), 1u);
+}
+
 TEST_F(BookingTest, SetupReadsAreCachedAndDroppedOnSetupWrites) {
-  auto first = storage_->LoadSetup(setup_.clinic.id).value();
+  auto first = *storage_->LoadSetup(setup_.clinic.id).value();
   EXPECT_EQ(first, setup_);
   EXPECT_EQ(storage_->FindClinic(setup_.clinic.slug)->id, setup_.clinic.id);
   auto other = app::DemoClinicSetup(clock_.Now()).value();
   other.clinic.slug = "second-clinic";
   auto created = storage_->CreateClinic(other).value();
   EXPECT_EQ(storage_->FindClinic("second-clinic")->id, created.clinic.id);
-  EXPECT_EQ(storage_->LoadSetup(created.clinic.id).value(), created);
-  EXPECT_EQ(storage_->LoadSetup(setup_.clinic.id).value(), setup_);
+  EXPECT_EQ(*storage_->LoadSetup(created.clinic.id).value(), created);
+  EXPECT_EQ(*storage_->LoadSetup(setup_.clinic.id).value(), setup_);
 }
 
 TEST_F(BookingTest, CancelFreesTheTimeAndIsNotRepeatable) {

@@ -160,6 +160,11 @@ Result<void> Connection::Exec(std::string_view sql) {
   return core::Ok();
 }
 
+Result<void> Connection::ExecCached(std::string_view sql) {
+  Statement stmt = UNKNOT_TRY(PrepareCached(sql));
+  return stmt.Run();
+}
+
 Result<Statement> Connection::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);

@@ -75,6 +75,10 @@ class Connection {
   // saves parsing on hot paths. The returned Statement borrows it and resets it when destroyed,
   // so one SQL text must not be in use twice at the same time.
   core::Result<Statement> PrepareCached(std::string_view sql);
+
+  // Runs one statement that returns no rows, compiled once per connection (for the transaction
+  // control statements the writer runs several times per commit).
+  core::Result<void> ExecCached(std::string_view sql);
   // A single integer from a query such as "SELECT count(*) ..." or "PRAGMA user_version".
   core::Result<std::int64_t> QueryInt(std::string_view sql);
 
@@ -97,14 +101,14 @@ core::Error SqliteError(int rc, sqlite3* db, std::string_view what);
 // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; any failure rolls back.
 template <typename F>
 auto InTransaction(Connection& db, F&& body) -> decltype(body()) {
-  UNKNOT_TRY(db.Exec("BEGIN IMMEDIATE"));
+  UNKNOT_TRY(db.ExecCached("BEGIN IMMEDIATE"));
   auto result = body();
   if (!result) {
-    (void)db.Exec("ROLLBACK");
+    (void)db.ExecCached("ROLLBACK");
     return result;
   }
-  if (auto commit = db.Exec("COMMIT"); !commit) {
-    (void)db.Exec("ROLLBACK");
+  if (auto commit = db.ExecCached("COMMIT"); !commit) {
+    (void)db.ExecCached("ROLLBACK");
     return std::move(commit).error();
   }
   return result;

@@ -37,6 +37,33 @@ TEST(MigrationsTest, MigratesAnEmptyDatabaseOnceAndIsIdempotent) {
   EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM schema_version"), LatestSchemaVersion());
 }
 
+TEST(MigrationsTest, Version3LearnsTheLongestSpanOfAppointmentsAlreadyStored) {
+  testing::TempDir dir;
+  Connection db = Fresh(dir.File("a.db"));
+  // Bring the database to version 2 by hand, store two appointments, then migrate the rest.
+  ASSERT_TRUE(
+      db.Exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+              "description TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+  for (const Migration& m : Migrations().first(2)) ASSERT_TRUE(db.Exec(m.sql)) << m.version;
+  ASSERT_TRUE(db.Exec("INSERT INTO schema_version VALUES (1, 'one', 0), (2, 'two', 0)"));
+  // Only the rows the migration reads: foreign keys are off for this hand-made state.
+  ASSERT_TRUE(db.Exec("PRAGMA foreign_keys = OFF"));
+  ASSERT_TRUE(db.Exec(R"sql(
+    INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id,
+                              start_at, end_at, blocked_until, status, source, created_at,
+                              updated_at)
+      VALUES (1, 1, 1, 1, 1, 1000, 2800, 2800, 'booked', 'online', 0, 0),
+             (1, 1, 1, 1, 1, 9000, 10800, 14400, 'booked', 'online', 0, 0),
+             (2, 2, 2, 2, 2, 1000, 1900, 1900, 'cancelled', 'phone', 0, 0);
+  )sql"));
+  ASSERT_TRUE(Migrate(db, clock_at_noon));
+  EXPECT_EQ(*db.QueryInt("SELECT longest_seconds FROM appointment_span_bounds WHERE clinic_id = 1"),
+            5400);
+  // Cancelled appointments count too: a bound too large only costs a longer scan.
+  EXPECT_EQ(*db.QueryInt("SELECT longest_seconds FROM appointment_span_bounds WHERE clinic_id = 2"),
+            900);
+}
+
 TEST(MigrationsTest, SettingsAreWalForeignKeysAndFullSync) {
   testing::TempDir dir;
   Connection db = Fresh(dir.File("a.db"));

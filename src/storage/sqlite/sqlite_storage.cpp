@@ -157,7 +157,8 @@ Result<clinic::Clinic> SqliteStorage::FindClinic(std::string_view slug) {
   return found;
 }
 
-Result<clinic::ClinicSetup> SqliteStorage::LoadSetup(core::ClinicId clinic_id) {
+Result<std::shared_ptr<const clinic::ClinicSetup>> SqliteStorage::LoadSetup(
+    core::ClinicId clinic_id) {
   std::uint64_t generation = 0;
   {
     std::lock_guard lock(setups_mutex_);
@@ -167,14 +168,14 @@ Result<clinic::ClinicSetup> SqliteStorage::LoadSetup(core::ClinicId clinic_id) {
   auto reader = UNKNOT_TRY(BorrowReader());
   Connection& db = reader->db();
   // One read transaction, so the parts are from the same moment.
-  UNKNOT_TRY(db.Exec("BEGIN"));
-  auto result = ReadSetup(db, clinic_id);
-  (void)db.Exec("COMMIT");
-  if (result) {
-    std::lock_guard lock(setups_mutex_);
-    if (generation == setup_generation_) setups_.emplace(clinic_id.value(), *result);
-  }
-  return result;
+  UNKNOT_TRY(db.ExecCached("BEGIN"));
+  auto read = ReadSetup(db, clinic_id);
+  (void)db.ExecCached("COMMIT");
+  if (!read) return std::move(read).error();
+  auto setup = std::make_shared<const clinic::ClinicSetup>(std::move(*read));
+  std::lock_guard lock(setups_mutex_);
+  if (generation == setup_generation_) setups_.emplace(clinic_id.value(), setup);
+  return setup;
 }
 
 Result<clinic::ClinicSetup> SqliteStorage::CreateClinic(const clinic::ClinicSetup& setup) {

@@ -49,10 +49,15 @@ class SqliteStorage final : public core::ports::Storage {
 
   core::Result<void> Ping() override;
   std::uint64_t Generation() const override { return writer_->stats().transactions; }
+  WriteCounts Writes() const override {
+    WriteQueue::Stats stats = writer_->stats();
+    return {stats.transactions, stats.jobs};
+  }
 
   core::Result<std::vector<core::clinic::Clinic>> ListClinics() override;
   core::Result<core::clinic::Clinic> FindClinic(std::string_view slug) override;
-  core::Result<core::clinic::ClinicSetup> LoadSetup(core::ClinicId clinic) override;
+  core::Result<std::shared_ptr<const core::clinic::ClinicSetup>> LoadSetup(
+      core::ClinicId clinic) override;
   core::Result<core::clinic::ClinicSetup> CreateClinic(
       const core::clinic::ClinicSetup& setup) override;
 
@@ -114,9 +119,10 @@ class SqliteStorage final : public core::ports::Storage {
   // availability query and booking, so they are kept in memory. Every setup write bumps
   // setup_generation_, which drops the whole cache; a write path that changes a setup must too.
   std::mutex setups_mutex_;
-  std::uint64_t setup_generation_ = 0;                                  // guarded by setups_mutex_
-  std::unordered_map<std::int64_t, core::clinic::ClinicSetup> setups_;  // guarded by setups_mutex_
-  std::unordered_map<std::string, core::clinic::Clinic> clinics_;       // by slug, guarded too
+  std::uint64_t setup_generation_ = 0;  // guarded by setups_mutex_
+  // guarded by setups_mutex_
+  std::unordered_map<std::int64_t, std::shared_ptr<const core::clinic::ClinicSetup>> setups_;
+  std::unordered_map<std::string, core::clinic::Clinic> clinics_;  // by slug, guarded too
 };
 
 }  // namespace unknot::storage::sqlite

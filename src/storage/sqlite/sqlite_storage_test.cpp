@@ -68,10 +68,10 @@ TEST_F(SqliteStorageTest, ClinicSetupRoundTripsAndSurvivesReopen) {
     stored = *created;
     EXPECT_TRUE(stored.clinic.id.is_set());
     for (const auto& p : stored.practitioners) EXPECT_TRUE(p.id.is_set());
-    EXPECT_EQ(*storage->LoadSetup(stored.clinic.id), stored);
+    EXPECT_EQ(**storage->LoadSetup(stored.clinic.id), stored);
   }
   auto reopened = OpenStorage();
-  EXPECT_EQ(*reopened->LoadSetup(stored.clinic.id), stored);
+  EXPECT_EQ(**reopened->LoadSetup(stored.clinic.id), stored);
   EXPECT_EQ(reopened->FindClinic(app::kDemoClinicSlug)->name, stored.clinic.name);
 }
 

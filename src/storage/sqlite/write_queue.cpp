@@ -42,22 +42,22 @@ void WriteQueue::Loop() {
 void WriteQueue::RunBatch(std::deque<Job>& batch) {
   std::vector<core::Result<void>> outcomes;
   outcomes.reserve(batch.size());
-  core::Result<void> begun = db_.Exec("BEGIN IMMEDIATE");
+  core::Result<void> begun = db_.ExecCached("BEGIN IMMEDIATE");
   if (begun) {
     for (Job& job : batch) {
-      core::Result<void> savepoint = db_.Exec("SAVEPOINT job");
+      core::Result<void> savepoint = db_.ExecCached("SAVEPOINT job");
       if (!savepoint) {
         outcomes.push_back(std::move(savepoint).error());
         continue;
       }
       core::Result<void> outcome = job.run(db_);
-      if (!outcome) (void)db_.Exec("ROLLBACK TO job");
-      (void)db_.Exec("RELEASE job");
+      if (!outcome) (void)db_.ExecCached("ROLLBACK TO job");
+      (void)db_.ExecCached("RELEASE job");
       outcomes.push_back(std::move(outcome));
     }
   }
-  core::Result<void> committed = begun ? db_.Exec("COMMIT") : std::move(begun);
-  if (!committed) (void)db_.Exec("ROLLBACK");
+  core::Result<void> committed = begun ? db_.ExecCached("COMMIT") : std::move(begun);
+  if (!committed) (void)db_.ExecCached("ROLLBACK");
   {
     std::lock_guard lock(mutex_);
     if (committed) {
