@@ -157,9 +157,20 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
   // practitioner may still be free with another room (two bookings for different practitioners
   // both picked the lowest free room), so check again with fresh bookings a few times before
   // calling the time taken.
+  // The first check of a booking for a named practitioner reads only that practitioner's
+  // bookings: free rooms are the writer's to find (it tries every room of the kind), and a
+  // refusal there is followed by a full check that says why and offers alternatives.
   constexpr int kAttempts = 4;
   for (int attempt = 1;; ++attempt) {
-    auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic_id, *service, request.start));
+    std::vector<scheduling::Booking> bookings;
+    if (attempt == 1 && request.practitioner) {
+      auto window = *core::Interval::Create(
+          request.start, request.start + service->duration + service->buffer_after);
+      bookings =
+          UNKNOT_TRY(storage.ListPractitionerBookings(clinic_id, *request.practitioner, window));
+    } else {
+      bookings = UNKNOT_TRY(BookingsAround(storage, clinic_id, *service, request.start));
+    }
     scheduling::SlotDecision decision = UNKNOT_TRY(scheduling::CheckSlot(
         clinic.setup(), bookings, now, request.service, request.practitioner, request.start));
     if (!decision.option) {

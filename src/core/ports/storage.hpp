@@ -115,6 +115,10 @@ class BookingRepository {
   virtual Result<std::vector<scheduling::Booking>> ListBookings(ClinicId clinic,
                                                                 Interval window) = 0;
 
+  // The same, for one practitioner only.
+  virtual Result<std::vector<scheduling::Booking>> ListPractitionerBookings(
+      ClinicId clinic, PractitionerId practitioner, Interval window) = 0;
+
   // Stores the booking, in the appointment's room or else the first free one of other_rooms.
   // kConflict when a non-cancelled appointment of the same practitioner, or of every room tried,
   // overlaps the blocked span (nothing is written); when the idempotency key is already

@@ -16,6 +16,16 @@ namespace scheduling = core::scheduling;
 
 namespace {
 
+// Rows of (practitioner_id, room_id, start_at, blocked_until) as the engine's bookings.
+Result<std::vector<scheduling::Booking>> CollectBookings(Statement& stmt) {
+  std::vector<scheduling::Booking> bookings;
+  while (UNKNOT_TRY(stmt.Step())) {
+    bookings.push_back({core::PractitionerId{stmt.Int(0)}, core::RoomId{stmt.Int(1)},
+                        UNKNOT_TRY(IntervalColumns(stmt, 2, 3))});
+  }
+  return bookings;
+}
+
 // A write failed on a constraint: the overlap trigger, or a foreign key pointing elsewhere.
 Error ConstraintError(Connection& db, Error error) {
   if (error.code() != ErrorCode::kConflict) return error;
@@ -101,12 +111,23 @@ Result<std::vector<scheduling::Booking>> ListBookingRows(Connection& db, core::C
       "                     FROM appointment_span_bounds WHERE clinic_id = ?1) "
       "ORDER BY start_at, id"));
   stmt.Bind(1, clinic.value()).Bind(2, Seconds(window.start())).Bind(3, Seconds(window.end()));
-  std::vector<scheduling::Booking> bookings;
-  while (UNKNOT_TRY(stmt.Step())) {
-    bookings.push_back({core::PractitionerId{stmt.Int(0)}, core::RoomId{stmt.Int(1)},
-                        UNKNOT_TRY(IntervalColumns(stmt, 2, 3))});
-  }
-  return bookings;
+  return CollectBookings(stmt);
+}
+
+Result<std::vector<scheduling::Booking>> ListPractitionerBookingRows(
+    Connection& db, core::ClinicId clinic, core::PractitionerId practitioner,
+    core::Interval window) {
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+      "SELECT practitioner_id, room_id, start_at, blocked_until "
+      "FROM appointments INDEXED BY appointments_by_practitioner "
+      "WHERE practitioner_id = ?2 AND clinic_id = ?1 AND start_at < ?4 AND blocked_until > ?3 "
+      "AND status <> 'cancelled' "
+      "AND start_at > ?3 - (SELECT coalesce(max(longest_seconds), 36000) "
+      "                     FROM appointment_span_bounds WHERE clinic_id = ?1) "
+      "ORDER BY start_at, id"));
+  stmt.Bind(1, clinic.value()).Bind(2, practitioner.value());
+  stmt.Bind(3, Seconds(window.start())).Bind(4, Seconds(window.end()));
+  return CollectBookings(stmt);
 }
 
 Result<std::optional<core::ports::StoredResponse>> FindResponseRow(Connection& db,

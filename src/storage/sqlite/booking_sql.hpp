@@ -31,6 +31,10 @@ core::Result<std::vector<core::scheduling::Booking>> ListBookingRows(Connection&
                                                                      core::ClinicId clinic,
                                                                      core::Interval window);
 
+core::Result<std::vector<core::scheduling::Booking>> ListPractitionerBookingRows(
+    Connection& db, core::ClinicId clinic, core::PractitionerId practitioner,
+    core::Interval window);
+
 core::Result<core::scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
                                                      const core::ports::NewBooking& booking,
                                                      core::Instant now);

@@ -250,6 +250,12 @@ Result<std::vector<scheduling::Booking>> SqliteStorage::ListBookings(core::Clini
   return ListBookingRows(reader->db(), clinic_id, window);
 }
 
+Result<std::vector<scheduling::Booking>> SqliteStorage::ListPractitionerBookings(
+    core::ClinicId clinic_id, core::PractitionerId practitioner, core::Interval window) {
+  auto reader = UNKNOT_TRY(BorrowReader());
+  return ListPractitionerBookingRows(reader->db(), clinic_id, practitioner, window);
+}
+
 Result<scheduling::Appointment> SqliteStorage::Book(core::ClinicId clinic_id,
                                                     const core::ports::NewBooking& booking) {
   UNKNOT_TRY(clinic::Validate(booking.patient));

@@ -73,6 +73,8 @@ class SqliteStorage final : public core::ports::Storage {
   core::Result<std::vector<core::scheduling::Appointment>> ListAppointments(
       core::ClinicId clinic, core::Interval window) override;
 
+  core::Result<std::vector<core::scheduling::Booking>> ListPractitionerBookings(
+      core::ClinicId clinic, core::PractitionerId practitioner, core::Interval window) override;
   core::Result<std::vector<core::scheduling::Booking>> ListBookings(core::ClinicId clinic,
                                                                     core::Interval window) override;
   core::Result<core::scheduling::Appointment> Book(core::ClinicId clinic,
