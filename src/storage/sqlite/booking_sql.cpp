@@ -119,7 +119,7 @@ Result<std::vector<scheduling::Booking>> ListPractitionerBookingRows(
     core::Interval window) {
   Statement stmt = UNKNOT_TRY(db.PrepareCached(
       "SELECT practitioner_id, room_id, start_at, blocked_until "
-      "FROM appointments INDEXED BY appointments_by_practitioner "
+      "FROM appointments INDEXED BY appointments_live_by_practitioner "
       "WHERE practitioner_id = ?2 AND clinic_id = ?1 AND start_at < ?4 AND blocked_until > ?3 "
       "AND status <> 'cancelled' "
       "AND start_at > ?3 - (SELECT coalesce(max(longest_seconds), 36000) "
