@@ -4,7 +4,7 @@
 #  1. Google Benchmark: engine, storage, JSON, and the raw SQLite synchronous=FULL commit rate;
 #  2. wrk against `unknot serve` with the demo clinic (1 server thread pinned to CPU 0, wrk on
 #     CPU 1, 64 connections, 2 s warm-up, 10 s measured): a trivial endpoint, clinic reads and
-#     14 days of availability;
+#     14 days of availability (gzip-encoded, as browsers ask for it, and plain);
 #  3. durable bookings/s: wrk with bench/booking.lua replaying distinct free bookings against a
 #     100-practitioner clinic (server with 8 threads, 16 connections), and the server's peak RSS.
 # Bounded: every load stops by itself; only loopback is used.
@@ -51,10 +51,13 @@ to=$(date -u -d "+27 days" +%F)
 art=$(curl -s "http://127.0.0.1:$port/api/v1/clinics/mission-sports-chiro/services" |
       grep -o '"id":[0-9]*,"name":"Active Release' | grep -o '[0-9]*' | head -1)
 availability="/api/v1/clinics/mission-sports-chiro/availability?service=$art&from=$from&to=$to"
-echo "availability body: $(curl -s "http://127.0.0.1:$port$availability" | wc -c) bytes"
+echo "availability body: $(curl -s "http://127.0.0.1:$port$availability" | wc -c) bytes," \
+  "gzip: $(curl -s -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port$availability" | wc -c) bytes"
 load "GET /healthz" -c64 "http://127.0.0.1:$port/healthz"
 load "GET services" -c64 "http://127.0.0.1:$port/api/v1/clinics/mission-sports-chiro/services"
-load "GET availability (14 days, ART)" -c64 "http://127.0.0.1:$port$availability"
+load "GET availability (14 days, ART), Accept-Encoding: gzip as browsers send it" -c64 \
+  -H "Accept-Encoding: gzip" "http://127.0.0.1:$port$availability"
+load "GET availability (14 days, ART), no Accept-Encoding" -c64 "http://127.0.0.1:$port$availability"
 echo "== server peak RSS (reads): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
 stop_server
 

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,17 +22,23 @@ class AvailabilityCache {
   static constexpr std::chrono::seconds kMaxAge{1};
   static constexpr std::size_t kMaxEntries = 512;
 
+  // An answer as JSON and as gzip, made once and shared by every request that reuses it.
+  struct Body {
+    std::string json;
+    std::string gzip;
+  };
+
   // The body stored for `key` at `generation`, if it is younger than kMaxAge.
-  std::optional<std::string> Find(const std::string& key, std::uint64_t generation,
-                                  Clock::time_point now);
+  std::shared_ptr<const Body> Find(const std::string& key, std::uint64_t generation,
+                                   Clock::time_point now);
   void Store(const std::string& key, std::uint64_t generation, Clock::time_point now,
-             std::string body);
+             std::shared_ptr<const Body> body);
 
  private:
   struct Entry {
     std::uint64_t generation;
     Clock::time_point stored_at;
-    std::string body;
+    std::shared_ptr<const Body> body;
   };
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;  // guarded by mutex_

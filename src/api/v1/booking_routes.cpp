@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/http/gzip.hpp"
 #include "api/json/booking_json.hpp"
 #include "api/v1/availability_cache.hpp"
 #include "app/booking.hpp"
@@ -147,13 +148,25 @@ Response Availability(core::ports::Storage& storage, const core::Clock& clock,
                     std::to_string(query->service.value()) + "|" +
                     core::FormatLocalDate(query->from) + "|" + core::FormatLocalDate(query->to) +
                     "|" + (query->practitioner ? std::to_string(query->practitioner->value()) : "");
-  if (auto cached = cache.Find(key, generation, now))
-    return Response::Json(200, std::move(*cached));
-  auto result = app::GetAvailability(storage, clock, request.PathParam("clinic"), *query);
-  if (!result) return http::Problem(result.error());
-  std::string body = dto::AvailabilityJson(*result).dump();
-  cache.Store(key, generation, now, body);
-  return Response::Json(200, std::move(body));
+  std::shared_ptr<const AvailabilityCache::Body> body = cache.Find(key, generation, now);
+  if (body == nullptr) {
+    auto result = app::GetAvailability(storage, clock, request.PathParam("clinic"), *query);
+    if (!result) return http::Problem(result.error());
+    std::string json = dto::AvailabilityJson(*result).dump();
+    std::string gzip = http::Gzip(json);
+    body = std::make_shared<const AvailabilityCache::Body>(
+        AvailabilityCache::Body{std::move(json), std::move(gzip)});
+    cache.Store(key, generation, now, body);
+  }
+  // Two weeks of slots are tens of kilobytes of JSON and compress about tenfold.
+  if (http::AcceptsGzip(request)) {
+    Response response = Response::Json(200, body->gzip);
+    response.headers = {{"Content-Encoding", "gzip"}, {"Vary", "Accept-Encoding"}};
+    return response;
+  }
+  Response response = Response::Json(200, body->json);
+  response.headers = {{"Vary", "Accept-Encoding"}};
+  return response;
 }
 
 Response Book(core::ports::Storage& storage, const core::Clock& clock,

@@ -1,5 +1,7 @@
 #include "api/v1/booking_routes.hpp"
 
+#include <zlib.h>
+
 #include "api/test_fixture.hpp"
 #include "security/sodium_tokens.hpp"
 
@@ -65,6 +67,41 @@ TEST_F(BookingRoutesTest, AvailabilityListsLocalDaysWithOptions) {
   EXPECT_EQ(first["start"], "2026-12-07T16:00:00Z");
   EXPECT_EQ(first["options"][0]["practitioner"], okafor_);
   EXPECT_EQ(body["practitioners"][0]["display_name"], "Dr. Maya Okafor, DC");
+}
+
+TEST_F(BookingRoutesTest, AvailabilityIsGzippedForClientsThatAcceptIt) {
+  http::Request request;
+  request.path =
+      base_ + "/availability?service=" + std::to_string(art_) + "&from=2026-12-07&to=2026-12-20";
+  request.query = request.path.substr(request.path.find('?') + 1);
+  request.path.resize(request.path.find('?'));
+  http::Response plain = router_.Dispatch(request);
+  ASSERT_EQ(plain.status, 200u) << plain.body;
+  auto header = [](const http::Response& r, std::string_view name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return std::string("(none)");
+  };
+  EXPECT_EQ(header(plain, "Content-Encoding"), "(none)");
+  EXPECT_EQ(header(plain, "Vary"), "Accept-Encoding");
+  request.headers = {{"accept-encoding", "gzip, deflate, br"}};
+  http::Response packed = router_.Dispatch(request);  // the cached answer, compressed
+  ASSERT_EQ(packed.status, 200u);
+  EXPECT_EQ(header(packed, "Content-Encoding"), "gzip");
+  EXPECT_EQ(header(packed, "Vary"), "Accept-Encoding");
+  EXPECT_LT(packed.body.size() * 5, plain.body.size());
+  z_stream stream{};
+  ASSERT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
+  std::string unpacked(plain.body.size() + 1, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(packed.body.data());
+  stream.avail_in = static_cast<uInt>(packed.body.size());
+  stream.next_out = reinterpret_cast<Bytef*>(unpacked.data());
+  stream.avail_out = static_cast<uInt>(unpacked.size());
+  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
+  unpacked.resize(stream.total_out);
+  inflateEnd(&stream);
+  EXPECT_EQ(unpacked, plain.body);
 }
 
 TEST_F(BookingRoutesTest, AvailabilityErrorsNameTheParameter) {
