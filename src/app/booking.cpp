@@ -163,7 +163,8 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
   constexpr int kAttempts = 4;
   for (int attempt = 1;; ++attempt) {
     std::vector<scheduling::Booking> bookings;
-    if (attempt == 1 && request.practitioner) {
+    const bool checked_own_bookings_only = attempt == 1 && request.practitioner.has_value();
+    if (checked_own_bookings_only) {
       auto window = *core::Interval::Create(
           request.start, request.start + service->duration + service->buffer_after);
       bookings =
@@ -202,10 +203,26 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
                                   .other_rooms = {},
                                   .manage_token_hash = manage_token_hash,
                                   .idempotency = std::nullopt};
+    // The writer tries the appointment's room, then other_rooms in order. When the check did
+    // not know the rooms' bookings (first attempt, named practitioner), each practitioner starts
+    // from a different room of the kind, so concurrent bookings of different practitioners at
+    // one time do not all race for the first room.
+    std::vector<core::RoomId> rooms;
     for (const core::clinic::Room& room : clinic.setup().rooms) {
-      if (room.kind == service->room_kind && room.id != decision.option->room) {
-        write.other_rooms.push_back(room.id);
-      }
+      if (room.kind == service->room_kind) rooms.push_back(room.id);
+    }
+    if (checked_own_bookings_only && !rooms.empty()) {
+      const auto& people = clinic.setup().practitioners;
+      auto index = static_cast<std::size_t>(
+          std::find_if(people.begin(), people.end(),
+                       [&](const auto& p) { return p.id == decision.option->practitioner; }) -
+          people.begin());
+      std::rotate(rooms.begin(), rooms.begin() + static_cast<std::ptrdiff_t>(index % rooms.size()),
+                  rooms.end());
+      write.appointment.room = booked.appointment.room = rooms.front();
+    }
+    for (core::RoomId room : rooms) {
+      if (room != write.appointment.room) write.other_rooms.push_back(room);
     }
     if (request.idempotency_key) {
       write.idempotency = core::ports::NewBooking::Idempotency{

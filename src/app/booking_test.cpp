@@ -88,6 +88,34 @@ TEST_F(BookingFlowTest, AnyPractitionerFillsUpThenRefusesWithAlternatives) {
   }
 }
 
+TEST_F(BookingFlowTest, NamedPractitionersStartFromDifferentRooms) {
+  // Tuesday 2026-12-08 10:00 PST. Dr. Reyes (the second practitioner) is booked by name first:
+  // he starts from the second adjustment room although the first is free, so Dr. Okafor's
+  // booking at the same time does not race him for it. Dr. Okafor by name at 10:15, while her
+  // 10:00 visit lasts, is refused.
+  const auto& setup = clinic_->setup();
+  std::vector<core::RoomId> adjustment;
+  for (const auto& room : setup.rooms) {
+    if (room.kind == core::clinic::RoomKind::kAdjustment) adjustment.push_back(room.id);
+  }
+  ASSERT_EQ(adjustment.size(), 2u);
+  ASSERT_EQ(setup.practitioners[1].slug, "daniel-reyes");
+  BookingRequest reyes = Request("2026-12-08T18:00:00Z", "r@example.org");
+  reyes.practitioner = setup.practitioners[1].id;
+  auto first = Book(reyes);
+  ASSERT_TRUE(first && std::holds_alternative<Booked>(*first));
+  EXPECT_EQ(std::get<Booked>(*first).appointment.room, adjustment[1]);
+  BookingRequest okafor = Request("2026-12-08T18:00:00Z", "o@example.org");
+  okafor.practitioner = setup.practitioners[0].id;
+  auto second = Book(okafor);
+  ASSERT_TRUE(second && std::holds_alternative<Booked>(*second));
+  EXPECT_EQ(std::get<Booked>(*second).appointment.room, adjustment[0]);
+  okafor.start = At("2026-12-08T18:15:00Z");
+  auto busy = Book(okafor);
+  ASSERT_TRUE(busy);
+  EXPECT_TRUE(std::holds_alternative<Refused>(*busy));
+}
+
 TEST_F(BookingFlowTest, RefusalsSayWhy) {
   auto reason = [&](const char* start) {
     auto outcome = Book(Request(start));

@@ -26,6 +26,19 @@ Result<std::vector<scheduling::Booking>> CollectBookings(Statement& stmt) {
   return bookings;
 }
 
+// Whether a live appointment of the room overlaps the appointment's blocked span.
+Result<bool> RoomIsBusy(Connection& db, core::ClinicId clinic, const scheduling::Appointment& a) {
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+      "SELECT EXISTS (SELECT 1 FROM appointments INDEXED BY appointments_live_by_room "
+      "WHERE room_id = ?2 AND start_at < ?4 AND blocked_until > ?3 AND status <> 'cancelled' "
+      "AND start_at > ?3 - (SELECT coalesce(max(longest_seconds), 36000) "
+      "                     FROM appointment_span_bounds WHERE clinic_id = ?1))"));
+  stmt.Bind(1, clinic.value()).Bind(2, a.room.value());
+  stmt.Bind(3, Seconds(a.time.start())).Bind(4, Seconds(a.blocked_until));
+  UNKNOT_TRY(stmt.Step());
+  return stmt.Int(0) != 0;
+}
+
 // A write failed on a constraint: the overlap trigger, or a foreign key pointing elsewhere.
 Error ConstraintError(Connection& db, Error error) {
   if (error.code() != ErrorCode::kConflict) return error;
@@ -169,11 +182,11 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
   appointment.patient = patient;
   appointment.created_at = now;
   appointment.updated_at = now;
-  // Pick the room inside the transaction: the caller's choice, else the first of other_rooms
-  // that no live appointment occupies now. One read of the rooms busy in the span instead of one
-  // trigger-refused INSERT per busy room (100 bookings racing for one start would otherwise try
-  // up to 100 rooms each). The trigger still checks the INSERT itself.
-  if (!booking.other_rooms.empty()) {
+  // Pick the room inside the transaction: the caller's choice when it is free (one probe), else
+  // the first of other_rooms that no live appointment occupies now. One read of the rooms busy in
+  // the span instead of one trigger-refused INSERT per busy room (100 bookings racing for one
+  // start would otherwise try up to 100 rooms each). The trigger still checks the INSERT itself.
+  if (!booking.other_rooms.empty() && UNKNOT_TRY(RoomIsBusy(db, clinic, appointment))) {
     std::vector<std::int64_t> busy;
     Statement rooms = UNKNOT_TRY(db.PrepareCached(
         "SELECT DISTINCT room_id FROM appointments INDEXED BY appointments_live_by_clinic "

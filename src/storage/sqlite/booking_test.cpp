@@ -102,11 +102,17 @@ TEST_F(BookingTest, ATakenRoomFallsBackToTheNextFreeOne) {
   auto stored = storage_->Book(setup_.clinic.id, second);
   ASSERT_TRUE(stored) << stored.error().message();
   EXPECT_EQ(stored->room, setup_.rooms[1].id);
+  // A free requested room is kept even when alternatives are offered.
+  NewBooking later = Request("2026-12-01T18:00:00Z", 1, 0, "b@example.org");
+  later.other_rooms = {setup_.rooms[1].id};
+  auto kept = storage_->Book(setup_.clinic.id, later);
+  ASSERT_TRUE(kept) << kept.error().message();
+  EXPECT_EQ(kept->room, setup_.rooms[0].id);
   // With no free room left it is a conflict, and no patient or appointment row is left behind.
   NewBooking third = Request("2026-12-01T17:00:00Z", 2, 0, "c@example.org");
   third.other_rooms = {setup_.rooms[1].id};
   EXPECT_EQ(storage_->Book(setup_.clinic.id, third).error().code(), ErrorCode::kConflict);
-  EXPECT_EQ(BookingsOn("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"), 2u);
+  EXPECT_EQ(BookingsOn("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"), 3u);
 }
 
 TEST_F(BookingTest, OverlapReadsSeeTheLongestAppointmentEverBooked) {
