@@ -6,7 +6,8 @@
 #     CPU 1, 64 connections, 2 s warm-up, 10 s measured): a trivial endpoint, clinic reads and
 #     14 days of availability (gzip-encoded, as browsers ask for it, and plain);
 #  3. durable bookings/s: wrk with bench/booking.lua replaying distinct free bookings against a
-#     100-practitioner clinic (server with 8 threads, 16 connections), and the server's peak RSS.
+#     100-practitioner clinic (server with 8 threads and 16 connections, then 64 and 64), the
+#     commits and writes the server counted, and its peak RSS.
 # Bounded: every load stops by itself; only loopback is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,11 +62,17 @@ load "GET availability (14 days, ART), no Accept-Encoding" -c64 "http://127.0.0.
 echo "== server peak RSS (reads): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
 stop_server
 
-$build/bench/unknot_bench_fixture "$work/load.db" "$work/bodies.txt" 200000
-start_server "$work/load.db" 8
-echo "== durable bookings (16 connections, distinct free slots)"
-BODIES="$work/bodies.txt" taskset -c 1 wrk -t1 -c16 -d${duration}s --latency \
-  -s bench/booking.lua "http://127.0.0.1:$port/" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
-echo "== server peak RSS (bookings): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
-stop_server
-echo "== stored appointments: $(sqlite3 "$work/load.db" 'SELECT count(*) FROM appointments')"
+bookings() {  # server threads, connections
+  rm -f "$work"/load.db*
+  $build/bench/unknot_bench_fixture "$work/load.db" "$work/bodies.txt" 200000
+  start_server "$work/load.db" "$1"
+  echo "== durable bookings ($2 connections, server $1 threads, distinct free slots)"
+  BODIES="$work/bodies.txt" taskset -c 1 wrk -t1 -c"$2" -d${duration}s --latency \
+    -s bench/booking.lua "http://127.0.0.1:$port/" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
+  curl -s "http://127.0.0.1:$port/metrics" | grep -E "^unknot_storage_(commits|writes)_total"
+  echo "== server peak RSS (bookings): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
+  stop_server
+  echo "== stored appointments: $(sqlite3 "$work/load.db" 'SELECT count(*) FROM appointments')"
+}
+bookings 8 16
+bookings 64 64
