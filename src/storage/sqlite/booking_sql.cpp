@@ -16,6 +16,13 @@ namespace scheduling = core::scheduling;
 
 namespace {
 
+// How far before a span's start an overlapping live appointment of clinic ?1 can start: the
+// longest span any of its appointments ever blocked (migration 3), 10 hours (the absolute
+// maximum, migration 2) when it has none. Every overlap read bounds its index range with it.
+constexpr std::string_view kLongestSpan =
+    "(SELECT coalesce(max(longest_seconds), 36000) FROM appointment_span_bounds "
+    "WHERE clinic_id = ?1)";
+
 // Rows of (practitioner_id, room_id, start_at, blocked_until) as the engine's bookings.
 Result<std::vector<scheduling::Booking>> CollectBookings(Statement& stmt) {
   std::vector<scheduling::Booking> bookings;
@@ -28,11 +35,12 @@ Result<std::vector<scheduling::Booking>> CollectBookings(Statement& stmt) {
 
 // Whether a live appointment of the room overlaps the appointment's blocked span.
 Result<bool> RoomIsBusy(Connection& db, core::ClinicId clinic, const scheduling::Appointment& a) {
-  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+  static const std::string sql =
       "SELECT EXISTS (SELECT 1 FROM appointments INDEXED BY appointments_live_by_room "
       "WHERE room_id = ?2 AND start_at < ?4 AND blocked_until > ?3 AND status <> 'cancelled' "
-      "AND start_at > ?3 - (SELECT coalesce(max(longest_seconds), 36000) "
-      "                     FROM appointment_span_bounds WHERE clinic_id = ?1))"));
+      "AND start_at > ?3 - " +
+      std::string(kLongestSpan) + ")";
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(sql));
   stmt.Bind(1, clinic.value()).Bind(2, a.room.value());
   stmt.Bind(3, Seconds(a.time.start())).Bind(4, Seconds(a.blocked_until));
   UNKNOT_TRY(stmt.Step());
@@ -113,16 +121,15 @@ Result<scheduling::Appointment> FindAppointmentRow(Connection& db, core::ClinicI
 
 Result<std::vector<scheduling::Booking>> ListBookingRows(Connection& db, core::ClinicId clinic,
                                                          core::Interval window) {
-  // The lower bound on start_at keeps the index range small: no appointment of the clinic has
-  // ever blocked a longer span (migration 3; 10 hours is the absolute maximum, migration 2). The
-  // partial covering index answers it without table lookups.
-  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+  // The lower bound on start_at (kLongestSpan) keeps the index range small; the partial
+  // covering index answers it without table lookups.
+  static const std::string sql =
       "SELECT practitioner_id, room_id, start_at, blocked_until "
       "FROM appointments INDEXED BY appointments_live_by_clinic "
       "WHERE clinic_id = ?1 AND start_at < ?3 AND blocked_until > ?2 AND status <> 'cancelled' "
-      "AND start_at > ?2 - (SELECT coalesce(max(longest_seconds), 36000) "
-      "                     FROM appointment_span_bounds WHERE clinic_id = ?1) "
-      "ORDER BY start_at, id"));
+      "AND start_at > ?2 - " +
+      std::string(kLongestSpan) + " ORDER BY start_at, id";
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(sql));
   stmt.Bind(1, clinic.value()).Bind(2, Seconds(window.start())).Bind(3, Seconds(window.end()));
   return CollectBookings(stmt);
 }
@@ -130,14 +137,13 @@ Result<std::vector<scheduling::Booking>> ListBookingRows(Connection& db, core::C
 Result<std::vector<scheduling::Booking>> ListPractitionerBookingRows(
     Connection& db, core::ClinicId clinic, core::PractitionerId practitioner,
     core::Interval window) {
-  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+  static const std::string sql =
       "SELECT practitioner_id, room_id, start_at, blocked_until "
       "FROM appointments INDEXED BY appointments_live_by_practitioner "
       "WHERE practitioner_id = ?2 AND clinic_id = ?1 AND start_at < ?4 AND blocked_until > ?3 "
-      "AND status <> 'cancelled' "
-      "AND start_at > ?3 - (SELECT coalesce(max(longest_seconds), 36000) "
-      "                     FROM appointment_span_bounds WHERE clinic_id = ?1) "
-      "ORDER BY start_at, id"));
+      "AND status <> 'cancelled' AND start_at > ?3 - " +
+      std::string(kLongestSpan) + " ORDER BY start_at, id";
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(sql));
   stmt.Bind(1, clinic.value()).Bind(2, practitioner.value());
   stmt.Bind(3, Seconds(window.start())).Bind(4, Seconds(window.end()));
   return CollectBookings(stmt);
@@ -188,11 +194,12 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
   // start would otherwise try up to 100 rooms each). The trigger still checks the INSERT itself.
   if (!booking.other_rooms.empty() && UNKNOT_TRY(RoomIsBusy(db, clinic, appointment))) {
     std::vector<std::int64_t> busy;
-    Statement rooms = UNKNOT_TRY(db.PrepareCached(
+    static const std::string sql =
         "SELECT DISTINCT room_id FROM appointments INDEXED BY appointments_live_by_clinic "
         "WHERE clinic_id = ?1 AND start_at < ?3 AND blocked_until > ?2 AND status <> 'cancelled' "
-        "AND start_at > ?2 - (SELECT coalesce(max(longest_seconds), 36000) "
-        "                     FROM appointment_span_bounds WHERE clinic_id = ?1)"));
+        "AND start_at > ?2 - " +
+        std::string(kLongestSpan);
+    Statement rooms = UNKNOT_TRY(db.PrepareCached(sql));
     rooms.Bind(1, clinic.value()).Bind(2, Seconds(appointment.time.start()));
     rooms.Bind(3, Seconds(appointment.blocked_until));
     while (UNKNOT_TRY(rooms.Step())) busy.push_back(rooms.Int(0));
