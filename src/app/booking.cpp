@@ -46,7 +46,7 @@ std::string ChangeMessage(scheduling::ChangeRefusal reason, const ClinicContext&
 }
 
 // The nearest free starts to `start` within the days around it, for a refusal.
-Result<std::vector<scheduling::Slot>> Alternatives(
+Result<std::vector<scheduling::OfferedSlot>> Alternatives(
     core::ports::Storage& storage, const core::Clock& clock, const ClinicContext& clinic,
     core::ServiceId service, std::optional<core::PractitionerId> practitioner, core::Instant start,
     std::span<const scheduling::Booking> ignore = {}) {

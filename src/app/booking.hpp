@@ -67,7 +67,7 @@ struct Replayed {
 struct Refused {
   core::scheduling::SlotRefusal reason;
   std::string message;
-  std::vector<core::scheduling::Slot> alternatives;
+  std::vector<core::scheduling::OfferedSlot> alternatives;
 };
 
 using BookingOutcome = std::variant<Booked, Replayed, Refused>;

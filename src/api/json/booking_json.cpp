@@ -26,19 +26,19 @@ json TimeJson(const app::ClinicContext& clinic, const core::Interval& time) {
           {"local_end", core::FormatLocalDateTime(core::UtcToLocal(clinic.zone, time.end()))}};
 }
 
-json SlotJson(const app::ClinicContext& clinic, const scheduling::Slot& slot) {
+json SlotJson(const app::ClinicContext& clinic, const core::Interval& time,
+              std::span<const scheduling::SlotOption> slot_options) {
   // Compact: a 14-day answer holds hundreds of slots, so options name practitioners and rooms by
   // id; the answer lists their names once.
   json options = json::array();
-  for (const auto& option : slot.options) {
+  for (const auto& option : slot_options) {
     options.push_back(
         {{"practitioner", option.practitioner.value()}, {"room", option.room.value()}});
   }
-  return {
-      {"start", core::FormatInstant(slot.time.start())},
-      {"end", core::FormatInstant(slot.time.end())},
-      {"local_start", core::FormatLocalDateTime(core::UtcToLocal(clinic.zone, slot.time.start()))},
-      {"options", std::move(options)}};
+  return {{"start", core::FormatInstant(time.start())},
+          {"end", core::FormatInstant(time.end())},
+          {"local_start", core::FormatLocalDateTime(core::UtcToLocal(clinic.zone, time.start()))},
+          {"options", std::move(options)}};
 }
 
 json NamesJson(const app::ClinicContext& clinic) {
@@ -56,7 +56,9 @@ json AvailabilityJson(const app::AvailabilityResult& result) {
   json days = json::array();
   for (const auto& day : result.days) {
     json slots = json::array();
-    for (const auto& slot : day.slots) slots.push_back(SlotJson(result.clinic, slot));
+    for (const auto& slot : day.slots) {
+      slots.push_back(SlotJson(result.clinic, slot.time, day.OptionsOf(slot)));
+    }
     days.push_back({{"date", core::FormatLocalDate(day.date)}, {"slots", std::move(slots)}});
   }
   json out = {{"clinic", result.clinic.setup().clinic.slug},

@@ -12,7 +12,8 @@ namespace unknot::api::json {
 nlohmann::json TimeJson(const app::ClinicContext& clinic, const core::Interval& time);
 // A free start: "start"/"end" (UTC), "local_start", and "options": [{"practitioner": id,
 // "room": id}].
-nlohmann::json SlotJson(const app::ClinicContext& clinic, const core::scheduling::Slot& slot);
+nlohmann::json SlotJson(const app::ClinicContext& clinic, const core::Interval& time,
+                        std::span<const core::scheduling::SlotOption> options);
 // {"practitioners": [{id, display_name}], "rooms": [{id, name}]}: the names slots refer to.
 nlohmann::json NamesJson(const app::ClinicContext& clinic);
 nlohmann::json AvailabilityJson(const app::AvailabilityResult& result);

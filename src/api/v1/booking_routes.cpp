@@ -104,7 +104,8 @@ Response ProblemWith(unsigned status, std::string_view title, std::string_view d
 
 Response RefusedResponse(const app::ClinicContext& clinic, const app::Refused& refused) {
   Json alternatives = Json::array();
-  for (const auto& slot : refused.alternatives) alternatives.push_back(dto::SlotJson(clinic, slot));
+  for (const auto& slot : refused.alternatives)
+    alternatives.push_back(dto::SlotJson(clinic, slot.time, slot.options));
   bool taken = refused.reason == scheduling::SlotRefusal::kTaken;
   Json extra = {{"reason", scheduling::ToString(refused.reason)},
                 {"alternatives", std::move(alternatives)}};

@@ -112,25 +112,32 @@ Result<SlotDecision> CheckSlot(const clinic::ClinicSetup& setup, std::span<const
       std::nullopt};
 }
 
-std::vector<Slot> NearestSlots(const std::vector<DaySlots>& days, Instant start,
-                               std::size_t count) {
-  std::vector<const Slot*> all;
+std::vector<OfferedSlot> NearestSlots(const std::vector<DaySlots>& days, Instant start,
+                                      std::size_t count) {
+  struct Candidate {
+    const DaySlots* day;
+    const Slot* slot;
+    Instant start() const { return slot->time.start(); }
+  };
+  std::vector<Candidate> all;
   for (const DaySlots& day : days) {
-    for (const Slot& slot : day.slots) all.push_back(&slot);
+    for (const Slot& slot : day.slots) all.push_back({&day, &slot});
   }
   std::stable_sort(all.begin(), all.end(),
-                   [](const Slot* a, const Slot* b) { return a->time.start() < b->time.start(); });
+                   [](const Candidate& a, const Candidate& b) { return a.start() < b.start(); });
   // Walk outwards from `start`, taking the nearer side each time, the earlier one on a tie.
   auto right = static_cast<std::size_t>(
       std::partition_point(all.begin(), all.end(),
-                           [start](const Slot* s) { return s->time.start() < start; }) -
+                           [start](const Candidate& c) { return c.start() < start; }) -
       all.begin());
   std::size_t left = right;  // all[left - 1] is the next candidate before `start`
-  std::vector<Slot> nearest;
+  std::vector<OfferedSlot> nearest;
   while (nearest.size() < count && (left > 0 || right < all.size())) {
-    bool take_left = right == all.size() || (left > 0 && start - all[left - 1]->time.start() <=
-                                                             all[right]->time.start() - start);
-    nearest.push_back(take_left ? *all[--left] : *all[right++]);
+    bool take_left = right == all.size() ||
+                     (left > 0 && start - all[left - 1].start() <= all[right].start() - start);
+    const Candidate& taken = take_left ? all[--left] : all[right++];
+    const std::span<const SlotOption> options = taken.day->OptionsOf(*taken.slot);
+    nearest.push_back({taken.slot->time, {options.begin(), options.end()}});
   }
   return nearest;
 }

@@ -17,6 +17,7 @@
 //   listed twice on the fall-back day, durations in real minutes.
 // - start >= now + min_notice and start < now + horizon.
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
@@ -53,18 +54,35 @@ struct SlotOption {
   friend bool operator==(const SlotOption&, const SlotOption&) = default;
 };
 
+// One free start of a day. Its options (who can take it, with which room) are kept in the day's
+// flat list, DaySlots::options, so that a 14-day answer allocates once per day, not per start.
 struct Slot {
-  Interval time;                    // the service itself, [start, start + duration)
-  std::vector<SlotOption> options;  // non-empty, ordered by practitioner id
+  Interval time;                   // the service itself, [start, start + duration)
+  std::uint32_t first_option = 0;  // position of its first option in DaySlots::options
+  std::uint32_t option_count = 0;  // at least one
 
   friend bool operator==(const Slot&, const Slot&) = default;
 };
 
 struct DaySlots {
-  LocalDate date;           // clinic-local
-  std::vector<Slot> slots;  // ordered by start; may be empty
+  LocalDate date;                   // clinic-local
+  std::vector<Slot> slots;          // ordered by start; may be empty
+  std::vector<SlotOption> options;  // every slot's options, slot after slot
+
+  // A slot's options, ordered by practitioner id; `slot` must be one of this day's.
+  std::span<const SlotOption> OptionsOf(const Slot& slot) const {
+    return std::span<const SlotOption>(options).subspan(slot.first_option, slot.option_count);
+  }
 
   friend bool operator==(const DaySlots&, const DaySlots&) = default;
+};
+
+// A free start with its own copy of its options, independent of the day it came from.
+struct OfferedSlot {
+  Interval time;
+  std::vector<SlotOption> options;  // non-empty, ordered by practitioner id
+
+  friend bool operator==(const OfferedSlot&, const OfferedSlot&) = default;
 };
 
 // Free slots for every day from request.from to request.to (one DaySlots per day, in order).
@@ -102,6 +120,7 @@ Result<SlotDecision> CheckSlot(const clinic::ClinicSetup& setup, std::span<const
 
 // Up to `count` free starts nearest to `start` (by absolute distance, earlier first on ties)
 // from `days`, for the "this time is gone, how about..." answer.
-std::vector<Slot> NearestSlots(const std::vector<DaySlots>& days, Instant start, std::size_t count);
+std::vector<OfferedSlot> NearestSlots(const std::vector<DaySlots>& days, Instant start,
+                                      std::size_t count);
 
 }  // namespace unknot::core::scheduling

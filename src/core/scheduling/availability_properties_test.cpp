@@ -140,10 +140,10 @@ RC_GTEST_PROP(AvailabilityProperties, SlotsRespectBookingsBreaksTimeOffAndHours,
   for (const DaySlots& day : *days) {
     const date::weekday weekday{date::local_days{day.date}};
     for (const Slot& slot : day.slots) {
-      RC_ASSERT(!slot.options.empty());
+      RC_ASSERT(!day.OptionsOf(slot).empty());
       const Interval blocked =
           Interval::Create(slot.time.start(), slot.time.end() + service.buffer_after).value();
-      for (const SlotOption& option : slot.options) {
+      for (const SlotOption& option : day.OptionsOf(slot)) {
         for (const Booking& b : w.bookings) {
           if (b.practitioner == option.practitioner || b.room == option.room) {
             RC_ASSERT(!b.blocked.Overlaps(blocked));
@@ -208,7 +208,7 @@ RC_GTEST_PROP(AvailabilityProperties, CheckSlotAgreesWithFindAvailability, ()) {
     RC_ASSERT(decision.has_value());
     RC_ASSERT(decision->option.has_value() == (slot != listed.slots.end()));
     RC_ASSERT(decision->option.has_value() != decision->refusal.has_value());
-    if (decision->option) RC_ASSERT(*decision->option == slot->options.front());
+    if (decision->option) RC_ASSERT(*decision->option == listed.OptionsOf(*slot).front());
   }
 }
 

@@ -66,7 +66,7 @@ class AvailabilityTest : public ::testing::Test {
     for (const DaySlots& day : *days) {
       for (const Slot& slot : day.slots) {
         std::string line = FormatLocalDateTime(UtcToLocal(zone, slot.time.start())).substr(11, 5);
-        for (const SlotOption& o : slot.options) {
+        for (const SlotOption& o : day.OptionsOf(slot)) {
           line += " p" + to_string(o.practitioner) + "@r" + to_string(o.room);
         }
         lines.push_back(line);
@@ -217,9 +217,9 @@ TEST_F(AvailabilityTest, CheckSlotPicksTheLowestFreePractitionerAndRoom) {
 TEST_F(AvailabilityTest, NearestSlotsPreferTheEarlierOnTies) {
   AddChiro(1, "09:00", "10:30");
   auto days = Find().value();
-  auto starts = [&](const std::vector<Slot>& slots) {
+  auto starts = [&](const std::vector<OfferedSlot>& slots) {
     Lines out;
-    for (const Slot& s : slots) out.push_back(FormatInstant(s.time.start()));
+    for (const OfferedSlot& s : slots) out.push_back(FormatInstant(s.time.start()));
     return out;
   };
   // 09:22:30 local is as far from 09:15 as from 09:30.

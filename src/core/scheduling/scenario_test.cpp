@@ -199,7 +199,9 @@ class Scenario {
       std::vector<std::string> actual;
       if (days) {
         for (const DaySlots& day : *days) {
-          for (const Slot& slot : day.slots) actual.push_back(Describe(slot));
+          for (const Slot& slot : day.slots) {
+            actual.push_back(Describe(slot.time, day.OptionsOf(slot)));
+          }
         }
       } else {
         actual.push_back(DescribeError(days.error()));
@@ -208,8 +210,8 @@ class Scenario {
     } else if (command == "nearest") {
       need(3);
       std::vector<std::string> actual;
-      for (const Slot& slot : NearestSlots(last_days_, Time(w[1]), std::stoul(w[2]))) {
-        actual.push_back(Describe(slot));
+      for (const OfferedSlot& slot : NearestSlots(last_days_, Time(w[1]), std::stoul(w[2]))) {
+        actual.push_back(Describe(slot.time, slot.options));
       }
       ExpectBlock(actual, number);
     } else if (command == "check") {
@@ -280,13 +282,13 @@ class Scenario {
 
   // "2026-03-09 08:00 P1@R1 P2@R3"; a wall-clock time that happens twice that day gets its
   // offset, "2026-11-01 01:30-07:00".
-  std::string Describe(const Slot& slot) const {
-    LocalDateTime local = UtcToLocal(Zone(), slot.time.start());
+  std::string Describe(const Interval& time, std::span<const SlotOption> options) const {
+    LocalDateTime local = UtcToLocal(Zone(), time.start());
     std::string text = FormatLocalDateTime(local);
     std::string line = text.substr(0, 10) + " " + text.substr(11, 5);
     if (Zone().get()->get_info(local).result == date::local_info::ambiguous) {
       auto offset = std::chrono::duration_cast<std::chrono::minutes>(
-          local.time_since_epoch() - slot.time.start().time_since_epoch());
+          local.time_since_epoch() - time.start().time_since_epoch());
       char sign = offset.count() < 0 ? '-' : '+';
       auto m = std::abs(offset.count());
       char buffer[32];
@@ -294,7 +296,7 @@ class Scenario {
                     static_cast<long>(m % 60));
       line += buffer;
     }
-    for (const SlotOption& option : slot.options) line += " " + Describe(option);
+    for (const SlotOption& option : options) line += " " + Describe(option);
     return line;
   }
 

@@ -122,9 +122,9 @@ SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings
   for (RoomId room : query.rooms) ids.push_back(room.value());
   const IdIndex room_index(std::move(ids));
   // The first pass finds each booking's owners and counts them, the second places the spans.
-  owners_.clear();
-  owners_.reserve(bookings.size());
-  for (const Booking& booking : bookings) {
+  owners_.resize(bookings.size());
+  for (std::size_t i = 0; i < bookings.size(); ++i) {
+    const Booking& booking = bookings[i];
     int p = -1;
     int r = -1;
     if (booking.blocked.start() < window.end && window.start < booking.blocked.end()) {
@@ -133,7 +133,7 @@ SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings
       if (p >= 0) practitioner_busy_.Count(static_cast<std::size_t>(p));
       if (r >= 0) room_busy_.Count(static_cast<std::size_t>(r));
     }
-    owners_.push_back({p, r});
+    owners_[i] = {p, r};
   }
   practitioner_busy_.StartPlacing();
   room_busy_.StartPlacing();
@@ -148,7 +148,7 @@ SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings
 }
 
 DaySlots SlotFinder::FindDay(LocalDate day) {
-  DaySlots result{day, {}};
+  DaySlots result{day, {}, {}};
   clock_.SetDay(day);
   const date::weekday weekday{date::local_days{day}};
   spans_.clear();
@@ -179,7 +179,7 @@ DaySlots SlotFinder::FindDay(LocalDate day) {
     FindForPractitioner(weekday, first, last);
     first = last;
   }
-  BuildSlots(result.slots);
+  BuildSlots(result);
   return result;
 }
 
@@ -307,25 +307,26 @@ void SlotFinder::SortFound() {
 
 // Groups the day's candidates by start, one option per practitioner, ordered by id (the
 // practitioners' positions follow their ids).
-void SlotFinder::BuildSlots(std::vector<Slot>& slots) {
+void SlotFinder::BuildSlots(DaySlots& day) {
   SortFound();
   std::size_t starts = 0;
   for (std::size_t i = 0; i < found_.size(); ++i) {
     if (i == 0 || found_[i].start != found_[i - 1].start) ++starts;
   }
-  slots.reserve(starts);
+  day.slots.reserve(starts);
+  day.options.reserve(found_.size());
   for (std::size_t i = 0; i < found_.size();) {
-    std::size_t end = i + 1;
-    while (end < found_.size() && found_[end].start == found_[i].start) ++end;
-    Slot slot{Interval::Create(found_[i].start, found_[i].start + query_.duration).value(), {}};
-    slot.options.reserve(end - i);
-    for (std::size_t k = i; k < end; ++k) {
+    const auto first_option = static_cast<std::uint32_t>(day.options.size());
+    std::size_t end = i;
+    for (; end < found_.size() && found_[end].start == found_[i].start; ++end) {
       // Spans that overlap on a DST day may offer one practitioner's start twice.
-      if (k > i && found_[k].practitioner == found_[k - 1].practitioner) continue;
-      slot.options.push_back(SlotOption{query_.practitioners[found_[k].practitioner]->id,
-                                        query_.rooms[found_[k].room]});
+      if (end > i && found_[end].practitioner == found_[end - 1].practitioner) continue;
+      day.options.push_back(SlotOption{query_.practitioners[found_[end].practitioner]->id,
+                                       query_.rooms[found_[end].room]});
     }
-    slots.push_back(std::move(slot));
+    day.slots.push_back(
+        Slot{Interval::Create(found_[i].start, found_[i].start + query_.duration).value(),
+             first_option, static_cast<std::uint32_t>(day.options.size()) - first_option});
     i = end;
   }
 }

@@ -106,7 +106,7 @@ class SlotFinder {
   std::uint32_t GridIndex(Instant start) const;
   std::size_t LowestFreeRoom(Instant start) const;
   void SortFound();
-  void BuildSlots(std::vector<Slot>& slots);
+  void BuildSlots(DaySlots& day);
 
   const SlotQuery& query_;
   LocalDayClock clock_;
