@@ -19,14 +19,24 @@ function(unknot_library name)
   unknot_target_options(${name})
 endfunction()
 
-# unknot_test(NAME SOURCES ... DEPS ...): a GoogleTest binary registered with CTest.
+# Where the CTest fixture `postgres` (tests/CMakeLists.txt) runs its throwaway server.
+set(UNKNOT_TEST_POSTGRES_DIR ${CMAKE_BINARY_DIR}/pg-test-server)
+
+# unknot_test(NAME [POSTGRES] SOURCES ... DEPS ...): a GoogleTest binary registered with CTest.
+# POSTGRES: its tests need the test PostgreSQL server, which CTest then starts first.
 function(unknot_test name)
   if(NOT UNKNOT_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "POSTGRES" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   unknot_target_options(${name})
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+  if(ARG_POSTGRES)
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES
+      FIXTURES_REQUIRED postgres
+      ENVIRONMENT UNKNOT_TEST_POSTGRES_DIR=${UNKNOT_TEST_POSTGRES_DIR})
+  else()
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+  endif()
 endfunction()

@@ -127,5 +127,33 @@ TEST(OpenDatabaseTest, RejectsWhatIsNotADatabase) {
   EXPECT_FALSE(std::filesystem::exists(dir.File("missing.db")));
 }
 
+TEST(MigrationUpgradeTest, AVersionOneDatabaseKeepsItsDataAndGainsTheRules) {
+  testing::TempDir dir;
+  std::string path = dir.File("v1.db");
+  core::FixedClock clock(core::ParseInstant("2026-11-26T18:00:00Z").value());
+  {
+    Connection db = OpenDatabase(path, CreateMode::kIfMissing, SchemaCheck::kAllowOlder).value();
+    const Migration& v1 = Migrations()[0];
+    ASSERT_TRUE(
+        db.Exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description "
+                "TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+    ASSERT_TRUE(db.Exec(v1.sql));
+    ASSERT_TRUE(db.Exec("INSERT INTO schema_version VALUES (1, 'v1', 0)"));
+    ASSERT_TRUE(db.Exec(
+        "INSERT INTO clinics (slug, name, phone, address_line1, city, region, postal_code, "
+        "country, time_zone, min_notice_minutes, horizon_days, cancellation_window_minutes, "
+        "slot_step_minutes, grace_period_minutes, created_at) VALUES ('old', 'Old', "
+        "'+14155550100', '1 Main', 'SF', 'CA', '94103', 'US', 'America/Los_Angeles', 0, 60, 0, "
+        "15, 0, 0)"));
+    auto report = Migrate(db, clock);
+    ASSERT_TRUE(report) << report.error().message();
+    EXPECT_EQ(report->from_version, 1);
+    EXPECT_EQ(report->to_version, LatestSchemaVersion());
+  }
+  auto storage = SqliteStorage::Open(path, clock);
+  ASSERT_TRUE(storage);
+  EXPECT_EQ((*storage)->FindClinic("old")->name, "Old");
+}
+
 }  // namespace
 }  // namespace unknot::storage::sqlite

@@ -1,0 +1,186 @@
+#include "storage/postgres/pool.hpp"
+
+#include <thread>
+
+#include <pqxx/pqxx>
+
+namespace unknot::storage::postgres {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+namespace {
+
+// How long a request waits for a free connection before the database counts as unavailable.
+constexpr auto kBorrowTimeout = std::chrono::seconds{10};
+// Attempts of a transaction that failed on a serialization failure or a deadlock.
+constexpr int kAttempts = 5;
+
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// libpq messages end in a newline and may span lines; one line reads better in logs and CLIs.
+std::string OneLine(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (char& c : text) {
+    if (c == '\n') c = ' ';
+  }
+  return text;
+}
+
+bool IsRetryable(const std::string& state) { return state == "40001" || state == "40P01"; }
+
+}  // namespace
+
+bool IsPostgresUri(std::string_view database) {
+  return StartsWith(database, "postgresql://") || StartsWith(database, "postgres://");
+}
+
+std::string RedactUri(std::string_view uri) {
+  // postgresql://user:password@host/...: keep the user, hide the password.
+  std::string out(uri);
+  std::size_t scheme = out.find("://");
+  if (scheme == std::string::npos) return out;
+  std::size_t at = out.find('@', scheme + 3);
+  std::size_t slash = out.find('/', scheme + 3);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return out;
+  std::size_t colon = out.find(':', scheme + 3);
+  if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  std::size_t password = out.find("password=");
+  if (password != std::string::npos) {
+    std::size_t end = out.find('&', password);
+    out.replace(password + 9, (end == std::string::npos ? out.size() : end) - password - 9, "***");
+  }
+  return out;
+}
+
+std::string SqlState(const std::exception& error) {
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) return sql->sqlstate();
+  return "";
+}
+
+Error Translate(const std::exception& error) {
+  const std::string state = SqlState(error);
+  const std::string what = OneLine(error.what());
+  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr || StartsWith(state, "08") ||
+      state == "57P01" || state == "57P02" || state == "57P03") {
+    return Error(ErrorCode::kUnavailable, "PostgreSQL is unavailable: " + what);
+  }
+  if (StartsWith(state, "23"))
+    return Error(ErrorCode::kConflict, what + " (SQLSTATE " + state + ")");
+  if (IsRetryable(state) || StartsWith(state, "53")) {
+    return Error(ErrorCode::kUnavailable, what + " (SQLSTATE " + state + ")");
+  }
+  if (!state.empty()) return Error(ErrorCode::kInternal, what + " (SQLSTATE " + state + ")");
+  return Error(ErrorCode::kInternal, what);
+}
+
+ConnectionPool::ConnectionPool(std::string uri, std::size_t size)
+    : uri_(std::move(uri)), size_(size == 0 ? 1 : size) {}
+
+ConnectionPool::~ConnectionPool() = default;
+
+Result<std::unique_ptr<ConnectionPool>> ConnectionPool::Connect(const std::string& uri,
+                                                                std::size_t size) {
+  std::unique_ptr<ConnectionPool> pool(new ConnectionPool(uri, size));
+  auto first = pool->Borrow();
+  if (!first) return first.error();
+  pool->Return(std::move(*first));
+  return pool;
+}
+
+Result<std::unique_ptr<pqxx::connection>> ConnectionPool::Borrow() {
+  {
+    std::unique_lock lock(mutex_);
+    if (!available_.wait_for(lock, kBorrowTimeout,
+                             [&] { return !idle_.empty() || open_ < size_; })) {
+      return Error(ErrorCode::kUnavailable,
+                   "all " + std::to_string(size_) + " PostgreSQL connections are busy");
+    }
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return connection;
+    }
+    ++open_;  // reserve the slot; the connection is made outside the lock
+  }
+  try {
+    return std::make_unique<pqxx::connection>(uri_);
+  } catch (const std::exception& e) {
+    {
+      std::lock_guard lock(mutex_);
+      --open_;
+    }
+    available_.notify_one();
+    const std::string why = OneLine(e.what());
+    if (why.find("invalid") != std::string::npos || why.find("URI") != std::string::npos ||
+        why.find("uri") != std::string::npos) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "bad PostgreSQL URI " + RedactUri(uri_) + ": " + why);
+    }
+    return Error(ErrorCode::kUnavailable,
+                 "cannot connect to PostgreSQL at " + RedactUri(uri_) + ": " + why);
+  }
+}
+
+void ConnectionPool::Return(std::unique_ptr<pqxx::connection> connection) {
+  {
+    std::lock_guard lock(mutex_);
+    if (connection && connection->is_open()) {
+      idle_.push_back(std::move(connection));
+    } else {
+      --open_;
+    }
+  }
+  available_.notify_one();
+}
+
+Result<void> ConnectionPool::WithConnection(
+    const std::function<Result<void>(pqxx::connection&)>& work) {
+  auto connection = UNKNOT_TRY(Borrow());
+  Result<void> result = core::Ok();
+  try {
+    result = work(*connection);
+  } catch (const pqxx::broken_connection& e) {
+    connection.reset();  // dropped: the next Borrow connects afresh
+    result = Translate(e);
+  } catch (const std::exception& e) {
+    result = Translate(e);
+    if (result.error().code() == ErrorCode::kUnavailable) connection.reset();
+  }
+  Return(std::move(connection));
+  return result;
+}
+
+Result<void> ConnectionPool::InTransaction(
+    const std::function<Result<void>(pqxx::dbtransaction&)>& work) {
+  for (int attempt = 1;; ++attempt) {
+    std::string state;
+    Result<void> result = WithConnection([&](pqxx::connection& connection) -> Result<void> {
+      try {
+        pqxx::work tx(connection);
+        UNKNOT_TRY(work(tx));
+        tx.commit();
+        return core::Ok();
+      } catch (const pqxx::sql_error& e) {
+        state = e.sqlstate();
+        throw;
+      }
+    });
+    if (result) {
+      std::lock_guard lock(mutex_);
+      ++commits_;
+    }
+    if (result || !IsRetryable(state) || attempt == kAttempts) return result;
+    std::this_thread::sleep_for(std::chrono::milliseconds{attempt});
+  }
+}
+
+std::uint64_t ConnectionPool::commits() const {
+  std::lock_guard lock(mutex_);
+  return commits_;
+}
+
+}  // namespace unknot::storage::postgres

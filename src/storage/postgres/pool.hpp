@@ -1,0 +1,74 @@
+#pragma once
+
+// Connections to one PostgreSQL database, shared by the request threads, and the translation of
+// libpqxx's exceptions into Result errors: nothing above this layer sees an exception.
+
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <pqxx/connection>
+#include <pqxx/dbtransaction>
+
+#include "core/common/result.hpp"
+
+namespace unknot::storage::postgres {
+
+// True when `database` names a PostgreSQL database (a libpq URI) rather than a SQLite file.
+bool IsPostgresUri(std::string_view database);
+
+// The URI without its password, for messages and logs.
+std::string RedactUri(std::string_view uri);
+
+// An exception from libpqxx (or libpq) as an Error: a lost or refused connection is
+// kUnavailable; a unique, foreign-key or exclusion violation kConflict (callers refine it); any
+// other SQL error kInternal. The SQLSTATE is kept in the message.
+core::Error Translate(const std::exception& error);
+
+// The SQLSTATE of a libpqxx SQL error, or "" for other exceptions.
+std::string SqlState(const std::exception& error);
+
+class ConnectionPool {
+ public:
+  // Connects once to check that the server answers (kUnavailable with libpq's reason when it
+  // does not; kInvalidArgument for a malformed URI). At most `size` connections are opened, on
+  // demand; a caller waits for a free one.
+  static core::Result<std::unique_ptr<ConnectionPool>> Connect(const std::string& uri,
+                                                               std::size_t size);
+  ~ConnectionPool();
+
+  const std::string& uri() const { return uri_; }
+
+  // Runs `work` on a connection of the pool. A connection found broken is dropped and replaced
+  // on the next call, so the pool recovers when the server comes back.
+  core::Result<void> WithConnection(
+      const std::function<core::Result<void>(pqxx::connection&)>& work);
+
+  // Runs `work` in a READ COMMITTED transaction and commits it when `work` succeeds (rolls back
+  // otherwise). Serialization failures and deadlocks retry the whole transaction a few times.
+  core::Result<void> InTransaction(
+      const std::function<core::Result<void>(pqxx::dbtransaction&)>& work);
+
+  // Committed write transactions so far (InTransaction calls that succeeded and wrote).
+  std::uint64_t commits() const;
+
+ private:
+  ConnectionPool(std::string uri, std::size_t size);
+  core::Result<std::unique_ptr<pqxx::connection>> Borrow();
+  void Return(std::unique_ptr<pqxx::connection> connection);
+
+  const std::string uri_;
+  const std::size_t size_;
+  mutable std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mutex_
+  std::size_t open_ = 0;                                 // guarded by mutex_
+  std::uint64_t commits_ = 0;                            // guarded by mutex_
+};
+
+}  // namespace unknot::storage::postgres

@@ -1,0 +1,747 @@
+#include "storage/postgres/postgres_storage.hpp"
+
+#include <algorithm>
+
+#include <pqxx/pqxx>
+
+#include "storage/postgres/migrations.hpp"
+#include "storage/postgres/pool.hpp"
+
+namespace unknot::storage::postgres {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+namespace clinic = core::clinic;
+namespace scheduling = core::scheduling;
+
+namespace {
+
+// Instants are bigint Unix seconds (UTC), weekly times minutes since local midnight: the same
+// columns as the SQLite schema.
+std::int64_t Seconds(core::Instant t) { return t.time_since_epoch().count(); }
+core::Instant FromSeconds(std::int64_t s) { return core::Instant{std::chrono::seconds{s}}; }
+std::int64_t Minutes(std::chrono::minutes m) { return m.count(); }
+
+std::int64_t Int(const pqxx::field& f) { return f.as<std::int64_t>(); }
+std::string Text(const pqxx::field& f) { return f.as<std::string>(); }
+
+// No appointment blocks more than this (service validation caps duration and buffer); overlap
+// reads bound their index range by it, and the table has the same CHECK.
+constexpr std::int64_t kLongestSpanSeconds = 36000;
+
+template <typename E, typename Parse>
+Result<E> ParseField(const pqxx::field& f, Parse parse, std::string_view what) {
+  std::string text = Text(f);
+  std::optional<E> value = parse(text);
+  if (!value) {
+    return Error(ErrorCode::kInternal,
+                 "stored " + std::string(what) + " '" + text + "' is not one this unknot knows");
+  }
+  return *value;
+}
+
+Result<core::TimeOfDay> MinuteField(const pqxx::field& f) {
+  auto time = core::TimeOfDay::Create(std::chrono::minutes{Int(f)});
+  if (!time) return Error(ErrorCode::kInternal, "stored time of day is out of range");
+  return *time;
+}
+
+Result<core::Interval> IntervalFields(const pqxx::field& start, const pqxx::field& end) {
+  auto interval = core::Interval::Create(FromSeconds(Int(start)), FromSeconds(Int(end)));
+  if (!interval) return Error(ErrorCode::kInternal, "stored interval ends before it starts");
+  return *interval;
+}
+
+const std::string kClinicColumns =
+    "id, slug, name, phone, address_line1, address_line2, city, region, postal_code, country, "
+    "time_zone, min_notice_minutes, horizon_days, cancellation_window_minutes, "
+    "slot_step_minutes, grace_period_minutes";
+
+clinic::Clinic ReadClinic(const pqxx::row& r) {
+  clinic::Clinic c;
+  c.id = core::ClinicId{Int(r[0])};
+  c.slug = Text(r[1]);
+  c.name = Text(r[2]);
+  c.phone = Text(r[3]);
+  c.address = {Text(r[4]), Text(r[5]), Text(r[6]), Text(r[7]), Text(r[8]), Text(r[9])};
+  c.time_zone = Text(r[10]);
+  c.policy.min_notice = std::chrono::minutes{Int(r[11])};
+  c.policy.horizon = std::chrono::days{Int(r[12])};
+  c.policy.cancellation_window = std::chrono::minutes{Int(r[13])};
+  c.policy.slot_step = std::chrono::minutes{Int(r[14])};
+  c.policy.grace_period = std::chrono::minutes{Int(r[15])};
+  return c;
+}
+
+const std::string kAppointmentColumns =
+    "id, patient_id, practitioner_id, service_id, room_id, start_at, end_at, blocked_until, "
+    "status, source, created_at, updated_at, cancelled_at";
+
+Result<scheduling::Appointment> ReadAppointment(const pqxx::row& r) {
+  scheduling::Appointment a{
+      .id = core::AppointmentId{Int(r[0])},
+      .patient = core::PatientId{Int(r[1])},
+      .practitioner = core::PractitionerId{Int(r[2])},
+      .service = core::ServiceId{Int(r[3])},
+      .room = core::RoomId{Int(r[4])},
+      .time = UNKNOT_TRY(IntervalFields(r[5], r[6])),
+      .blocked_until = FromSeconds(Int(r[7])),
+      .status = UNKNOT_TRY(ParseField<scheduling::AppointmentStatus>(
+          r[8], scheduling::ParseAppointmentStatus, "appointment status")),
+      .source = UNKNOT_TRY(ParseField<scheduling::BookingSource>(
+          r[9], scheduling::ParseBookingSource, "booking source")),
+      .created_at = FromSeconds(Int(r[10])),
+      .updated_at = FromSeconds(Int(r[11])),
+      .cancelled_at = std::nullopt,
+  };
+  if (!r[12].is_null()) a.cancelled_at = FromSeconds(Int(r[12]));
+  return a;
+}
+
+// Rows of (practitioner_id, room_id, start_at, blocked_until) as the engine's bookings.
+Result<std::vector<scheduling::Booking>> CollectBookings(const pqxx::result& rows) {
+  std::vector<scheduling::Booking> bookings;
+  bookings.reserve(rows.size());
+  for (const pqxx::row& r : rows) {
+    bookings.push_back({core::PractitionerId{Int(r[0])}, core::RoomId{Int(r[1])},
+                        UNKNOT_TRY(IntervalFields(r[2], r[3]))});
+  }
+  return bookings;
+}
+
+// The element of `items` whose id has this value, or nullptr.
+template <typename T>
+T* FindByIdValue(std::vector<T>& items, std::int64_t id) {
+  auto it = std::find_if(items.begin(), items.end(),
+                         [&](const T& item) { return item.id.value() == id; });
+  return it == items.end() ? nullptr : &*it;
+}
+
+Result<clinic::ClinicSetup> ReadSetup(pqxx::transaction_base& tx, core::ClinicId clinic_id) {
+  const std::int64_t cid = clinic_id.value();
+  clinic::ClinicSetup setup;
+  auto clinic_rows =
+      tx.exec_params("SELECT " + kClinicColumns + " FROM clinics WHERE id = $1", cid);
+  if (clinic_rows.empty()) return Error::NotFound("no such clinic");
+  setup.clinic = ReadClinic(clinic_rows[0]);
+  for (const pqxx::row& r :
+       tx.exec_params("SELECT id, name, kind FROM rooms WHERE clinic_id = $1 ORDER BY id", cid)) {
+    setup.rooms.push_back(
+        {core::RoomId{Int(r[0])}, Text(r[1]),
+         UNKNOT_TRY(ParseField<clinic::RoomKind>(r[2], clinic::ParseRoomKind, "room kind"))});
+  }
+  for (const pqxx::row& r :
+       tx.exec_params("SELECT id, slug, display_name, role, bio, status FROM practitioners "
+                      "WHERE clinic_id = $1 ORDER BY id",
+                      cid)) {
+    clinic::Practitioner p;
+    p.id = core::PractitionerId{Int(r[0])};
+    p.slug = Text(r[1]);
+    p.display_name = Text(r[2]);
+    p.role = UNKNOT_TRY(ParseField<clinic::Role>(r[3], clinic::ParseRole, "role"));
+    p.bio = Text(r[4]);
+    p.status = Text(r[5]) == "active" ? clinic::PractitionerStatus::kActive
+                                      : clinic::PractitionerStatus::kInactive;
+    setup.practitioners.push_back(std::move(p));
+  }
+  auto& practitioners = setup.practitioners;
+  for (const pqxx::row& r : tx.exec_params(
+           "SELECT practitioner_id, skill FROM practitioner_skills WHERE clinic_id = $1", cid)) {
+    if (auto* p = FindByIdValue(practitioners, Int(r[0]))) {
+      p->skills.push_back(UNKNOT_TRY(ParseField<clinic::Skill>(r[1], clinic::ParseSkill, "skill")));
+    }
+  }
+  for (auto& p : practitioners) std::sort(p.skills.begin(), p.skills.end());
+  for (const pqxx::row& r : tx.exec_params(
+           "SELECT practitioner_id, weekday, start_minute, end_minute FROM working_hours "
+           "WHERE clinic_id = $1 ORDER BY id",
+           cid)) {
+    if (auto* p = FindByIdValue(practitioners, Int(r[0]))) {
+      p->hours.push_back({date::weekday{static_cast<unsigned>(Int(r[1]))},
+                          UNKNOT_TRY(MinuteField(r[2])), UNKNOT_TRY(MinuteField(r[3]))});
+    }
+  }
+  for (const pqxx::row& r : tx.exec_params(
+           "SELECT practitioner_id, weekday, start_minute, end_minute, label FROM breaks "
+           "WHERE clinic_id = $1 ORDER BY id",
+           cid)) {
+    if (auto* p = FindByIdValue(practitioners, Int(r[0]))) {
+      p->breaks.push_back({date::weekday{static_cast<unsigned>(Int(r[1]))},
+                           UNKNOT_TRY(MinuteField(r[2])), UNKNOT_TRY(MinuteField(r[3])),
+                           Text(r[4])});
+    }
+  }
+  for (const pqxx::row& r :
+       tx.exec_params("SELECT practitioner_id, id, start_at, end_at, reason FROM time_off "
+                      "WHERE clinic_id = $1 ORDER BY start_at, id",
+                      cid)) {
+    if (auto* p = FindByIdValue(practitioners, Int(r[0]))) {
+      p->time_off.push_back(
+          {core::TimeOffId{Int(r[1])}, UNKNOT_TRY(IntervalFields(r[2], r[3])), Text(r[4])});
+    }
+  }
+  for (const pqxx::row& r : tx.exec_params(
+           "SELECT id, slug, name, description, duration_minutes, buffer_minutes, room_kind, "
+           "eligibility, price_minor_units, currency FROM services WHERE clinic_id = $1 "
+           "ORDER BY id",
+           cid)) {
+    clinic::Service v;
+    v.id = core::ServiceId{Int(r[0])};
+    v.slug = Text(r[1]);
+    v.name = Text(r[2]);
+    v.description = Text(r[3]);
+    v.duration = std::chrono::minutes{Int(r[4])};
+    v.buffer_after = std::chrono::minutes{Int(r[5])};
+    v.room_kind =
+        UNKNOT_TRY(ParseField<clinic::RoomKind>(r[6], clinic::ParseRoomKind, "room kind"));
+    v.eligibility = Text(r[7]) == "new_patients_only" ? clinic::PatientEligibility::kNewPatientsOnly
+                                                      : clinic::PatientEligibility::kAnyPatient;
+    v.price = {Int(r[8]), Text(r[9])};
+    setup.services.push_back(std::move(v));
+  }
+  for (const pqxx::row& r :
+       tx.exec_params("SELECT service_id, role FROM service_roles WHERE clinic_id = $1", cid)) {
+    if (auto* s = FindByIdValue(setup.services, Int(r[0]))) {
+      s->allowed_roles.push_back(
+          UNKNOT_TRY(ParseField<clinic::Role>(r[1], clinic::ParseRole, "role")));
+    }
+  }
+  for (const pqxx::row& r :
+       tx.exec_params("SELECT service_id, skill FROM service_skills WHERE clinic_id = $1", cid)) {
+    if (auto* s = FindByIdValue(setup.services, Int(r[0]))) {
+      s->required_skills.push_back(
+          UNKNOT_TRY(ParseField<clinic::Skill>(r[1], clinic::ParseSkill, "skill")));
+    }
+  }
+  for (auto& s : setup.services) {
+    std::sort(s.allowed_roles.begin(), s.allowed_roles.end());
+    std::sort(s.required_skills.begin(), s.required_skills.end());
+  }
+  return setup;
+}
+
+std::int64_t InsertReturningId(pqxx::transaction_base& tx, const pqxx::result& result) {
+  (void)tx;
+  return Int(result[0][0]);
+}
+
+void WriteSetup(pqxx::transaction_base& tx, clinic::ClinicSetup& setup, core::Instant now) {
+  clinic::Clinic& c = setup.clinic;
+  c.id = core::ClinicId{InsertReturningId(
+      tx, tx.exec_params(
+              "INSERT INTO clinics (slug, name, phone, address_line1, address_line2, city, "
+              "region, postal_code, country, time_zone, min_notice_minutes, horizon_days, "
+              "cancellation_window_minutes, slot_step_minutes, grace_period_minutes, created_at) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+              "RETURNING id",
+              c.slug, c.name, c.phone, c.address.line1, c.address.line2, c.address.city,
+              c.address.region, c.address.postal_code, c.address.country, c.time_zone,
+              Minutes(c.policy.min_notice), static_cast<std::int64_t>(c.policy.horizon.count()),
+              Minutes(c.policy.cancellation_window), Minutes(c.policy.slot_step),
+              Minutes(c.policy.grace_period), Seconds(now)))};
+  const std::int64_t cid = c.id.value();
+  for (clinic::Room& r : setup.rooms) {
+    r.id = core::RoomId{Int(tx.exec_params1(
+        "INSERT INTO rooms (clinic_id, name, kind) VALUES ($1, $2, $3) RETURNING id", cid, r.name,
+        std::string(clinic::ToString(r.kind)))[0])};
+  }
+  for (clinic::Practitioner& p : setup.practitioners) {
+    p.id = core::PractitionerId{Int(tx.exec_params1(
+        "INSERT INTO practitioners (clinic_id, slug, display_name, role, bio, status) "
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        cid, p.slug, p.display_name, std::string(clinic::ToString(p.role)), p.bio,
+        std::string(p.status == clinic::PractitionerStatus::kActive ? "active" : "inactive"))[0])};
+    const std::int64_t pid = p.id.value();
+    for (clinic::Skill s : p.skills) {
+      tx.exec_params(
+          "INSERT INTO practitioner_skills (clinic_id, practitioner_id, skill) VALUES ($1, $2, $3)",
+          cid, pid, std::string(clinic::ToString(s)));
+    }
+    for (const clinic::WorkingHours& h : p.hours) {
+      tx.exec_params(
+          "INSERT INTO working_hours (clinic_id, practitioner_id, weekday, start_minute, "
+          "end_minute) VALUES ($1, $2, $3, $4, $5)",
+          cid, pid, static_cast<std::int64_t>(h.day.c_encoding()),
+          Minutes(h.start.since_midnight()), Minutes(h.end.since_midnight()));
+    }
+    for (const clinic::Break& b : p.breaks) {
+      tx.exec_params(
+          "INSERT INTO breaks (clinic_id, practitioner_id, weekday, start_minute, end_minute, "
+          "label) VALUES ($1, $2, $3, $4, $5, $6)",
+          cid, pid, static_cast<std::int64_t>(b.day.c_encoding()),
+          Minutes(b.start.since_midnight()), Minutes(b.end.since_midnight()), b.label);
+    }
+    for (clinic::TimeOff& t : p.time_off) {
+      t.id = core::TimeOffId{Int(tx.exec_params1(
+          "INSERT INTO time_off (clinic_id, practitioner_id, start_at, end_at, reason) "
+          "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+          cid, pid, Seconds(t.period.start()), Seconds(t.period.end()), t.reason)[0])};
+    }
+  }
+  for (clinic::Service& s : setup.services) {
+    s.id = core::ServiceId{Int(tx.exec_params1(
+        "INSERT INTO services (clinic_id, slug, name, description, duration_minutes, "
+        "buffer_minutes, room_kind, eligibility, price_minor_units, currency) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        cid, s.slug, s.name, s.description, Minutes(s.duration), Minutes(s.buffer_after),
+        std::string(clinic::ToString(s.room_kind)), std::string(clinic::ToString(s.eligibility)),
+        s.price.minor_units, s.price.currency)[0])};
+    for (clinic::Role r : s.allowed_roles) {
+      tx.exec_params("INSERT INTO service_roles (clinic_id, service_id, role) VALUES ($1, $2, $3)",
+                     cid, s.id.value(), std::string(clinic::ToString(r)));
+    }
+    for (clinic::Skill k : s.required_skills) {
+      tx.exec_params(
+          "INSERT INTO service_skills (clinic_id, service_id, skill) VALUES ($1, $2, $3)", cid,
+          s.id.value(), std::string(clinic::ToString(k)));
+    }
+  }
+}
+
+Result<core::PatientId> InsertPatient(pqxx::transaction_base& tx, core::ClinicId clinic,
+                                      const clinic::Patient& patient) {
+  auto rows = tx.exec_params(
+      "INSERT INTO patients (clinic_id, given_name, family_name, email, phone, created_at) "
+      "SELECT id, $2, $3, $4, $5, $6 FROM clinics WHERE id = $1 RETURNING id",
+      clinic.value(), patient.given_name, patient.family_name, patient.email, patient.phone,
+      Seconds(patient.created_at));
+  if (rows.empty()) return Error::NotFound("no such clinic");
+  return core::PatientId{Int(rows[0][0])};
+}
+
+Result<scheduling::Appointment> FindAppointmentRow(pqxx::transaction_base& tx,
+                                                   core::ClinicId clinic,
+                                                   core::AppointmentId appointment) {
+  auto rows = tx.exec_params(
+      "SELECT " + kAppointmentColumns + " FROM appointments WHERE clinic_id = $1 AND id = $2",
+      clinic.value(), appointment.value());
+  if (rows.empty()) return Error::NotFound("no such appointment");
+  return ReadAppointment(rows[0]);
+}
+
+Error OverlapError() {
+  return Error(ErrorCode::kConflict,
+               "the time is no longer free: another appointment of the practitioner or the room "
+               "overlaps it");
+}
+
+Error ForeignKeyError() {
+  return Error(ErrorCode::kInvalidArgument,
+               "the patient, practitioner, service or room does not belong to this clinic");
+}
+
+// The outcome of one INSERT or UPDATE of an appointment inside a savepoint: the row, or which
+// rule refused it. Other errors propagate as exceptions (and end the transaction).
+enum class Refusal { kNone, kPractitionerOverlap, kRoomOverlap, kForeignKey };
+
+template <typename Write>
+Refusal TryWrite(pqxx::dbtransaction& tx, Write write) {
+  // A plain SAVEPOINT: a refused statement is rolled back alone and the transaction goes on.
+  tx.exec("SAVEPOINT appointment_write");
+  try {
+    write(tx);
+    tx.exec("RELEASE SAVEPOINT appointment_write");
+    return Refusal::kNone;
+  } catch (const pqxx::sql_error& e) {
+    const std::string state = e.sqlstate();
+    const std::string what = e.what();
+    if (state != "23P01" && state != "23503") throw;
+    tx.exec("ROLLBACK TO SAVEPOINT appointment_write");
+    if (state == "23503") return Refusal::kForeignKey;
+    return what.find("appointments_no_room_overlap") != std::string::npos
+               ? Refusal::kRoomOverlap
+               : Refusal::kPractitionerOverlap;
+  }
+}
+
+Error RefusalError(Refusal refusal) {
+  return refusal == Refusal::kForeignKey ? ForeignKeyError() : OverlapError();
+}
+
+// Inserts the appointment; the exclusion constraints decide overlaps.
+Result<scheduling::Appointment> InsertAppointmentRow(pqxx::dbtransaction& tx, core::ClinicId clinic,
+                                                     const scheduling::Appointment& a,
+                                                     const std::string& manage_token_hash,
+                                                     Refusal* refusal_out = nullptr) {
+  if (Seconds(a.blocked_until) - Seconds(a.time.start()) > kLongestSpanSeconds) {
+    return Error::InvalidField("blocked_until", "an appointment may not block more than 10 hours");
+  }
+  std::string cancelled = a.cancelled_at ? std::to_string(Seconds(*a.cancelled_at)) : "";
+  std::int64_t id = 0;
+  Refusal refusal = TryWrite(tx, [&](pqxx::transaction_base& sp) {
+    id = Int(sp.exec_params1(
+        "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
+        "start_at, end_at, blocked_until, status, source, created_at, updated_at, cancelled_at, "
+        "manage_token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+        "RETURNING id",
+        clinic.value(), a.patient.value(), a.practitioner.value(), a.service.value(),
+        a.room.value(), Seconds(a.time.start()), Seconds(a.time.end()), Seconds(a.blocked_until),
+        std::string(scheduling::ToString(a.status)), std::string(scheduling::ToString(a.source)),
+        Seconds(a.created_at), Seconds(a.updated_at), a.cancelled_at ? cancelled.c_str() : nullptr,
+        manage_token_hash)[0]);
+  });
+  if (refusal_out != nullptr) *refusal_out = refusal;
+  if (refusal != Refusal::kNone) return RefusalError(refusal);
+  scheduling::Appointment stored = a;
+  stored.id = core::AppointmentId{id};
+  return stored;
+}
+
+// What a failed UPDATE of one appointment meant: it does not exist, or it is not booked.
+Error NotUpdatable(pqxx::transaction_base& tx, core::ClinicId clinic,
+                   core::AppointmentId appointment) {
+  auto found = FindAppointmentRow(tx, clinic, appointment);
+  if (!found) return std::move(found).error();
+  return Error(
+      ErrorCode::kConflict,
+      "the appointment is " + std::string(scheduling::ToString(found->status)) + ", not booked");
+}
+
+Result<std::optional<core::ports::StoredResponse>> FindResponseRow(pqxx::transaction_base& tx,
+                                                                   core::ClinicId clinic,
+                                                                   const std::string& key) {
+  auto rows = tx.exec_params(
+      "SELECT fingerprint, response_body, appointment_id FROM idempotency_keys "
+      "WHERE clinic_id = $1 AND key = $2",
+      clinic.value(), key);
+  if (rows.empty()) return std::optional<core::ports::StoredResponse>{};
+  return std::optional<core::ports::StoredResponse>{core::ports::StoredResponse{
+      Text(rows[0][0]), Text(rows[0][1]), core::AppointmentId{Int(rows[0][2])}}};
+}
+
+// Runs a read on a pooled connection without an explicit transaction (one round trip).
+template <typename T, typename Read>
+Result<T> ReadOnce(ConnectionPool& pool, Read read) {
+  std::optional<Result<T>> out;
+  UNKNOT_TRY(pool.WithConnection([&](pqxx::connection& connection) -> Result<void> {
+    pqxx::nontransaction tx(connection);
+    out.emplace(read(tx));
+    return core::Ok();
+  }));
+  return std::move(*out);
+}
+
+// Runs a write transaction that produces a T.
+template <typename T, typename Write>
+Result<T> WriteOnce(ConnectionPool& pool, Write write) {
+  std::optional<Result<T>> out;
+  auto done = pool.InTransaction([&](pqxx::dbtransaction& tx) -> Result<void> {
+    out.emplace(write(tx));
+    if (!*out) return out->error();  // roll back
+    return core::Ok();
+  });
+  if (!done) return done.error();
+  return std::move(*out);
+}
+
+}  // namespace
+
+PostgresStorage::PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock)
+    : pool_(std::move(pool)), clock_(clock) {}
+
+PostgresStorage::~PostgresStorage() = default;
+
+std::uint64_t PostgresStorage::Generation() const { return pool_->commits(); }
+
+core::ports::Storage::WriteCounts PostgresStorage::Writes() const {
+  const std::uint64_t commits = pool_->commits();
+  return {commits, commits};  // one write per transaction: the database groups commits itself
+}
+
+Result<std::unique_ptr<PostgresStorage>> PostgresStorage::Open(const Options& options,
+                                                               const core::Clock& clock,
+                                                               SchemaCheck check) {
+  auto pool = UNKNOT_TRY(ConnectionPool::Connect(options.uri, options.pool_size));
+  const std::string where = RedactUri(options.uri);
+  const int version = UNKNOT_TRY(CurrentSchemaVersion(*pool));
+  if (version > LatestSchemaVersion()) {
+    return Error(ErrorCode::kConflict, where + " has schema version " + std::to_string(version) +
+                                           ", newer than this unknot supports (" +
+                                           std::to_string(LatestSchemaVersion()) +
+                                           "); use a newer unknot");
+  }
+  if (check == SchemaCheck::kRequireLatest && version < LatestSchemaVersion()) {
+    return Error(ErrorCode::kConflict, where + " has schema version " + std::to_string(version) +
+                                           ", this unknot needs " +
+                                           std::to_string(LatestSchemaVersion()) +
+                                           " (run: unknot migrate --database URI)");
+  }
+  return std::unique_ptr<PostgresStorage>(new PostgresStorage(std::move(pool), clock));
+}
+
+Result<void> PostgresStorage::Ping() {
+  return pool_->WithConnection([](pqxx::connection& connection) -> Result<void> {
+    pqxx::nontransaction tx(connection);
+    tx.exec("SELECT 1");
+    return core::Ok();
+  });
+}
+
+Result<std::vector<clinic::Clinic>> PostgresStorage::ListClinics() {
+  return ReadOnce<std::vector<clinic::Clinic>>(
+      *pool_, [](pqxx::transaction_base& tx) -> Result<std::vector<clinic::Clinic>> {
+        std::vector<clinic::Clinic> clinics;
+        for (const pqxx::row& r :
+             tx.exec("SELECT " + kClinicColumns + " FROM clinics ORDER BY slug")) {
+          clinics.push_back(ReadClinic(r));
+        }
+        return clinics;
+      });
+}
+
+Result<clinic::Clinic> PostgresStorage::FindClinic(std::string_view slug) {
+  return ReadOnce<clinic::Clinic>(
+      *pool_, [&](pqxx::transaction_base& tx) -> Result<clinic::Clinic> {
+        auto rows = tx.exec_params("SELECT " + kClinicColumns + " FROM clinics WHERE slug = $1",
+                                   std::string(slug));
+        if (rows.empty()) return Error::NotFound("no clinic '" + std::string(slug) + "'");
+        return ReadClinic(rows[0]);
+      });
+}
+
+Result<std::shared_ptr<const clinic::ClinicSetup>> PostgresStorage::LoadSetup(
+    core::ClinicId clinic_id) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(setups_mutex_);
+    auto it = setups_.find(clinic_id.value());
+    if (it != setups_.end() && now - it->second.loaded < kSetupTtl) return it->second.setup;
+  }
+  std::optional<Result<clinic::ClinicSetup>> read;
+  UNKNOT_TRY(pool_->WithConnection([&](pqxx::connection& connection) -> Result<void> {
+    // One snapshot, so the parts are from the same moment.
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection);
+    read.emplace(ReadSetup(tx, clinic_id));
+    tx.commit();
+    return core::Ok();
+  }));
+  if (!*read) return read->error();
+  auto setup = std::make_shared<const clinic::ClinicSetup>(std::move(**read));
+  std::lock_guard lock(setups_mutex_);
+  setups_[clinic_id.value()] = {setup, now};
+  return setup;
+}
+
+Result<clinic::ClinicSetup> PostgresStorage::CreateClinic(const clinic::ClinicSetup& setup) {
+  UNKNOT_TRY(clinic::Validate(setup));
+  const core::Instant now = clock_.Now();
+  auto created = WriteOnce<clinic::ClinicSetup>(
+      *pool_, [&](pqxx::dbtransaction& tx) -> Result<clinic::ClinicSetup> {
+        clinic::ClinicSetup stored = setup;
+        WriteSetup(tx, stored, now);
+        return stored;
+      });
+  if (!created && created.error().code() == ErrorCode::kConflict) {
+    return Error(ErrorCode::kConflict,
+                 "a clinic with slug '" + setup.clinic.slug + "' already exists",
+                 {{"clinic.slug", "is taken"}});
+  }
+  if (created) {
+    std::lock_guard lock(setups_mutex_);
+    setups_.clear();
+  }
+  return created;
+}
+
+Result<clinic::Patient> PostgresStorage::CreatePatient(core::ClinicId clinic_id,
+                                                       const clinic::Patient& patient) {
+  UNKNOT_TRY(clinic::Validate(patient));
+  clinic::Patient stored = patient;
+  stored.created_at = clock_.Now();
+  return WriteOnce<clinic::Patient>(*pool_,
+                                    [&](pqxx::dbtransaction& tx) -> Result<clinic::Patient> {
+                                      stored.id = UNKNOT_TRY(InsertPatient(tx, clinic_id, stored));
+                                      return stored;
+                                    });
+}
+
+Result<clinic::Patient> PostgresStorage::FindPatient(core::ClinicId clinic_id,
+                                                     core::PatientId patient) {
+  return ReadOnce<clinic::Patient>(
+      *pool_, [&](pqxx::transaction_base& tx) -> Result<clinic::Patient> {
+        auto rows = tx.exec_params(
+            "SELECT id, given_name, family_name, email, phone, created_at FROM patients "
+            "WHERE clinic_id = $1 AND id = $2",
+            clinic_id.value(), patient.value());
+        if (rows.empty()) return Error::NotFound("no such patient");
+        const pqxx::row& r = rows[0];
+        return clinic::Patient{
+            core::PatientId{Int(r[0])}, Text(r[1]), Text(r[2]), Text(r[3]), Text(r[4]),
+            FromSeconds(Int(r[5]))};
+      });
+}
+
+Result<scheduling::Appointment> PostgresStorage::InsertAppointment(
+    core::ClinicId clinic_id, const scheduling::Appointment& appointment) {
+  if (appointment.blocked_until < appointment.time.end()) {
+    return Error::InvalidField("blocked_until", "must not be before the end");
+  }
+  return WriteOnce<scheduling::Appointment>(*pool_, [&](pqxx::dbtransaction& tx) {
+    return InsertAppointmentRow(tx, clinic_id, appointment, "");
+  });
+}
+
+Result<scheduling::Appointment> PostgresStorage::FindAppointment(core::ClinicId clinic_id,
+                                                                 core::AppointmentId appointment) {
+  return ReadOnce<scheduling::Appointment>(*pool_, [&](pqxx::transaction_base& tx) {
+    return FindAppointmentRow(tx, clinic_id, appointment);
+  });
+}
+
+Result<std::vector<scheduling::Appointment>> PostgresStorage::ListAppointments(
+    core::ClinicId clinic_id, core::Interval window) {
+  return ReadOnce<std::vector<scheduling::Appointment>>(
+      *pool_, [&](pqxx::transaction_base& tx) -> Result<std::vector<scheduling::Appointment>> {
+        std::vector<scheduling::Appointment> out;
+        for (const pqxx::row& r : tx.exec_params(
+                 "SELECT " + kAppointmentColumns +
+                     " FROM appointments WHERE clinic_id = $1 AND start_at < $3 "
+                     "AND blocked_until > $2 AND start_at > $2 - $4 ORDER BY start_at, id",
+                 clinic_id.value(), Seconds(window.start()), Seconds(window.end()),
+                 kLongestSpanSeconds)) {
+          out.push_back(UNKNOT_TRY(ReadAppointment(r)));
+        }
+        return out;
+      });
+}
+
+Result<std::vector<scheduling::Booking>> PostgresStorage::ListBookings(core::ClinicId clinic_id,
+                                                                       core::Interval window) {
+  return ReadOnce<std::vector<scheduling::Booking>>(*pool_, [&](pqxx::transaction_base& tx) {
+    return CollectBookings(tx.exec_params(
+        "SELECT practitioner_id, room_id, start_at, blocked_until FROM appointments "
+        "WHERE clinic_id = $1 AND start_at < $3 AND blocked_until > $2 AND start_at > $2 - $4 "
+        "AND status <> 'cancelled' ORDER BY start_at, id",
+        clinic_id.value(), Seconds(window.start()), Seconds(window.end()), kLongestSpanSeconds));
+  });
+}
+
+Result<std::vector<scheduling::Booking>> PostgresStorage::ListPractitionerBookings(
+    core::ClinicId clinic_id, core::PractitionerId practitioner, core::Interval window) {
+  return ReadOnce<std::vector<scheduling::Booking>>(*pool_, [&](pqxx::transaction_base& tx) {
+    return CollectBookings(tx.exec_params(
+        "SELECT practitioner_id, room_id, start_at, blocked_until FROM appointments "
+        "WHERE practitioner_id = $2 AND clinic_id = $1 AND start_at < $4 AND blocked_until > $3 "
+        "AND start_at > $3 - $5 AND status <> 'cancelled' ORDER BY start_at, id",
+        clinic_id.value(), practitioner.value(), Seconds(window.start()), Seconds(window.end()),
+        kLongestSpanSeconds));
+  });
+}
+
+Result<scheduling::Appointment> PostgresStorage::Book(core::ClinicId clinic_id,
+                                                      const core::ports::NewBooking& booking) {
+  UNKNOT_TRY(clinic::Validate(booking.patient));
+  const core::Instant now = clock_.Now();
+  return WriteOnce<scheduling::Appointment>(
+      *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
+        const std::int64_t cid = clinic_id.value();
+        if (booking.idempotency) {
+          // Concurrent retries with one key wait here for each other; the second sees the first.
+          tx.exec_params("SELECT pg_advisory_xact_lock($1, hashtext($2))", cid,
+                         "key:" + booking.idempotency->key);
+          if (UNKNOT_TRY(FindResponseRow(tx, clinic_id, booking.idempotency->key))) {
+            return Error(ErrorCode::kConflict, "the Idempotency-Key was used by another request",
+                         {{"Idempotency-Key", "is already used"}});
+          }
+        }
+        // The same person booking again is the same patient record (matched by email, in the
+        // clinic); concurrent first bookings of one email wait for each other, so one record.
+        tx.exec_params("SELECT pg_advisory_xact_lock($1, hashtext(lower($2)))", cid,
+                       booking.patient.email);
+        auto found = tx.exec_params(
+            "SELECT id FROM patients WHERE clinic_id = $1 AND lower(email) = lower($2) "
+            "ORDER BY id LIMIT 1",
+            cid, booking.patient.email);
+        core::PatientId patient;
+        if (!found.empty()) {
+          patient = core::PatientId{Int(found[0][0])};
+        } else {
+          clinic::Patient fresh = booking.patient;
+          fresh.created_at = now;
+          patient = UNKNOT_TRY(InsertPatient(tx, clinic_id, fresh));
+        }
+        scheduling::Appointment appointment = booking.appointment;
+        appointment.patient = patient;
+        appointment.created_at = now;
+        appointment.updated_at = now;
+        // The appointment's room, else the other rooms in order: each try is one INSERT in a
+        // savepoint, refused by the room's exclusion constraint when the room is taken.
+        std::vector<core::RoomId> rooms{appointment.room};
+        rooms.insert(rooms.end(), booking.other_rooms.begin(), booking.other_rooms.end());
+        Result<scheduling::Appointment> inserted = OverlapError();
+        for (core::RoomId room : rooms) {
+          appointment.room = room;
+          Refusal refusal = Refusal::kNone;
+          inserted =
+              InsertAppointmentRow(tx, clinic_id, appointment, booking.manage_token_hash, &refusal);
+          if (refusal != Refusal::kRoomOverlap) break;
+        }
+        appointment = UNKNOT_TRY(std::move(inserted));
+        if (booking.idempotency) {
+          tx.exec_params(
+              "INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, "
+              "response_body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+              cid, booking.idempotency->key, booking.idempotency->fingerprint,
+              appointment.id.value(), booking.idempotency->render(appointment), Seconds(now));
+        }
+        return appointment;
+      });
+}
+
+Result<std::optional<core::ports::StoredResponse>> PostgresStorage::FindResponse(
+    core::ClinicId clinic_id, std::string_view key) {
+  return ReadOnce<std::optional<core::ports::StoredResponse>>(
+      *pool_,
+      [&](pqxx::transaction_base& tx) { return FindResponseRow(tx, clinic_id, std::string(key)); });
+}
+
+Result<std::string> PostgresStorage::ManageTokenHash(core::ClinicId clinic_id,
+                                                     core::AppointmentId appointment) {
+  return ReadOnce<std::string>(*pool_, [&](pqxx::transaction_base& tx) -> Result<std::string> {
+    auto rows = tx.exec_params(
+        "SELECT manage_token_hash FROM appointments WHERE clinic_id = $1 AND id = $2",
+        clinic_id.value(), appointment.value());
+    if (rows.empty()) return Error::NotFound("no such appointment");
+    return Text(rows[0][0]);
+  });
+}
+
+Result<scheduling::Appointment> PostgresStorage::Cancel(core::ClinicId clinic_id,
+                                                        core::AppointmentId appointment,
+                                                        core::Instant now) {
+  return WriteOnce<scheduling::Appointment>(
+      *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
+        auto rows = tx.exec_params(
+            "UPDATE appointments SET status = 'cancelled', cancelled_at = $3, updated_at = $3 "
+            "WHERE clinic_id = $1 AND id = $2 AND status = 'booked' RETURNING " +
+                kAppointmentColumns,
+            clinic_id.value(), appointment.value(), Seconds(now));
+        if (rows.empty()) return NotUpdatable(tx, clinic_id, appointment);
+        return ReadAppointment(rows[0]);
+      });
+}
+
+Result<scheduling::Appointment> PostgresStorage::Reschedule(core::ClinicId clinic_id,
+                                                            const scheduling::Appointment& moved) {
+  const core::Instant now = clock_.Now();
+  return WriteOnce<scheduling::Appointment>(
+      *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
+        pqxx::result rows;
+        Refusal refusal = TryWrite(tx, [&](pqxx::transaction_base& sp) {
+          rows = sp.exec_params(
+              "UPDATE appointments SET practitioner_id = $3, room_id = $4, start_at = $5, "
+              "end_at = $6, blocked_until = $7, updated_at = $8 "
+              "WHERE clinic_id = $1 AND id = $2 AND status = 'booked' RETURNING " +
+                  kAppointmentColumns,
+              clinic_id.value(), moved.id.value(), moved.practitioner.value(), moved.room.value(),
+              Seconds(moved.time.start()), Seconds(moved.time.end()), Seconds(moved.blocked_until),
+              Seconds(now));
+        });
+        if (refusal != Refusal::kNone) return RefusalError(refusal);
+        if (rows.empty()) return NotUpdatable(tx, clinic_id, moved.id);
+        return ReadAppointment(rows[0]);
+      });
+}
+
+}  // namespace unknot::storage::postgres

@@ -1,0 +1,106 @@
+#pragma once
+
+// The PostgreSQL backend of the storage ports, for clinic groups that run several `unknot serve`
+// processes on one database. Same behaviour as the SQLite backend (one contract suite holds both
+// to it, storage/contract); the differences are in how it is achieved:
+// - the no-overlap rule is two exclusion constraints (btree_gist), so it holds across servers;
+//   an overlap becomes the same kConflict as on SQLite;
+// - each request uses a pooled connection and its own transaction (READ COMMITTED); the
+//   database groups concurrent commits itself; serialization failures and deadlocks are retried;
+// - clinic setups are cached for a few seconds only, since another server may write them.
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "core/common/clock.hpp"
+#include "core/ports/storage.hpp"
+
+namespace unknot::storage::postgres {
+
+class ConnectionPool;
+
+enum class SchemaCheck {
+  kRequireLatest,  // refuse a database that needs `unknot migrate`
+  kAllowOlder      // for the migrator itself
+};
+
+struct Options {
+  std::string uri;            // a libpq URI: postgresql://user@host:port/database?...
+  std::size_t pool_size = 8;  // connections this process opens at most
+};
+
+class PostgresStorage final : public core::ports::Storage {
+ public:
+  // Connects and checks the schema version: an unreachable server, a malformed URI, a database
+  // that needs `unknot migrate` or is newer than this binary fail with one line.
+  ~PostgresStorage() override;
+
+  static core::Result<std::unique_ptr<PostgresStorage>> Open(
+      const Options& options, const core::Clock& clock,
+      SchemaCheck check = SchemaCheck::kRequireLatest);
+
+  ConnectionPool& pool() { return *pool_; }
+
+  core::Result<void> Ping() override;
+  // Counts this process's commits only: writes by other servers on the same database are not
+  // seen (see docs/operations.md on the availability cache).
+  std::uint64_t Generation() const override;
+  WriteCounts Writes() const override;
+
+  core::Result<std::vector<core::clinic::Clinic>> ListClinics() override;
+  core::Result<core::clinic::Clinic> FindClinic(std::string_view slug) override;
+  core::Result<std::shared_ptr<const core::clinic::ClinicSetup>> LoadSetup(
+      core::ClinicId clinic) override;
+  core::Result<core::clinic::ClinicSetup> CreateClinic(
+      const core::clinic::ClinicSetup& setup) override;
+
+  core::Result<core::clinic::Patient> CreatePatient(core::ClinicId clinic,
+                                                    const core::clinic::Patient& patient) override;
+  core::Result<core::clinic::Patient> FindPatient(core::ClinicId clinic,
+                                                  core::PatientId patient) override;
+
+  core::Result<core::scheduling::Appointment> InsertAppointment(
+      core::ClinicId clinic, const core::scheduling::Appointment& appointment) override;
+  core::Result<core::scheduling::Appointment> FindAppointment(
+      core::ClinicId clinic, core::AppointmentId appointment) override;
+  core::Result<std::vector<core::scheduling::Appointment>> ListAppointments(
+      core::ClinicId clinic, core::Interval window) override;
+
+  core::Result<std::vector<core::scheduling::Booking>> ListBookings(core::ClinicId clinic,
+                                                                    core::Interval window) override;
+  core::Result<std::vector<core::scheduling::Booking>> ListPractitionerBookings(
+      core::ClinicId clinic, core::PractitionerId practitioner, core::Interval window) override;
+  core::Result<core::scheduling::Appointment> Book(core::ClinicId clinic,
+                                                   const core::ports::NewBooking& booking) override;
+  core::Result<std::optional<core::ports::StoredResponse>> FindResponse(
+      core::ClinicId clinic, std::string_view key) override;
+  core::Result<std::string> ManageTokenHash(core::ClinicId clinic,
+                                            core::AppointmentId appointment) override;
+  core::Result<core::scheduling::Appointment> Cancel(core::ClinicId clinic,
+                                                     core::AppointmentId appointment,
+                                                     core::Instant now) override;
+  core::Result<core::scheduling::Appointment> Reschedule(
+      core::ClinicId clinic, const core::scheduling::Appointment& moved) override;
+
+ private:
+  PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock);
+
+  std::unique_ptr<ConnectionPool> pool_;
+  const core::Clock& clock_;
+
+  // Setups are read on every availability query and booking; another server may change them,
+  // so a cached one is used for kSetupTtl at most (and dropped at once by this process's own
+  // setup writes).
+  static constexpr std::chrono::seconds kSetupTtl{5};
+  struct CachedSetup {
+    std::shared_ptr<const core::clinic::ClinicSetup> setup;
+    std::chrono::steady_clock::time_point loaded;
+  };
+  std::mutex setups_mutex_;
+  std::unordered_map<std::int64_t, CachedSetup> setups_;  // guarded by setups_mutex_
+};
+
+}  // namespace unknot::storage::postgres
