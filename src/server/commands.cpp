@@ -15,6 +15,9 @@
 #include "app/demo_clinic.hpp"
 #include "core/common/clock.hpp"
 #include "security/sodium_tokens.hpp"
+#include "storage/postgres/migrations.hpp"
+#include "storage/postgres/pool.hpp"
+#include "storage/postgres/postgres_storage.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 
@@ -24,6 +27,41 @@ namespace {
 int Fail(const core::Error& error) {
   std::fprintf(stderr, "unknot: error: %s\n", error.message().c_str());
   return 1;
+}
+
+// The one place that picks a backend: a PostgreSQL URI or a SQLite file.
+core::Result<std::unique_ptr<core::ports::Storage>> OpenStorage(const DatabaseOptions& options,
+                                                                const core::Clock& clock) {
+  if (storage::postgres::IsPostgresUri(options.database)) {
+    auto opened =
+        storage::postgres::PostgresStorage::Open({options.database, options.pool_size}, clock);
+    if (!opened) return opened.error();
+    return std::unique_ptr<core::ports::Storage>(std::move(*opened));
+  }
+  auto opened = storage::sqlite::SqliteStorage::Open(options.database, clock);
+  if (!opened) return opened.error();
+  return std::unique_ptr<core::ports::Storage>(std::move(*opened));
+}
+
+// The database for messages: a URI without its password.
+std::string Describe(const std::string& database) {
+  return storage::postgres::IsPostgresUri(database) ? storage::postgres::RedactUri(database)
+                                                    : database;
+}
+
+struct Migrated {
+  int from_version = 0;
+  int to_version = 0;
+};
+
+core::Result<Migrated> MigrateAny(const DatabaseOptions& options, const core::Clock& clock) {
+  if (storage::postgres::IsPostgresUri(options.database)) {
+    auto pool = UNKNOT_TRY(storage::postgres::ConnectionPool::Connect(options.database, 1));
+    auto report = UNKNOT_TRY(storage::postgres::Migrate(*pool, clock));
+    return Migrated{report.from_version, report.to_version};
+  }
+  auto report = UNKNOT_TRY(storage::sqlite::MigrateDatabase(options.database, clock));
+  return Migrated{report.from_version, report.to_version};
 }
 
 }  // namespace
@@ -51,10 +89,11 @@ core::Result<ListenAddress> ParseListenAddress(std::string_view text) {
   return ListenAddress{std::string(host), static_cast<std::uint16_t>(port)};
 }
 
-int Migrate(const std::string& database) {
+int Migrate(const DatabaseOptions& options) {
   core::SystemClock clock;
-  auto report = storage::sqlite::MigrateDatabase(database, clock);
+  auto report = MigrateAny(options, clock);
   if (!report) return Fail(report.error());
+  const std::string database = Describe(options.database);
   if (report->from_version == report->to_version) {
     std::printf("%s is up to date (schema version %d)\n", database.c_str(), report->to_version);
   } else {
@@ -64,9 +103,10 @@ int Migrate(const std::string& database) {
   return 0;
 }
 
-int LoadDemo(const std::string& database) {
+int LoadDemo(const DatabaseOptions& options) {
   core::SystemClock clock;
-  auto storage = storage::sqlite::SqliteStorage::Open(database, clock);
+  const std::string database = Describe(options.database);
+  auto storage = OpenStorage(options, clock);
   if (!storage) return Fail(storage.error());
   auto result = app::LoadDemoClinic(**storage, clock);
   if (!result) return Fail(result.error());
@@ -84,7 +124,7 @@ int Serve(const ServeOptions& options) {
   auto listen = ParseListenAddress(options.listen);
   if (!listen) return Fail(listen.error());
   core::SystemClock clock;
-  auto opened = storage::sqlite::SqliteStorage::Open(options.database, clock);
+  auto opened = OpenStorage({options.database, options.pool_size}, clock);
   if (!opened) return Fail(opened.error());
   core::ports::Storage& storage = **opened;
 
@@ -113,7 +153,7 @@ int Serve(const ServeOptions& options) {
   std::string url = "http://" + host + ":" + std::to_string((*server)->port()) + "/";
   auto clinics = storage.ListClinics();
   std::printf("Unknot %s serving %s (database %s)\n", std::string(kVersion).c_str(), url.c_str(),
-              options.database.c_str());
+              Describe(options.database).c_str());
   if (clinics && !clinics->empty()) {
     for (const auto& c : *clinics) {
       std::printf("  %s: %sc/%s/\n", c.name.c_str(), url.c_str(), c.slug.c_str());

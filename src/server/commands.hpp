@@ -21,16 +21,23 @@ struct ListenAddress {
 // "HOST:PORT" with an IPv4 address, or "[IPv6]:PORT"; port 0 to 65535 (0 picks a free one).
 core::Result<ListenAddress> ParseListenAddress(std::string_view text);
 
+// `--database`: a SQLite file path, or a PostgreSQL libpq URI (postgresql://...).
+struct DatabaseOptions {
+  std::string database;
+  std::size_t pool_size = 8;  // PostgreSQL connections per process
+};
+
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string database;
+  std::size_t pool_size = 8;
   std::string web_root;
   // Handlers wait for database commits, so a few threads let concurrent bookings share one.
   unsigned threads = 4;
 };
 
-int Migrate(const std::string& database);
-int LoadDemo(const std::string& database);
+int Migrate(const DatabaseOptions& database);
+int LoadDemo(const DatabaseOptions& database);
 int Serve(const ServeOptions& options);
 
 }  // namespace unknot::server

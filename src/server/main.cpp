@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   const std::string database_help =
-      "SQLite database file (default: $UNKNOT_DATABASE, else ./unknot.db)";
+      "SQLite database file, or a PostgreSQL URI postgresql://USER@HOST:PORT/DB (default: "
+      "$UNKNOT_DATABASE, else ./unknot.db)";
 
   unknot::server::ServeOptions serve;
   serve.database = DefaultDatabase();
@@ -56,14 +57,19 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.threads, "I/O threads")
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--pool-size", serve.pool_size,
+                   "PostgreSQL connections this server opens at most (ignored for SQLite)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{512}))
+      ->capture_default_str();
 
-  std::string database = DefaultDatabase();
+  unknot::server::DatabaseOptions database{DefaultDatabase(), 1};
   CLI::App* migrate_cmd = app.add_subcommand(
       "migrate", "Create the database or bring its schema up to date (safe to run again)");
-  migrate_cmd->add_option("--database", database, database_help);
+  migrate_cmd->add_option("--database", database.database, database_help);
   CLI::App* demo_cmd = app.add_subcommand(
       "demo", "Load the demo clinic into a migrated database (running it again changes nothing)");
-  demo_cmd->add_option("--database", database, database_help);
+  demo_cmd->add_option("--database", database.database, database_help);
 
   try {
     app.parse(argc, argv);

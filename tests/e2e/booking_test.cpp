@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/common/time.hpp"
+#include "demo_time.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
@@ -20,19 +20,6 @@ namespace {
 
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
-
-// A weekday at least two weeks ahead (past the demo's time off, inside the 60-day horizon), at
-// `hh:mm` in San Francisco, as a UTC instant string.
-std::string DemoTime(unsigned weekday_offset, int hh, int mm) {
-  auto zone = core::TimeZone::Find("America/Los_Angeles").value();
-  auto today = date::floor<date::days>(core::UtcToLocal(
-      zone, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
-  date::local_days day = today + date::days{14};
-  while (date::weekday{day} != date::Tuesday) day += date::days{1};
-  day += date::days{weekday_offset};
-  core::LocalDateTime local = day + std::chrono::hours{hh} + std::chrono::minutes{mm};
-  return core::FormatInstant(core::LocalToUtc(zone, local, core::kStrictDstPolicy).value());
-}
 
 class BookingE2ETest : public ::testing::Test {
  protected:
@@ -48,11 +35,7 @@ class BookingE2ETest : public ::testing::Test {
   std::uint16_t Start() {
     server_ = std::make_unique<Child>(std::vector<std::string>{
         UnknotBinary(), "serve", "--database", db_, "--listen", "127.0.0.1:0", "--threads", "8"});
-    std::string line = server_->WaitForLine("serving http://");
-    constexpr std::string_view kPrefix = "http://127.0.0.1:";
-    std::size_t at = line.find(kPrefix);
-    if (at == std::string::npos) return 0;
-    return static_cast<std::uint16_t>(std::atoi(line.c_str() + at + kPrefix.size()));
+    return WaitForServePort(*server_);
   }
 
   HttpResult Book(const std::string& service, const std::string& start, int client) {

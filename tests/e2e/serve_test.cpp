@@ -28,12 +28,7 @@ class ServeTest : public ::testing::Test {
     server_ = std::make_unique<Child>(
         std::vector<std::string>{UnknotBinary(), "serve", "--database", db_, "--listen",
                                  "127.0.0.1:0", "--web-root", SourceDir() + "/web/public"});
-    // "Unknot 0.1.0 serving http://127.0.0.1:PORT/ (database ...)"
-    std::string line = server_->WaitForLine("serving http://");
-    constexpr std::string_view kPrefix = "http://127.0.0.1:";
-    std::size_t at = line.find(kPrefix);
-    if (at == std::string::npos) return 0;
-    return static_cast<std::uint16_t>(std::atoi(line.c_str() + at + kPrefix.size()));
+    return WaitForServePort(*server_);
   }
 
   TempDir dir_;

@@ -141,4 +141,12 @@ std::string Child::Stderr() {
   return err_;
 }
 
+std::uint16_t WaitForServePort(Child& server) {
+  const std::string line = server.WaitForLine("serving http://");
+  constexpr std::string_view kPrefix = "http://127.0.0.1:";
+  const std::size_t at = line.find(kPrefix);
+  if (at == std::string::npos) return 0;
+  return static_cast<std::uint16_t>(std::atoi(line.c_str() + at + kPrefix.size()));
+}
+
 }  // namespace unknot::testing

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -46,5 +47,9 @@ class Child {
   std::string buffered_;
   std::string err_;
 };
+
+// Waits for `unknot serve`'s "serving http://127.0.0.1:PORT/" line; the port, or 0 when it does
+// not come.
+std::uint16_t WaitForServePort(Child& server);
 
 }  // namespace unknot::testing
