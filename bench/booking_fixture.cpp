@@ -1,7 +1,8 @@
-// Prepares a booking load: a migrated SQLite database holding a large clinic ("bench-clinic":
-// 100 chiropractors, 100 rooms, every day 08:00-16:00, one 30-minute service, no minimum notice,
-// a 365-day horizon) and a file of booking request bodies, one JSON object per line, each for a
-// different practitioner and start so that none of them collide. bench/booking.lua replays them.
+// Prepares a booking load: a migrated database (a SQLite file, or a PostgreSQL URI) holding a large
+// clinic ("bench-clinic": 100 chiropractors, 100 rooms, every day 08:00-16:00, one 30-minute
+// service, no minimum notice, a 365-day horizon) and a file of booking request bodies, one JSON
+// object per line, each for a different practitioner and start so that none of them collide.
+// bench/booking.lua replays them.
 //
 // usage: unknot_bench_fixture DATABASE BODIES_FILE COUNT
 
@@ -11,6 +12,9 @@
 #include <string>
 
 #include "core/common/clock.hpp"
+#include "storage/postgres/migrations.hpp"
+#include "storage/postgres/pool.hpp"
+#include "storage/postgres/postgres_storage.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 
@@ -25,12 +29,24 @@ int main(int argc, char** argv) {
   const std::string path = argv[1];
   const long count = std::atol(argv[3]);
   core::SystemClock clock;
-  if (auto migrated = storage::sqlite::MigrateDatabase(path, clock); !migrated) {
-    std::fprintf(stderr, "cannot prepare %s: %s\n", path.c_str(),
-                 migrated.error().message().c_str());
+  std::unique_ptr<core::ports::Storage> storage;
+  auto fail = [&](const core::Error& error) {
+    std::fprintf(stderr, "cannot prepare %s: %s\n", path.c_str(), error.message().c_str());
     return 1;
+  };
+  if (storage::postgres::IsPostgresUri(path)) {
+    auto pool = storage::postgres::ConnectionPool::Connect(path, 1);
+    if (!pool) return fail(pool.error());
+    if (auto migrated = storage::postgres::Migrate(**pool, clock); !migrated) {
+      return fail(migrated.error());
+    }
+    storage = storage::postgres::PostgresStorage::Open({path, 1}, clock).value();
+  } else {
+    if (auto migrated = storage::sqlite::MigrateDatabase(path, clock); !migrated) {
+      return fail(migrated.error());
+    }
+    storage = storage::sqlite::SqliteStorage::Open(path, clock).value();
   }
-  auto storage = storage::sqlite::SqliteStorage::Open(path, clock).value();
 
   core::clinic::ClinicSetup setup;
   setup.clinic = {core::ClinicId{},

@@ -201,11 +201,66 @@ CREATE TABLE idempotency_keys (
 );
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// A booking in one round trip. The patient is found by email (case-insensitive) or created, then
+// the appointment is inserted in the first of `rooms` whose exclusion constraint lets it in. Every
+// refusal raises, so a refused booking leaves nothing behind (not even a new patient row):
+// - 23P01 exclusion_violation: the practitioner is taken (the constraint's own error), or every
+//   room is (raised with the room constraint's name);
+// - 23503 foreign_key_violation: a reference is not the clinic's;
+// - P0002 no_data_found: there is no such clinic.
+// Concurrent first bookings of one email wait for each other (advisory lock), so one record.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE FUNCTION unknot_book(
+  p_clinic bigint, p_given_name text, p_family_name text, p_email text, p_phone text,
+  p_practitioner bigint, p_service bigint, p_rooms bigint[], p_start bigint, p_end bigint,
+  p_blocked_until bigint, p_status text, p_source text, p_now bigint, p_token_hash text,
+  OUT appointment_id bigint, OUT patient_id bigint, OUT room_id bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_room bigint;
+  v_constraint text;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_clinic || ':email:' || lower(p_email), 0));
+  SELECT id INTO patient_id FROM patients
+    WHERE clinic_id = p_clinic AND lower(email) = lower(p_email) ORDER BY id LIMIT 1;
+  IF patient_id IS NULL THEN
+    INSERT INTO patients (clinic_id, given_name, family_name, email, phone, created_at)
+      SELECT id, p_given_name, p_family_name, p_email, p_phone, p_now FROM clinics
+      WHERE id = p_clinic
+      RETURNING id INTO patient_id;
+    IF patient_id IS NULL THEN
+      RAISE EXCEPTION 'no such clinic' USING ERRCODE = 'no_data_found';
+    END IF;
+  END IF;
+  FOREACH v_room IN ARRAY p_rooms LOOP
+    BEGIN
+      INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id,
+                                start_at, end_at, blocked_until, status, source, created_at,
+                                updated_at, manage_token_hash)
+        VALUES (p_clinic, patient_id, p_practitioner, p_service, v_room, p_start, p_end,
+                p_blocked_until, p_status, p_source, p_now, p_now, p_token_hash)
+        RETURNING id INTO appointment_id;
+      room_id := v_room;
+      RETURN;
+    EXCEPTION WHEN exclusion_violation THEN
+      GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;
+      IF v_constraint <> 'appointments_no_room_overlap' THEN
+        RAISE;  -- the practitioner is taken: no other room helps
+      END IF;
+    END;
+  END LOOP;
+  RAISE EXCEPTION 'every room tried is taken' USING
+    ERRCODE = 'exclusion_violation', CONSTRAINT = 'appointments_no_room_overlap';
+END;
+$$;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
      "no-overlap exclusion constraints, manage tokens, idempotency keys",
      kSchemaV1},
+    {2, "unknot_book(): a booking in one round trip", kSchemaV2},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -30,7 +30,9 @@ std::string OneLine(std::string text) {
   return text;
 }
 
-bool IsRetryable(const std::string& state) { return state == "40001" || state == "40P01"; }
+bool IsRetryableState(const std::string& state) {  // serialization failure, deadlock
+  return state == "40001" || state == "40P01";
+}
 
 }  // namespace
 
@@ -70,21 +72,22 @@ Error Translate(const std::exception& error) {
   }
   if (StartsWith(state, "23"))
     return Error(ErrorCode::kConflict, what + " (SQLSTATE " + state + ")");
-  if (IsRetryable(state) || StartsWith(state, "53")) {
+  if (IsRetryableState(state) || StartsWith(state, "53")) {
     return Error(ErrorCode::kUnavailable, what + " (SQLSTATE " + state + ")");
   }
   if (!state.empty()) return Error(ErrorCode::kInternal, what + " (SQLSTATE " + state + ")");
   return Error(ErrorCode::kInternal, what);
 }
 
-ConnectionPool::ConnectionPool(std::string uri, std::size_t size)
-    : uri_(std::move(uri)), size_(size == 0 ? 1 : size) {}
+ConnectionPool::ConnectionPool(std::string uri, std::size_t size,
+                               std::vector<PreparedStatement> statements)
+    : uri_(std::move(uri)), size_(size == 0 ? 1 : size), statements_(std::move(statements)) {}
 
 ConnectionPool::~ConnectionPool() = default;
 
-Result<std::unique_ptr<ConnectionPool>> ConnectionPool::Connect(const std::string& uri,
-                                                                std::size_t size) {
-  std::unique_ptr<ConnectionPool> pool(new ConnectionPool(uri, size));
+Result<std::unique_ptr<ConnectionPool>> ConnectionPool::Connect(
+    const std::string& uri, std::size_t size, std::vector<PreparedStatement> statements) {
+  std::unique_ptr<ConnectionPool> pool(new ConnectionPool(uri, size, std::move(statements)));
   auto first = pool->Borrow();
   if (!first) return first.error();
   pool->Return(std::move(*first));
@@ -107,7 +110,11 @@ Result<std::unique_ptr<pqxx::connection>> ConnectionPool::Borrow() {
     ++open_;  // reserve the slot; the connection is made outside the lock
   }
   try {
-    return std::make_unique<pqxx::connection>(uri_);
+    auto connection = std::make_unique<pqxx::connection>(uri_);
+    for (const PreparedStatement& statement : statements_) {
+      connection->prepare(statement.name, statement.sql);
+    }
+    return connection;
   } catch (const std::exception& e) {
     {
       std::lock_guard lock(mutex_);
@@ -173,9 +180,18 @@ Result<void> ConnectionPool::InTransaction(
       std::lock_guard lock(mutex_);
       ++commits_;
     }
-    if (result || !IsRetryable(state) || attempt == kAttempts) return result;
+    if (result || !IsRetryableState(state) || attempt == kAttempts) return result;
     std::this_thread::sleep_for(std::chrono::milliseconds{attempt});
   }
+}
+
+void ConnectionPool::CountCommit() {
+  std::lock_guard lock(mutex_);
+  ++commits_;
+}
+
+bool ConnectionPool::IsRetryable(const std::exception& error) {
+  return IsRetryableState(SqlState(error));
 }
 
 std::uint64_t ConnectionPool::commits() const {

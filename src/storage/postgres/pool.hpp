@@ -33,13 +33,20 @@ core::Error Translate(const std::exception& error);
 // The SQLSTATE of a libpqxx SQL error, or "" for other exceptions.
 std::string SqlState(const std::exception& error);
 
+// A statement every connection of a pool prepares (named, so it is parsed and planned once per
+// connection, not per call); run it with exec_prepared(name, ...).
+struct PreparedStatement {
+  std::string name;
+  std::string sql;
+};
+
 class ConnectionPool {
  public:
   // Connects once to check that the server answers (kUnavailable with libpq's reason when it
   // does not; kInvalidArgument for a malformed URI). At most `size` connections are opened, on
   // demand; a caller waits for a free one.
-  static core::Result<std::unique_ptr<ConnectionPool>> Connect(const std::string& uri,
-                                                               std::size_t size);
+  static core::Result<std::unique_ptr<ConnectionPool>> Connect(
+      const std::string& uri, std::size_t size, std::vector<PreparedStatement> statements = {});
   ~ConnectionPool();
 
   const std::string& uri() const { return uri_; }
@@ -54,16 +61,23 @@ class ConnectionPool {
   core::Result<void> InTransaction(
       const std::function<core::Result<void>(pqxx::dbtransaction&)>& work);
 
-  // Committed write transactions so far (InTransaction calls that succeeded and wrote).
+  // Committed write transactions so far (InTransaction calls that succeeded, and writes
+  // counted with CountCommit).
   std::uint64_t commits() const;
+  void CountCommit();
+
+  // Whether an error of a transaction is worth retrying from the start: a serialization failure
+  // or a deadlock.
+  static bool IsRetryable(const std::exception& error);
 
  private:
-  ConnectionPool(std::string uri, std::size_t size);
+  ConnectionPool(std::string uri, std::size_t size, std::vector<PreparedStatement> statements);
   core::Result<std::unique_ptr<pqxx::connection>> Borrow();
   void Return(std::unique_ptr<pqxx::connection> connection);
 
   const std::string uri_;
   const std::size_t size_;
+  const std::vector<PreparedStatement> statements_;
   mutable std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mutex_

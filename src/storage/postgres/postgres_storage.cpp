@@ -410,6 +410,77 @@ Result<std::optional<core::ports::StoredResponse>> FindResponseRow(pqxx::transac
       Text(rows[0][0]), Text(rows[0][1]), core::AppointmentId{Int(rows[0][2])}}};
 }
 
+// Hot statements, prepared once per connection.
+const std::string kFindClinic = "find_clinic";
+const std::string kListBookings = "list_bookings";
+const std::string kListPractitionerBookings = "list_practitioner_bookings";
+const std::string kBook = "book";
+
+std::vector<PreparedStatement> HotStatements() {
+  const std::string booking_columns =
+      "SELECT practitioner_id, room_id, start_at, blocked_until FROM appointments ";
+  return {
+      {kFindClinic, "SELECT " + kClinicColumns + " FROM clinics WHERE slug = $1"},
+      {kListBookings, booking_columns +
+                          "WHERE clinic_id = $1 AND start_at < $3 AND blocked_until > $2 "
+                          "AND start_at > $2 - " +
+                          std::to_string(kLongestSpanSeconds) +
+                          " AND status <> 'cancelled' ORDER BY start_at, id"},
+      {kListPractitionerBookings,
+       booking_columns +
+           "WHERE practitioner_id = $2 AND clinic_id = $1 AND start_at < $4 "
+           "AND blocked_until > $3 AND start_at > $3 - " +
+           std::to_string(kLongestSpanSeconds) +
+           " AND status <> 'cancelled' ORDER BY start_at, id"},
+      {kBook,
+       "SELECT appointment_id, patient_id, room_id FROM unknot_book($1, $2, $3, $4, $5, $6, $7, "
+       "$8::bigint[], $9, $10, $11, $12, $13, $14, $15)"},
+  };
+}
+
+// A PostgreSQL array literal of ids: {1,2,3}.
+std::string IdArray(const std::vector<core::RoomId>& rooms) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < rooms.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(rooms[i].value());
+  }
+  return out + "}";
+}
+
+// Calls unknot_book() (migration 2) and turns its refusals into the storage port's errors.
+Result<scheduling::Appointment> CallBook(pqxx::transaction_base& tx, core::ClinicId clinic,
+                                         const core::ports::NewBooking& booking,
+                                         core::Instant now) {
+  if (Seconds(booking.appointment.blocked_until) - Seconds(booking.appointment.time.start()) >
+      kLongestSpanSeconds) {
+    return Error::InvalidField("blocked_until", "an appointment may not block more than 10 hours");
+  }
+  scheduling::Appointment a = booking.appointment;
+  std::vector<core::RoomId> rooms{a.room};
+  rooms.insert(rooms.end(), booking.other_rooms.begin(), booking.other_rooms.end());
+  try {
+    pqxx::row r = tx.exec_prepared1(
+        kBook, clinic.value(), booking.patient.given_name, booking.patient.family_name,
+        booking.patient.email, booking.patient.phone, a.practitioner.value(), a.service.value(),
+        IdArray(rooms), Seconds(a.time.start()), Seconds(a.time.end()), Seconds(a.blocked_until),
+        std::string(scheduling::ToString(a.status)), std::string(scheduling::ToString(a.source)),
+        Seconds(now), booking.manage_token_hash);
+    a.id = core::AppointmentId{Int(r[0])};
+    a.patient = core::PatientId{Int(r[1])};
+    a.room = core::RoomId{Int(r[2])};
+    a.created_at = now;
+    a.updated_at = now;
+    return a;
+  } catch (const pqxx::sql_error& e) {
+    const std::string state = e.sqlstate();
+    if (state == "23P01") return OverlapError();
+    if (state == "23503") return ForeignKeyError();
+    if (state == "P0002") return Error::NotFound("no such clinic");
+    throw;
+  }
+}
+
 // Runs a read on a pooled connection without an explicit transaction (one round trip).
 template <typename T, typename Read>
 Result<T> ReadOnce(ConnectionPool& pool, Read read) {
@@ -452,7 +523,7 @@ core::ports::Storage::WriteCounts PostgresStorage::Writes() const {
 Result<std::unique_ptr<PostgresStorage>> PostgresStorage::Open(const Options& options,
                                                                const core::Clock& clock,
                                                                SchemaCheck check) {
-  auto pool = UNKNOT_TRY(ConnectionPool::Connect(options.uri, options.pool_size));
+  auto pool = UNKNOT_TRY(ConnectionPool::Connect(options.uri, options.pool_size, HotStatements()));
   const std::string where = RedactUri(options.uri);
   const int version = UNKNOT_TRY(CurrentSchemaVersion(*pool));
   if (version > LatestSchemaVersion()) {
@@ -491,13 +562,23 @@ Result<std::vector<clinic::Clinic>> PostgresStorage::ListClinics() {
 }
 
 Result<clinic::Clinic> PostgresStorage::FindClinic(std::string_view slug) {
-  return ReadOnce<clinic::Clinic>(
-      *pool_, [&](pqxx::transaction_base& tx) -> Result<clinic::Clinic> {
-        auto rows = tx.exec_params("SELECT " + kClinicColumns + " FROM clinics WHERE slug = $1",
-                                   std::string(slug));
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(setups_mutex_);
+    auto it = clinics_.find(std::string(slug));
+    if (it != clinics_.end() && now - it->second.loaded < kSetupTtl) return it->second.clinic;
+  }
+  auto found =
+      ReadOnce<clinic::Clinic>(*pool_, [&](pqxx::transaction_base& tx) -> Result<clinic::Clinic> {
+        auto rows = tx.exec_prepared(kFindClinic, std::string(slug));
         if (rows.empty()) return Error::NotFound("no clinic '" + std::string(slug) + "'");
         return ReadClinic(rows[0]);
       });
+  if (found) {
+    std::lock_guard lock(setups_mutex_);
+    clinics_[found->slug] = {*found, now};
+  }
+  return found;
 }
 
 Result<std::shared_ptr<const clinic::ClinicSetup>> PostgresStorage::LoadSetup(
@@ -540,6 +621,7 @@ Result<clinic::ClinicSetup> PostgresStorage::CreateClinic(const clinic::ClinicSe
   if (created) {
     std::lock_guard lock(setups_mutex_);
     setups_.clear();
+    clinics_.clear();
   }
   return created;
 }
@@ -609,23 +691,17 @@ Result<std::vector<scheduling::Appointment>> PostgresStorage::ListAppointments(
 Result<std::vector<scheduling::Booking>> PostgresStorage::ListBookings(core::ClinicId clinic_id,
                                                                        core::Interval window) {
   return ReadOnce<std::vector<scheduling::Booking>>(*pool_, [&](pqxx::transaction_base& tx) {
-    return CollectBookings(tx.exec_params(
-        "SELECT practitioner_id, room_id, start_at, blocked_until FROM appointments "
-        "WHERE clinic_id = $1 AND start_at < $3 AND blocked_until > $2 AND start_at > $2 - $4 "
-        "AND status <> 'cancelled' ORDER BY start_at, id",
-        clinic_id.value(), Seconds(window.start()), Seconds(window.end()), kLongestSpanSeconds));
+    return CollectBookings(tx.exec_prepared(kListBookings, clinic_id.value(),
+                                            Seconds(window.start()), Seconds(window.end())));
   });
 }
 
 Result<std::vector<scheduling::Booking>> PostgresStorage::ListPractitionerBookings(
     core::ClinicId clinic_id, core::PractitionerId practitioner, core::Interval window) {
   return ReadOnce<std::vector<scheduling::Booking>>(*pool_, [&](pqxx::transaction_base& tx) {
-    return CollectBookings(tx.exec_params(
-        "SELECT practitioner_id, room_id, start_at, blocked_until FROM appointments "
-        "WHERE practitioner_id = $2 AND clinic_id = $1 AND start_at < $4 AND blocked_until > $3 "
-        "AND start_at > $3 - $5 AND status <> 'cancelled' ORDER BY start_at, id",
-        clinic_id.value(), practitioner.value(), Seconds(window.start()), Seconds(window.end()),
-        kLongestSpanSeconds));
+    return CollectBookings(tx.exec_prepared(kListPractitionerBookings, clinic_id.value(),
+                                            practitioner.value(), Seconds(window.start()),
+                                            Seconds(window.end())));
   });
 }
 
@@ -633,58 +709,44 @@ Result<scheduling::Appointment> PostgresStorage::Book(core::ClinicId clinic_id,
                                                       const core::ports::NewBooking& booking) {
   UNKNOT_TRY(clinic::Validate(booking.patient));
   const core::Instant now = clock_.Now();
+  if (!booking.idempotency) {
+    // The common case: one statement, committed on its own (one round trip). A serialization
+    // failure or deadlock is retried like a transaction.
+    for (int attempt = 1;; ++attempt) {
+      bool retry = false;
+      std::optional<Result<scheduling::Appointment>> out;
+      auto done = pool_->WithConnection([&](pqxx::connection& connection) -> Result<void> {
+        try {
+          pqxx::nontransaction tx(connection);
+          out.emplace(CallBook(tx, clinic_id, booking, now));
+        } catch (const pqxx::sql_error& e) {
+          if (!ConnectionPool::IsRetryable(e) || attempt == 5) throw;
+          retry = true;
+        }
+        return core::Ok();
+      });
+      if (!done) return done.error();
+      if (retry) continue;
+      if (*out) pool_->CountCommit();
+      return std::move(*out);
+    }
+  }
+  // With an Idempotency-Key the stored answer needs the appointment's id, so the booking and the
+  // key are one transaction; concurrent retries with one key wait for each other on a lock.
   return WriteOnce<scheduling::Appointment>(
       *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
-        const std::int64_t cid = clinic_id.value();
-        if (booking.idempotency) {
-          // Concurrent retries with one key wait here for each other; the second sees the first.
-          tx.exec_params("SELECT pg_advisory_xact_lock($1, hashtext($2))", cid,
-                         "key:" + booking.idempotency->key);
-          if (UNKNOT_TRY(FindResponseRow(tx, clinic_id, booking.idempotency->key))) {
-            return Error(ErrorCode::kConflict, "the Idempotency-Key was used by another request",
-                         {{"Idempotency-Key", "is already used"}});
-          }
+        tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1 || ':key:' || $2, 0))",
+                       std::to_string(clinic_id.value()), booking.idempotency->key);
+        if (UNKNOT_TRY(FindResponseRow(tx, clinic_id, booking.idempotency->key))) {
+          return Error(ErrorCode::kConflict, "the Idempotency-Key was used by another request",
+                       {{"Idempotency-Key", "is already used"}});
         }
-        // The same person booking again is the same patient record (matched by email, in the
-        // clinic); concurrent first bookings of one email wait for each other, so one record.
-        tx.exec_params("SELECT pg_advisory_xact_lock($1, hashtext(lower($2)))", cid,
-                       booking.patient.email);
-        auto found = tx.exec_params(
-            "SELECT id FROM patients WHERE clinic_id = $1 AND lower(email) = lower($2) "
-            "ORDER BY id LIMIT 1",
-            cid, booking.patient.email);
-        core::PatientId patient;
-        if (!found.empty()) {
-          patient = core::PatientId{Int(found[0][0])};
-        } else {
-          clinic::Patient fresh = booking.patient;
-          fresh.created_at = now;
-          patient = UNKNOT_TRY(InsertPatient(tx, clinic_id, fresh));
-        }
-        scheduling::Appointment appointment = booking.appointment;
-        appointment.patient = patient;
-        appointment.created_at = now;
-        appointment.updated_at = now;
-        // The appointment's room, else the other rooms in order: each try is one INSERT in a
-        // savepoint, refused by the room's exclusion constraint when the room is taken.
-        std::vector<core::RoomId> rooms{appointment.room};
-        rooms.insert(rooms.end(), booking.other_rooms.begin(), booking.other_rooms.end());
-        Result<scheduling::Appointment> inserted = OverlapError();
-        for (core::RoomId room : rooms) {
-          appointment.room = room;
-          Refusal refusal = Refusal::kNone;
-          inserted =
-              InsertAppointmentRow(tx, clinic_id, appointment, booking.manage_token_hash, &refusal);
-          if (refusal != Refusal::kRoomOverlap) break;
-        }
-        appointment = UNKNOT_TRY(std::move(inserted));
-        if (booking.idempotency) {
-          tx.exec_params(
-              "INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, "
-              "response_body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-              cid, booking.idempotency->key, booking.idempotency->fingerprint,
-              appointment.id.value(), booking.idempotency->render(appointment), Seconds(now));
-        }
+        scheduling::Appointment appointment = UNKNOT_TRY(CallBook(tx, clinic_id, booking, now));
+        tx.exec_params(
+            "INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, "
+            "response_body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            clinic_id.value(), booking.idempotency->key, booking.idempotency->fingerprint,
+            appointment.id.value(), booking.idempotency->render(appointment), Seconds(now));
         return appointment;
       });
 }

@@ -7,7 +7,10 @@
 //   an overlap becomes the same kConflict as on SQLite;
 // - each request uses a pooled connection and its own transaction (READ COMMITTED); the
 //   database groups concurrent commits itself; serialization failures and deadlocks are retried;
-// - clinic setups are cached for a few seconds only, since another server may write them.
+// - clinics and their setups are cached for a few seconds only, since another server may write
+//   them;
+// - a booking without an Idempotency-Key is one call of unknot_book() (migration 2): one round
+//   trip that finds or creates the patient, tries the rooms and inserts the appointment.
 
 #include <chrono>
 #include <memory>
@@ -99,8 +102,13 @@ class PostgresStorage final : public core::ports::Storage {
     std::shared_ptr<const core::clinic::ClinicSetup> setup;
     std::chrono::steady_clock::time_point loaded;
   };
+  struct CachedClinic {
+    core::clinic::Clinic clinic;
+    std::chrono::steady_clock::time_point loaded;
+  };
   std::mutex setups_mutex_;
-  std::unordered_map<std::int64_t, CachedSetup> setups_;  // guarded by setups_mutex_
+  std::unordered_map<std::int64_t, CachedSetup> setups_;   // guarded by setups_mutex_
+  std::unordered_map<std::string, CachedClinic> clinics_;  // by slug, guarded by setups_mutex_
 };
 
 }  // namespace unknot::storage::postgres
