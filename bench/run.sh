@@ -7,7 +7,10 @@
 #     14 days of availability (gzip-encoded, as browsers ask for it, and plain);
 #  3. durable bookings/s: wrk with bench/booking.lua replaying distinct free bookings against a
 #     100-practitioner clinic (server with 8 threads and 16 connections, then 64 and 64), the
-#     commits and writes the server counted, and its peak RSS.
+#     commits and writes the server counted, and its peak RSS;
+#  4. PostgreSQL (a throwaway server from scripts/pg-test-server, durable defaults): pgbench's
+#     single-row INSERT rate with 16 clients, then the same booking load with 16 connections
+#     against `unknot serve --database postgresql://...` on that server.
 # Bounded: every load stops by itself; only loopback is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,10 +30,11 @@ stop_server() {
   if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   server_pid=""
 }
-trap 'stop_server; rm -rf "$work"' EXIT
+trap 'stop_server; scripts/pg-test-server stop "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 start_server() {  # database, threads
   taskset -c 0 $unknot serve --database "$1" --listen 127.0.0.1:$port --threads "$2" \
+    --pool-size "${POOL_SIZE:-16}" \
     --web-root web/public --log-level warn >"$work/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
@@ -76,3 +80,28 @@ bookings() {  # server threads, connections
 }
 bookings 8 16
 bookings 64 64
+
+echo "== PostgreSQL"
+scripts/pg-test-server start "$work/pg" >/dev/null
+pg_uri=$(cat "$work/pg/uri")
+pg_sock=$(cat "$work/pg/sockdir")
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+psql "$pg_uri" -qc "CREATE TABLE bench_rows (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  clinic_id bigint NOT NULL, start_at bigint NOT NULL, note text NOT NULL)"
+echo "INSERT INTO bench_rows (clinic_id, start_at, note) VALUES (1, :client_id, 'x');" \
+  >"$work/insert.sql"
+chmod a+r "$work/insert.sql"; chmod a+x "$work"
+echo "== pgbench single-row INSERT, 16 clients, prepared, ${duration} s"
+as_postgres "$pg_bin/pgbench" -h "$pg_sock" -U postgres -n -M prepared -c 16 -j 2 -T "$duration" \
+  -f "$work/insert.sql" unknot 2>&1 | grep -E "^tps|latency average"
+as_postgres "$pg_bin/createdb" -h "$pg_sock" -U postgres load
+load_uri="postgresql:///load?host=$pg_sock&user=postgres"
+$build/bench/unknot_bench_fixture "$load_uri" "$work/bodies.txt" 200000
+start_server "$load_uri" 16
+echo "== durable bookings on PostgreSQL (16 connections, server 16 threads, pool 16)"
+BODIES="$work/bodies.txt" taskset -c 1 wrk -t1 -c16 -d${duration}s --latency \
+  -s bench/booking.lua "http://127.0.0.1:$port/" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
+echo "== server peak RSS (PostgreSQL bookings): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
+stop_server
+echo "== stored appointments: $(psql "$load_uri" -tAc 'SELECT count(*) FROM appointments')"

@@ -221,25 +221,18 @@ Result<clinic::ClinicSetup> ReadSetup(pqxx::transaction_base& tx, core::ClinicId
   return setup;
 }
 
-std::int64_t InsertReturningId(pqxx::transaction_base& tx, const pqxx::result& result) {
-  (void)tx;
-  return Int(result[0][0]);
-}
-
 void WriteSetup(pqxx::transaction_base& tx, clinic::ClinicSetup& setup, core::Instant now) {
   clinic::Clinic& c = setup.clinic;
-  c.id = core::ClinicId{InsertReturningId(
-      tx, tx.exec_params(
-              "INSERT INTO clinics (slug, name, phone, address_line1, address_line2, city, "
-              "region, postal_code, country, time_zone, min_notice_minutes, horizon_days, "
-              "cancellation_window_minutes, slot_step_minutes, grace_period_minutes, created_at) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
-              "RETURNING id",
-              c.slug, c.name, c.phone, c.address.line1, c.address.line2, c.address.city,
-              c.address.region, c.address.postal_code, c.address.country, c.time_zone,
-              Minutes(c.policy.min_notice), static_cast<std::int64_t>(c.policy.horizon.count()),
-              Minutes(c.policy.cancellation_window), Minutes(c.policy.slot_step),
-              Minutes(c.policy.grace_period), Seconds(now)))};
+  c.id = core::ClinicId{Int(tx.exec_params1(
+      "INSERT INTO clinics (slug, name, phone, address_line1, address_line2, city, "
+      "region, postal_code, country, time_zone, min_notice_minutes, horizon_days, "
+      "cancellation_window_minutes, slot_step_minutes, grace_period_minutes, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+      "RETURNING id",
+      c.slug, c.name, c.phone, c.address.line1, c.address.line2, c.address.city, c.address.region,
+      c.address.postal_code, c.address.country, c.time_zone, Minutes(c.policy.min_notice),
+      static_cast<std::int64_t>(c.policy.horizon.count()), Minutes(c.policy.cancellation_window),
+      Minutes(c.policy.slot_step), Minutes(c.policy.grace_period), Seconds(now))[0])};
   const std::int64_t cid = c.id.value();
   for (clinic::Room& r : setup.rooms) {
     r.id = core::RoomId{Int(tx.exec_params1(
@@ -331,46 +324,31 @@ Error ForeignKeyError() {
                "the patient, practitioner, service or room does not belong to this clinic");
 }
 
-// The outcome of one INSERT or UPDATE of an appointment inside a savepoint: the row, or which
-// rule refused it. Other errors propagate as exceptions (and end the transaction).
-enum class Refusal { kNone, kPractitionerOverlap, kRoomOverlap, kForeignKey };
-
+// Runs one appointment write; a refusal by the database's rules becomes the port's error (the
+// transaction is then aborted and rolls back). Other SQL errors propagate as exceptions.
 template <typename Write>
-Refusal TryWrite(pqxx::dbtransaction& tx, Write write) {
-  // A plain SAVEPOINT: a refused statement is rolled back alone and the transaction goes on.
-  tx.exec("SAVEPOINT appointment_write");
+std::optional<Error> Refused(Write write) {
   try {
-    write(tx);
-    tx.exec("RELEASE SAVEPOINT appointment_write");
-    return Refusal::kNone;
+    write();
+    return std::nullopt;
   } catch (const pqxx::sql_error& e) {
-    const std::string state = e.sqlstate();
-    const std::string what = e.what();
-    if (state != "23P01" && state != "23503") throw;
-    tx.exec("ROLLBACK TO SAVEPOINT appointment_write");
-    if (state == "23503") return Refusal::kForeignKey;
-    return what.find("appointments_no_room_overlap") != std::string::npos
-               ? Refusal::kRoomOverlap
-               : Refusal::kPractitionerOverlap;
+    if (e.sqlstate() == "23P01") return OverlapError();     // exclusion_violation
+    if (e.sqlstate() == "23503") return ForeignKeyError();  // foreign_key_violation
+    throw;
   }
 }
 
-Error RefusalError(Refusal refusal) {
-  return refusal == Refusal::kForeignKey ? ForeignKeyError() : OverlapError();
-}
-
 // Inserts the appointment; the exclusion constraints decide overlaps.
-Result<scheduling::Appointment> InsertAppointmentRow(pqxx::dbtransaction& tx, core::ClinicId clinic,
-                                                     const scheduling::Appointment& a,
-                                                     const std::string& manage_token_hash,
-                                                     Refusal* refusal_out = nullptr) {
+Result<scheduling::Appointment> InsertAppointmentRow(pqxx::transaction_base& tx,
+                                                     core::ClinicId clinic,
+                                                     const scheduling::Appointment& a) {
   if (Seconds(a.blocked_until) - Seconds(a.time.start()) > kLongestSpanSeconds) {
     return Error::InvalidField("blocked_until", "an appointment may not block more than 10 hours");
   }
   std::string cancelled = a.cancelled_at ? std::to_string(Seconds(*a.cancelled_at)) : "";
   std::int64_t id = 0;
-  Refusal refusal = TryWrite(tx, [&](pqxx::transaction_base& sp) {
-    id = Int(sp.exec_params1(
+  auto refused = Refused([&] {
+    id = Int(tx.exec_params1(
         "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
         "start_at, end_at, blocked_until, status, source, created_at, updated_at, cancelled_at, "
         "manage_token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
@@ -379,10 +357,9 @@ Result<scheduling::Appointment> InsertAppointmentRow(pqxx::dbtransaction& tx, co
         a.room.value(), Seconds(a.time.start()), Seconds(a.time.end()), Seconds(a.blocked_until),
         std::string(scheduling::ToString(a.status)), std::string(scheduling::ToString(a.source)),
         Seconds(a.created_at), Seconds(a.updated_at), a.cancelled_at ? cancelled.c_str() : nullptr,
-        manage_token_hash)[0]);
+        std::string())[0]);
   });
-  if (refusal_out != nullptr) *refusal_out = refusal;
-  if (refusal != Refusal::kNone) return RefusalError(refusal);
+  if (refused) return *refused;
   scheduling::Appointment stored = a;
   stored.id = core::AppointmentId{id};
   return stored;
@@ -473,10 +450,8 @@ Result<scheduling::Appointment> CallBook(pqxx::transaction_base& tx, core::Clini
     a.updated_at = now;
     return a;
   } catch (const pqxx::sql_error& e) {
-    const std::string state = e.sqlstate();
-    if (state == "23P01") return OverlapError();
-    if (state == "23503") return ForeignKeyError();
-    if (state == "P0002") return Error::NotFound("no such clinic");
+    if (e.sqlstate() == "P0002") return Error::NotFound("no such clinic");  // no_data_found
+    if (auto refused = Refused([&] { throw; })) return *refused;
     throw;
   }
 }
@@ -660,7 +635,7 @@ Result<scheduling::Appointment> PostgresStorage::InsertAppointment(
     return Error::InvalidField("blocked_until", "must not be before the end");
   }
   return WriteOnce<scheduling::Appointment>(*pool_, [&](pqxx::dbtransaction& tx) {
-    return InsertAppointmentRow(tx, clinic_id, appointment, "");
+    return InsertAppointmentRow(tx, clinic_id, appointment);
   });
 }
 
@@ -790,8 +765,8 @@ Result<scheduling::Appointment> PostgresStorage::Reschedule(core::ClinicId clini
   return WriteOnce<scheduling::Appointment>(
       *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
         pqxx::result rows;
-        Refusal refusal = TryWrite(tx, [&](pqxx::transaction_base& sp) {
-          rows = sp.exec_params(
+        auto refused = Refused([&] {
+          rows = tx.exec_params(
               "UPDATE appointments SET practitioner_id = $3, room_id = $4, start_at = $5, "
               "end_at = $6, blocked_until = $7, updated_at = $8 "
               "WHERE clinic_id = $1 AND id = $2 AND status = 'booked' RETURNING " +
@@ -800,7 +775,7 @@ Result<scheduling::Appointment> PostgresStorage::Reschedule(core::ClinicId clini
               Seconds(moved.time.start()), Seconds(moved.time.end()), Seconds(moved.blocked_until),
               Seconds(now));
         });
-        if (refusal != Refusal::kNone) return RefusalError(refusal);
+        if (refused) return *refused;
         if (rows.empty()) return NotUpdatable(tx, clinic_id, moved.id);
         return ReadAppointment(rows[0]);
       });
