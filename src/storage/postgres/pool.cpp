@@ -41,19 +41,22 @@ bool IsPostgresUri(std::string_view database) {
 }
 
 std::string RedactUri(std::string_view uri) {
-  // postgresql://user:password@host/...: keep the user, hide the password.
+  // postgresql://user:password@host/db?password=...: keep the user, hide the password.
   std::string out(uri);
-  std::size_t scheme = out.find("://");
+  const std::size_t scheme = out.find("://");
   if (scheme == std::string::npos) return out;
-  std::size_t at = out.find('@', scheme + 3);
-  std::size_t slash = out.find('/', scheme + 3);
-  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return out;
-  std::size_t colon = out.find(':', scheme + 3);
-  if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-  std::size_t password = out.find("password=");
+  const std::size_t authority = scheme + 3;
+  const std::size_t at = out.find('@', authority);
+  const std::size_t slash = out.find('/', authority);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    const std::size_t colon = out.find(':', authority);
+    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  const std::size_t password = out.find("password=");
   if (password != std::string::npos) {
-    std::size_t end = out.find('&', password);
-    out.replace(password + 9, (end == std::string::npos ? out.size() : end) - password - 9, "***");
+    const std::size_t value = password + 9;
+    const std::size_t end = out.find('&', value);
+    out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
   }
   return out;
 }
