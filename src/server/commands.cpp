@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cinttypes>
 #include <cstdio>
 
 #include "api/http/metrics.hpp"
@@ -15,6 +18,7 @@
 #include "app/demo_clinic.hpp"
 #include "core/common/clock.hpp"
 #include "security/sodium_tokens.hpp"
+#include "storage/sqlite/backup.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 
@@ -61,6 +65,31 @@ int Migrate(const std::string& database) {
     std::printf("migrated %s from schema version %d to %d\n", database.c_str(),
                 report->from_version, report->to_version);
   }
+  return 0;
+}
+
+bool IsPostgresUri(std::string_view database) {
+  auto starts_with = [&](std::string_view scheme) {
+    return database.size() >= scheme.size() &&
+           std::equal(scheme.begin(), scheme.end(), database.begin(), [](char a, char b) {
+             return a == std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  return starts_with("postgresql://") || starts_with("postgres://");
+}
+
+int Backup(const std::string& database, const std::string& destination) {
+  if (IsPostgresUri(database)) {
+    // The URI is not repeated: it may carry a password.
+    return Fail(core::Error(core::ErrorCode::kInvalidArgument,
+                            "--database is a PostgreSQL URI; backups of PostgreSQL are made with "
+                            "pg_dump, not unknot backup (see docs/operations.md)"));
+  }
+  auto report = storage::sqlite::BackupDatabase(database, destination);
+  if (!report) return Fail(report.error());
+  std::printf("backed up %s to %s: %ju bytes, %" PRId64 " pages, schema version %d\n",
+              database.c_str(), report->destination.c_str(), report->bytes, report->pages,
+              report->schema_version);
   return 0;
 }
 

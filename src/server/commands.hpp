@@ -29,7 +29,12 @@ struct ServeOptions {
   unsigned threads = 4;
 };
 
+// True for a PostgreSQL connection URI (postgresql://... or postgres://...) given as --database.
+bool IsPostgresUri(std::string_view database);
+
 int Migrate(const std::string& database);
+// Copies a SQLite database, possibly in use by `serve`, to the new file `destination`.
+int Backup(const std::string& database, const std::string& destination);
 int LoadDemo(const std::string& database);
 int Serve(const ServeOptions& options);
 

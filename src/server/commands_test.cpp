@@ -26,5 +26,15 @@ TEST(ParseListenAddressTest, NamesTheFlagAndTheProblem) {
   }
 }
 
+TEST(IsPostgresUriTest, RecognisesBothSchemesInAnyCase) {
+  for (const char* uri : {"postgresql://localhost/unknot", "postgres://u:p@db:5432/unknot",
+                          "PostgreSQL://db/unknot"}) {
+    EXPECT_TRUE(IsPostgresUri(uri)) << uri;
+  }
+  for (const char* path : {"unknot.db", "postgres.db", "postgresql:/x", "./postgres://x", ""}) {
+    EXPECT_FALSE(IsPostgresUri(path)) << path;
+  }
+}
+
 }  // namespace
 }  // namespace unknot::server
