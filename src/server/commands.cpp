@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <cinttypes>
 #include <cstdio>
 
 #include "api/http/metrics.hpp"
@@ -18,6 +19,7 @@
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pool.hpp"
 #include "storage/postgres/postgres_storage.hpp"
+#include "storage/sqlite/backup.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 
@@ -100,6 +102,21 @@ int Migrate(const DatabaseOptions& options) {
     std::printf("migrated %s from schema version %d to %d\n", database.c_str(),
                 report->from_version, report->to_version);
   }
+  return 0;
+}
+
+int Backup(const std::string& database, const std::string& destination) {
+  if (storage::postgres::IsPostgresUri(database)) {
+    // The URI is not repeated: it may carry a password.
+    return Fail(core::Error(core::ErrorCode::kInvalidArgument,
+                            "--database is a PostgreSQL URI; backups of PostgreSQL are made with "
+                            "pg_dump, not unknot backup (see docs/operations.md)"));
+  }
+  auto report = storage::sqlite::BackupDatabase(database, destination);
+  if (!report) return Fail(report.error());
+  std::printf("backed up %s to %s: %ju bytes, %" PRId64 " pages, schema version %d\n",
+              database.c_str(), report->destination.c_str(), report->bytes, report->pages,
+              report->schema_version);
   return 0;
 }
 

@@ -38,6 +38,8 @@ struct ServeOptions {
 
 int Migrate(const DatabaseOptions& database);
 int LoadDemo(const DatabaseOptions& database);
+// Copies a SQLite database, possibly in use by `serve`, to the new file `destination`.
+int Backup(const std::string& database, const std::string& destination);
 int Serve(const ServeOptions& options);
 
 }  // namespace unknot::server

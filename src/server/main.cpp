@@ -1,5 +1,5 @@
-// unknot: the one binary. Subcommands serve the web app and API, migrate the database and load
-// the demo clinic. Usage errors exit with 2, failed commands with 1.
+// unknot: the one binary. Subcommands serve the web app and API, migrate the database, load the
+// demo clinic and back the database up. Usage errors exit with 2, failed commands with 1.
 
 #include <spdlog/spdlog.h>
 
@@ -70,6 +70,23 @@ int main(int argc, char** argv) {
   CLI::App* demo_cmd = app.add_subcommand(
       "demo", "Load the demo clinic into a migrated database (running it again changes nothing)");
   demo_cmd->add_option("--database", database.database, database_help);
+  std::string backup_to;
+  CLI::App* backup_cmd = app.add_subcommand(
+      "backup", "Copy the SQLite database to a new file (safe while serve runs)");
+  backup_cmd->footer(
+      "The copy is one moment of the database, taken with SQLite's online backup while serve\n"
+      "may keep writing. It is written beside FILE under a temporary name, must pass\n"
+      "PRAGMA integrity_check and have the source's schema version, and is then renamed to\n"
+      "FILE (readable by its owner only); on any failure nothing is left behind. A schema\n"
+      "older than this unknot's is fine (back up before migrate). PostgreSQL databases are\n"
+      "backed up with pg_dump instead (docs/operations.md).");
+  backup_cmd->add_option("--database", database.database,
+                         "SQLite database file (default: $UNKNOT_DATABASE, else ./unknot.db)");
+  backup_cmd
+      ->add_option("--to", backup_to,
+                   "The backup file to create; an existing file is never overwritten")
+      ->type_name("FILE")
+      ->required();
 
   try {
     app.parse(argc, argv);
@@ -83,7 +100,7 @@ int main(int argc, char** argv) {
     // Usage errors: the reason, then the usage of the command that was being parsed.
     std::cerr << "unknot: error: " << e.what() << "\n\n";
     CLI::App* failed = &app;
-    for (CLI::App* sub : {serve_cmd, migrate_cmd, demo_cmd}) {
+    for (CLI::App* sub : {serve_cmd, migrate_cmd, demo_cmd, backup_cmd}) {
       if (sub->parsed()) failed = sub;
     }
     std::cerr << failed->help();
@@ -94,6 +111,7 @@ int main(int argc, char** argv) {
   if (serve_cmd->parsed()) return unknot::server::Serve(serve);
   if (migrate_cmd->parsed()) return unknot::server::Migrate(database);
   if (demo_cmd->parsed()) return unknot::server::LoadDemo(database);
+  if (backup_cmd->parsed()) return unknot::server::Backup(database.database, backup_to);
   std::cerr << "unknot: error: a subcommand is required\n\n" << app.help();
   return 2;
 }

@@ -1,11 +1,13 @@
-// The `unknot` command as a user meets it: help, version, usage errors, migrate and demo, and
-// the refusals that must leave a database file exactly as it was.
+// The `unknot` command as a user meets it: help, version, usage errors, migrate, demo and backup,
+// and the refusals that must leave a database file exactly as it was.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <fstream>
 
+#include "http_client.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 
@@ -56,7 +58,9 @@ TEST(CliTest, VersionAndHelp) {
 
   ProcessResult help = Unknot({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* sub : {"serve", "migrate", "demo"}) EXPECT_TRUE(Contains(help.out, sub));
+  for (const char* sub : {"serve", "migrate", "demo", "backup"}) {
+    EXPECT_TRUE(Contains(help.out, sub)) << sub;
+  }
 
   ProcessResult serve = Unknot({"serve", "--help"});
   EXPECT_EQ(serve.exit_code, 0);
@@ -65,6 +69,11 @@ TEST(CliTest, VersionAndHelp) {
   }
   EXPECT_EQ(Unknot({"migrate", "--help"}).exit_code, 0);
   EXPECT_EQ(Unknot({"demo", "--help"}).exit_code, 0);
+  ProcessResult backup = Unknot({"backup", "--help"});
+  EXPECT_EQ(backup.exit_code, 0);
+  for (const char* flag : {"--to", "--database", "pg_dump"}) {
+    EXPECT_TRUE(Contains(backup.out, flag)) << flag;
+  }
 }
 
 TEST(CliTest, UsageErrorsExitWithTwoAndPrintUsage) {
@@ -81,6 +90,10 @@ TEST(CliTest, UsageErrorsExitWithTwoAndPrintUsage) {
   ProcessResult none = Unknot({});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_TRUE(Contains(none.err, "subcommand"));
+
+  ProcessResult no_to = Unknot({"backup"});
+  EXPECT_EQ(no_to.exit_code, 2);
+  EXPECT_TRUE(Contains(no_to.err, "--to")) << no_to.err;
 
   ProcessResult threads = Unknot({"serve", "--threads", "0"});
   EXPECT_EQ(threads.exit_code, 2);
@@ -195,6 +208,116 @@ TEST(CliTest, AnOlderSchemaAsksForMigrate) {
   ProcessResult r = Unknot({"serve", "--database", db, "--listen", "127.0.0.1:0"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.err, "run: unknot migrate")) << r.err;
+}
+
+// Names in `dir` that start with a dot: a backup's temporary file would be one.
+std::vector<std::string> HiddenFiles(const std::filesystem::path& dir) {
+  std::vector<std::string> hidden;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with(".")) hidden.push_back(name);
+  }
+  return hidden;
+}
+
+// Reads the port from serve's "... serving http://127.0.0.1:PORT/ ..." line; 0 when absent.
+std::uint16_t PortOf(const std::string& line) {
+  constexpr std::string_view kPrefix = "http://127.0.0.1:";
+  std::size_t at = line.find(kPrefix);
+  if (at == std::string::npos) return 0;
+  return static_cast<std::uint16_t>(std::atoi(line.c_str() + at + kPrefix.size()));
+}
+
+TEST(CliTest, BackupCopiesADatabaseInUseAndTheCopyServes) {
+  TempDir dir;
+  std::string db = dir.File("clinic.db");
+  ASSERT_EQ(Unknot({"migrate", "--database", db}).exit_code, 0);
+  ASSERT_EQ(Unknot({"demo", "--database", db}).exit_code, 0);
+  // The database is in use by a server, as it is in production.
+  Child server({UnknotBinary(), "serve", "--database", db, "--listen", "127.0.0.1:0"});
+  ASSERT_NE(PortOf(server.WaitForLine("serving http://")), 0) << server.Stderr();
+
+  std::string copy = dir.File("clinic-backup.db");
+  ProcessResult backup = Unknot({"backup", "--database", db, "--to", copy});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_EQ(Lines(backup.out), 1) << backup.out;
+  EXPECT_TRUE(Contains(backup.out, copy)) << backup.out;
+  EXPECT_TRUE(Contains(backup.out, std::to_string(std::filesystem::file_size(copy)) + " bytes"))
+      << backup.out;
+  EXPECT_TRUE(Contains(backup.out, " pages")) << backup.out;
+  EXPECT_TRUE(
+      Contains(backup.out, "schema version " + std::to_string(CountRows(db, "schema_version"))))
+      << backup.out;
+  EXPECT_TRUE(HiddenFiles(dir.path()).empty());
+  EXPECT_EQ(server.Stop(), 0);
+
+  // The copy, served on its own, is the demo clinic.
+  Child restored({UnknotBinary(), "serve", "--database", copy, "--listen", "127.0.0.1:0"});
+  std::uint16_t port = PortOf(restored.WaitForLine("serving http://"));
+  ASSERT_NE(port, 0) << restored.Stderr();
+  EXPECT_EQ(HttpGet(port, "/api/v1/clinics/mission-sports-chiro").status, 200u);
+  EXPECT_EQ(restored.Stop(), 0);
+  EXPECT_EQ(CountRows(copy, "clinics"), 1);
+  EXPECT_EQ(CountRows(copy, "practitioners"), CountRows(db, "practitioners"));
+
+  // $UNKNOT_DATABASE is the default source, as for the other commands.
+  setenv("UNKNOT_DATABASE", db.c_str(), 1);
+  ProcessResult from_env = Unknot({"backup", "--to", dir.File("second.db")});
+  unsetenv("UNKNOT_DATABASE");
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
+  EXPECT_EQ(CountRows(dir.File("second.db"), "clinics"), 1);
+}
+
+TEST(CliTest, BackupNeverOverwritesAFile) {
+  TempDir dir;
+  std::string db = dir.File("clinic.db");
+  ASSERT_EQ(Unknot({"migrate", "--database", db}).exit_code, 0);
+  std::string copy = dir.File("backup.db");
+  std::ofstream(copy, std::ios::binary) << "yesterday's backup\n";
+
+  ProcessResult r = Unknot({"backup", "--database", db, "--to", copy});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+  EXPECT_TRUE(Contains(r.err, copy + " already exists")) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(ReadFile(copy), "yesterday's backup\n");
+  EXPECT_TRUE(HiddenFiles(dir.path()).empty());
+}
+
+TEST(CliTest, BackupOfAMissingOrForeignDatabaseFailsAndWritesNothing) {
+  TempDir dir;
+  std::string copy = dir.File("backup.db");
+  std::string missing = dir.File("missing.db");
+  ProcessResult r = Unknot({"backup", "--database", missing, "--to", copy});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+  EXPECT_TRUE(Contains(r.err, missing)) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(missing));
+
+  std::string notes = dir.File("notes.txt");
+  std::ofstream(notes) << "Dear diary, my upper back hurts.\n";
+  ProcessResult not_sqlite = Unknot({"backup", "--database", notes, "--to", copy});
+  EXPECT_EQ(not_sqlite.exit_code, 1);
+  EXPECT_TRUE(Contains(not_sqlite.err, "not a SQLite database")) << not_sqlite.err;
+  EXPECT_EQ(Lines(not_sqlite.err), 1) << not_sqlite.err;
+
+  EXPECT_FALSE(std::filesystem::exists(copy));
+  EXPECT_TRUE(HiddenFiles(dir.path()).empty());
+}
+
+TEST(CliTest, BackupOfPostgresqlPointsToPgDump) {
+  TempDir dir;
+  std::string copy = dir.File("backup.db");
+  for (const char* uri :
+       {"postgresql://unknot:s3cret@db.example.org/unknot", "postgres://localhost/unknot"}) {
+    ProcessResult r = Unknot({"backup", "--database", uri, "--to", copy});
+    EXPECT_EQ(r.exit_code, 1) << uri;
+    EXPECT_EQ(Lines(r.err), 1) << r.err;
+    EXPECT_TRUE(Contains(r.err, "pg_dump")) << r.err;
+    EXPECT_FALSE(Contains(r.err, "s3cret")) << r.err;  // a URI may carry a password
+  }
+  EXPECT_FALSE(std::filesystem::exists(copy));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "storage/postgres/pool.hpp"
 
+#include <cctype>
 #include <thread>
 
 #include <pqxx/pqxx>
@@ -37,7 +38,11 @@ bool IsRetryableState(const std::string& state) {  // serialization failure, dea
 }  // namespace
 
 bool IsPostgresUri(std::string_view database) {
-  return StartsWith(database, "postgresql://") || StartsWith(database, "postgres://");
+  // URI schemes are case-insensitive.
+  std::string scheme(database.substr(0, database.find("://") + 3));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return database.find("://") != std::string_view::npos &&
+         (scheme == "postgresql://" || scheme == "postgres://");
 }
 
 std::string RedactUri(std::string_view uri) {

@@ -110,10 +110,14 @@ TEST_F(PostgresTest, AnUnmigratedDatabaseIsRefusedWithTheCommandToRun) {
 }
 
 TEST(PostgresUriTest, UrisAreRecognisedAndPasswordsHidden) {
-  EXPECT_TRUE(IsPostgresUri("postgresql://db/unknot"));
-  EXPECT_TRUE(IsPostgresUri("postgres://db/unknot"));
-  EXPECT_FALSE(IsPostgresUri("/var/lib/unknot/unknot.db"));
-  EXPECT_FALSE(IsPostgresUri("postgresql.db"));
+  for (const char* uri : {"postgresql://localhost/unknot", "postgres://u:p@db:5432/unknot",
+                          "PostgreSQL://db/unknot"}) {
+    EXPECT_TRUE(IsPostgresUri(uri)) << uri;
+  }
+  for (const char* path : {"unknot.db", "postgres.db", "postgresql:/x", "./postgres://x", "",
+                           "/var/lib/unknot/unknot.db"}) {
+    EXPECT_FALSE(IsPostgresUri(path)) << path;
+  }
   EXPECT_EQ(RedactUri("postgresql://unknot:s3cret@db:5432/unknot"),
             "postgresql://unknot:***@db:5432/unknot");
   EXPECT_EQ(RedactUri("postgresql://db/unknot?user=u&password=s3cret&sslmode=require"),
