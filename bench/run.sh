@@ -11,6 +11,7 @@
 #  4. PostgreSQL (a throwaway server from scripts/pg-test-server, durable defaults): pgbench's
 #     single-row INSERT rate with 16 clients, then the same booking load with 16 connections
 #     against `unknot serve --database postgresql://...` on that server.
+# BENCH_ONLY=sqlite or BENCH_ONLY=postgres runs only parts 1-3 or part 4.
 # Bounded: every load stops by itself; only loopback is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,9 +21,13 @@ unknot=$build/src/server/unknot
 duration=${BENCH_SECONDS:-10}
 port=${BENCH_PORT:-18089}
 
+only=${BENCH_ONLY:-all}
+
+if [[ "$only" != postgres ]]; then
 echo "== Google Benchmark"
 $build/bench/unknot_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
   --benchmark_filter="${BENCH_FILTER:-.}" 2>&1 | grep -E "_median|^Benchmark|WARNING" || true
+fi
 
 work=$(mktemp -d)
 server_pid=""
@@ -48,6 +53,7 @@ load() {  # label, wrk arguments...
   taskset -c 1 wrk -t1 -d${duration}s --latency "$@" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
 }
 
+if [[ "$only" != postgres ]]; then
 $unknot migrate --database "$work/demo.db" >/dev/null
 $unknot demo --database "$work/demo.db" >/dev/null
 start_server "$work/demo.db" 1
@@ -80,8 +86,12 @@ bookings() {  # server threads, connections
 }
 bookings 8 16
 bookings 64 64
+fi
+
+if [[ "$only" != sqlite ]]; then
 
 echo "== PostgreSQL"
+chmod a+x "$work"  # as root the server runs as `postgres`, which must reach its folder
 scripts/pg-test-server start "$work/pg" >/dev/null
 pg_uri=$(cat "$work/pg/uri")
 pg_sock=$(cat "$work/pg/sockdir")
@@ -91,13 +101,27 @@ psql "$pg_uri" -qc "CREATE TABLE bench_rows (id bigint GENERATED ALWAYS AS IDENT
   clinic_id bigint NOT NULL, start_at bigint NOT NULL, note text NOT NULL)"
 echo "INSERT INTO bench_rows (clinic_id, start_at, note) VALUES (1, :client_id, 'x');" \
   >"$work/insert.sql"
-chmod a+r "$work/insert.sql"; chmod a+x "$work"
+chmod a+r "$work/insert.sql"
 echo "== pgbench single-row INSERT, 16 clients, prepared, ${duration} s"
 as_postgres "$pg_bin/pgbench" -h "$pg_sock" -U postgres -n -M prepared -c 16 -j 2 -T "$duration" \
   -f "$work/insert.sql" unknot 2>&1 | grep -E "^tps|latency average"
 as_postgres "$pg_bin/createdb" -h "$pg_sock" -U postgres load
 load_uri="postgresql:///load?host=$pg_sock&user=postgres"
 $build/bench/unknot_bench_fixture "$load_uri" "$work/bodies.txt" 200000
+# The database's own ceiling for a booking: pgbench calling unknot_book() (patient lookup or
+# insert, room choice, appointment insert with its exclusion constraints) with distinct values.
+cat >"$work/book.sql" <<'SQL'
+\set p random(1, 100)
+\set t random(1, 100000000)
+\set s 2000000000 + :t * 1800
+\set e :s + 1800
+SELECT * FROM unknot_book(1, 'Load', 'Test', 'pgbench' || :client_id || '_' || :t || '@example.org',
+  '+14155550100', :p, 1, ARRAY[:p]::bigint[], :s, :e, :e, 'booked', 'online', 0, 'hash');
+SQL
+chmod a+r "$work/book.sql"
+echo "== pgbench calling unknot_book() directly, 16 clients, ${duration} s"
+as_postgres "$pg_bin/pgbench" -h "$pg_sock" -U postgres -n -M prepared -c 16 -j 2 -T "$duration" \
+  -f "$work/book.sql" load 2>&1 | grep -E "^tps|latency average"
 start_server "$load_uri" 16
 echo "== durable bookings on PostgreSQL (16 connections, server 16 threads, pool 16)"
 BODIES="$work/bodies.txt" taskset -c 1 wrk -t1 -c16 -d${duration}s --latency \
@@ -105,3 +129,4 @@ BODIES="$work/bodies.txt" taskset -c 1 wrk -t1 -c16 -d${duration}s --latency \
 echo "== server peak RSS (PostgreSQL bookings): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
 stop_server
 echo "== stored appointments: $(psql "$load_uri" -tAc 'SELECT count(*) FROM appointments')"
+fi
