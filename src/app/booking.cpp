@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "app/assessment.hpp"
+
 namespace unknot::app {
 
 using core::Error;
@@ -137,6 +139,14 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
   if (auto valid = core::clinic::Validate(request.patient); !valid) {
     const core::FieldError& f = valid.error().fields().front();
     return Error::InvalidField("patient." + f.field, f.reason);
+  }
+  if (request.assessment) {
+    auto assessment = storage.FindAssessment(clinic_id, *request.assessment);
+    if (!assessment && assessment.error().code() == ErrorCode::kNotFound) {
+      return Error(ErrorCode::kNotFound, "no such assessment",
+                   {{"assessment", "no such assessment"}});
+    }
+    UNKNOT_TRY(CheckBookingAllowed(clinic, UNKNOT_TRY(std::move(assessment)), request.service));
   }
 
   auto replay = [&]() -> Result<std::optional<BookingOutcome>> {

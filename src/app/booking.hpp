@@ -50,6 +50,9 @@ struct BookingRequest {
   core::scheduling::BookingSource source = core::scheduling::BookingSource::kOnline;
   std::optional<std::string> idempotency_key;
   std::string fingerprint;  // of the request, to recognise a true retry of the same request
+  // The self-assessment the booking follows, if any: its outcome limits what may be booked
+  // (CheckBookingAllowed in app/assessment.hpp).
+  std::optional<core::AssessmentId> assessment;
 };
 
 struct Booked {

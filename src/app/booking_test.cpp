@@ -42,7 +42,8 @@ class BookingFlowTest : public ::testing::Test {
                                       "+14155550142", core::Instant{}},
                           .source = core::scheduling::BookingSource::kOnline,
                           .idempotency_key = std::nullopt,
-                          .fingerprint = ""};
+                          .fingerprint = "",
+                          .assessment = std::nullopt};
   }
 
   core::Result<BookingOutcome> Book(const BookingRequest& request) {

@@ -10,11 +10,13 @@
 #include "api/http/router.hpp"
 #include "api/http/server.hpp"
 #include "api/http/static_files.hpp"
+#include "api/v1/assessment_routes.hpp"
 #include "api/v1/booking_routes.hpp"
 #include "api/v1/clinic_routes.hpp"
 #include "api/web_routes.hpp"
 #include "app/demo_clinic.hpp"
 #include "core/common/clock.hpp"
+#include "knowledge/load_knowledge.hpp"
 #include "security/sodium_tokens.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pool.hpp"
@@ -140,6 +142,10 @@ int LoadDemo(const DatabaseOptions& options) {
 int Serve(const ServeOptions& options) {
   auto listen = ParseListenAddress(options.listen);
   if (!listen) return Fail(listen.error());
+  // The clinical knowledge is checked before anything else: a wrong file stops the server here,
+  // with the file, the entry and the reason.
+  auto knowledge = knowledge::LoadKnowledge(options.data);
+  if (!knowledge) return Fail(knowledge.error().WithContext("clinical data in " + options.data));
   core::SystemClock clock;
   auto opened = OpenStorage({options.database, options.pool_size}, clock);
   if (!opened) return Fail(opened.error());
@@ -151,6 +157,8 @@ int Serve(const ServeOptions& options) {
   security::SodiumTokens tokens;
   api::v1::AddClinicRoutes(router, storage);
   api::v1::AddBookingRoutes(router, storage, clock, tokens);
+  api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
+                               knowledge->body_map_svg);
   api::AddWebRoutes(router, storage, files);
   api::AddOpsRoutes(router, storage, metrics, std::string(kVersion));
 

@@ -32,6 +32,7 @@ struct ServeOptions {
   std::string database;
   std::size_t pool_size = 8;
   std::string web_root;
+  std::string data = "data";  // the clinical knowledge (data/README.md)
   // Handlers wait for database commits, so a few threads let concurrent bookings share one.
   unsigned threads = 4;
 };

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,16 @@ namespace {
 std::string DefaultDatabase() {
   const char* env = std::getenv("UNKNOT_DATABASE");
   return env != nullptr && *env != '\0' ? env : "unknot.db";
+}
+
+// $UNKNOT_DATA, else ./data when it exists (running from a checkout or an install folder), else
+// the data/ folder of the source tree this binary was built from.
+std::string DefaultDataDir() {
+  const char* env = std::getenv("UNKNOT_DATA");
+  if (env != nullptr && *env != '\0') return env;
+  std::error_code ec;
+  if (std::filesystem::is_directory("data", ec)) return "data";
+  return UNKNOT_SOURCE_DATA_DIR;
 }
 
 }  // namespace
@@ -42,6 +53,7 @@ int main(int argc, char** argv) {
   unknot::server::ServeOptions serve;
   serve.database = DefaultDatabase();
   serve.web_root = "web/public";
+  serve.data = DefaultDataDir();
   CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the web app and the JSON API");
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on ([IPv6]:PORT works)")
       ->check(CLI::Validator(
@@ -54,6 +66,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--database", serve.database, database_help);
   serve_cmd->add_option("--web-root", serve.web_root, "Directory of the built web app")
       ->capture_default_str();
+  serve_cmd->add_option(
+      "--data", serve.data,
+      "Directory of the clinical knowledge: regions, muscles, red flags, home care "
+      "(default: $UNKNOT_DATA, else ./data, else the source tree's data/)");
   serve_cmd->add_option("--threads", serve.threads, "I/O threads")
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();

@@ -178,6 +178,9 @@ Response Book(core::ports::Storage& storage, const core::Clock& clock,
     booking.service = core::ServiceId{UNKNOT_TRY(IdField(body, "service"))};
     booking.practitioner = UNKNOT_TRY(OptionalPractitioner(body));
     booking.start = UNKNOT_TRY(StartField(body));
+    if (body.contains("assessment") && !body["assessment"].is_null()) {
+      booking.assessment = core::AssessmentId{UNKNOT_TRY(IdField(body, "assessment"))};
+    }
     if (!body.contains("patient") || !body["patient"].is_object()) {
       return Error::InvalidField("patient", "is required and must be an object");
     }

@@ -11,5 +11,6 @@ using ServiceId = StrongId<struct ServiceIdTag>;
 using TimeOffId = StrongId<struct TimeOffIdTag>;
 using PatientId = StrongId<struct PatientIdTag>;
 using AppointmentId = StrongId<struct AppointmentIdTag>;
+using AssessmentId = StrongId<struct AssessmentIdTag>;
 
 }  // namespace unknot::core

@@ -17,6 +17,7 @@
 
 #include "core/clinic/clinic_setup.hpp"
 #include "core/clinic/patient.hpp"
+#include "core/clinical/knowledge.hpp"
 #include "core/common/interval.hpp"
 #include "core/common/result.hpp"
 #include "core/scheduling/appointment.hpp"
@@ -145,11 +146,39 @@ class BookingRepository {
                                                      const scheduling::Appointment& moved) = 0;
 };
 
+// A submitted knot self-assessment, kept as the person saw it: the input and the result are
+// stored as the JSON documents the API exchanged, since the knowledge behind a result may change
+// later; the outcome is a column because booking checks it.
+struct StoredAssessment {
+  AssessmentId id;  // assigned by CreateAssessment
+  clinical::Outcome outcome = clinical::Outcome::kBookOnline;
+  std::string manage_token_hash;  // only the hash of the secret token is stored
+  std::string input_json;
+  std::string result_json;
+  Instant created_at;
+
+  friend bool operator==(const StoredAssessment&, const StoredAssessment&) = default;
+};
+
+class AssessmentRepository {
+ public:
+  virtual ~AssessmentRepository() = default;
+
+  // Stores a new assessment of the clinic and returns its id; kNotFound when the clinic does not
+  // exist.
+  virtual Result<AssessmentId> CreateAssessment(ClinicId clinic,
+                                                const StoredAssessment& assessment) = 0;
+
+  // kNotFound when the clinic has no such assessment (also when it belongs to another clinic).
+  virtual Result<StoredAssessment> FindAssessment(ClinicId clinic, AssessmentId assessment) = 0;
+};
+
 // One database: all repositories plus a liveness check.
 class Storage : public ClinicRepository,
                 public PatientRepository,
                 public AppointmentRepository,
-                public BookingRepository {
+                public BookingRepository,
+                public AssessmentRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

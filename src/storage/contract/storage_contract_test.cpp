@@ -5,10 +5,22 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <ostream>
 #include <thread>
 
 #include "app/demo_clinic.hpp"
 #include "storage/contract/contract.hpp"
+
+namespace unknot::core::ports {
+
+// How gtest prints a StoredAssessment in a failed comparison (found by argument-dependent lookup).
+static void PrintTo(const StoredAssessment& a, std::ostream* out) {
+  *out << "{id " << a.id.value() << ", " << clinical::ToString(a.outcome) << ", token hash '"
+       << a.manage_token_hash << "', created " << a.created_at.time_since_epoch().count()
+       << ", input " << a.input_json << ", result " << a.result_json << "}";
+}
+
+}  // namespace unknot::core::ports
 
 namespace unknot::storage::contract {
 namespace {
@@ -16,7 +28,9 @@ namespace {
 using namespace std::chrono_literals;
 using core::ErrorCode;
 using core::clinic::ClinicSetup;
+using core::clinical::Outcome;
 using core::ports::NewBooking;
+using core::ports::StoredAssessment;
 using core::scheduling::Appointment;
 using core::scheduling::AppointmentStatus;
 using core::scheduling::BookingSource;
@@ -63,6 +77,21 @@ class StorageContract : public ContractTest {
 
   core::clinic::Patient Ana() {
     return {core::PatientId{}, "Ana", "Ruiz", "ana@example.org", "+14155550142", core::Instant{}};
+  }
+
+  // An assessment as the API would store it; created_at differs from the clock's now, so a
+  // backend that stamps its own time instead of storing the given one is caught.
+  StoredAssessment Assessment(Outcome outcome = Outcome::kSeeChiropractorFirst,
+                              std::string token_hash = "hash-of-assessment-token") {
+    return StoredAssessment{
+        .id = {},
+        .outcome = outcome,
+        .manage_token_hash = std::move(token_hash),
+        .input_json = R"({"marks":[{"region":"upper_trapezius","side":"left"}],)"
+                      R"("answers":{"numbness":"no"},"note":"Zoë's \"knot\" \u00e9"})",
+        .result_json = R"({"outcome":")" + std::string(core::clinical::ToString(outcome)) +
+                       R"(","muscles":["upper_trapezius","levator_scapulae"]})",
+        .created_at = At("2026-11-26T17:59:31Z")};
   }
 };
 
@@ -219,6 +248,97 @@ TEST_P(StorageContract, AppointmentCannotPointIntoAnotherClinic) {
           ->ListAppointments(a.clinic.id, *core::Interval::Create(At("2026-01-01T00:00:00Z"),
                                                                   At("2027-01-01T00:00:00Z")))
           ->empty());
+}
+
+TEST_P(StorageContract, AssessmentsRoundTripAndSurviveReopen) {
+  ClinicSetup s;
+  std::vector<StoredAssessment> stored;
+  {
+    auto storage = OpenStorage();
+    ASSERT_TRUE(storage != nullptr);
+    s = *storage->CreateClinic(Demo());
+    // Every outcome, so each one's name passes the table's CHECK and reads back as itself.
+    for (Outcome outcome : {Outcome::kBookOnline, Outcome::kSeeChiropractorFirst,
+                            Outcome::kMedicalCareSoon, Outcome::kEmergency}) {
+      StoredAssessment assessment =
+          Assessment(outcome, "hash-" + std::string(core::clinical::ToString(outcome)));
+      const std::uint64_t before = storage->Generation();
+      auto id = storage->CreateAssessment(s.clinic.id, assessment);
+      ASSERT_TRUE(id) << id.error().message();
+      EXPECT_TRUE(id->is_set());
+      EXPECT_NE(storage->Generation(), before) << "a stored assessment is a committed write";
+      assessment.id = *id;
+      auto found = storage->FindAssessment(s.clinic.id, *id);
+      ASSERT_TRUE(found) << found.error().message();
+      EXPECT_EQ(found->outcome, outcome);
+      EXPECT_EQ(found->input_json, assessment.input_json);
+      EXPECT_EQ(*found, assessment);
+      stored.push_back(assessment);
+    }
+  }
+  auto reopened = OpenStorage();
+  ASSERT_TRUE(reopened != nullptr);
+  for (const StoredAssessment& assessment : stored) {
+    auto found = reopened->FindAssessment(s.clinic.id, assessment.id);
+    ASSERT_TRUE(found) << found.error().message();
+    EXPECT_EQ(*found, assessment);
+  }
+}
+
+TEST_P(StorageContract, AssessmentsGetTheirOwnIds) {
+  auto storage = OpenStorage();
+  ASSERT_TRUE(storage != nullptr);
+  ClinicSetup s = *storage->CreateClinic(Demo());
+  // An id in the argument is not the stored one: the backend assigns it.
+  StoredAssessment first = Assessment(Outcome::kBookOnline, "hash-1");
+  first.id = core::AssessmentId{7};
+  StoredAssessment second = Assessment(Outcome::kEmergency, "hash-2");
+  second.id = core::AssessmentId{7};
+  auto first_id = storage->CreateAssessment(s.clinic.id, first);
+  auto second_id = storage->CreateAssessment(s.clinic.id, second);
+  ASSERT_TRUE(first_id) << first_id.error().message();
+  ASSERT_TRUE(second_id) << second_id.error().message();
+  EXPECT_TRUE(first_id->is_set());
+  EXPECT_TRUE(second_id->is_set());
+  EXPECT_NE(*first_id, *second_id);
+  EXPECT_EQ(storage->FindAssessment(s.clinic.id, *first_id)->manage_token_hash, "hash-1");
+  EXPECT_EQ(storage->FindAssessment(s.clinic.id, *second_id)->manage_token_hash, "hash-2");
+  EXPECT_EQ(storage->FindAssessment(s.clinic.id, *second_id)->outcome, Outcome::kEmergency);
+}
+
+TEST_P(StorageContract, AssessmentsBelongToOneClinic) {
+  auto storage = OpenStorage();
+  ASSERT_TRUE(storage != nullptr);
+  ClinicSetup a = *storage->CreateClinic(Demo("clinic-a"));
+  ClinicSetup b = *storage->CreateClinic(Demo("clinic-b"));
+  auto id = storage->CreateAssessment(a.clinic.id, Assessment());
+  ASSERT_TRUE(id) << id.error().message();
+  ASSERT_TRUE(storage->FindAssessment(a.clinic.id, *id));
+  auto elsewhere = storage->FindAssessment(b.clinic.id, *id);
+  ASSERT_FALSE(elsewhere);
+  EXPECT_EQ(elsewhere.error().code(), ErrorCode::kNotFound);
+  auto unknown = storage->FindAssessment(a.clinic.id, core::AssessmentId{id->value() + 1000});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StorageContract, AssessmentOfAnUnknownClinicIsNotFound) {
+  auto storage = OpenStorage();
+  ASSERT_TRUE(storage != nullptr);
+  ClinicSetup s = *storage->CreateClinic(Demo());
+  const core::ClinicId unknown{s.clinic.id.value() + 1000};
+  auto created = storage->CreateAssessment(unknown, Assessment());
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().code(), ErrorCode::kNotFound);
+  // Nothing was stored under it: ids only grow, so a row written for the unknown clinic would
+  // have one below the next assessment's.
+  auto id = storage->CreateAssessment(s.clinic.id, Assessment());
+  ASSERT_TRUE(id) << id.error().message();
+  for (std::int64_t i = 1; i <= id->value(); ++i) {
+    EXPECT_EQ(storage->FindAssessment(unknown, core::AssessmentId{i}).error().code(),
+              ErrorCode::kNotFound)
+        << i;
+  }
 }
 
 TEST_P(StorageContract, PingAnswers) {

@@ -781,4 +781,43 @@ Result<scheduling::Appointment> PostgresStorage::Reschedule(core::ClinicId clini
       });
 }
 
+Result<core::AssessmentId> PostgresStorage::CreateAssessment(
+    core::ClinicId clinic_id, const core::ports::StoredAssessment& assessment) {
+  return WriteOnce<core::AssessmentId>(
+      *pool_, [&](pqxx::dbtransaction& tx) -> Result<core::AssessmentId> {
+        // Through the clinics table, so a missing clinic inserts nothing instead of failing a
+        // foreign key.
+        auto rows = tx.exec_params(
+            "INSERT INTO assessments (clinic_id, outcome, manage_token_hash, input, result, "
+            "created_at) SELECT id, $2, $3, $4, $5, $6 FROM clinics WHERE id = $1 RETURNING id",
+            clinic_id.value(), std::string(core::clinical::ToString(assessment.outcome)),
+            assessment.manage_token_hash, assessment.input_json, assessment.result_json,
+            Seconds(assessment.created_at));
+        if (rows.empty()) return Error::NotFound("no such clinic");
+        return core::AssessmentId{Int(rows[0][0])};
+      });
+}
+
+Result<core::ports::StoredAssessment> PostgresStorage::FindAssessment(
+    core::ClinicId clinic_id, core::AssessmentId assessment) {
+  return ReadOnce<core::ports::StoredAssessment>(
+      *pool_, [&](pqxx::transaction_base& tx) -> Result<core::ports::StoredAssessment> {
+        auto rows = tx.exec_params(
+            "SELECT id, outcome, manage_token_hash, input, result, created_at FROM assessments "
+            "WHERE clinic_id = $1 AND id = $2",
+            clinic_id.value(), assessment.value());
+        if (rows.empty()) return Error::NotFound("no such assessment");
+        const pqxx::row& r = rows[0];
+        return core::ports::StoredAssessment{
+            .id = core::AssessmentId{Int(r[0])},
+            .outcome = UNKNOT_TRY(ParseField<core::clinical::Outcome>(
+                r[1], core::clinical::ParseOutcome, "assessment outcome")),
+            .manage_token_hash = Text(r[2]),
+            .input_json = Text(r[3]),
+            .result_json = Text(r[4]),
+            .created_at = FromSeconds(Int(r[5])),
+        };
+      });
+}
+
 }  // namespace unknot::storage::postgres

@@ -88,6 +88,11 @@ class PostgresStorage final : public core::ports::Storage {
   core::Result<core::scheduling::Appointment> Reschedule(
       core::ClinicId clinic, const core::scheduling::Appointment& moved) override;
 
+  core::Result<core::AssessmentId> CreateAssessment(
+      core::ClinicId clinic, const core::ports::StoredAssessment& assessment) override;
+  core::Result<core::ports::StoredAssessment> FindAssessment(
+      core::ClinicId clinic, core::AssessmentId assessment) override;
+
  private:
   PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock);
 

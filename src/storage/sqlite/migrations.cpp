@@ -269,10 +269,28 @@ CREATE INDEX appointments_live_by_room
 DROP INDEX patients_by_email;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Knot self-assessments, kept as the person saw them: the input and the result are the JSON
+// documents the API exchanged (the knowledge behind a result may change later); the outcome is a
+// column of its own because booking checks it. Only the hash of the manage token is stored.
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE assessments (
+  id                INTEGER PRIMARY KEY,
+  clinic_id         INTEGER NOT NULL REFERENCES clinics (id),
+  outcome           TEXT NOT NULL CHECK (outcome IN ('book_online', 'see_chiropractor_first',
+                                                     'medical_care_soon', 'emergency')),
+  manage_token_hash TEXT NOT NULL,
+  input             TEXT NOT NULL,
+  result            TEXT NOT NULL,
+  created_at        INTEGER NOT NULL,
+  UNIQUE (clinic_id, id)
+);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
+    {4, "knot self-assessments", kSchemaV4},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -294,4 +294,40 @@ Result<scheduling::Appointment> SqliteStorage::Reschedule(core::ClinicId clinic_
       [&](Connection& db) { return RescheduleRow(db, clinic_id, moved, now); });
 }
 
+Result<core::AssessmentId> SqliteStorage::CreateAssessment(
+    core::ClinicId clinic_id, const core::ports::StoredAssessment& assessment) {
+  return writer_->Write<core::AssessmentId>([&](Connection& db) -> Result<core::AssessmentId> {
+    // Through the clinics table, so a missing clinic inserts nothing instead of failing a
+    // foreign key.
+    Statement stmt = UNKNOT_TRY(db.PrepareCached(
+        "INSERT INTO assessments (clinic_id, outcome, manage_token_hash, input, result, "
+        "created_at) SELECT id, ?2, ?3, ?4, ?5, ?6 FROM clinics WHERE id = ?1"));
+    stmt.Bind(1, clinic_id.value()).Bind(2, core::clinical::ToString(assessment.outcome));
+    stmt.Bind(3, assessment.manage_token_hash).Bind(4, assessment.input_json);
+    stmt.Bind(5, assessment.result_json).Bind(6, Seconds(assessment.created_at));
+    UNKNOT_TRY(stmt.Run());
+    if (db.Changes() == 0) return Error::NotFound("no such clinic");
+    return core::AssessmentId{db.LastInsertRowId()};
+  });
+}
+
+Result<core::ports::StoredAssessment> SqliteStorage::FindAssessment(core::ClinicId clinic_id,
+                                                                    core::AssessmentId assessment) {
+  auto reader = UNKNOT_TRY(BorrowReader());
+  Statement stmt = UNKNOT_TRY(reader->db().PrepareCached(
+      "SELECT id, outcome, manage_token_hash, input, result, created_at FROM assessments "
+      "WHERE clinic_id = ?1 AND id = ?2"));
+  stmt.Bind(1, clinic_id.value()).Bind(2, assessment.value());
+  if (!UNKNOT_TRY(stmt.Step())) return Error::NotFound("no such assessment");
+  return core::ports::StoredAssessment{
+      .id = core::AssessmentId{stmt.Int(0)},
+      .outcome = UNKNOT_TRY(ParseColumn<core::clinical::Outcome>(
+          stmt, 1, core::clinical::ParseOutcome, "assessment outcome")),
+      .manage_token_hash = stmt.Text(2),
+      .input_json = stmt.Text(3),
+      .result_json = stmt.Text(4),
+      .created_at = FromSeconds(stmt.Int(5)),
+  };
+}
+
 }  // namespace unknot::storage::sqlite

@@ -89,6 +89,11 @@ class SqliteStorage final : public core::ports::Storage {
   core::Result<core::scheduling::Appointment> Reschedule(
       core::ClinicId clinic, const core::scheduling::Appointment& moved) override;
 
+  core::Result<core::AssessmentId> CreateAssessment(
+      core::ClinicId clinic, const core::ports::StoredAssessment& assessment) override;
+  core::Result<core::ports::StoredAssessment> FindAssessment(
+      core::ClinicId clinic, core::AssessmentId assessment) override;
+
   // Commits so far; grouped writes make transactions < jobs under concurrent load.
   WriteQueue::Stats write_stats() const { return writer_->stats(); }
 
