@@ -1,0 +1,72 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError, Clinic } from "./lib/api";
+import { linkProps, useLocation } from "./lib/router";
+import { formatPhone, telHref } from "./lib/time";
+import { Landing } from "./pages/landing";
+import { AssessmentPage } from "./pages/assessment";
+import { ResultPage } from "./pages/result";
+import { BookPage } from "./pages/book";
+import { ManagePage } from "./pages/manage";
+
+export function App() {
+  const { route, query } = useLocation();
+  const [clinic, setClinic] = useState<Clinic | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    setError(null);
+    api.clinic().then((c) => { setClinic(c); }).catch((e: ApiError) => setError(e));
+  }, [attempt]);
+
+  useEffect(() => { if (clinic) document.title = pageTitle(route, clinic.name); }, [route, clinic]);
+
+  if (error) {
+    return (
+      <main id="main" class="page">
+        <h1>{error.status === 404 ? "Clinic not found" : "We could not reach the clinic"}</h1>
+        <p role="alert">{error.status === 404 ? "This address does not lead to a clinic."
+          : "The clinic's server did not answer. Check your connection and try again."}</p>
+        {error.status !== 404 && <button type="button" onClick={() => setAttempt((a) => a + 1)}>Try again</button>}
+      </main>
+    );
+  }
+  if (!clinic) return <main id="main" class="page"><p role="status">Loading the clinic…</p></main>;
+
+  const [page, id] = route.split("/");
+  let content;
+  switch (page) {
+    case "": content = <Landing clinic={clinic} />; break;
+    case "check": content = <AssessmentPage clinic={clinic} />; break;
+    case "assessment": content = <ResultPage clinic={clinic} id={+id} token={query.get("token") ?? ""} />; break;
+    case "book": content = <BookPage clinic={clinic} query={query} />; break;
+    case "manage": content = <ManagePage clinic={clinic} id={+id} token={query.get("token") ?? ""} />; break;
+    default: content = <main id="main" class="page"><h1>Page not found</h1><p><a {...linkProps("")}>Go to the clinic's home page</a></p></main>;
+  }
+  return (
+    <>
+      <a class="skip" href="#main" onClick={(e) => {
+        // The page sets <base href="/c/{clinic}/">, so "#main" alone would lead to the landing page.
+        e.preventDefault();
+        const main = document.getElementById("main");
+        main?.setAttribute("tabindex", "-1");
+        main?.focus();
+      }}>Skip to content</a>
+      <header class="site">
+        <a class="brand" {...linkProps("")}>{clinic.name}</a>
+        <a class="phone" href={telHref(clinic.phone)}>Call {formatPhone(clinic.phone)}</a>
+      </header>
+      {content}
+      <footer class="site">
+        <p>Knot checks here are decision support, never a diagnosis. In an emergency call 911.</p>
+      </footer>
+    </>
+  );
+}
+
+function pageTitle(route: string, name: string): string {
+  const page = route.split("/")[0];
+  const titles: Record<string, string> = { check: "Check my knots", assessment: "Your knot check",
+    book: "Book an appointment", manage: "Your appointment" };
+  return titles[page] ? `${titles[page]} – ${name}` : name;
+}

@@ -1,0 +1,43 @@
+// Client-side routes below /c/{clinic}/: "", "check", "assessment/{id}", "book", "manage/{id}".
+import { useEffect, useState } from "preact/hooks";
+
+export function clinicRoot(pathname = location.pathname): string {
+  const m = pathname.match(/^\/c\/[^/]+\//);
+  return m ? m[0] : "/";
+}
+
+/** The route below the clinic's root, without slashes at either end. */
+export function routeOf(pathname: string): string {
+  return pathname.slice(clinicRoot(pathname).length).replace(/\/+$/, "");
+}
+
+const listeners = new Set<() => void>();
+
+export function navigate(to: string): void {
+  history.pushState(null, "", clinicRoot() + to);
+  window.scrollTo(0, 0);
+  listeners.forEach((l) => l());
+}
+
+export function useLocation(): { route: string; query: URLSearchParams } {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const update = () => setTick((t) => t + 1);
+    listeners.add(update);
+    window.addEventListener("popstate", update);
+    return () => { listeners.delete(update); window.removeEventListener("popstate", update); };
+  }, []);
+  return { route: routeOf(location.pathname), query: new URLSearchParams(location.search) };
+}
+
+/** Props for an <a> that navigates inside the app. */
+export function linkProps(to: string) {
+  return {
+    href: clinicRoot() + to,
+    onClick: (e: MouseEvent) => {
+      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      navigate(to);
+    },
+  };
+}

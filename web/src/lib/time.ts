@@ -1,0 +1,87 @@
+// Formatting of clinic-local and UTC times. The API gives both a UTC instant and the clinic-local
+// wall-clock time ("2026-12-08T09:00:00"); wall-clock strings are formatted as such (never
+// reinterpreted in the browser's zone), instants are formatted in an explicit zone.
+
+const dayOrder = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/** "2026-12-08T09:00:00" -> a Date whose UTC fields are those wall-clock fields. */
+function wallClock(local: string): Date {
+  const m = local.match(/^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/);
+  if (!m) throw new Error(`not a local date-time: ${local}`);
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0)));
+}
+
+/** "9:00 AM" for a clinic-local "2026-12-08T09:00:00". */
+export function formatLocalTime(local: string): string {
+  return new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", timeZone: "UTC" })
+    .format(wallClock(local));
+}
+
+/** "Tuesday, December 8, 2026" for "2026-12-08" (or a local date-time). */
+export function formatLocalDate(local: string): string {
+  return new Intl.DateTimeFormat("en-US", { weekday: "long", month: "long", day: "numeric",
+    year: "numeric", timeZone: "UTC" }).format(wallClock(local));
+}
+
+/** "Tue, Dec 8" for "2026-12-08". */
+export function formatShortDate(local: string): string {
+  return new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric",
+    timeZone: "UTC" }).format(wallClock(local));
+}
+
+/** The time of a UTC instant in `zone`, e.g. "5:00 PM". */
+export function formatInstantTime(instant: string, zone: string): string {
+  return new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", timeZone: zone })
+    .format(new Date(instant));
+}
+
+/** The short name of `zone` at `instant`, e.g. "PST" (or "GMT-8" where no abbreviation exists). */
+export function zoneAbbreviation(zone: string, instant: string | Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "short" })
+    .formatToParts(typeof instant === "string" ? new Date(instant) : instant);
+  return parts.find((p) => p.type === "timeZoneName")?.value ?? zone;
+}
+
+/** "America/Los_Angeles" -> "Los Angeles time". */
+export function zoneLabel(zone: string): string {
+  const city = zone.split("/").pop() ?? zone;
+  return `${city.replace(/_/g, " ")} time`;
+}
+
+/** The calendar date ("YYYY-MM-DD") in `zone` at `now`, plus `addDays` days. */
+export function localDate(zone: string, now: Date = new Date(), addDays = 0): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric",
+    month: "2-digit", day: "2-digit" }).formatToParts(now);
+  const get = (t: string) => +(parts.find((p) => p.type === t)?.value ?? 0);
+  const d = new Date(Date.UTC(get("year"), get("month") - 1, get("day") + addDays));
+  return d.toISOString().slice(0, 10);
+}
+
+export function browserZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** "Monday" for "monday". */
+export function dayName(day: string): string {
+  return day.charAt(0).toUpperCase() + day.slice(1);
+}
+
+/** Opening hours grouped per day, Monday first: [["Monday", "8:00 AM – 8:00 PM"], …]. */
+export function openingHours(hours: { day: string; start: string; end: string }[]): [string, string][] {
+  return dayOrder.map((day) => {
+    const spans = hours.filter((h) => h.day === day)
+      .map((h) => `${formatLocalTime(`2000-01-01T${h.start}`)} – ${formatLocalTime(`2000-01-01T${h.end}`)}`);
+    return [dayName(day), spans.length ? spans.join(", ") : "Closed"];
+  });
+}
+
+/** "(415) 555-0134" for "+14155550134"; other numbers as given. */
+export function formatPhone(phone: string): string {
+  const m = phone.replace(/[^\d+]/g, "").match(/^\+?1(\d{3})(\d{3})(\d{4})$/);
+  return m ? `(${m[1]}) ${m[2]}-${m[3]}` : phone;
+}
+
+/** A tel: URL for a displayed or E.164 phone number. */
+export function telHref(phone: string): string {
+  return `tel:${phone.replace(/[^\d+]/g, "")}`;
+}

@@ -1,0 +1,201 @@
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { Appointment, api, ApiError, Booked, Clinic, Practitioner, Problem, Service, Slot } from "../lib/api";
+import { capable, SlotPicker } from "../components/slotpicker";
+import { Details, DetailErrors, normalizePhone, serverFieldErrors, validateDetails, validateField } from "../lib/validate";
+import { linkProps, clinicRoot } from "../lib/router";
+import { formatLocalDate, formatLocalTime, formatPhone, telHref, zoneAbbreviation, zoneLabel } from "../lib/time";
+import { addressLine, appointmentIcs, icsHref, WHAT_TO_BRING } from "../lib/calendar";
+import { recentAssessment } from "./result";
+
+const fieldLabels: Record<keyof Details, [string, string, string]> = {
+  given_name: ["First name", "text", "given-name"],
+  family_name: ["Last name", "text", "family-name"],
+  email: ["Email", "email", "email"],
+  phone: ["Phone", "tel", "tel"],
+};
+
+function newKey(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function BookPage({ clinic, query }: { clinic: Clinic; query: URLSearchParams }) {
+  const assessmentId = query.get("assessment") ? +query.get("assessment")! : null;
+  const [services, setServices] = useState<Service[] | null>(null);
+  const [practitioners, setPractitioners] = useState<Practitioner[]>([]);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [serviceId, setServiceId] = useState<number | null>(query.get("service") ? +query.get("service")! : null);
+  const [practitioner, setPractitioner] = useState<number | null>(null);
+  const [slot, setSlot] = useState<Slot | null>(null);
+  const [details, setDetails] = useState<Details>({ given_name: "", family_name: "", email: "", phone: "" });
+  const [errors, setErrors] = useState<DetailErrors>({});
+  const [problem, setProblem] = useState<{ text: string; phone?: boolean; alternatives?: Slot[]; names?: Problem["practitioners"] } | null>(null);
+  const [sending, setSending] = useState(false);
+  const [booked, setBooked] = useState<Booked | null>(null);
+  const key = useRef(newKey());
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    Promise.all([api.services(), api.practitioners()])
+      .then(([s, p]) => { setServices(s); setPractitioners(p); })
+      .catch(setLoadError);
+  }, []);
+
+  const offered = useMemo(() => {
+    if (!services) return [];
+    const allowed = assessmentId ? recentAssessment(assessmentId)?.result.bookable_services.map((s) => s.id) : undefined;
+    return services.filter((s) => allowed ? allowed.includes(s.id) : assessmentId ? true : !s.new_patients_only);
+  }, [services, assessmentId]);
+
+  if (booked) return <Confirmation clinic={clinic} booked={booked} />;
+  if (loadError) {
+    return <main id="main" class="page"><h1>Book an appointment</h1>
+      <p role="alert">The clinic's services could not be loaded. Reload the page, or call <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</p></main>;
+  }
+  if (!services) return <main id="main" class="page"><h1>Book an appointment</h1><p role="status">Loading…</p></main>;
+  const service = services.find((s) => s.id === serviceId) ?? null;
+
+  const setField = (field: keyof Details, value: string) => {
+    setDetails((d) => ({ ...d, [field]: value }));
+    if (errors[field]) setErrors((e) => ({ ...e, [field]: validateField(field, value) }));
+  };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const found = validateDetails(details);
+    setErrors(found);
+    if (!slot) {
+      setProblem({ text: "Choose a time above first." });
+      return;
+    }
+    const first = (Object.keys(fieldLabels) as (keyof Details)[]).find((f) => found[f]);
+    if (first) { formRef.current?.querySelector<HTMLInputElement>(`#${first}`)?.focus(); return; }
+    setSending(true);
+    setProblem(null);
+    try {
+      const body = {
+        service: service!.id, practitioner, start: slot.start,
+        patient: { given_name: details.given_name.trim(), family_name: details.family_name.trim(),
+          email: details.email.trim(), phone: normalizePhone(details.phone) },
+        ...(assessmentId ? { assessment: assessmentId } : {}),
+      };
+      setBooked(await api.book(body, key.current));
+      window.scrollTo(0, 0);
+    } catch (err) {
+      const error = err as ApiError;
+      const p = error.problem;
+      if (error.unreachable) {
+        setProblem({ text: "The clinic's server did not answer, so the booking may not have been made. Your details are kept: press Book again (it will never book twice)." });
+      } else {
+        key.current = newKey();
+        if (p?.reason && p.alternatives) {
+          const why = p.reason === "taken" ? "Sorry, someone else just booked that time."
+            : "That time can no longer be booked online.";
+          setProblem({ text: `${why} Here are the nearest free times; your details are kept.`, alternatives: p.alternatives, names: p.practitioners });
+          setSlot(null);
+        } else if (p?.errors?.some((x) => x.field.startsWith("patient."))) {
+          setErrors(serverFieldErrors(p.errors));
+          setProblem({ text: "Please check the fields marked below." });
+        } else {
+          setProblem({ text: p?.detail ?? error.message, phone: true });
+        }
+      }
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <main id="main" class="page">
+      <h1>Book an appointment</h1>
+      {!assessmentId && <p class="note">New to the clinic, or not sure what you need? <a {...linkProps("check")}>Check my knots first</a>.</p>}
+      <section aria-labelledby="service-heading">
+        <h2 id="service-heading">1. Treatment</h2>
+        <fieldset class="services">
+          <legend>Choose a treatment</legend>
+          {offered.map((s) => (
+            <label key={s.id} class="service-option">
+              <input type="radio" name="service" value={String(s.id)} checked={serviceId === s.id}
+                onChange={() => { setServiceId(s.id); setSlot(null); setPractitioner(null); setProblem(null); }} />
+              <span><strong>{s.name}</strong> · {s.duration_minutes} min · {s.price.display}<br /><small>{s.description}</small></span>
+            </label>
+          ))}
+        </fieldset>
+      </section>
+      {service && (
+        <section aria-labelledby="time-heading">
+          <h2 id="time-heading">2. Day and time</h2>
+          <SlotPicker clinic={clinic} serviceId={service.id} practitioners={capable(practitioners, service)}
+            practitioner={practitioner} onPractitioner={(p) => { setPractitioner(p); setSlot(null); }}
+            selected={slot} onSelect={(s) => { setSlot(s); setProblem(null); }} />
+        </section>
+      )}
+      {service && (
+        <section aria-labelledby="details-heading">
+          <h2 id="details-heading">3. Your details</h2>
+          <form ref={formRef} onSubmit={submit} noValidate>
+            {(Object.keys(fieldLabels) as (keyof Details)[]).map((f) => {
+              const [text, type, auto] = fieldLabels[f];
+              return (
+                <div class="field" key={f}>
+                  <label for={f}>{text}</label>
+                  <input id={f} name={f} type={type} autoComplete={auto} value={details[f]}
+                    aria-invalid={errors[f] ? "true" : "false"} aria-describedby={errors[f] ? `${f}-error` : undefined}
+                    onInput={(e) => setField(f, e.currentTarget.value)}
+                    onBlur={(e) => { const v = e.currentTarget.value; if (v) setErrors((x) => ({ ...x, [f]: validateField(f, v) })); }} />
+                  {errors[f] && <p class="field-error" id={`${f}-error`}>{errors[f]}</p>}
+                </div>
+              );
+            })}
+            {problem && (
+              <div class="error" role="alert">
+                <p>{problem.text}{problem.phone && <> Call <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</>}</p>
+                {problem.alternatives && problem.alternatives.length > 0 && (
+                  <ul class="slots">{problem.alternatives.map((s) => {
+                    const who = s.options?.[0] ? problem.names?.find((n) => n.id === s.options[0].practitioner)?.display_name : undefined;
+                    return <li key={s.start}><button type="button" class="slot" onClick={() => { setSlot(s); setProblem(null); }}>
+                      {formatLocalDate(s.local_start)} at {formatLocalTime(s.local_start)}{who ? ` with ${who}` : ""}</button></li>;
+                  })}</ul>
+                )}
+              </div>
+            )}
+            <button type="submit" class="primary" disabled={sending}>{sending ? "Booking…" : "Book"}</button>
+          </form>
+        </section>
+      )}
+    </main>
+  );
+}
+
+export function Confirmation({ clinic, booked }: { clinic: Clinic; booked: Booked }) {
+  const a: Appointment = booked.appointment;
+  const manageUrl = new URL(booked.manage_url, location.origin).toString();
+  const manageRoute = booked.manage_url.startsWith(clinicRoot()) ? booked.manage_url.slice(clinicRoot().length) : null;
+  return (
+    <main id="main" class="page">
+      <h1>You are booked</h1>
+      <p role="status">Your appointment is confirmed.</p>
+      <AppointmentDetails clinic={clinic} appointment={a} />
+      <h2>What to bring</h2>
+      <p>{WHAT_TO_BRING}</p>
+      <div class="actions">
+        <a class="button" href={icsHref(appointmentIcs(clinic, a, manageUrl))} download={`appointment-${a.id}.ics`}>Add to my calendar (.ics)</a>
+      </div>
+      <h2>Change or cancel</h2>
+      <p>Keep this link: it is the only way to see, move or cancel the appointment online.</p>
+      <p><a class="manage-link" {...(manageRoute ? linkProps(manageRoute) : { href: booked.manage_url })}>{manageUrl}</a></p>
+    </main>
+  );
+}
+
+export function AppointmentDetails({ clinic, appointment: a }: { clinic: Clinic; appointment: Appointment }) {
+  return (
+    <dl class="appointment">
+      <dt>Treatment</dt><dd>{a.service.name}</dd>
+      <dt>Date</dt><dd>{formatLocalDate(a.local_start)}</dd>
+      <dt>Time</dt><dd>{formatLocalTime(a.local_start)} – {formatLocalTime(a.local_end)} {zoneAbbreviation(a.time_zone, a.start)} ({zoneLabel(a.time_zone)})</dd>
+      <dt>Practitioner</dt><dd>{a.practitioner.display_name}</dd>
+      <dt>Where</dt><dd>{clinic.name}, {addressLine(clinic)} ({a.room.name})</dd>
+      <dt>Status</dt><dd class="status">{a.status === "booked" ? "Booked" : a.status.replace("_", " ")}</dd>
+    </dl>
+  );
+}

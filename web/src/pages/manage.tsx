@@ -1,0 +1,102 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError, Appointment, Clinic, Practitioner, Service, Slot } from "../lib/api";
+import { AppointmentDetails } from "./book";
+import { capable, SlotPicker } from "../components/slotpicker";
+import { appointmentIcs, icsHref } from "../lib/calendar";
+import { formatLocalDate, formatLocalTime, formatPhone, telHref } from "../lib/time";
+
+export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; token: string }) {
+  const [appointment, setAppointment] = useState<Appointment | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [services, setServices] = useState<Service[]>([]);
+  const [practitioners, setPractitioners] = useState<Practitioner[]>([]);
+  const [mode, setMode] = useState<"view" | "cancel" | "reschedule">("view");
+  const [slot, setSlot] = useState<Slot | null>(null);
+  const [practitioner, setPractitioner] = useState<number | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [problem, setProblem] = useState<{ text: string; alternatives?: Slot[] } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api.appointment(id, token).then((a) => { setAppointment(a); setPractitioner(a.practitioner.id); }).catch(setLoadError);
+    Promise.all([api.services(), api.practitioners()]).then(([s, p]) => { setServices(s); setPractitioners(p); }).catch(() => {});
+  }, [id, token]);
+
+  if (loadError) {
+    return <main id="main" class="page"><h1>Your appointment</h1>
+      <p role="alert">{loadError.status === 404 ? "We could not find this appointment. Check that you used the whole link from your confirmation."
+        : "The clinic's server did not answer. Try again in a moment."} You can also call <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</p></main>;
+  }
+  if (!appointment) return <main id="main" class="page"><h1>Your appointment</h1><p role="status">Loading…</p></main>;
+
+  const fail = (err: unknown) => {
+    const e = err as ApiError;
+    if (e.unreachable) setProblem({ text: "The clinic's server did not answer; nothing was changed. Try again." });
+    else if (e.problem?.alternatives) {
+      setProblem({ text: `${e.problem.reason === "taken" ? "Sorry, that time was just taken." : "That time cannot be booked online."} Your appointment is unchanged. Nearest free times:`, alternatives: e.problem.alternatives });
+      setSlot(null);
+    } else setProblem({ text: `${e.problem?.detail ?? e.message}` });
+  };
+
+  const cancel = async () => {
+    setBusy(true); setProblem(null);
+    try { setAppointment(await api.cancel(id, token)); setMode("view"); setMessage("Your appointment is cancelled."); }
+    catch (err) { fail(err); } finally { setBusy(false); }
+  };
+  const reschedule = async () => {
+    if (!slot) { setProblem({ text: "Choose a new time first." }); return; }
+    setBusy(true); setProblem(null);
+    try {
+      setAppointment(await api.reschedule(id, token, slot.start, practitioner ?? slot.options[0]?.practitioner));
+      setMode("view"); setSlot(null);
+      setMessage("Your appointment has been moved.");
+    } catch (err) { fail(err); } finally { setBusy(false); }
+  };
+
+  const service = services.find((s) => s.id === appointment.service.id);
+  const booked = appointment.status === "booked";
+  return (
+    <main id="main" class="page">
+      <h1>Your appointment</h1>
+      {message && <p class="success" role="status">{message}</p>}
+      <AppointmentDetails clinic={clinic} appointment={appointment} />
+      {booked && (
+        <p><a class="button" href={icsHref(appointmentIcs(clinic, appointment, location.href))} download={`appointment-${appointment.id}.ics`}>Add to my calendar (.ics)</a></p>
+      )}
+      {problem && (
+        <div class="error" role="alert"><p>{problem.text} {!problem.alternatives && <>Call <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</>}</p>
+          {problem.alternatives && <ul class="slots">{problem.alternatives.map((s) => (
+            <li key={s.start}><button type="button" class="slot" onClick={() => { setSlot(s); setProblem(null); }}>{formatLocalDate(s.local_start)} at {formatLocalTime(s.local_start)}</button></li>))}</ul>}
+        </div>
+      )}
+      {booked && mode === "view" && (
+        <div class="actions">
+          <button type="button" onClick={() => { setMode("reschedule"); setMessage(null); }}>Move to another time</button>
+          <button type="button" class="danger" onClick={() => { setMode("cancel"); setMessage(null); }}>Cancel appointment</button>
+        </div>
+      )}
+      {booked && mode === "cancel" && (
+        <section aria-labelledby="cancel-heading" class="panel">
+          <h2 id="cancel-heading">Cancel this appointment?</h2>
+          <p>Online cancellation is possible until {Math.round(clinic.booking_policy.cancellation_window_minutes / 60)} hours before the start; after that, please call.</p>
+          <div class="actions">
+            <button type="button" class="danger" disabled={busy} onClick={cancel}>Yes, cancel it</button>
+            <button type="button" onClick={() => setMode("view")}>Keep it</button>
+          </div>
+        </section>
+      )}
+      {booked && mode === "reschedule" && (
+        <section aria-labelledby="move-heading" class="panel">
+          <h2 id="move-heading">Choose a new time</h2>
+          {service ? <SlotPicker clinic={clinic} serviceId={service.id} practitioners={capable(practitioners, service)}
+            practitioner={practitioner} onPractitioner={(p) => { setPractitioner(p); setSlot(null); }}
+            selected={slot} onSelect={(s) => { setSlot(s); setProblem(null); }} /> : <p role="status">Loading…</p>}
+          <div class="actions">
+            <button type="button" class="primary" disabled={busy || !slot} onClick={reschedule}>Move my appointment</button>
+            <button type="button" onClick={() => { setMode("view"); setSlot(null); }}>Keep the current time</button>
+          </div>
+        </section>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,12 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from "vite";
+
+// The app is served by `unknot serve` at /c/{clinic}/ for any clinic slug, so every URL in the
+// built files is relative ("./assets/..."); index.html sets <base href="/c/{clinic}/"> first so
+// that relative URLs also work from the app's deeper routes (/c/{clinic}/manage/17).
+export default defineConfig({
+  base: "./",
+  esbuild: { jsx: "automatic", jsxImportSource: "preact" },
+  build: { outDir: "dist", emptyOutDir: true, target: "es2020", sourcemap: false },
+  test: { include: ["src/**/*.test.ts"], environment: "node" },
+});
