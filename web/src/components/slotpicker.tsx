@@ -66,7 +66,7 @@ export function SlotPicker({ clinic, serviceId, practitioners, practitioner, onP
               <ul class="slots">
                 {d.slots.map((s) => (
                   <li key={s.start}>
-                    <button type="button" class="slot" aria-pressed={selected?.start === s.start}
+                    <button type="button" class="slot" data-start={s.start} aria-pressed={selected?.start === s.start}
                       aria-label={`${formatLocalDate(d.date)} at ${formatLocalTime(s.local_start)}`}
                       onClick={() => onSelect(s)}>{formatLocalTime(s.local_start)}</button>
                   </li>

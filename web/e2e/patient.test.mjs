@@ -1,0 +1,268 @@
+// Browser tests of the patient app against a real `unknot serve` (see harness.mjs).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { json, seriousViolations, startBrowser, startServer } from "./harness.mjs";
+
+let server;
+let chrome;
+const axeFindings = [];
+
+before(async () => {
+  server = await startServer();
+  chrome = await startBrowser();
+}, { timeout: 90000 });
+
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+});
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await chrome.browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return { page, errors, close: () => context.close() };
+}
+
+async function expectAccessible(page, what) {
+  const found = await seriousViolations(page);
+  axeFindings.push([what, found]);
+  assert.deepEqual(found, [], `axe: serious/critical violations on ${what}`);
+}
+
+async function markKnot(page, name) {
+  const region = page.getByRole("button", { name, exact: true });
+  await region.click();
+  assert.equal(await region.getAttribute("aria-pressed"), "true");
+}
+
+describe("patient app", { timeout: 240000 }, () => {
+  test("landing page: clinic, address, hours, tel: link and the two ways in", async () => {
+    const { page, errors, close } = await newPage();
+    await page.goto(server.url());
+    await page.getByRole("heading", { level: 1, name: "Mission Sports Chiropractic & Massage" }).waitFor();
+    assert.match(await page.locator("address").innerText(), /2250 Folsom Street/);
+    const tel = page.locator('a[href^="tel:"]').first();
+    assert.equal(await tel.getAttribute("href"), "tel:+14155550134");
+    assert.equal(await page.getByRole("link", { name: "Book an appointment" }).count(), 1);
+    assert.equal(await page.getByRole("link", { name: "Check my knots first" }).count(), 1);
+    assert.match(await page.locator("table.hours").innerText(), /Monday/);
+    assert.match(await page.locator("body").innerText(), /America\/Los_Angeles/);
+    await expectAccessible(page, "landing");
+    assert.deepEqual(errors, []);
+    await close();
+  });
+
+  test("deep links load the app with its assets (index.html fallback and <base>)", async () => {
+    const { page, errors, close } = await newPage();
+    await page.goto(server.url("manage/999999?token=nope"));
+    await page.getByText("We could not find this appointment").waitFor();
+    assert.deepEqual(errors, []);
+    await close();
+  });
+
+  test("the journey: knots on the map, result, slot, details, confirmation, then in the database", async () => {
+    const { page, errors, close } = await newPage();
+    await page.goto(server.url());
+    await page.getByRole("link", { name: "Check my knots first" }).click();
+    await page.getByRole("heading", { name: "Check my knots" }).waitFor();
+    await page.getByRole("group", { name: /Body map/ }).waitFor();
+    await markKnot(page, "Top of the shoulder (left)");
+    await page.getByLabel("Pain (0 none – 10 worst)").selectOption("6");
+    await page.getByLabel("Long hours at a desk or computer").check();
+    await page.locator("#q-visited_before").getByLabel("Yes").check();
+    await page.locator("#q-assessed_before").getByLabel("Yes").check();
+    await expectAccessible(page, "self-assessment");
+    await page.getByRole("button", { name: "See my result" }).click();
+    await page.waitForURL(/\/assessment\/\d+\?token=/);
+    const h1 = await page.locator("h1").innerText();
+    assert.ok(["You can book online", "See a chiropractor first"].includes(h1), h1);
+    assert.match(await page.locator("main").innerText(), /decision support/i);
+    assert.ok(await page.locator('main a[href^="tel:"]').count() > 0);
+    await expectAccessible(page, "result");
+
+    await page.getByRole("link", { name: /^Book / }).first().click();
+    await page.waitForURL(/\/book\?service=\d+&assessment=\d+/);
+    await page.getByText("Times are in the clinic's time zone").waitFor();
+    await page.locator("button.slot").first().click();
+    // Inline validation: a wrong email says what to fix and nothing is sent.
+    await page.getByLabel("Email").fill("ana@");
+    await page.getByRole("button", { name: "Book", exact: true }).click();
+    await page.getByText("Enter your first name.").waitFor();
+    await page.getByText("Enter an email address like name@example.com.").waitFor();
+    assert.equal(await page.getByLabel("Email").getAttribute("aria-invalid"), "true");
+    await expectAccessible(page, "booking with field errors");
+    await page.getByLabel("First name").fill("Ana");
+    await page.getByLabel("Last name").fill("Ruiz");
+    await page.getByLabel("Email").fill("ana.ruiz@example.org");
+    await page.getByLabel("Phone").fill("(415) 555-0142");
+    await page.getByRole("button", { name: "Book", exact: true }).click();
+    await page.getByRole("heading", { name: "You are booked" }).waitFor();
+    await expectAccessible(page, "confirmation");
+
+    const ics = decodeURIComponent((await page.getByRole("link", { name: /Add to my calendar/ }).getAttribute("href")).split(",")[1]);
+    assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
+    assert.match(ics, /DTSTART;TZID=America\/Los_Angeles:\d{8}T\d{6}\r\n/);
+    assert.match(ics, /BEGIN:VTIMEZONE\r\nTZID:America\/Los_Angeles/);
+
+    const manage = await page.locator("a.manage-link").getAttribute("href");
+    const [, id, token] = manage.match(/manage\/(\d+)\?token=([^&]+)/);
+    const stored = await json(server.api(`/appointments/${id}?token=${token}`));
+    assert.equal(stored.status, 200);
+    assert.equal(stored.body.appointment.status, "booked");
+    assert.match(await page.locator("dl.appointment").innerText(), new RegExp(stored.body.appointment.practitioner.display_name.replace(/[.]/g, "\\.")));
+
+    await page.locator("a.manage-link").click();
+    await page.getByRole("heading", { name: "Your appointment" }).waitFor();
+    await page.getByText("Booked", { exact: true }).waitFor();
+    await expectAccessible(page, "manage");
+    assert.deepEqual(errors, []);
+    await close();
+  });
+
+  test("keyboard only: Tab to the map, Enter and Space mark regions, submit without a mouse", async () => {
+    const { page, close } = await newPage();
+    await page.goto(server.url("check"));
+    await page.getByRole("group", { name: /Body map/ }).waitFor();
+    const active = () => page.evaluate(() => {
+      const el = document.activeElement;
+      return { region: el?.getAttribute("data-region") ?? null, side: el?.getAttribute("data-side") ?? null,
+        pressed: el?.getAttribute("aria-pressed") ?? null, label: el?.getAttribute("aria-label") ?? null,
+        text: el?.textContent?.trim() ?? "", tag: el?.tagName ?? "" };
+    });
+    let a;
+    for (let i = 0; i < 40; i++) { await page.keyboard.press("Tab"); a = await active(); if (a.region) break; }
+    assert.ok(a.region, "Tab reaches a body-map region");
+    await page.keyboard.press("Enter");
+    assert.equal((await active()).pressed, "true");
+    const first = a.label;
+    await page.keyboard.press("Tab");
+    const second = await active();
+    assert.ok(second.region);
+    await page.keyboard.press("Space");
+    assert.equal((await active()).pressed, "true");
+    await page.keyboard.press("Space");
+    assert.equal((await active()).pressed, "false", "Space toggles a region off again");
+    assert.equal(await page.locator("fieldset.knot").count(), 1);
+    assert.equal(await page.locator("fieldset.knot legend").innerText(), first);
+    // On to the submit button by keyboard alone.
+    for (let i = 0; i < 400; i++) {
+      await page.keyboard.press("Tab");
+      a = await active();
+      if (a.tag === "BUTTON" && a.text === "See my result") break;
+    }
+    assert.equal(a.text, "See my result", "Tab reaches the submit button");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/assessment\/\d+/);
+    await page.locator("h1").waitFor();
+    await close();
+  });
+
+  test("an emergency answer shows guidance and the phone and offers no booking", async () => {
+    const { page, close } = await newPage();
+    await page.goto(server.url("check"));
+    await markKnot(page, "Flat bone at the base of the spine (sacrum)");
+    await page.locator("#q-saddle_numbness").getByLabel("Yes").check();
+    await page.getByRole("button", { name: "See my result" }).click();
+    await page.waitForURL(/\/assessment\/(\d+)\?token=/);
+    await page.getByRole("heading", { name: "Get emergency care now" }).waitFor();
+    const text = await page.locator("main").innerText();
+    assert.match(text, /emergency/i);
+    assert.match(text, /911/);
+    assert.ok(await page.locator('main a[href^="tel:"]').count() > 0);
+    assert.equal(await page.getByRole("link", { name: /book/i }).count(), 0);
+    assert.equal(await page.getByRole("button", { name: /book/i }).count(), 0);
+    await expectAccessible(page, "emergency result");
+    // The server agrees: a booking that follows this assessment is refused.
+    const assessment = +page.url().match(/assessment\/(\d+)/)[1];
+    const services = (await json(server.api("/services"))).body.services;
+    const day = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+    const refused = await json(server.api("/appointments"), { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ service: services[0].id, start: `${day}T18:00:00Z`, assessment,
+        patient: { given_name: "E", family_name: "M", email: "e.m@example.org", phone: "+14155550100" } }) });
+    assert.equal(refused.status, 409);
+    await close();
+  });
+
+  test("slot taken meanwhile: a friendly message, nearest alternatives, details kept", async () => {
+    const { page, close } = await newPage();
+    const services = (await json(server.api("/services"))).body.services;
+    const service = services.find((s) => !s.new_patients_only);
+    await page.goto(server.url(`book?service=${service.id}`));
+    await page.getByLabel("Practitioner").selectOption({ index: 1 });
+    const practitioner = +(await page.getByLabel("Practitioner").inputValue());
+    await page.locator("button.slot").nth(2).click();
+    await page.getByLabel("First name").fill("Ben");
+    await page.getByLabel("Last name").fill("Cho");
+    await page.getByLabel("Email").fill("ben.cho@example.org");
+    await page.getByLabel("Phone").fill("415 555 0177");
+    const chosen = await page.locator('button.slot[aria-pressed="true"]').getAttribute("aria-label");
+    // Someone else takes that exact time with that practitioner.
+    const avail = await json(server.api(`/availability?service=${service.id}&practitioner=${practitioner}&from=${new Date().toISOString().slice(0, 10)}&to=${new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10)}`));
+    const slots = avail.body.days.flatMap((d) => d.slots);
+    const start = await page.evaluate(() => document.querySelector('button.slot[aria-pressed="true"]')?.getAttribute("data-start"));
+    const target = start ?? slots[2].start;
+    const other = await json(server.api("/appointments"), { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ service: service.id, practitioner, start: target,
+        patient: { given_name: "Other", family_name: "Person", email: "other@example.org", phone: "+14155550199" } }) });
+    assert.equal(other.status, 201, JSON.stringify(other.body));
+    await page.getByRole("button", { name: "Book", exact: true }).click();
+    await page.getByText("someone else just booked that time").waitFor();
+    assert.ok(await page.locator(".error button.slot").count() > 0, "alternatives offered");
+    assert.equal(await page.getByLabel("Email").inputValue(), "ben.cho@example.org");
+    assert.ok(chosen);
+    await page.locator(".error button.slot").first().click();
+    await page.getByRole("button", { name: "Book", exact: true }).click();
+    await page.getByRole("heading", { name: "You are booked" }).waitFor();
+    await close();
+  });
+
+  test("manage link: reschedule, then cancel", async () => {
+    const services = (await json(server.api("/services"))).body.services;
+    const service = services.find((s) => !s.new_patients_only);
+    const from = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 12 * 86400000).toISOString().slice(0, 10);
+    const slots = (await json(server.api(`/availability?service=${service.id}&from=${from}&to=${to}`))).body.days.flatMap((d) => d.slots);
+    const made = await json(server.api("/appointments"), { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ service: service.id, start: slots[0].start,
+        patient: { given_name: "Cy", family_name: "Dee", email: "cy.dee@example.org", phone: "+14155550188" } }) });
+    assert.equal(made.status, 201);
+    const { page, close } = await newPage();
+    await page.goto(server.base + made.body.manage_url);
+    await page.getByRole("heading", { name: "Your appointment" }).waitFor();
+    await page.getByRole("button", { name: "Move to another time" }).click();
+    await page.getByRole("button", { name: "Later week" }).click();
+    await page.locator("button.slot").first().click();
+    await page.getByRole("button", { name: "Move my appointment" }).click();
+    await page.getByText("Your appointment has been moved.").waitFor();
+    const moved = await json(server.api(`/appointments/${made.body.appointment.id}?token=${made.body.manage_token}`));
+    assert.notEqual(moved.body.appointment.start, made.body.appointment.start);
+    await page.getByRole("button", { name: "Cancel appointment" }).click();
+    await page.getByRole("button", { name: "Yes, cancel it" }).click();
+    await page.getByText("Your appointment is cancelled.").waitFor();
+    const cancelled = await json(server.api(`/appointments/${made.body.appointment.id}?token=${made.body.manage_token}`));
+    assert.equal(cancelled.body.appointment.status, "cancelled");
+    await close();
+  });
+
+  test("phone-sized viewport 390x844: no sideways scrolling, map and buttons usable", async () => {
+    const { page, close } = await newPage({ width: 390, height: 844 });
+    await page.goto(server.url());
+    await page.getByRole("link", { name: "Book an appointment" }).waitFor();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(await overflow() <= 0, "landing fits 390px");
+    await page.getByRole("link", { name: "Check my knots first" }).click();
+    await markKnot(page, "Top of the shoulder (right)");
+    assert.ok(await overflow() <= 0, "self-assessment fits 390px");
+    const box = await page.getByRole("group", { name: /Body map/ }).boundingBox();
+    assert.ok(box && box.width <= 390 && box.width > 200, `map width ${box?.width}`);
+    await page.goto(server.url("book"));
+    await page.locator('input[name="service"]').first().check();
+    await page.locator("button.slot").first().waitFor();
+    assert.ok(await overflow() <= 0, "slot picker fits 390px");
+    await expectAccessible(page, "booking on a phone");
+    await close();
+  });
+});
