@@ -146,7 +146,7 @@ describe("patient app", { timeout: 240000 }, () => {
     await page.keyboard.press("Space");
     assert.equal((await active()).pressed, "false", "Space toggles a region off again");
     assert.equal(await page.locator("fieldset.knot").count(), 1);
-    assert.equal(await page.locator("fieldset.knot legend").innerText(), first);
+    assert.equal(await page.locator("fieldset.knot > legend").innerText(), first);
     // On to the submit button by keyboard alone.
     for (let i = 0; i < 400; i++) {
       await page.keyboard.press("Tab");

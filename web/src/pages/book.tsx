@@ -141,7 +141,13 @@ export function BookPage({ clinic, query }: { clinic: Clinic; query: URLSearchPa
                   <input id={f} name={f} type={type} autoComplete={auto} value={details[f]}
                     aria-invalid={errors[f] ? "true" : "false"} aria-describedby={errors[f] ? `${f}-error` : undefined}
                     onInput={(e) => setField(f, e.currentTarget.value)}
-                    onBlur={(e) => { const v = e.currentTarget.value; if (v) setErrors((x) => ({ ...x, [f]: validateField(f, v) })); }} />
+                    onBlur={(e) => {
+                      // Moving on to the Book button: submit checks every field, and a message
+                      // appearing now would move the button away from under the pointer.
+                      if ((e.relatedTarget as HTMLButtonElement | null)?.type === "submit") return;
+                      const v = e.currentTarget.value;
+                      if (v) setErrors((x) => ({ ...x, [f]: validateField(f, v) }));
+                    }} />
                   {errors[f] && <p class="field-error" id={`${f}-error`}>{errors[f]}</p>}
                 </div>
               );
