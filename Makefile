@@ -4,16 +4,23 @@
 
 DATABASE ?= var/unknot.db
 LISTEN   ?= 127.0.0.1:8080
-WEB_ROOT ?= web/public
+WEB_ROOT ?= web/dist
 UNKNOT_RELEASE := build/release/src/server/unknot
 JOBS     ?= 2
 
 CXX_SOURCES = $(shell find src tests bench -name '*.cpp' -o -name '*.hpp')
 
-.PHONY: run test deps release asan debug tsan format format-check tidy bench clean
+# The patient web app (web/): npm ci from package-lock.json, then Vite builds web/dist.
+# WEB_TEST_BIN is the unknot binary the browser tests start (make test passes the asan one).
+WEB_TEST_BIN ?= build/debug/src/server/unknot
+WEB_TEST_TIMEOUT ?= 900
 
-# Build the release binary, create/upgrade the database, load the demo clinic and serve it.
-run: release
+.PHONY: run test deps release asan debug tsan format format-check tidy bench clean \
+	web-deps web-build web-test
+
+# Build the release binary and the web app, create/upgrade the database, load the demo clinic and
+# serve it.
+run: release web-build
 	@mkdir -p $(dir $(DATABASE))
 	$(UNKNOT_RELEASE) migrate --database $(DATABASE)
 	$(UNKNOT_RELEASE) demo --database $(DATABASE)
@@ -28,6 +35,22 @@ test: deps
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan
+	$(MAKE) --no-print-directory web-test WEB_TEST_BIN=build/asan/src/server/unknot
+
+# A clean install of exactly what web/package-lock.json records.
+web-deps:
+	@command -v npm >/dev/null || { echo "web: Node.js 20.19+ and npm are needed (see WEB-STATUS.md)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+
+web-build: web-deps
+	cd web && npm run build
+
+# Vitest (state and formatting logic), then the browser tests: playwright-core drives Debian's
+# Chromium (/usr/bin/chromium, installed by scripts/install-deps) against a real unknot serve.
+web-test: web-build
+	cd web && npm run test:unit
+	@test -x $(WEB_TEST_BIN) || { echo "web-test: no $(WEB_TEST_BIN); build it first"; exit 1; }
+	cd web && UNKNOT_BIN=$(abspath $(WEB_TEST_BIN)) timeout $(WEB_TEST_TIMEOUT) npm run test:browser
 
 deps:
 	@bash scripts/install-deps

@@ -40,7 +40,7 @@ export function ResultPage({ clinic, id, token }: { clinic: Clinic; id: number; 
   if (!result || !assessment) return <main id="main" class="page"><h1>Your knot check</h1><p role="status">Loading…</p></main>;
 
   const urgent = result.outcome === "emergency" || result.outcome === "medical_care_soon";
-  const phone = result.phone || formatPhone(clinic.phone);
+  const phone = formatPhone(result.phone || clinic.phone);
   const tel = telHref(result.phone || clinic.phone);
   return (
     <main id="main" class={`page outcome-${result.outcome}`}>
