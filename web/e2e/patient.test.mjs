@@ -219,6 +219,28 @@ describe("patient app", { timeout: 240000 }, () => {
     await close();
   });
 
+  test("server unreachable while booking: a retry message, the form kept, then booked on retry", async () => {
+    const { page, close } = await newPage();
+    const services = (await json(server.api("/services"))).body.services;
+    const service = services.find((s) => !s.new_patients_only);
+    await page.goto(server.url(`book?service=${service.id}`));
+    await page.locator("button.slot").nth(5).click();
+    await page.getByLabel("First name").fill("Dee");
+    await page.getByLabel("Last name").fill("Ong");
+    await page.getByLabel("Email").fill("dee.ong@example.org");
+    await page.getByLabel("Phone").fill("+1 415 555 0166");
+    let cut = true;
+    await page.route("**/api/v1/clinics/*/appointments", (route) => (cut ? route.abort("connectionrefused") : route.continue()));
+    await page.getByRole("button", { name: "Book", exact: true }).click();
+    await page.getByText("did not answer").waitFor();
+    assert.equal(await page.getByLabel("Email").inputValue(), "dee.ong@example.org");
+    assert.equal(await page.locator('button.slot[aria-pressed="true"]').count(), 1);
+    cut = false;
+    await page.getByRole("button", { name: "Book", exact: true }).click();
+    await page.getByRole("heading", { name: "You are booked" }).waitFor();
+    await close();
+  });
+
   test("manage link: reschedule, then cancel", async () => {
     const services = (await json(server.api("/services"))).body.services;
     const service = services.find((s) => !s.new_patients_only);
