@@ -83,8 +83,13 @@ describe("patient app", { timeout: 240000 }, () => {
     assert.ok(await page.locator('main a[href^="tel:"]').count() > 0);
     await expectAccessible(page, "result");
 
+    const offered = await page.getByRole("link", { name: /^Book / }).count();
     await page.getByRole("link", { name: /^Book / }).first().click();
-    await page.waitForURL(/\/book\?service=\d+&assessment=\d+/);
+    await page.waitForURL(/\/book\?service=\d+&assessment=\d+&token=/);
+    // After a reload only the services the assessment allows are offered.
+    await page.reload();
+    await page.locator("button.slot").first().waitFor();
+    await page.waitForFunction((n) => document.querySelectorAll('input[name="service"]').length === n, offered);
     await page.getByText("Times are in the clinic's time zone").waitFor();
     await page.locator("button.slot").first().click();
     // Inline validation: a wrong email says what to fix and nothing is sent.

@@ -34,7 +34,16 @@ export function BookPage({ clinic, query }: { clinic: Clinic; query: URLSearchPa
   const key = useRef(newKey());
   const formRef = useRef<HTMLFormElement>(null);
 
+  const assessmentToken = query.get("token") ?? "";
+  const [allowed, setAllowed] = useState<number[] | undefined>(
+    () => assessmentId ? recentAssessment(assessmentId)?.result.bookable_services.map((s) => s.id) : undefined);
+
   useEffect(() => {
+    // After a reload the result is no longer in memory: read it again to offer only what it allows.
+    if (assessmentId && !allowed && assessmentToken) {
+      api.assessment(assessmentId, assessmentToken)
+        .then((a) => setAllowed(a.result.bookable_services.map((s) => s.id))).catch(() => {});
+    }
     Promise.all([api.services(), api.practitioners()])
       .then(([s, p]) => { setServices(s); setPractitioners(p); })
       .catch(setLoadError);
@@ -42,9 +51,8 @@ export function BookPage({ clinic, query }: { clinic: Clinic; query: URLSearchPa
 
   const offered = useMemo(() => {
     if (!services) return [];
-    const allowed = assessmentId ? recentAssessment(assessmentId)?.result.bookable_services.map((s) => s.id) : undefined;
     return services.filter((s) => allowed ? allowed.includes(s.id) : assessmentId ? true : !s.new_patients_only);
-  }, [services, assessmentId]);
+  }, [services, assessmentId, allowed]);
 
   if (booked) return <Confirmation clinic={clinic} booked={booked} />;
   if (loadError) {

@@ -100,7 +100,7 @@ export function ResultPage({ clinic, id, token }: { clinic: Clinic; id: number; 
           <h2 id="book">Book online</h2>
           <ul class="actions-list">
             {result.bookable_services.map((s) => (
-              <li key={s.id}><a class="button primary" {...linkProps(`book?service=${s.id}&assessment=${assessment.id}`)}>
+              <li key={s.id}><a class="button primary" {...linkProps(`book?service=${s.id}&assessment=${assessment.id}&token=${encodeURIComponent(token || assessment.manage_token || "")}`)}>
                 Book {s.name} ({s.duration_minutes} min)</a></li>
             ))}
           </ul>
