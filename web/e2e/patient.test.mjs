@@ -17,8 +17,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function newPage(viewport = { width: 1280, height: 900 }) {
-  const context = await chrome.browser.newContext({ viewport });
+async function newPage(viewport = { width: 1280, height: 900 }, timezoneId = "America/Los_Angeles") {
+  const context = await chrome.browser.newContext({ viewport, timezoneId });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   const errors = [];
@@ -274,8 +274,8 @@ describe("patient app", { timeout: 240000 }, () => {
     await close();
   });
 
-  test("phone-sized viewport 390x844: no sideways scrolling, map and buttons usable", async () => {
-    const { page, close } = await newPage({ width: 390, height: 844 });
+  test("phone-sized viewport 390x844 in another zone: no sideways scrolling, both zones labelled", async () => {
+    const { page, close } = await newPage({ width: 390, height: 844 }, "Europe/Berlin");
     await page.goto(server.url());
     await page.getByRole("link", { name: "Book an appointment" }).waitFor();
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -288,6 +288,9 @@ describe("patient app", { timeout: 240000 }, () => {
     await page.goto(server.url("book"));
     await page.locator('input[name="service"]').first().check();
     await page.locator("button.slot").first().waitFor();
+    await page.getByText("Your device is set to Berlin time").waitFor();
+    await page.locator("button.slot").first().click();
+    assert.match(await page.locator("p.chosen").innerText(), /P[SD]T \(\d{1,2}:\d{2} [AP]M your time\)/);
     assert.ok(await overflow() <= 0, "slot picker fits 390px");
     await expectAccessible(page, "booking on a phone");
     await close();
