@@ -1,6 +1,6 @@
 // The back body map from the API, with every region a labelled, keyboard-operable toggle button
 // (role=button, aria-pressed, Enter/Space) — or, read-only, a picture with regions highlighted.
-import { useEffect, useMemo, useRef } from "preact/hooks";
+import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
 
 export function regionKey(region: string, side?: string | null): string {
   return side ? `${region}:${side}` : region;
@@ -44,7 +44,8 @@ export function BodyMap({ svg, label, selected, highlight, onToggle }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const html = useMemo(() => prepareSvg(svg, !!onToggle, label), [svg, !!onToggle, label]);
 
-  useEffect(() => {
+  // Right after each render, before paint: aria-pressed and the highlight follow the state.
+  useLayoutEffect(() => {
     ref.current?.querySelectorAll<SVGElement>("[data-region]").forEach((el) => {
       const region = el.getAttribute("data-region")!;
       const side = el.getAttribute("data-side") ?? undefined;
