@@ -287,10 +287,13 @@ Result<LoadedKnowledge> LoadKnowledge(const std::filesystem::path& directory) {
       q.kind = clinical::QuestionKind::kYesNo;
     } else if (kind == "choice") {
       q.kind = clinical::QuestionKind::kChoice;
+      // Checked first: reading a missing key of a const JSON object is undefined behaviour.
+      if (!e.has("options")) {
+        return Wrong("red_flags.json", e.name(), "a choice question needs a list 'options'");
+      }
       UNKNOT_TRY(
-          ForEach("red_flags.json",
-                  e["options"].is_null() ? json::object() : json{{"options", e["options"]}},
-                  "options", [&](const Entry& o) -> Result<void> {
+          ForEach("red_flags.json", json{{"options", e["options"]}}, "options",
+                  [&](const Entry& o) -> Result<void> {
                     q.options.push_back({UNKNOT_TRY(o.Text("id")), UNKNOT_TRY(o.Text("label"))});
                     return core::Ok();
                   }));
