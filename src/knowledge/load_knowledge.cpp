@@ -2,7 +2,6 @@
 
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -181,32 +180,53 @@ Result<clinical::Condition> ReadCondition(const std::string& file, const std::st
   return Wrong(file, entry, "the test of '" + c.answer + "' needs \"is\": VALUE or \"in\": [...]");
 }
 
+// The value of `name="..."` in one tag, or nullopt.
+std::optional<std::string> AttributeOf(std::string_view tag, std::string_view name) {
+  for (std::size_t at = tag.find(name); at != std::string_view::npos; at = tag.find(name, at + 1)) {
+    const bool starts = at > 0 && (tag[at - 1] == ' ' || tag[at - 1] == '\n' ||
+                                   tag[at - 1] == '\t' || tag[at - 1] == '\r');
+    std::size_t i = at + name.size();
+    while (i < tag.size() && tag[i] == ' ') ++i;
+    if (!starts || i >= tag.size() || tag[i] != '=') continue;
+    ++i;
+    while (i < tag.size() && tag[i] == ' ') ++i;
+    if (i >= tag.size() || (tag[i] != '"' && tag[i] != '\'')) continue;
+    const char quote = tag[i];
+    const std::size_t end = tag.find(quote, i + 1);
+    if (end == std::string_view::npos) return std::nullopt;
+    return std::string(tag.substr(i + 1, end - i - 1));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<void> ValidateBodyMap(const clinical::Knowledge& k, const std::string& svg) {
   const std::string file = "body-map.svg";
   if (svg.find("<svg") == std::string::npos) return Wrong(file, "", "is not an SVG image");
-  // Each element that carries data-region: its region and, if any, its side.
-  static const std::regex element(R"re(<[a-zA-Z]+\b[^>]*\bdata-region\s*=\s*"([^"]*)"[^>]*>)re");
-  static const std::regex side(R"re(\bdata-side\s*=\s*"([^"]*)")re");
+  // Each element that carries data-region: its region and, if any, its side. A plain scan of
+  // the tags is enough for our own SVG (and std::regex trips GCC 12's warnings).
   std::set<std::pair<std::string, std::string>> found;
-  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), element);
-       it != std::sregex_iterator(); ++it) {
-    const std::string region = (*it)[1];
-    const std::string tag = (*it)[0];
-    std::smatch side_match;
-    const std::string side_value =
-        std::regex_search(tag, side_match, side) ? std::string(side_match[1]) : "";
-    const clinical::Region* r = k.FindRegion(region);
-    if (r == nullptr)
-      return Wrong(file, region, "a shape names a region that is not in regions.json");
+  for (std::size_t open = svg.find('<'); open != std::string::npos;
+       open = svg.find('<', open + 1)) {
+    const std::size_t close = svg.find('>', open);
+    if (close == std::string::npos) break;
+    const std::string_view tag(svg.data() + open, close - open);
+    const auto region = AttributeOf(tag, "data-region");
+    if (!region) continue;
+    const std::string side_value = AttributeOf(tag, "data-side").value_or("");
+    const clinical::Region* r = k.FindRegion(*region);
+    if (r == nullptr) {
+      return Wrong(file, *region, "a shape names a region that is not in regions.json");
+    }
     if (r->sided && side_value != "left" && side_value != "right") {
-      return Wrong(file, region, "a shape of a sided region needs data-side=\"left\" or \"right\"");
+      return Wrong(file, *region,
+                   "a shape of a sided region needs data-side=\"left\" or \"right\"");
     }
     if (!r->sided && !side_value.empty()) {
-      return Wrong(file, region, "a shape of a midline region has no data-side");
+      return Wrong(file, *region, "a shape of a midline region has no data-side");
     }
-    found.insert({region, side_value});
+    found.insert({*region, side_value});
   }
   for (const clinical::Region& r : k.regions) {
     for (const char* s :
@@ -267,10 +287,13 @@ Result<LoadedKnowledge> LoadKnowledge(const std::filesystem::path& directory) {
       q.kind = clinical::QuestionKind::kYesNo;
     } else if (kind == "choice") {
       q.kind = clinical::QuestionKind::kChoice;
+      // Checked first: reading a missing key of a const JSON object is undefined behaviour.
+      if (!e.has("options")) {
+        return Wrong("red_flags.json", e.name(), "a choice question needs a list 'options'");
+      }
       UNKNOT_TRY(
-          ForEach("red_flags.json",
-                  e["options"].is_null() ? json::object() : json{{"options", e["options"]}},
-                  "options", [&](const Entry& o) -> Result<void> {
+          ForEach("red_flags.json", json{{"options", e["options"]}}, "options",
+                  [&](const Entry& o) -> Result<void> {
                     q.options.push_back({UNKNOT_TRY(o.Text("id")), UNKNOT_TRY(o.Text("label"))});
                     return core::Ok();
                   }));

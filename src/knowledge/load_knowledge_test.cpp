@@ -103,6 +103,15 @@ TEST(LoadKnowledgeTest, AMissingFieldAndBrokenJsonAreRefused) {
   ExpectRefusal(broken.Load(), "cautions.json", "not a valid JSON object");
 }
 
+TEST(LoadKnowledgeTest, AChoiceQuestionWithoutOptionsIsRefused) {
+  BrokenData data("red_flags.json", [](json& doc) {
+    for (json& q : doc["questions"]) {
+      if (q["id"] == "age_band") q.erase("options");
+    }
+  });
+  ExpectRefusal(data.Load(), "red_flags.json: age_band", "needs a list 'options'");
+}
+
 TEST(LoadKnowledgeTest, TheBodyMapMustDrawEveryRegionAndNoOther) {
   BrokenData unknown("body-map.svg", [](std::string& svg) {
     svg.replace(svg.find("data-region=\"sacrum\""), 20, "data-region=\"sacrumm\"");

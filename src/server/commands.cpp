@@ -53,19 +53,13 @@ std::string Describe(const std::string& database) {
                                                     : database;
 }
 
-struct Migrated {
-  int from_version = 0;
-  int to_version = 0;
-};
-
-core::Result<Migrated> MigrateAny(const DatabaseOptions& options, const core::Clock& clock) {
+core::Result<storage::MigrationReport> MigrateAny(const DatabaseOptions& options,
+                                                  const core::Clock& clock) {
   if (storage::postgres::IsPostgresUri(options.database)) {
     auto pool = UNKNOT_TRY(storage::postgres::ConnectionPool::Connect(options.database, 1));
-    auto report = UNKNOT_TRY(storage::postgres::Migrate(*pool, clock));
-    return Migrated{report.from_version, report.to_version};
+    return storage::postgres::Migrate(*pool, clock);
   }
-  auto report = UNKNOT_TRY(storage::sqlite::MigrateDatabase(options.database, clock));
-  return Migrated{report.from_version, report.to_version};
+  return storage::sqlite::MigrateDatabase(options.database, clock);
 }
 
 }  // namespace

@@ -6,30 +6,22 @@
 // the schema SQLite reached at its version 3 (see docs/adr/0005-postgresql-backend.md).
 
 #include <span>
-#include <string_view>
 
 #include "core/common/clock.hpp"
 #include "core/common/result.hpp"
+#include "storage/migration.hpp"
 #include "storage/postgres/pool.hpp"
 
 namespace unknot::storage::postgres {
 
-struct Migration {
-  int version;
-  std::string_view description;
-  std::string_view sql;
-};
+using storage::Migration;
+using storage::MigrationReport;
 
 std::span<const Migration> Migrations();
 int LatestSchemaVersion();
 
 // The version recorded in the database; 0 when it has no `schema_version` table.
 core::Result<int> CurrentSchemaVersion(ConnectionPool& pool);
-
-struct MigrationReport {
-  int from_version = 0;
-  int to_version = 0;
-};
 
 // Applies every migration above the current version; kConflict (nothing written) for a database
 // newer than this binary.

@@ -18,10 +18,6 @@ constexpr auto kBorrowTimeout = std::chrono::seconds{10};
 // Attempts of a transaction that failed on a serialization failure or a deadlock.
 constexpr int kAttempts = 5;
 
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 // libpq messages end in a newline and may span lines; one line reads better in logs and CLIs.
 std::string OneLine(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -74,13 +70,13 @@ std::string SqlState(const std::exception& error) {
 Error Translate(const std::exception& error) {
   const std::string state = SqlState(error);
   const std::string what = OneLine(error.what());
-  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr || StartsWith(state, "08") ||
+  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr || state.starts_with("08") ||
       state == "57P01" || state == "57P02" || state == "57P03") {
     return Error(ErrorCode::kUnavailable, "PostgreSQL is unavailable: " + what);
   }
-  if (StartsWith(state, "23"))
+  if (state.starts_with("23"))
     return Error(ErrorCode::kConflict, what + " (SQLSTATE " + state + ")");
-  if (IsRetryableState(state) || StartsWith(state, "53")) {
+  if (IsRetryableState(state) || state.starts_with("53")) {
     return Error(ErrorCode::kUnavailable, what + " (SQLSTATE " + state + ")");
   }
   if (!state.empty()) return Error(ErrorCode::kInternal, what + " (SQLSTATE " + state + ")");

@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "storage/columns.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pool.hpp"
 
@@ -17,11 +18,10 @@ namespace scheduling = core::scheduling;
 
 namespace {
 
-// Instants are bigint Unix seconds (UTC), weekly times minutes since local midnight: the same
-// columns as the SQLite schema.
-std::int64_t Seconds(core::Instant t) { return t.time_since_epoch().count(); }
-core::Instant FromSeconds(std::int64_t s) { return core::Instant{std::chrono::seconds{s}}; }
-std::int64_t Minutes(std::chrono::minutes m) { return m.count(); }
+// The same column conventions as SQLite (storage/columns.hpp).
+using storage::FromSeconds;
+using storage::Minutes;
+using storage::Seconds;
 
 std::int64_t Int(const pqxx::field& f) { return f.as<std::int64_t>(); }
 std::string Text(const pqxx::field& f) { return f.as<std::string>(); }
@@ -32,25 +32,13 @@ constexpr std::int64_t kLongestSpanSeconds = 36000;
 
 template <typename E, typename Parse>
 Result<E> ParseField(const pqxx::field& f, Parse parse, std::string_view what) {
-  std::string text = Text(f);
-  std::optional<E> value = parse(text);
-  if (!value) {
-    return Error(ErrorCode::kInternal,
-                 "stored " + std::string(what) + " '" + text + "' is not one this unknot knows");
-  }
-  return *value;
+  return ParseStoredName<E>(Text(f), parse, what);
 }
 
-Result<core::TimeOfDay> MinuteField(const pqxx::field& f) {
-  auto time = core::TimeOfDay::Create(std::chrono::minutes{Int(f)});
-  if (!time) return Error(ErrorCode::kInternal, "stored time of day is out of range");
-  return *time;
-}
+Result<core::TimeOfDay> MinuteField(const pqxx::field& f) { return StoredTimeOfDay(Int(f)); }
 
 Result<core::Interval> IntervalFields(const pqxx::field& start, const pqxx::field& end) {
-  auto interval = core::Interval::Create(FromSeconds(Int(start)), FromSeconds(Int(end)));
-  if (!interval) return Error(ErrorCode::kInternal, "stored interval ends before it starts");
-  return *interval;
+  return StoredInterval(Int(start), Int(end));
 }
 
 const std::string kClinicColumns =

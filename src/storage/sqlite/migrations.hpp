@@ -4,19 +4,16 @@
 // that records it in `schema_version`, so a database is always at exactly one version.
 
 #include <span>
-#include <string_view>
 
 #include "core/common/clock.hpp"
 #include "core/common/result.hpp"
+#include "storage/migration.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace unknot::storage::sqlite {
 
-struct Migration {
-  int version;
-  std::string_view description;
-  std::string_view sql;
-};
+using storage::Migration;
+using storage::MigrationReport;
 
 // All migrations, in version order starting at 1.
 std::span<const Migration> Migrations();
@@ -26,11 +23,6 @@ int LatestSchemaVersion();
 // The version recorded in the database; 0 for an empty database (no `schema_version` table).
 // Only reads. A file that is not a SQLite database fails with kInvalidArgument.
 core::Result<int> CurrentSchemaVersion(Connection& db);
-
-struct MigrationReport {
-  int from_version = 0;
-  int to_version = 0;
-};
 
 // Applies every migration above the current version. A database newer than this binary fails
 // with kConflict and is left untouched.

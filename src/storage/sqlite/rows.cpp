@@ -2,23 +2,17 @@
 
 namespace unknot::storage::sqlite {
 
-using core::Error;
-using core::ErrorCode;
 using core::Instant;
 using core::Result;
 namespace clinic = core::clinic;
 namespace scheduling = core::scheduling;
 
 Result<core::TimeOfDay> MinuteColumn(const Statement& stmt, int column) {
-  auto time = core::TimeOfDay::Create(std::chrono::minutes{stmt.Int(column)});
-  if (!time) return Error(ErrorCode::kInternal, "stored time of day is out of range");
-  return *time;
+  return StoredTimeOfDay(stmt.Int(column));
 }
 
 Result<core::Interval> IntervalColumns(const Statement& stmt, int start, int end) {
-  auto interval = core::Interval::Create(FromSeconds(stmt.Int(start)), FromSeconds(stmt.Int(end)));
-  if (!interval) return Error(ErrorCode::kInternal, "stored interval ends before it starts");
-  return *interval;
+  return StoredInterval(stmt.Int(start), stmt.Int(end));
 }
 
 const std::string kClinicColumns =

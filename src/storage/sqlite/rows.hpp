@@ -1,7 +1,7 @@
 #pragma once
 
-// Row <-> domain conversions and query loops shared by the SQLite storage files. Instants are
-// INTEGER Unix seconds (UTC); weekly times are minutes since local midnight.
+// Row <-> domain conversions and query loops shared by the SQLite storage files; the column
+// conventions are storage/columns.hpp's.
 
 #include <chrono>
 #include <optional>
@@ -13,25 +13,19 @@
 #include "core/common/interval.hpp"
 #include "core/common/result.hpp"
 #include "core/scheduling/appointment.hpp"
+#include "storage/columns.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace unknot::storage::sqlite {
 
-inline std::int64_t Seconds(core::Instant t) { return t.time_since_epoch().count(); }
-inline core::Instant FromSeconds(std::int64_t s) { return core::Instant{std::chrono::seconds{s}}; }
-inline std::int64_t Minutes(std::chrono::minutes m) { return m.count(); }
+using storage::FromSeconds;
+using storage::Minutes;
+using storage::Seconds;
 
-// Reads an enum column; a value the code does not know means the file was edited by hand or
-// written by a newer binary.
+// Reads an enum column (see ParseStoredName).
 template <typename E, typename Parse>
 core::Result<E> ParseColumn(const Statement& stmt, int column, Parse parse, std::string_view what) {
-  std::string text = stmt.Text(column);
-  std::optional<E> value = parse(text);
-  if (!value) {
-    return core::Error(core::ErrorCode::kInternal, "stored " + std::string(what) + " '" + text +
-                                                       "' is not one this unknot knows");
-  }
-  return *value;
+  return ParseStoredName<E>(stmt.Text(column), parse, what);
 }
 
 core::Result<core::TimeOfDay> MinuteColumn(const Statement& stmt, int column);
