@@ -47,6 +47,8 @@ export async function startServer() {
   }
   return {
     base,
+    /** One SQL query on the server's SQLite file (sqlite3 from Debian), rows as "a|b" lines. */
+    sql: (query) => execFileSync("sqlite3", ["-readonly", db, query], { encoding: "utf8", timeout: 10000 }).trim(),
     url: (path = "") => `${base}/c/${CLINIC}/${path}`,
     api: (path) => `${base}/api/v1/clinics/${CLINIC}${path}`,
     log: () => log,

@@ -69,6 +69,8 @@ describe("patient app", { timeout: 240000 }, () => {
     await page.getByRole("link", { name: "Check my knots first" }).click();
     await page.getByRole("heading", { name: "Check my knots" }).waitFor();
     await page.getByRole("group", { name: /Body map/ }).waitFor();
+    // After an in-app navigation the new page's heading has the focus, as after a page load.
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), "H1");
     await markKnot(page, "Top of the shoulder (left)");
     await page.getByLabel("Pain (0 none – 10 worst)").selectOption("6");
     await page.getByLabel("Long hours at a desk or computer").check();
@@ -82,6 +84,21 @@ describe("patient app", { timeout: 240000 }, () => {
     assert.match(await page.locator("main").innerText(), /decision support/i);
     assert.ok(await page.locator('main a[href^="tel:"]').count() > 0);
     await expectAccessible(page, "result");
+    // Every likely muscle can be drawn on the map, not only the first.
+    const showButtons = page.getByRole("button", { name: /^Show .* on the map$/ });
+    assert.ok(await showButtons.count() > 1, "this vignette ranks more than one muscle");
+    {
+      const painted = () => page.evaluate(() => [...document.querySelectorAll(".map-figure .tp, .map-figure .referral")]
+        .map((e) => `${e.getAttribute("data-region")}:${e.getAttribute("data-side") ?? ""}:${e.getAttribute("class")}`).sort().join(","));
+      const first = await painted();
+      assert.ok(first.length > 0, "the first muscle is drawn");
+      assert.equal(await showButtons.first().getAttribute("aria-pressed"), "true");
+      const second = showButtons.nth(1);
+      await second.click();
+      await page.waitForFunction((el) => el.getAttribute("aria-pressed") === "true", await second.elementHandle());
+      assert.notEqual(await painted(), first, "the second muscle's regions are drawn instead");
+      assert.match(await page.locator(".map-figure figcaption").innerText(), new RegExp((await second.innerText()).replace(/^Show | on the map$/g, "").replace(/[()]/g, ".")));
+    }
 
     const offered = await page.getByRole("link", { name: /^Book / }).count();
     await page.getByRole("link", { name: /^Book / }).first().click();
@@ -117,6 +134,10 @@ describe("patient app", { timeout: 240000 }, () => {
     const stored = await json(server.api(`/appointments/${id}?token=${token}`));
     assert.equal(stored.status, 200);
     assert.equal(stored.body.appointment.status, "booked");
+    // In the database file itself: the booking, for the patient the form named, from the web.
+    assert.equal(server.sql(`SELECT a.status || '|' || p.given_name || '|' || p.family_name || '|' || p.email || '|' || p.phone
+      FROM appointments a JOIN patients p ON p.id = a.patient_id WHERE a.id = ${+id}`),
+    "booked|Ana|Ruiz|ana.ruiz@example.org|+14155550142");
     assert.match(await page.locator("dl.appointment").innerText(), new RegExp(stored.body.appointment.practitioner.display_name.replace(/[.]/g, "\\.")));
 
     await page.locator("a.manage-link").click();

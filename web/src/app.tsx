@@ -1,6 +1,6 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useState } from "preact/hooks";
 import { api, ApiError, Clinic } from "./lib/api";
-import { linkProps, useLocation } from "./lib/router";
+import { focusNewPage, linkProps, useLocation } from "./lib/router";
 import { formatPhone, telHref } from "./lib/time";
 import { Landing } from "./pages/landing";
 import { AssessmentPage } from "./pages/assessment";
@@ -20,6 +20,7 @@ export function App() {
   }, [attempt]);
 
   useEffect(() => { if (clinic) document.title = pageTitle(route, clinic.name); }, [route, clinic]);
+  useLayoutEffect(() => { if (clinic) focusNewPage(); }, [route, clinic]);
 
   if (error) {
     return (

@@ -52,7 +52,10 @@ export function BodyMap({ svg, label, selected, highlight, onToggle }: Props) {
       const key = regionKey(region, side);
       if (onToggle) el.setAttribute("aria-pressed", selected?.has(key) ? "true" : "false");
       el.classList.remove("tp", "referral");
-      const cls = highlight?.get(key) ?? highlight?.get(region);
+      // A sided shape takes its own side's colour, else the region's; a midline shape (no side)
+      // takes the region's colour from either side.
+      const cls = side ? highlight?.get(key) ?? highlight?.get(region)
+        : highlight?.get(region) ?? highlight?.get(`${region}:left`) ?? highlight?.get(`${region}:right`);
       if (cls) el.classList.add(cls);
     });
   });

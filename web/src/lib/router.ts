@@ -13,10 +13,31 @@ export function routeOf(pathname: string): string {
 
 const listeners = new Set<() => void>();
 
+let moved = false;
+
 export function navigate(to: string): void {
   history.pushState(null, "", clinicRoot() + to);
   window.scrollTo(0, 0);
+  moved = true;
   listeners.forEach((l) => l());
+}
+
+/**
+ * After an in-app navigation, screen-reader and keyboard users start at the new page's heading
+ * (as after a full page load) instead of on a link that no longer exists. Call after rendering.
+ */
+export function focusNewPage(): void {
+  if (!moved) return;
+  moved = false;
+  focusHeading();
+}
+
+/** Moves focus to the page's main heading (a page that replaced itself without a navigation). */
+export function focusHeading(): void {
+  const h1 = document.querySelector<HTMLElement>("main h1");
+  if (!h1) return;
+  h1.setAttribute("tabindex", "-1");
+  h1.focus({ preventScroll: true });
 }
 
 export function useLocation(): { route: string; query: URLSearchParams } {

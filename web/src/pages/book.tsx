@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Appointment, api, ApiError, Booked, Clinic, Practitioner, Problem, Service, Slot } from "../lib/api";
 import { capable, SlotPicker } from "../components/slotpicker";
 import { Details, DetailErrors, normalizePhone, serverFieldErrors, validateDetails, validateField } from "../lib/validate";
-import { linkProps, clinicRoot } from "../lib/router";
+import { clinicRoot, focusHeading, linkProps } from "../lib/router";
 import { formatLocalDate, formatLocalTime, formatPhone, telHref, zoneAbbreviation, zoneLabel } from "../lib/time";
 import { addressLine, appointmentIcs, icsHref, WHAT_TO_BRING } from "../lib/calendar";
 import { recentAssessment } from "./result";
@@ -184,6 +184,7 @@ export function Confirmation({ clinic, booked }: { clinic: Clinic; booked: Booke
   const a: Appointment = booked.appointment;
   const manageUrl = new URL(booked.manage_url, location.origin).toString();
   const manageRoute = booked.manage_url.startsWith(clinicRoot()) ? booked.manage_url.slice(clinicRoot().length) : null;
+  useLayoutEffect(focusHeading, []);
   return (
     <main id="main" class="page">
       <h1>You are booked</h1>

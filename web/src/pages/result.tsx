@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, ApiError, Assessment, Clinic } from "../lib/api";
 import { BodyMap } from "../components/bodymap";
-import { label, outcomeTitles } from "../lib/labels";
+import { muscleHighlight } from "../lib/highlight";
+import { homeCarePlan } from "../lib/homecare";
+import { outcomeTitles } from "../lib/labels";
 import { linkProps } from "../lib/router";
 import { formatPhone, telHref } from "../lib/time";
 
@@ -20,17 +22,11 @@ export function ResultPage({ clinic, id, token }: { clinic: Clinic; id: number; 
   }, [id, token]);
 
   const result = assessment?.result;
-  const highlight = useMemo(() => {
-    const m = new Map<string, string>();
-    const top = result?.muscles[0];
-    if (!top) return m;
-    for (const side of top.sides.length ? top.sides : [""]) {
-      for (const r of top.referral_regions) m.set(side ? `${r}:${side}` : r, "referral");
-      for (const r of top.trigger_point_regions) m.set(side ? `${r}:${side}` : r, "tp");
-    }
-    for (const r of top.referral_regions) if (!m.has(r)) m.set(r, "referral");
-    return m;
-  }, [result]);
+  // The muscle drawn on the map: the most likely one first, any other one on request.
+  const [shown, setShown] = useState(0);
+  const highlight = useMemo(() => muscleHighlight(result?.muscles[shown]), [result, shown]);
+  const plan = useMemo(() => result &&
+    homeCarePlan(result.home_care, new Map(result.muscles.map((m) => [m.id, m.name]))), [result]);
 
   if (error) {
     return <main id="main" class="page"><h1>Your knot check</h1>
@@ -68,14 +64,27 @@ export function ResultPage({ clinic, id, token }: { clinic: Clinic; id: number; 
         <section aria-labelledby="muscles">
           <h2 id="muscles">Muscles that most likely cause it</h2>
           <div class="map-layout">
-            {svg && <BodyMap svg={svg} label={`Body map: where ${result.muscles[0].name} holds its knots (dark) and sends its pain (light)`} highlight={highlight} />}
+            {svg && (
+              <figure class="map-figure">
+                <BodyMap svg={svg} highlight={highlight}
+                  label={`Body map: where ${result.muscles[shown]?.name} holds its knots (dark) and sends its pain (light)`} />
+                <figcaption>
+                  <strong>{result.muscles[shown]?.name}</strong>: <span class="swatch tp" aria-hidden="true" /> where
+                  its knots lie, <span class="swatch referral" aria-hidden="true" /> where it sends pain.
+                </figcaption>
+              </figure>
+            )}
             <ol class="muscles">
-              {result.muscles.map((m) => (
+              {result.muscles.map((m, i) => (
                 <li key={m.id}>
                   <strong>{m.name}</strong>{m.sides.length ? ` (${m.sides.join(" and ")} side)` : ""}
-                  <ul>{m.explains.map((x, i) => (
-                    <li key={i}>{x.how === "referral" ? "Sends pain to" : "Knots lie in"} {x.label.toLowerCase()}{x.side ? ` (${x.side})` : ""}</li>
+                  <ul>{m.explains.map((x, j) => (
+                    <li key={j}>{x.how === "referral" ? "Sends pain to" : "Knots lie in"} {x.label.toLowerCase()}{x.side ? ` (${x.side})` : ""}</li>
                   ))}</ul>
+                  {svg && result.muscles.length > 1 && (
+                    <button type="button" class="link" aria-pressed={shown === i} onClick={() => setShown(i)}>
+                      Show {m.name} on the map</button>
+                  )}
                 </li>
               ))}
             </ol>
@@ -101,21 +110,33 @@ export function ResultPage({ clinic, id, token }: { clinic: Clinic; id: number; 
           <ul class="actions-list">
             {result.bookable_services.map((s) => (
               <li key={s.id}><a class="button primary" {...linkProps(`book?service=${s.id}&assessment=${assessment.id}&token=${encodeURIComponent(token || assessment.manage_token || "")}`)}>
-                Book {s.name} ({s.duration_minutes} min)</a></li>
+                Book {s.name}{/\d\s*min/.test(s.name) ? "" : ` (${s.duration_minutes} min)`}</a></li>
             ))}
           </ul>
         </section>
       )}
 
-      {!urgent && result.home_care.length > 0 && (
+      {!urgent && plan && plan.routines.length > 0 && (
         <section aria-labelledby="home">
           <h2 id="home">At home until your visit</h2>
-          <ul>{result.home_care.map((h) => (
-            <li key={h.id}><strong>{label(h.tool)}:</strong> {h.how}
-              {h.seconds && ` Hold ${h.seconds[0]}–${h.seconds[1]} seconds`}{h.sets && `, ${h.sets[0]}–${h.sets[1]} sets`}
-              {h.how_often && `, ${h.how_often}`}.{h.stretch && ` Stretch: ${h.stretch}`}
-              {h.cautions?.length ? <em> Careful: {h.cautions.join(" ")}</em> : null}</li>
-          ))}</ul>
+          <p>Suggestions to ease the knots between visits. Your practitioner will adjust them to you.</p>
+          {plan.shared.length > 0 && (
+            <div class="safety">
+              <h3>Safety first</h3>
+              <ul>{plan.shared.map((c) => <li key={c}>{c}</li>)}</ul>
+            </div>
+          )}
+          <ul class="cards routines">
+            {plan.routines.map((r) => (
+              <li key={r.id} class="card">
+                <h3>{r.title}</h3>
+                <p>{r.how}</p>
+                {r.dose.length > 0 && <ul class="dose">{r.dose.map((d) => <li key={d}>{d}</li>)}</ul>}
+                {r.stretch && <p><strong>Then stretch.</strong> {r.stretch}</p>}
+                {r.cautions.length > 0 && <p><strong>Careful:</strong> {r.cautions.join(" ")}</p>}
+              </li>
+            ))}
+          </ul>
         </section>
       )}
       {!urgent && result.prevention.length > 0 && (
