@@ -40,7 +40,7 @@ trap 'stop_server; scripts/pg-test-server stop "$work/pg" >/dev/null 2>&1 || tru
 start_server() {  # database, threads
   taskset -c 0 $unknot serve --database "$1" --listen 127.0.0.1:$port --threads "$2" \
     --pool-size "${POOL_SIZE:-16}" \
-    --web-root web/public --log-level warn >"$work/serve.log" 2>&1 &
+    --web-root web/dist --log-level warn >"$work/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
   echo "server did not start:"; cat "$work/serve.log"; exit 1

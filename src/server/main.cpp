@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
 
   unknot::server::ServeOptions serve;
   serve.database = DefaultDatabase();
-  serve.web_root = "web/public";
+  serve.web_root = "web/dist";
   serve.data = DefaultDataDir();
   CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the web app and the JSON API");
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on ([IPv6]:PORT works)")
@@ -64,7 +64,9 @@ int main(int argc, char** argv) {
           "HOST:PORT"))
       ->capture_default_str();
   serve_cmd->add_option("--database", serve.database, database_help);
-  serve_cmd->add_option("--web-root", serve.web_root, "Directory of the built web app")
+  serve_cmd
+      ->add_option("--web-root", serve.web_root,
+                   "Directory of the built patient web app (npm run build in web/)")
       ->capture_default_str();
   serve_cmd->add_option(
       "--data", serve.data,

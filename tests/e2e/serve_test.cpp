@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,18 +23,24 @@ class ServeTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_EQ(RunProcess({UnknotBinary(), "migrate", "--database", db_}).exit_code, 0);
     ASSERT_EQ(RunProcess({UnknotBinary(), "demo", "--database", db_}).exit_code, 0);
+    // A stand-in for the built web app (web/dist): an index.html and one hashed asset.
+    std::filesystem::create_directories(web_root_ + "/assets");
+    std::ofstream(web_root_ + "/index.html")
+        << "<!doctype html><script type=module src=\"./assets/app-1a2b.js\"></script>";
+    std::ofstream(web_root_ + "/assets/app-1a2b.js") << "console.log('app');";
   }
 
   // Starts the server on a free port and returns that port (0 on failure).
   std::uint16_t Start() {
     server_ = std::make_unique<Child>(
         std::vector<std::string>{UnknotBinary(), "serve", "--database", db_, "--listen",
-                                 "127.0.0.1:0", "--web-root", SourceDir() + "/web/public"});
+                                 "127.0.0.1:0", "--web-root", web_root_});
     return WaitForServePort(*server_);
   }
 
   TempDir dir_;
   std::string db_ = dir_.File("unknot.db");
+  std::string web_root_ = dir_.File("web");
   std::unique_ptr<Child> server_;
 };
 
@@ -60,8 +68,12 @@ TEST_F(ServeTest, ServesTheDemoClinic) {
   HttpResult page = HttpGet(port, "/c/mission-sports-chiro/");
   EXPECT_EQ(page.status, 200u);
   EXPECT_NE(page.headers["content-type"].find("text/html"), std::string::npos);
-  EXPECT_NE(page.body.find("app.js"), std::string::npos);
-  EXPECT_EQ(HttpGet(port, "/c/mission-sports-chiro/app.js").status, 200u);
+  EXPECT_NE(page.body.find("app-1a2b.js"), std::string::npos);
+  EXPECT_EQ(HttpGet(port, "/c/mission-sports-chiro/assets/app-1a2b.js").status, 200u);
+  // The app's own routes, deep or not, get index.html (the app routes in the browser).
+  HttpResult deep = HttpGet(port, "/c/mission-sports-chiro/manage/17?token=x");
+  EXPECT_EQ(deep.status, 200u);
+  EXPECT_NE(deep.body.find("app-1a2b.js"), std::string::npos);
 
   HttpResult missing = HttpGet(port, "/api/v1/clinics/nowhere");
   EXPECT_EQ(missing.status, 404u);
