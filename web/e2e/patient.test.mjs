@@ -283,6 +283,7 @@ describe("patient app", { timeout: 240000 }, () => {
     const { page, close } = await newPage();
     await page.goto(server.base + made.body.manage_url);
     await page.getByRole("heading", { name: "Your appointment" }).waitFor();
+    await page.getByText(/You can move or cancel this appointment online until \w+day, \w+ \d+ at \d+:\d\d [AP]M P[SD]T/).waitFor();
     await page.getByRole("button", { name: "Move to another time" }).click();
     await page.getByRole("button", { name: "Later week" }).click();
     await page.locator("button.slot").first().click();
@@ -295,6 +296,30 @@ describe("patient app", { timeout: 240000 }, () => {
     await page.getByText("Your appointment is cancelled.").waitFor();
     const cancelled = await json(server.api(`/appointments/${made.body.appointment.id}?token=${made.body.manage_token}`));
     assert.equal(cancelled.body.appointment.status, "cancelled");
+    await close();
+  });
+
+  test("inside the cancellation window the manage page says to call and offers no online change", async () => {
+    const services = (await json(server.api("/services"))).body.services;
+    const service = services.find((s) => !s.new_patients_only);
+    const from = new Date().toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 6 * 86400000).toISOString().slice(0, 10);
+    const slots = (await json(server.api(`/availability?service=${service.id}&from=${from}&to=${to}`))).body.days.flatMap((d) => d.slots);
+    const slot = slots.find((s) => Date.parse(s.start) > Date.now() + 3 * 3600000);
+    const made = await json(server.api("/appointments"), { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ service: service.id, start: slot.start,
+        patient: { given_name: "Eve", family_name: "Late", email: "eve.late@example.org", phone: "+14155550111" } }) });
+    assert.equal(made.status, 201);
+    const { page, close } = await newPage();
+    // The browser's clock one hour before the start: past the grace period, inside the 24-hour window.
+    await page.clock.setFixedTime(new Date(Date.parse(slot.start) - 3600000));
+    await page.goto(server.base + made.body.manage_url);
+    await page.getByText("so it can no longer be moved or cancelled online").waitFor();
+    assert.match(await page.locator("p.notice").innerText(), /within 24 hours/);
+    assert.equal(await page.locator('p.notice a[href^="tel:"]').count(), 1);
+    assert.equal(await page.getByRole("button", { name: "Move to another time" }).count(), 0);
+    assert.equal(await page.getByRole("button", { name: "Cancel appointment" }).count(), 0);
+    await expectAccessible(page, "manage inside the cancellation window");
     await close();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatLocalDate, formatLocalTime, formatInstantTime, formatPhone, localDate,
+import { formatInstantDateTime, formatLocalDate, formatLocalTime, formatInstantTime, formatPhone, localDate,
   openingHours, telHref, zoneLabel } from "./time";
 
 describe("time formatting", () => {
@@ -31,5 +31,9 @@ describe("time formatting", () => {
     expect(rows[0]).toEqual(["Monday", "8:00 AM – 8:00 PM"]);
     expect(rows[5]).toEqual(["Saturday", "9:00 AM – 1:00 PM"]);
     expect(rows[6]).toEqual(["Sunday", "Closed"]);
+  });
+  it("formats an instant as date and time in the clinic's zone, with the zone's abbreviation", () => {
+    expect(formatInstantDateTime("2026-12-07T17:00:00Z", "America/Los_Angeles")).toBe("Monday, December 7 at 9:00 AM PST");
+    expect(formatInstantDateTime("2026-07-07T07:30:00Z", "America/Los_Angeles")).toBe("Tuesday, July 7 at 12:30 AM PDT");
   });
 });

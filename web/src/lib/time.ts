@@ -85,3 +85,10 @@ export function formatPhone(phone: string): string {
 export function telHref(phone: string): string {
   return `tel:${phone.replace(/[^\d+]/g, "")}`;
 }
+
+/** "Monday, December 7 at 9:00 AM PST": a UTC instant as date and time in `zone`. */
+export function formatInstantDateTime(instant: Date | string, zone: string): string {
+  const at = typeof instant === "string" ? new Date(instant) : instant;
+  const date = new Intl.DateTimeFormat("en-US", { weekday: "long", month: "long", day: "numeric", timeZone: zone }).format(at);
+  return `${date} at ${formatInstantTime(at.toISOString(), zone)} ${zoneAbbreviation(zone, at)}`;
+}

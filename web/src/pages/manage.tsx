@@ -3,7 +3,8 @@ import { api, ApiError, Appointment, Clinic, Practitioner, Service, Slot } from 
 import { AppointmentDetails } from "./book";
 import { capable, SlotPicker } from "../components/slotpicker";
 import { appointmentIcs, icsHref } from "../lib/calendar";
-import { formatLocalDate, formatLocalTime, formatPhone, telHref } from "../lib/time";
+import { describeMinutes, onlineChange } from "../lib/policy";
+import { formatInstantDateTime, formatLocalDate, formatLocalTime, formatPhone, telHref } from "../lib/time";
 
 export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; token: string }) {
   const [appointment, setAppointment] = useState<Appointment | null>(null);
@@ -55,6 +56,9 @@ export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; 
 
   const service = services.find((s) => s.id === appointment.service.id);
   const booked = appointment.status === "booked";
+  const windowText = describeMinutes(clinic.booking_policy.cancellation_window_minutes);
+  const change = onlineChange(appointment, clinic.booking_policy);
+  const changeable = booked && change.refusal === null;
   return (
     <main id="main" class="page">
       <h1>Your appointment</h1>
@@ -63,29 +67,36 @@ export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; 
       {booked && (
         <p><a class="button" href={icsHref(appointmentIcs(clinic, appointment, location.href))} download={`appointment-${appointment.id}.ics`}>Add to my calendar (.ics)</a></p>
       )}
+      {changeable && change.until && (
+        <p class="note">You can move or cancel this appointment online until {formatInstantDateTime(change.until, clinic.time_zone)}.</p>
+      )}
+      {booked && change.refusal === "inside_cancellation_window" && (
+        <p class="notice">It starts within {windowText}, so it can no longer be moved or cancelled online. Please
+          call <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</p>
+      )}
       {problem && (
         <div class="error" role="alert"><p>{problem.text} {!problem.alternatives && <>Call <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</>}</p>
           {problem.alternatives && <ul class="slots">{problem.alternatives.map((s) => (
             <li key={s.start}><button type="button" class="slot" onClick={() => { setSlot(s); setProblem(null); }}>{formatLocalDate(s.local_start)} at {formatLocalTime(s.local_start)}</button></li>))}</ul>}
         </div>
       )}
-      {booked && mode === "view" && (
+      {changeable && mode === "view" && (
         <div class="actions">
           <button type="button" onClick={() => { setMode("reschedule"); setMessage(null); }}>Move to another time</button>
           <button type="button" class="danger" onClick={() => { setMode("cancel"); setMessage(null); }}>Cancel appointment</button>
         </div>
       )}
-      {booked && mode === "cancel" && (
+      {changeable && mode === "cancel" && (
         <section aria-labelledby="cancel-heading" class="panel">
           <h2 id="cancel-heading">Cancel this appointment?</h2>
-          <p>Online cancellation is possible until {Math.round(clinic.booking_policy.cancellation_window_minutes / 60)} hours before the start; after that, please call.</p>
+          <p>Online cancellation is possible until {windowText} before the start; after that, please call.</p>
           <div class="actions">
             <button type="button" class="danger" disabled={busy} onClick={cancel}>Yes, cancel it</button>
             <button type="button" onClick={() => setMode("view")}>Keep it</button>
           </div>
         </section>
       )}
-      {booked && mode === "reschedule" && (
+      {changeable && mode === "reschedule" && (
         <section aria-labelledby="move-heading" class="panel">
           <h2 id="move-heading">Choose a new time</h2>
           {service ? <SlotPicker clinic={clinic} serviceId={service.id} practitioners={capable(practitioners, service)}
