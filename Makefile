@@ -39,7 +39,10 @@ test: deps
 
 # A clean install of exactly what web/package-lock.json records.
 web-deps:
-	@command -v npm >/dev/null || { echo "web: Node.js 20.19+ and npm are needed (see WEB-STATUS.md)"; exit 1; }
+	@command -v node >/dev/null && command -v npm >/dev/null || \
+	  { echo "web: Node.js 20.19+ with npm is needed to build the patient app (docs/web.md)"; exit 1; }
+	@node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' || \
+	  { echo "web: Node.js $$(node --version) is too old: Vite 7 needs 20.19 or later (docs/web.md)"; exit 1; }
 	cd web && npm ci --no-audit --no-fund
 
 web-build: web-deps
