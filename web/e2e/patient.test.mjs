@@ -59,6 +59,11 @@ describe("patient app", { timeout: 240000 }, () => {
     const { page, errors, close } = await newPage();
     await page.goto(server.url("manage/999999?token=nope"));
     await page.getByText("We could not find this appointment").waitFor();
+    // A booking link whose assessment cannot be read books like a direct booking, and says so.
+    await page.goto(server.url("book?assessment=999999&token=nope"));
+    await page.getByText("Your knot check could not be read from this link").waitFor();
+    const direct = (await json(server.api("/services"))).body.services.filter((s) => !s.new_patients_only).length;
+    assert.equal(await page.locator('input[name="service"]').count(), direct);
     assert.deepEqual(errors, []);
     await close();
   });

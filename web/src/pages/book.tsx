@@ -35,14 +35,17 @@ export function BookPage({ clinic, query }: { clinic: Clinic; query: URLSearchPa
   const formRef = useRef<HTMLFormElement>(null);
 
   const assessmentToken = query.get("token") ?? "";
-  const [allowed, setAllowed] = useState<number[] | undefined>(
-    () => assessmentId ? recentAssessment(assessmentId)?.result.bookable_services.map((s) => s.id) : undefined);
+  // The services the assessment allows: undefined while not known yet, null when it cannot be
+  // read (no or a wrong token), in which case this is a direct booking like one without it.
+  const [allowed, setAllowed] = useState<number[] | null | undefined>(
+    () => assessmentId ? recentAssessment(assessmentId)?.result.bookable_services.map((s) => s.id) : null);
 
   useEffect(() => {
     // After a reload the result is no longer in memory: read it again to offer only what it allows.
-    if (assessmentId && !allowed && assessmentToken) {
-      api.assessment(assessmentId, assessmentToken)
-        .then((a) => setAllowed(a.result.bookable_services.map((s) => s.id))).catch(() => {});
+    if (allowed === undefined) {
+      if (!assessmentToken) setAllowed(null);
+      else api.assessment(assessmentId!, assessmentToken)
+        .then((a) => setAllowed(a.result.bookable_services.map((s) => s.id))).catch(() => setAllowed(null));
     }
     Promise.all([api.services(), api.practitioners()])
       .then(([s, p]) => { setServices(s); setPractitioners(p); })
@@ -50,16 +53,17 @@ export function BookPage({ clinic, query }: { clinic: Clinic; query: URLSearchPa
   }, []);
 
   const offered = useMemo(() => {
-    if (!services) return [];
-    return services.filter((s) => allowed ? allowed.includes(s.id) : assessmentId ? true : !s.new_patients_only);
-  }, [services, assessmentId, allowed]);
+    if (!services || allowed === undefined) return [];
+    return services.filter((s) => allowed ? allowed.includes(s.id) : !s.new_patients_only);
+  }, [services, allowed]);
+  const followsAssessment = assessmentId !== null && Array.isArray(allowed);
 
   if (booked) return <Confirmation clinic={clinic} booked={booked} />;
   if (loadError) {
     return <main id="main" class="page"><h1>Book an appointment</h1>
       <p role="alert">The clinic's services could not be loaded. Reload the page, or call <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</p></main>;
   }
-  if (!services) return <main id="main" class="page"><h1>Book an appointment</h1><p role="status">Loading…</p></main>;
+  if (!services || allowed === undefined) return <main id="main" class="page"><h1>Book an appointment</h1><p role="status">Loading…</p></main>;
   const service = services.find((s) => s.id === serviceId) ?? null;
 
   const setField = (field: keyof Details, value: string) => {
@@ -84,7 +88,7 @@ export function BookPage({ clinic, query }: { clinic: Clinic; query: URLSearchPa
         service: service!.id, practitioner, start: slot.start,
         patient: { given_name: details.given_name.trim(), family_name: details.family_name.trim(),
           email: details.email.trim(), phone: normalizePhone(details.phone) },
-        ...(assessmentId ? { assessment: assessmentId } : {}),
+        ...(followsAssessment ? { assessment: assessmentId } : {}),
       };
       setBooked(await api.book(body, key.current));
       window.scrollTo(0, 0);
@@ -115,11 +119,17 @@ export function BookPage({ clinic, query }: { clinic: Clinic; query: URLSearchPa
   return (
     <main id="main" class="page">
       <h1>Book an appointment</h1>
-      {!assessmentId && <p class="note">New to the clinic, or not sure what you need? <a {...linkProps("check")}>Check my knots first</a>.</p>}
+      {assessmentId !== null && !followsAssessment && <p class="note">Your knot check could not be read from this link, so
+        the treatments below are those anyone can book directly.</p>}
+      {!followsAssessment && <p class="note">New to the clinic, or not sure what you need? <a {...linkProps("check")}>Check my knots first</a>.</p>}
       <section aria-labelledby="service-heading">
         <h2 id="service-heading">1. Treatment</h2>
         <fieldset class="services">
           <legend>Choose a treatment</legend>
+          {offered.length === 0 && (
+            <p role="alert">Your knot check does not allow booking online. Please call the clinic
+              on <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</p>
+          )}
           {offered.map((s) => (
             <label key={s.id} class="service-option">
               <input type="radio" name="service" value={String(s.id)} checked={serviceId === s.id}
