@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/http/gzip.hpp"
+
 namespace unknot::api {
 namespace {
 
@@ -77,7 +79,8 @@ void AddWebRoutes(http::Router& router, core::ports::ClinicRepository& clinics,
     }
     std::string_view path = request.PathParam("path");
     // Files (with an extension) are served or 404; anything else is a route of the app itself.
-    return LooksLikeFile(path) ? files.Serve(path) : files.ServeIndex();
+    bool gzip = http::AcceptsGzip(request);
+    return LooksLikeFile(path) ? files.Serve(path, gzip) : files.ServeIndex(gzip);
   });
 }
 

@@ -9,25 +9,41 @@
 #include <system_error>
 #include <utility>
 
+#include "api/http/gzip.hpp"
+
 namespace unknot::api::http {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::pair<std::string_view, std::string_view> kContentTypes[] = {
-    {".html", "text/html; charset=utf-8"},
-    {".js", "text/javascript; charset=utf-8"},
-    {".mjs", "text/javascript; charset=utf-8"},
-    {".css", "text/css; charset=utf-8"},
-    {".svg", "image/svg+xml"},
-    {".png", "image/png"},
-    {".ico", "image/x-icon"},
-    {".json", "application/json"},
-    {".map", "application/json"},
-    {".woff2", "font/woff2"},
-    {".txt", "text/plain; charset=utf-8"},
-    {".webmanifest", "application/manifest+json"},
+struct FileType {
+  std::string_view extension;
+  std::string_view content_type;
+  bool compressible;  // text; images and fonts are compressed already
 };
+
+constexpr FileType kFileTypes[] = {
+    {".html", "text/html; charset=utf-8", true},
+    {".js", "text/javascript; charset=utf-8", true},
+    {".mjs", "text/javascript; charset=utf-8", true},
+    {".css", "text/css; charset=utf-8", true},
+    {".svg", "image/svg+xml", true},
+    {".png", "image/png", false},
+    {".ico", "image/x-icon", false},
+    {".json", "application/json", true},
+    {".map", "application/json", true},
+    {".woff2", "font/woff2", false},
+    {".txt", "text/plain; charset=utf-8", true},
+    {".webmanifest", "application/manifest+json", true},
+};
+
+const FileType* TypeOf(const fs::path& file) {
+  std::string extension = file.extension().string();
+  for (const FileType& type : kFileTypes) {
+    if (extension == type.extension) return &type;
+  }
+  return nullptr;
+}
 
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
 
@@ -50,11 +66,8 @@ std::optional<std::string> ReadFile(const fs::path& file) {
 }  // namespace
 
 std::string_view ContentTypeFor(const fs::path& file) {
-  std::string extension = file.extension().string();
-  for (const auto& [known, type] : kContentTypes) {
-    if (extension == known) return type;
-  }
-  return "application/octet-stream";
+  const FileType* type = TypeOf(file);
+  return type ? type->content_type : "application/octet-stream";
 }
 
 StaticFiles::StaticFiles(fs::path root) : root_(std::move(root)) {}
@@ -64,9 +77,23 @@ bool StaticFiles::available() const {
   return fs::is_regular_file(root_ / "index.html", ec);
 }
 
-Response StaticFiles::ServeIndex() const { return Serve("index.html"); }
+Response StaticFiles::ServeIndex(bool gzip) const { return Serve("index.html", gzip); }
 
-Response StaticFiles::Serve(std::string_view relative_path) const {
+std::string StaticFiles::CompressedCopy(const fs::path& file, const std::string& contents) const {
+  std::error_code ec;
+  fs::file_time_type modified = fs::last_write_time(file, ec);
+  std::lock_guard lock(mutex_);
+  auto found = compressed_.find(file.string());
+  if (!ec && found != compressed_.end() && found->second.modified == modified &&
+      found->second.size == contents.size()) {
+    return found->second.gzip;
+  }
+  std::string packed = Gzip(contents);
+  if (!ec) compressed_[file.string()] = Compressed{modified, contents.size(), packed};
+  return packed;
+}
+
+Response StaticFiles::Serve(std::string_view relative_path, bool gzip) const {
   if (relative_path.find("..") != std::string_view::npos ||
       relative_path.find('\0') != std::string_view::npos ||
       relative_path.find('\\') != std::string_view::npos ||
@@ -90,7 +117,13 @@ Response StaticFiles::Serve(std::string_view relative_path) const {
     spdlog::error("cannot read static file {}", file.string());
     return Problem(core::Error(core::ErrorCode::kInternal, "cannot read the file"));
   }
-  Response response = Response::Text(200, std::move(*contents), std::string(ContentTypeFor(file)));
+  const FileType* type = TypeOf(file);
+  bool compress = gzip && type && type->compressible && contents->size() >= kMinGzipBytes;
+  Response response =
+      Response::Text(200, compress ? CompressedCopy(file, *contents) : std::move(*contents),
+                     std::string(ContentTypeFor(file)));
+  if (compress) response.headers.emplace_back("Content-Encoding", "gzip");
+  if (type && type->compressible) response.headers.emplace_back("Vary", "Accept-Encoding");
   fs::path relative = file.lexically_relative(root);
   if (file.extension() == ".html") {
     response.headers.emplace_back("Cache-Control", "no-cache");

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <random>
 
+#include "api/http/testing/gunzip.hpp"
+
 namespace unknot::api::http {
 namespace {
 
@@ -63,6 +65,49 @@ TEST_F(StaticFilesTest, ServesFilesWithContentTypeAndCaching) {
   Response css = files.Serve("app.css");
   EXPECT_EQ(css.content_type, "text/css; charset=utf-8");
   EXPECT_EQ(HeaderOf(css, "Cache-Control"), std::nullopt);
+}
+
+TEST_F(StaticFilesTest, TextGoesOutGzippedToClientsThatAcceptIt) {
+  std::string script = "export function f() { return 1; }\n";
+  while (script.size() < 4000) script += script;
+  WriteFile(root_ / "assets" / "big-9f8e.js", script);
+  WriteFile(root_ / "assets" / "logo.png", std::string(4000, 'x'));
+  StaticFiles files(root_);
+
+  Response packed = files.Serve("assets/big-9f8e.js", /*gzip=*/true);
+  ASSERT_EQ(packed.status, 200u);
+  EXPECT_EQ(HeaderOf(packed, "Content-Encoding"), "gzip");
+  EXPECT_EQ(HeaderOf(packed, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(packed.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(HeaderOf(packed, "Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_LT(packed.body.size() * 4, script.size());
+  EXPECT_EQ(testing::Gunzip(packed.body), script);
+
+  Response plain = files.Serve("assets/big-9f8e.js", /*gzip=*/false);
+  EXPECT_EQ(plain.body, script);
+  EXPECT_EQ(HeaderOf(plain, "Content-Encoding"), std::nullopt);
+  EXPECT_EQ(HeaderOf(plain, "Vary"), "Accept-Encoding");
+
+  // Too small to be worth it, or not text: as it is.
+  Response tiny = files.Serve("assets/app-1a2b.js", true);
+  EXPECT_EQ(tiny.body, "console.log(1)");
+  EXPECT_EQ(HeaderOf(tiny, "Content-Encoding"), std::nullopt);
+  Response png = files.Serve("assets/logo.png", true);
+  EXPECT_EQ(png.body, std::string(4000, 'x'));
+  EXPECT_EQ(HeaderOf(png, "Content-Encoding"), std::nullopt);
+  EXPECT_EQ(HeaderOf(png, "Vary"), std::nullopt);
+}
+
+TEST_F(StaticFilesTest, AFileChangedOnDiskIsCompressedAgain) {
+  std::string first(2000, 'a');
+  std::string second = std::string(1500, 'b') + "changed";
+  WriteFile(root_ / "index.html", first);
+  StaticFiles files(root_);
+  EXPECT_EQ(testing::Gunzip(files.ServeIndex(true).body), first);
+  EXPECT_EQ(testing::Gunzip(files.ServeIndex(true).body), first);  // from memory
+
+  WriteFile(root_ / "index.html", second);  // a new build: another size
+  EXPECT_EQ(testing::Gunzip(files.ServeIndex(true).body), second);
 }
 
 TEST(ContentTypeForTest, KnownExtensions) {
