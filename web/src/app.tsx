@@ -8,13 +8,14 @@ import { ResultPage } from "./pages/result";
 import { BookPage } from "./pages/book";
 import { ManagePage } from "./pages/manage";
 
-export function App() {
+export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError } }) {
   const { route, query } = useLocation();
-  const [clinic, setClinic] = useState<Clinic | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [clinic, setClinic] = useState<Clinic | null>(initial.clinic ?? null);
+  const [error, setError] = useState<ApiError | null>(initial.error ?? null);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
+    if (attempt === 0) return; // main.tsx brought the first answer
     setError(null);
     api.clinic().then((c) => { setClinic(c); }).catch((e: ApiError) => setError(e));
   }, [attempt]);

@@ -1,5 +1,11 @@
 import { render } from "preact";
 import { App } from "./app";
+import { api, ApiError } from "./lib/api";
 import "./style.css";
 
-render(<App />, document.getElementById("app")!);
+// The first render waits for the clinic (asked for by index.html while this file loaded), so the
+// page appears once, complete, instead of starting the request after a "loading" paint.
+const root = document.getElementById("app")!;
+api.clinic()
+  .then((clinic) => render(<App initial={{ clinic }} />, root))
+  .catch((error: ApiError) => render(<App initial={{ error }} />, root));

@@ -3,6 +3,8 @@
 // time-zone data (Intl) for the years around the event: each UTC-offset change becomes a STANDARD
 // or DAYLIGHT observance with its exact local start.
 
+import { formatter } from "./time";
+
 export interface IcsEvent {
   uid: string;
   start: string; // UTC instant, RFC 3339
@@ -17,7 +19,7 @@ export interface IcsEvent {
 
 /** Offset of `zone` from UTC at `ms`, in minutes (east positive). */
 export function zoneOffsetMinutes(zone: string, ms: number): number {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23",
+  const parts = formatter("en-US", { timeZone: zone, hourCycle: "h23",
     year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
     second: "2-digit" }).formatToParts(new Date(ms));
   const get = (t: string) => +(parts.find((p) => p.type === t)?.value ?? 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatInstantDateTime, formatLocalDate, formatLocalTime, formatInstantTime, formatPhone, localDate,
+import { formatInstantDateTime, formatLocalDate, formatLocalTime, formatInstantTime, formatShortDate, formatPhone, localDate,
   openingHours, telHref, zoneLabel } from "./time";
 
 describe("time formatting", () => {
@@ -35,5 +35,26 @@ describe("time formatting", () => {
   it("formats an instant as date and time in the clinic's zone, with the zone's abbreviation", () => {
     expect(formatInstantDateTime("2026-12-07T17:00:00Z", "America/Los_Angeles")).toBe("Monday, December 7 at 9:00 AM PST");
     expect(formatInstantDateTime("2026-07-07T07:30:00Z", "America/Los_Angeles")).toBe("Tuesday, July 7 at 12:30 AM PDT");
+  });
+  it("spells wall-clock times and dates as Intl's en-US does, midnight and noon included", () => {
+    const intlTime = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
+    const intlDate = new Intl.DateTimeFormat("en-US", { weekday: "long", month: "long", day: "numeric", year: "numeric", timeZone: "UTC" });
+    const intlShort = new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" });
+    const plain = (text: string) => text.replace(/\u202f/g, " ");
+    for (let hour = 0; hour < 24; hour++) {
+      for (const minute of [0, 5, 30, 59]) {
+        const local = `2026-03-08T${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}:00`;
+        expect(formatLocalTime(local)).toBe(plain(intlTime.format(new Date(`${local}Z`))));
+      }
+    }
+    for (let day = 0; day < 400; day += 7) {
+      const d = new Date(Date.UTC(2026, 0, 1 + day));
+      const local = d.toISOString().slice(0, 10);
+      expect(formatLocalDate(local)).toBe(intlDate.format(d));
+      expect(formatShortDate(local)).toBe(intlShort.format(d));
+    }
+    expect(formatLocalTime("2026-12-08T00:00:00")).toBe("12:00 AM");
+    expect(formatLocalTime("2026-12-08T12:30:00")).toBe("12:30 PM");
+    expect(formatInstantTime("2026-12-08T08:00:00Z", "America/Los_Angeles")).toBe("12:00 AM");
   });
 });

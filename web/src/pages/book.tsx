@@ -195,6 +195,7 @@ export function Confirmation({ clinic, booked }: { clinic: Clinic; booked: Booke
   const manageUrl = new URL(booked.manage_url, location.origin).toString();
   const manageRoute = booked.manage_url.startsWith(clinicRoot()) ? booked.manage_url.slice(clinicRoot().length) : null;
   useLayoutEffect(focusHeading, []);
+  const ics = useMemo(() => icsHref(appointmentIcs(clinic, a, manageUrl)), [a, manageUrl]);
   return (
     <main id="main" class="page">
       <h1>You are booked</h1>
@@ -203,7 +204,7 @@ export function Confirmation({ clinic, booked }: { clinic: Clinic; booked: Booke
       <h2>What to bring</h2>
       <p>{WHAT_TO_BRING}</p>
       <div class="actions">
-        <a class="button" href={icsHref(appointmentIcs(clinic, a, manageUrl))} download={`appointment-${a.id}.ics`}>Add to my calendar (.ics)</a>
+        <a class="button" href={ics} download={`appointment-${a.id}.ics`}>Add to my calendar (.ics)</a>
       </div>
       <h2>Change or cancel</h2>
       <p>Keep this link: it is the only way to see, move or cancel the appointment online.</p>

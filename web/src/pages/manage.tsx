@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, ApiError, Appointment, Clinic, Practitioner, Service, Slot } from "../lib/api";
 import { AppointmentDetails } from "./book";
 import { capable, SlotPicker } from "../components/slotpicker";
@@ -22,6 +22,10 @@ export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; 
     api.appointment(id, token).then((a) => { setAppointment(a); setPractitioner(a.practitioner.id); }).catch(setLoadError);
     Promise.all([api.services(), api.practitioners()]).then(([s, p]) => { setServices(s); setPractitioners(p); }).catch(() => {});
   }, [id, token]);
+
+  // Building the .ics walks the zone's offsets over three years: once per appointment state.
+  const ics = useMemo(() => appointment?.status === "booked"
+    ? icsHref(appointmentIcs(clinic, appointment, location.href)) : null, [appointment, clinic]);
 
   if (loadError) {
     return <main id="main" class="page"><h1>Your appointment</h1>
@@ -64,8 +68,8 @@ export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; 
       <h1>Your appointment</h1>
       {message && <p class="success" role="status">{message}</p>}
       <AppointmentDetails clinic={clinic} appointment={appointment} />
-      {booked && (
-        <p><a class="button" href={icsHref(appointmentIcs(clinic, appointment, location.href))} download={`appointment-${appointment.id}.ics`}>Add to my calendar (.ics)</a></p>
+      {ics && (
+        <p><a class="button" href={ics} download={`appointment-${appointment.id}.ics`}>Add to my calendar (.ics)</a></p>
       )}
       {changeable && change.until && (
         <p class="note">You can move or cancel this appointment online until {formatInstantDateTime(change.until, clinic.time_zone)}.</p>
