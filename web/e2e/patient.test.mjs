@@ -38,6 +38,19 @@ async function markKnot(page, name) {
   await page.waitForFunction((el) => el.getAttribute("aria-pressed") === "true", await region.elementHandle());
 }
 
+async function fillDetails(page, given, family, email, phone) {
+  await page.getByLabel("First name").fill(given);
+  await page.getByLabel("Last name").fill(family);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Phone").fill(phone);
+}
+
+/** A booking made over the API, as another client would: { status, body }. */
+function bookOverApi(body) {
+  return json(server.api("/appointments"), { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body) });
+}
+
 describe("patient app", { timeout: 240000 }, () => {
   test("landing page: clinic, address, hours, tel: link and the two ways in", async () => {
     const { page, errors, close } = await newPage();
@@ -121,10 +134,7 @@ describe("patient app", { timeout: 240000 }, () => {
     await page.getByText("Enter an email address like name@example.com.").waitFor();
     assert.equal(await page.getByLabel("Email").getAttribute("aria-invalid"), "true");
     await expectAccessible(page, "booking with field errors");
-    await page.getByLabel("First name").fill("Ana");
-    await page.getByLabel("Last name").fill("Ruiz");
-    await page.getByLabel("Email").fill("ana.ruiz@example.org");
-    await page.getByLabel("Phone").fill("(415) 555-0142");
+    await fillDetails(page, "Ana", "Ruiz", "ana.ruiz@example.org", "(415) 555-0142");
     await page.getByRole("button", { name: "Book", exact: true }).click();
     await page.getByRole("heading", { name: "You are booked" }).waitFor();
     await expectAccessible(page, "confirmation");
@@ -213,9 +223,8 @@ describe("patient app", { timeout: 240000 }, () => {
     const assessment = +page.url().match(/assessment\/(\d+)/)[1];
     const services = (await json(server.api("/services"))).body.services;
     const day = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
-    const refused = await json(server.api("/appointments"), { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ service: services[0].id, start: `${day}T18:00:00Z`, assessment,
-        patient: { given_name: "E", family_name: "M", email: "e.m@example.org", phone: "+14155550100" } }) });
+    const refused = await bookOverApi({ service: services[0].id, start: `${day}T18:00:00Z`, assessment,
+      patient: { given_name: "E", family_name: "M", email: "e.m@example.org", phone: "+14155550100" } });
     assert.equal(refused.status, 409);
     await close();
   });
@@ -228,19 +237,15 @@ describe("patient app", { timeout: 240000 }, () => {
     await page.getByLabel("Practitioner").selectOption({ index: 1 });
     const practitioner = +(await page.getByLabel("Practitioner").inputValue());
     await page.locator("button.slot").nth(2).click();
-    await page.getByLabel("First name").fill("Ben");
-    await page.getByLabel("Last name").fill("Cho");
-    await page.getByLabel("Email").fill("ben.cho@example.org");
-    await page.getByLabel("Phone").fill("415 555 0177");
+    await fillDetails(page, "Ben", "Cho", "ben.cho@example.org", "415 555 0177");
     const chosen = await page.locator('button.slot[aria-pressed="true"]').getAttribute("aria-label");
     // Someone else takes that exact time with that practitioner.
     const avail = await json(server.api(`/availability?service=${service.id}&practitioner=${practitioner}&from=${new Date().toISOString().slice(0, 10)}&to=${new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10)}`));
     const slots = avail.body.days.flatMap((d) => d.slots);
     const start = await page.evaluate(() => document.querySelector('button.slot[aria-pressed="true"]')?.getAttribute("data-start"));
     const target = start ?? slots[2].start;
-    const other = await json(server.api("/appointments"), { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ service: service.id, practitioner, start: target,
-        patient: { given_name: "Other", family_name: "Person", email: "other@example.org", phone: "+14155550199" } }) });
+    const other = await bookOverApi({ service: service.id, practitioner, start: target,
+      patient: { given_name: "Other", family_name: "Person", email: "other@example.org", phone: "+14155550199" } });
     assert.equal(other.status, 201, JSON.stringify(other.body));
     await page.getByRole("button", { name: "Book", exact: true }).click();
     await page.getByText("someone else just booked that time").waitFor();
@@ -259,10 +264,7 @@ describe("patient app", { timeout: 240000 }, () => {
     const service = services.find((s) => !s.new_patients_only);
     await page.goto(server.url(`book?service=${service.id}`));
     await page.locator("button.slot").nth(5).click();
-    await page.getByLabel("First name").fill("Dee");
-    await page.getByLabel("Last name").fill("Ong");
-    await page.getByLabel("Email").fill("dee.ong@example.org");
-    await page.getByLabel("Phone").fill("+1 415 555 0166");
+    await fillDetails(page, "Dee", "Ong", "dee.ong@example.org", "+1 415 555 0166");
     let cut = true;
     await page.route("**/api/v1/clinics/*/appointments", (route) => (cut ? route.abort("connectionrefused") : route.continue()));
     await page.getByRole("button", { name: "Book", exact: true }).click();
@@ -281,9 +283,8 @@ describe("patient app", { timeout: 240000 }, () => {
     const from = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
     const to = new Date(Date.now() + 12 * 86400000).toISOString().slice(0, 10);
     const slots = (await json(server.api(`/availability?service=${service.id}&from=${from}&to=${to}`))).body.days.flatMap((d) => d.slots);
-    const made = await json(server.api("/appointments"), { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ service: service.id, start: slots[0].start,
-        patient: { given_name: "Cy", family_name: "Dee", email: "cy.dee@example.org", phone: "+14155550188" } }) });
+    const made = await bookOverApi({ service: service.id, start: slots[0].start,
+      patient: { given_name: "Cy", family_name: "Dee", email: "cy.dee@example.org", phone: "+14155550188" } });
     assert.equal(made.status, 201);
     const { page, close } = await newPage();
     await page.goto(server.base + made.body.manage_url);
@@ -311,9 +312,8 @@ describe("patient app", { timeout: 240000 }, () => {
     const to = new Date(Date.now() + 6 * 86400000).toISOString().slice(0, 10);
     const slots = (await json(server.api(`/availability?service=${service.id}&from=${from}&to=${to}`))).body.days.flatMap((d) => d.slots);
     const slot = slots.find((s) => Date.parse(s.start) > Date.now() + 3 * 3600000);
-    const made = await json(server.api("/appointments"), { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ service: service.id, start: slot.start,
-        patient: { given_name: "Eve", family_name: "Late", email: "eve.late@example.org", phone: "+14155550111" } }) });
+    const made = await bookOverApi({ service: service.id, start: slot.start,
+      patient: { given_name: "Eve", family_name: "Late", email: "eve.late@example.org", phone: "+14155550111" } });
     assert.equal(made.status, 201);
     const { page, close } = await newPage();
     // The browser's clock one hour before the start: past the grace period, inside the 24-hour window.
