@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking_race.hpp"
 #include "demo_time.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
@@ -39,14 +40,8 @@ class BookingE2ETest : public ::testing::Test {
   }
 
   HttpResult Book(const std::string& service, const std::string& start, int client) {
-    Json body = {{"service", service_ids_[service]},
-                 {"start", start},
-                 {"patient",
-                  {{"given_name", "Client"},
-                   {"family_name", std::to_string(client)},
-                   {"email", "client" + std::to_string(client) + "@example.org"},
-                   {"phone", "+14155550100"}}}};
-    return HttpRequest(port_, "POST", base_ + "/appointments", body.dump());
+    return HttpRequest(port_, "POST", base_ + "/appointments",
+                       ClientBookingBody(service_ids_.at(service), start, client));
   }
 
   TempDir dir_;
@@ -61,24 +56,10 @@ TEST_F(BookingE2ETest, SixtyFourClientsOneSlotExactlyOneBooking) {
   // Foam-roller coaching needs a massage therapist and a massage room; on a Tuesday at 09:00
   // only Priya Natarajan works (Sam Whitfield starts at 11:00): one booking fits.
   std::string start = DemoTime(0, 9, 0);
-  std::atomic<int> created{0}, conflicts{0}, other{0};
-  std::vector<std::thread> clients;
-  for (int i = 0; i < 64; ++i) {
-    clients.emplace_back([&, i] {
-      HttpResult r = Book("foam-roller-coaching", start, i);
-      if (r.status == 201) {
-        ++created;
-      } else if (r.status == 409) {
-        ++conflicts;
-      } else {
-        ++other;
-      }
-    });
-  }
-  for (auto& c : clients) c.join();
-  EXPECT_EQ(created.load(), 1);
-  EXPECT_EQ(conflicts.load(), 63);
-  EXPECT_EQ(other.load(), 0);
+  RaceTally tally = Race(64, [&](int i) { return Book("foam-roller-coaching", start, i); });
+  EXPECT_EQ(tally.created, 1);
+  EXPECT_EQ(tally.conflicts, 63);
+  EXPECT_EQ(tally.other, 0) << tally.first_other;
 }
 
 TEST_F(BookingE2ETest, ARandomConcurrentMixNeverOverlapsAndSurvivesARestart) {

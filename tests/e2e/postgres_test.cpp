@@ -3,13 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <mutex>
-#include <thread>
-
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "booking_race.hpp"
 #include "demo_time.hpp"
 #include "http_client.hpp"
 #include "postgres_scratch.hpp"
@@ -61,35 +58,13 @@ TEST(PostgresE2ETest, TwoServersOnOneDatabaseBookOneSlotExactlyOnce) {
   // exactly one of the 64 requests (32 through each server) can have it.
   const std::int64_t service = ServiceId(ports[0], "foam-roller-coaching");
   const std::string start = DemoTime(0, 9, 0);
-  std::atomic<int> created{0}, conflicts{0}, other{0};
-  std::mutex mutex;
-  std::string unexpected;  // the first unexpected answer, for the failure message
-  std::vector<std::thread> clients;
-  for (int i = 0; i < 64; ++i) {
-    clients.emplace_back([&, i] {
-      Json body = {{"service", service},
-                   {"start", start},
-                   {"patient",
-                    {{"given_name", "Client"},
-                     {"family_name", std::to_string(i)},
-                     {"email", "client" + std::to_string(i) + "@example.org"},
-                     {"phone", "+14155550100"}}}};
-      HttpResult r = HttpRequest(ports[i % 2], "POST", kBase + "/appointments", body.dump());
-      if (r.status == 201) {
-        ++created;
-      } else if (r.status == 409) {
-        ++conflicts;
-      } else {
-        ++other;
-        std::lock_guard lock(mutex);
-        if (unexpected.empty()) unexpected = std::to_string(r.status) + " " + r.body;
-      }
-    });
-  }
-  for (auto& c : clients) c.join();
-  EXPECT_EQ(created.load(), 1);
-  EXPECT_EQ(conflicts.load(), 63);
-  EXPECT_EQ(other.load(), 0) << unexpected;
+  RaceTally tally = Race(64, [&](int i) {
+    return HttpRequest(ports[i % 2], "POST", kBase + "/appointments",
+                       ClientBookingBody(service, start, i));
+  });
+  EXPECT_EQ(tally.created, 1);
+  EXPECT_EQ(tally.conflicts, 63);
+  EXPECT_EQ(tally.other, 0) << tally.first_other;
   // The database agrees: one live appointment at that start.
   pqxx::connection connection(db.uri());
   pqxx::nontransaction tx(connection);
