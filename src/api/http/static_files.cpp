@@ -45,6 +45,10 @@ const FileType* TypeOf(const fs::path& file) {
   return nullptr;
 }
 
+std::string_view ContentTypeOf(const FileType* type) {
+  return type ? type->content_type : "application/octet-stream";
+}
+
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
 
 Response NotFound() { return Problem(core::Error::NotFound("no such file")); }
@@ -65,10 +69,7 @@ std::optional<std::string> ReadFile(const fs::path& file) {
 
 }  // namespace
 
-std::string_view ContentTypeFor(const fs::path& file) {
-  const FileType* type = TypeOf(file);
-  return type ? type->content_type : "application/octet-stream";
-}
+std::string_view ContentTypeFor(const fs::path& file) { return ContentTypeOf(TypeOf(file)); }
 
 StaticFiles::StaticFiles(fs::path root) : root_(std::move(root)) {}
 
@@ -79,17 +80,25 @@ bool StaticFiles::available() const {
 
 Response StaticFiles::ServeIndex(bool gzip) const { return Serve("index.html", gzip); }
 
-std::string StaticFiles::CompressedCopy(const fs::path& file, const std::string& contents) const {
+std::optional<std::string> StaticFiles::GzipOf(const fs::path& file) const {
   std::error_code ec;
   fs::file_time_type modified = fs::last_write_time(file, ec);
-  std::lock_guard lock(mutex_);
-  auto found = compressed_.find(file.string());
-  if (!ec && found != compressed_.end() && found->second.modified == modified &&
-      found->second.size == contents.size()) {
-    return found->second.gzip;
+  if (ec) return std::nullopt;
+  std::uintmax_t size = fs::file_size(file, ec);
+  if (ec || size < kMinGzipBytes) return std::nullopt;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = compressed_.find(file.string());
+    if (found != compressed_.end() && found->second.modified == modified &&
+        found->second.size == size) {
+      return found->second.gzip;
+    }
   }
-  std::string packed = Gzip(contents);
-  if (!ec) compressed_[file.string()] = Compressed{modified, contents.size(), packed};
+  std::optional<std::string> contents = ReadFile(file);
+  if (!contents || contents->size() != size) return std::nullopt;  // changing: serve it as read
+  std::string packed = Gzip(*contents);
+  std::lock_guard lock(mutex_);
+  compressed_[file.string()] = Compressed{modified, size, packed};
   return packed;
 }
 
@@ -112,18 +121,18 @@ Response StaticFiles::Serve(std::string_view relative_path, bool gzip) const {
   file = fs::canonical(file, ec);
   if (ec || !IsWithin(file, root)) return NotFound();
 
-  std::optional<std::string> contents = ReadFile(file);
+  const FileType* type = TypeOf(file);
+  const bool compressible = type && type->compressible;
+  std::optional<std::string> packed = gzip && compressible ? GzipOf(file) : std::nullopt;
+  const bool compressed = packed.has_value();
+  std::optional<std::string> contents = compressed ? std::move(packed) : ReadFile(file);
   if (!contents) {
     spdlog::error("cannot read static file {}", file.string());
     return Problem(core::Error(core::ErrorCode::kInternal, "cannot read the file"));
   }
-  const FileType* type = TypeOf(file);
-  bool compress = gzip && type && type->compressible && contents->size() >= kMinGzipBytes;
-  Response response =
-      Response::Text(200, compress ? CompressedCopy(file, *contents) : std::move(*contents),
-                     std::string(ContentTypeFor(file)));
-  if (compress) response.headers.emplace_back("Content-Encoding", "gzip");
-  if (type && type->compressible) response.headers.emplace_back("Vary", "Accept-Encoding");
+  Response response = Response::Text(200, std::move(*contents), std::string(ContentTypeOf(type)));
+  if (compressed) response.headers.emplace_back("Content-Encoding", "gzip");
+  if (compressible) response.headers.emplace_back("Vary", "Accept-Encoding");
   fs::path relative = file.lexically_relative(root);
   if (file.extension() == ".html") {
     response.headers.emplace_back("Cache-Control", "no-cache");

@@ -2,10 +2,11 @@
 
 // Serves the built web app (web/dist) from a directory. Files are small, so each one is read
 // whole into the response body. Text files (HTML, JS, CSS, SVG, JSON…) go out gzipped to clients
-// that accept it; the compressed bytes are made once per file version and kept in memory.
+// that accept it; the compressed bytes are made once per file version and served from memory.
 
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,8 +46,11 @@ class StaticFiles {
     std::uintmax_t size;
     std::string gzip;
   };
-  // The gzip form of `contents`, read from `file` (canonical), made once per file version.
-  std::string CompressedCopy(const std::filesystem::path& file, const std::string& contents) const;
+  // The gzip form of `file` (canonical), kept in memory while its size and modification time
+  // stay the same, so a repeated request reads nothing from disk. nullopt for a file smaller than
+  // kMinGzipBytes, or one that cannot be read or changes while being read (it then goes out as
+  // it is).
+  std::optional<std::string> GzipOf(const std::filesystem::path& file) const;
 
   std::filesystem::path root_;  // as given; resolved when serving
   mutable std::mutex mutex_;
