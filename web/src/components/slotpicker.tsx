@@ -89,3 +89,20 @@ export function capable(practitioners: Practitioner[], service: { allowed_roles:
   return practitioners.filter((p) => p.active && service.allowed_roles.includes(p.role) &&
     service.required_skills.every((s) => p.skills.includes(s)));
 }
+
+/**
+ * The nearest free times the server offered after refusing one (a 409 or 422 with alternatives),
+ * as buttons; with the server's practitioner names, each says with whom.
+ */
+export function AlternativeSlots({ slots, names, onPick }: {
+  slots: Slot[] | undefined; names?: { id: number; display_name: string }[]; onPick: (slot: Slot) => void;
+}) {
+  if (!slots?.length) return null;
+  return (
+    <ul class="slots">{slots.map((s) => {
+      const who = s.options?.[0] ? names?.find((n) => n.id === s.options[0].practitioner)?.display_name : undefined;
+      return <li key={s.start}><button type="button" class="slot" onClick={() => onPick(s)}>
+        {formatLocalDate(s.local_start)} at {formatLocalTime(s.local_start)}{who ? ` with ${who}` : ""}</button></li>;
+    })}</ul>
+  );
+}

@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Appointment, api, ApiError, Booked, Clinic, Practitioner, Problem, Service, Slot } from "../lib/api";
-import { capable, SlotPicker } from "../components/slotpicker";
+import { AlternativeSlots, capable, SlotPicker } from "../components/slotpicker";
 import { Details, DetailErrors, normalizePhone, serverFieldErrors, validateDetails, validateField } from "../lib/validate";
 import { clinicRoot, focusHeading, linkProps } from "../lib/router";
 import { formatLocalDate, formatLocalTime, formatPhone, telHref, zoneAbbreviation, zoneLabel } from "../lib/time";
@@ -173,13 +173,8 @@ export function BookPage({ clinic, query }: { clinic: Clinic; query: URLSearchPa
             {problem && (
               <div class="error" role="alert">
                 <p>{problem.text}{problem.phone && <> Call <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</>}</p>
-                {problem.alternatives && problem.alternatives.length > 0 && (
-                  <ul class="slots">{problem.alternatives.map((s) => {
-                    const who = s.options?.[0] ? problem.names?.find((n) => n.id === s.options[0].practitioner)?.display_name : undefined;
-                    return <li key={s.start}><button type="button" class="slot" onClick={() => { setSlot(s); setProblem(null); }}>
-                      {formatLocalDate(s.local_start)} at {formatLocalTime(s.local_start)}{who ? ` with ${who}` : ""}</button></li>;
-                  })}</ul>
-                )}
+                <AlternativeSlots slots={problem.alternatives} names={problem.names}
+                  onPick={(s) => { setSlot(s); setProblem(null); }} />
               </div>
             )}
             <button type="submit" class="primary" disabled={sending}>{sending ? "Booking…" : "Book"}</button>

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, ApiError, Appointment, Clinic, Practitioner, Service, Slot } from "../lib/api";
 import { AppointmentDetails } from "./book";
-import { capable, SlotPicker } from "../components/slotpicker";
+import { AlternativeSlots, capable, SlotPicker } from "../components/slotpicker";
 import { appointmentIcs, icsHref } from "../lib/calendar";
 import { describeMinutes, onlineChange } from "../lib/policy";
-import { formatInstantDateTime, formatLocalDate, formatLocalTime, formatPhone, telHref } from "../lib/time";
+import { formatInstantDateTime, formatPhone, telHref } from "../lib/time";
 
 export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; token: string }) {
   const [appointment, setAppointment] = useState<Appointment | null>(null);
@@ -59,10 +59,9 @@ export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; 
   };
 
   const service = services.find((s) => s.id === appointment.service.id);
-  const booked = appointment.status === "booked";
   const windowText = describeMinutes(clinic.booking_policy.cancellation_window_minutes);
   const change = onlineChange(appointment, clinic.booking_policy);
-  const changeable = booked && change.refusal === null;
+  const changeable = change.refusal === null; // booked, not started, outside the window or in grace
   return (
     <main id="main" class="page">
       <h1>Your appointment</h1>
@@ -74,14 +73,13 @@ export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; 
       {changeable && change.until && (
         <p class="note">You can move or cancel this appointment online until {formatInstantDateTime(change.until, clinic.time_zone)}.</p>
       )}
-      {booked && change.refusal === "inside_cancellation_window" && (
+      {change.refusal === "inside_cancellation_window" && (
         <p class="notice">It starts within {windowText}, so it can no longer be moved or cancelled online. Please
           call <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</p>
       )}
       {problem && (
         <div class="error" role="alert"><p>{problem.text} {!problem.alternatives && <>Call <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</>}</p>
-          {problem.alternatives && <ul class="slots">{problem.alternatives.map((s) => (
-            <li key={s.start}><button type="button" class="slot" onClick={() => { setSlot(s); setProblem(null); }}>{formatLocalDate(s.local_start)} at {formatLocalTime(s.local_start)}</button></li>))}</ul>}
+          <AlternativeSlots slots={problem.alternatives} onPick={(s) => { setSlot(s); setProblem(null); }} />
         </div>
       )}
       {changeable && mode === "view" && (
