@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace unknot::core::clinical {
 namespace {
 
@@ -165,6 +167,32 @@ TEST(AssessTest, DerivedAnswersFeedTheRules) {
   EXPECT_EQ(Assess(k, old_fall).outcome, Outcome::kMedicalCareSoon);
   old_fall.answers["age_band"] = "young";
   EXPECT_EQ(Assess(k, old_fall).outcome, Outcome::kSeeChiropractorFirst);
+}
+
+// DerivedAnswers() (knowledge.cpp, what rules may test) spells out the values AnswersOf() derives
+// from the assessment's own vocabularies: every one of those must be listed there.
+TEST(AssessTest, DerivedAnswersListEveryValueAnswersOfCanGive) {
+  const auto& derived = DerivedAnswers();
+  auto listed = [&](const std::string& answer, std::string_view value) {
+    const auto& values = derived.at(answer);
+    return std::find(values.begin(), values.end(), value) != values.end();
+  };
+  for (Duration d :
+       {Duration::kDays, Duration::kWeeks, Duration::kMonths1To3, Duration::kOver3Months}) {
+    EXPECT_TRUE(listed("longest_duration", ToString(d))) << ToString(d);
+  }
+  for (const std::string& m : Medications()) EXPECT_TRUE(listed("medication", m)) << m;
+  EXPECT_TRUE(listed("medication", "none"));
+  for (CauseKind kind : {CauseKind::kAcuteTrauma, CauseKind::kMicrotrauma}) {
+    EXPECT_TRUE(listed("cause_kind", ToString(kind))) << ToString(kind);
+  }
+  EXPECT_TRUE(listed("cause_kind", "none"));
+  for (const char* v : {"none", "one_side", "both_sides"}) EXPECT_TRUE(listed("below_knee", v));
+  // And nothing more: each list is exactly what AnswersOf can give.
+  EXPECT_EQ(derived.at("longest_duration").size(), 4u);
+  EXPECT_EQ(derived.at("medication").size(), Medications().size() + 1);
+  EXPECT_EQ(derived.at("cause_kind").size(), 3u);
+  EXPECT_EQ(derived.at("below_knee").size(), 3u);
 }
 
 TEST(AssessTest, ADoNotTreatCautionStopsOnlineBooking) {
