@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "api/http/gzip.hpp"
+#include "api/http/security_headers.hpp"
 
 namespace unknot::api::http {
 namespace {
@@ -139,6 +140,7 @@ Response StaticFiles::Serve(std::string_view relative_path, bool gzip) const {
   } else if (!relative.empty() && *relative.begin() == "assets") {
     response.headers.emplace_back("Cache-Control", std::string(kImmutable));
   }
+  SetAppContentSecurityPolicy(response);
   return response;
 }
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "api/http/security_headers.hpp"
 #include "api/http/testing/gunzip.hpp"
 
 namespace unknot::api::http {
@@ -65,6 +66,17 @@ TEST_F(StaticFilesTest, ServesFilesWithContentTypeAndCaching) {
   Response css = files.Serve("app.css");
   EXPECT_EQ(css.content_type, "text/css; charset=utf-8");
   EXPECT_EQ(HeaderOf(css, "Cache-Control"), std::nullopt);
+}
+
+TEST_F(StaticFilesTest, EveryFileCarriesTheAppContentSecurityPolicy) {
+  StaticFiles files(root_);
+  for (std::string_view path : {"index.html", "assets/app-1a2b.js", "app.css", ""}) {
+    Response response = files.Serve(path, /*gzip=*/true);
+    EXPECT_EQ(response.status, 200u) << path;
+    EXPECT_EQ(HeaderOf(response, "Content-Security-Policy"), kAppContentSecurityPolicy) << path;
+  }
+  // A refusal is a problem, which the server gives the locked-down policy instead.
+  EXPECT_EQ(HeaderOf(files.Serve("nope.js"), "Content-Security-Policy"), std::nullopt);
 }
 
 TEST_F(StaticFilesTest, TextGoesOutGzippedToClientsThatAcceptIt) {

@@ -140,9 +140,19 @@ TEST_F(BookingRoutesTest, BookReadCancel) {
   EXPECT_EQ(body["appointment"]["status"], "booked");
   std::string path = base_ + "/appointments/" + std::to_string(id);
 
-  EXPECT_EQ(Get(path + "?token=" + token).status, 200u);
+  // The link carries the token in its fragment, which browsers never send to a server.
+  EXPECT_EQ(body["manage_url"],
+            "/c/mission-sports-chiro/manage/" + std::to_string(id) + "#token=" + token);
+
+  EXPECT_EQ(Get(path + "?token=" + token).status, 200u);  // old links and clients
   EXPECT_EQ(Get(path + "?token=wrong").status, 404u);
   EXPECT_EQ(Get(path).status, 404u);
+  http::Request bearer;  // how the web app sends it
+  bearer.path = path;
+  bearer.headers.emplace_back("authorization", "Bearer " + token);
+  EXPECT_EQ(router_.Dispatch(bearer).status, 200u);
+  bearer.headers.back().second = "Bearer wrong";
+  EXPECT_EQ(router_.Dispatch(bearer).status, 404u);
 
   auto cancelled = Post(path + "/cancel", Json{{"token", token}});
   ASSERT_EQ(cancelled.status, 200u) << cancelled.body;
