@@ -167,6 +167,18 @@ TEST_F(StaticFilesTest, RefusesTraversal) {
   EXPECT_EQ(files.Serve(std::string_view("index.html\0.png", 15)).status, 404u);
 }
 
+// A database (and its side files or a backup) left in the web root is neither published nor
+// opened: reading it outside SQLite would drop the server's SQLite locks.
+TEST_F(StaticFilesTest, ServesOnlyTheKindsOfFileAWebAppIsMadeOf) {
+  for (const char* name : {"unknot.db", "unknot.db-wal", "unknot.db-shm", "backup.sqlite", "x"}) {
+    WriteFile(root_ / name, "SQLite format 3");
+    StaticFiles files(root_);
+    EXPECT_EQ(files.Serve(name, false).status, 404u) << name;
+  }
+  StaticFiles files(root_);
+  EXPECT_EQ(files.Serve("app.css", false).status, 200u);
+}
+
 TEST_F(StaticFilesTest, RefusesAbsolutePaths) {
   StaticFiles files(root_);
 
