@@ -25,6 +25,10 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::map<std::string, std::string, std::less<>> path_params;  // filled by the Router
+  // Who sent the request, as the server resolved it (TrustedProxies::ClientAddress): the TCP
+  // peer, or behind a trusted reverse proxy the client it names in X-Forwarded-For. An IP address
+  // in canonical text form; empty when the request did not come over a socket (unit tests).
+  std::string client_address;
 
   // The first header with this (case-insensitive) name.
   std::optional<std::string_view> Header(std::string_view name) const;
