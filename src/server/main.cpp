@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "api/http/client_address.hpp"
 #include "server/commands.hpp"
 
 namespace {
@@ -75,6 +76,17 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.threads, "I/O threads")
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--trusted-proxy", serve.trusted_proxies,
+                   "A reverse proxy (CIDR such as 10.0.0.0/8 or fd00::/8, or one address) whose "
+                   "X-Forwarded-For names the client; rate limits then count that client. "
+                   "Repeatable. Default: none, the TCP peer is the client")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            auto parsed = unknot::api::http::TrustedProxies::Create({value});
+            return parsed ? "" : parsed.error().fields().front().reason;
+          },
+          "CIDR"));
   serve_cmd
       ->add_option("--pool-size", serve.pool_size,
                    "PostgreSQL connections this server opens at most (ignored for SQLite)")
