@@ -1,6 +1,7 @@
 // unknot: the one binary. Subcommands serve the web app and API, migrate the database, load the
 // demo clinic and back the database up. Usage errors exit with 2, failed commands with 1.
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -137,6 +138,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // Logs go to stderr (docs/operations.md); stdout carries only the commands' own answers.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("unknot"));
   spdlog::set_level(spdlog::level::from_str(log_level));
   if (serve_cmd->parsed()) return unknot::server::Serve(serve);
   if (migrate_cmd->parsed()) return unknot::server::Migrate(database);

@@ -50,6 +50,10 @@ struct Response {
   static Response Redirect(unsigned status, std::string location);
 };
 
+// The path of a request target as a log may show it: without the query or fragment, control
+// characters, DEL, '\\' and bytes outside ASCII written as \xNN, at most 512 bytes (then "...").
+std::string LoggablePath(std::string_view target);
+
 // The standard reason phrase of a status ("Bad Request" for 400), or "Unknown Status".
 std::string_view StatusTitle(unsigned status);
 

@@ -375,10 +375,11 @@ void Server::Impl::Account(Method method, std::string_view target, unsigned stat
                            std::chrono::steady_clock::time_point started) {
   auto elapsed = std::chrono::steady_clock::now() - started;
   metrics_.Record(method, status, elapsed);
-  // The query may hold personal data; log the path only.
-  std::string_view path = target.substr(0, target.find('?'));
-  spdlog::debug("{} {} {} {}us", ToString(method), path, status,
-                std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+  // One line per request (docs/operations.md). The query may hold personal data (manage
+  // tokens, search terms): log the path only, as received (still percent-encoded), with control
+  // characters escaped so a request cannot forge log lines. No client address: it is personal.
+  spdlog::info("{} {} {} {}us", ToString(method), LoggablePath(target), status,
+               std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
 }
 
 net::awaitable<void> Server::Impl::LingeringClose(Connection& connection) {
