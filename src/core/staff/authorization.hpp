@@ -9,6 +9,7 @@
 // action, the route's handler looks up the target's facts, and Decide() answers.
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -97,7 +98,7 @@ struct PolicyRow {
 inline constexpr std::array kPolicy = [] {
   using enum Access;
   return std::array{
-    //         action                            owner    front desk    practitioner
+    //        action                            owner    front desk    practitioner
     PolicyRow{Action::kViewSchedule,            kClinic, kClinic,      kOwnSchedule},
     PolicyRow{Action::kBookAppointment,         kClinic, kClinic,      kOwnSchedule},
     PolicyRow{Action::kMoveAppointment,         kClinic, kClinic,      kOwnSchedule},
