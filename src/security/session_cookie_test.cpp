@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "security/session_secrets.hpp"
+
 namespace unknot::security {
 namespace {
 
@@ -73,6 +75,22 @@ TEST(FindCookieTest, MatchesWholeNamesExactly) {
   EXPECT_EQ(FindCookie("__Host-unknot_session=abc", "unknot_session"), std::nullopt);
   EXPECT_EQ(FindCookie("__Host-unknot_session=abc", SessionCookieName(CookieSecurity::kSecure)),
             "abc");
+}
+
+TEST(SessionCookieTest, ANewSessionIdSurvivesTheTripThroughTheBrowser) {
+  for (CookieSecurity security : {CookieSecurity::kSecure, CookieSecurity::kPlainHttp}) {
+    const NewSessionSecrets secrets = NewSessionSecretsNow();
+    auto set_cookie = SessionCookie(secrets.session_id, security, 12h);
+    ASSERT_TRUE(set_cookie);
+    // The browser sends back "name=value" of the Set-Cookie header, among its other cookies.
+    const std::string pair = set_cookie->substr(0, set_cookie->find(';'));
+    const std::string header = "theme=dark; " + pair + "; lang=en";
+    const auto found = FindCookie(header, SessionCookieName(security));
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(*found, secrets.session_id);
+    EXPECT_TRUE(IsWellFormedSecret(*found));
+    EXPECT_EQ(HashSessionId(*found), secrets.session_id_hash);
+  }
 }
 
 }  // namespace
