@@ -168,6 +168,9 @@ enum class Reach {
   kOneThing,  // one appointment, one patient's record, one note: judged on its facts
   kList,      // a list over the clinic: allowed as far as the scope, which the handler narrows to
 };
+// A list that is about one practitioner or one patient by its address (one practitioner's day,
+// one patient's appointments) is kOneThing with that practitioner or patient link: it is judged
+// on them, not narrowed.
 
 // The facts about what a request touches, looked up by the handler from storage (never taken
 // from the client's word). The defaults are the refusing ones: a fact a handler forgot to look up
