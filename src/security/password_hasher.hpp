@@ -75,10 +75,9 @@ class PasswordHasher {
   std::future<core::Result<std::string>> Hash(std::string password);
 
   // Whether `password` matches `stored_hash`. For an unknown (or disabled) account pass
-  // std::nullopt: the
-  // password is then verified against a fixed dummy hash at the same cost and the answer is
-  // kNoMatch, so an unknown email and a wrong password cost the same time (issue 13). A
-  // malformed stored hash is kNoMatch. kUnavailable, at once, when the pool is full.
+  // std::nullopt: the password is then verified against a fixed dummy hash at the same cost and
+  // the answer is kNoMatch, so an unknown email and a wrong password cost the same time (issue
+  // 13). A malformed stored hash is kNoMatch. kUnavailable, at once, when the pool is full.
   void Verify(std::string password, std::optional<std::string> stored_hash, VerifyDone done);
   std::future<core::Result<PasswordMatch>> Verify(std::string password,
                                                   std::optional<std::string> stored_hash);
