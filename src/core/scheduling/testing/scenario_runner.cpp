@@ -117,9 +117,10 @@ class Scenario {
       auto& policy = setup_.clinic.policy;
       if (o.count("min_notice")) policy.min_notice = ParseDuration(o["min_notice"]);
       if (o.count("horizon")) {
+        // A bare number is days; `horizon=` (empty) is left to ParseDuration to refuse.
         std::string h = o["horizon"];
-        policy.horizon = std::chrono::floor<std::chrono::days>(
-            ParseDuration(std::isdigit(static_cast<unsigned char>(h.back())) ? h + "d" : h));
+        bool bare = !h.empty() && std::isdigit(static_cast<unsigned char>(h.back())) != 0;
+        policy.horizon = std::chrono::floor<std::chrono::days>(ParseDuration(bare ? h + "d" : h));
       }
       if (o.count("step")) policy.slot_step = ParseDuration(o["step"]);
     } else if (command == "room") {

@@ -44,5 +44,13 @@ TEST(ScenarioRunnerTest, StopsAtAMalformedLine) {
   EXPECT_NE(report.failures[0].message.find("unknown command 'fly'"), std::string::npos);
 }
 
+// Found by fuzz/scenario_fuzz.cpp: an empty horizon read the last character of an empty string.
+TEST(ScenarioRunnerTest, RefusesAnEmptyHorizon) {
+  ScenarioReport report = RunScenario("zone America/Los_Angeles\npolicy horizon=\n");
+  ASSERT_EQ(report.failures.size(), 1u);
+  EXPECT_EQ(report.failures[0].line, 2u);
+  EXPECT_NE(report.failures[0].message.find("empty duration"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace unknot::core::scheduling::testing
