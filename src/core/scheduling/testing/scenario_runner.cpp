@@ -69,6 +69,8 @@ std::chrono::minutes ParseDuration(const std::string& text) {
   std::string digits =
       std::isdigit(static_cast<unsigned char>(unit)) != 0 ? text : text.substr(0, text.size() - 1);
   long value = std::stol(digits);
+  // Far beyond any clinic's policy, and small enough that days stay representable in minutes.
+  if (value < -1'000'000 || value > 1'000'000) throw ScenarioError{"duration out of range"};
   switch (unit) {
     case 'h':
       return std::chrono::hours{value};

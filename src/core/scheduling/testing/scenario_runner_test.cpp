@@ -52,5 +52,14 @@ TEST(ScenarioRunnerTest, RefusesAnEmptyHorizon) {
   EXPECT_NE(report.failures[0].message.find("empty duration"), std::string::npos);
 }
 
+// Found by fuzz/scenario_fuzz.cpp: a huge number of days overflowed when converted to minutes.
+TEST(ScenarioRunnerTest, RefusesADurationOutOfRange) {
+  ScenarioReport report =
+      RunScenario("zone America/Los_Angeles\npolicy min_notice=111111111111111111d\n");
+  ASSERT_EQ(report.failures.size(), 1u);
+  EXPECT_EQ(report.failures[0].line, 2u);
+  EXPECT_NE(report.failures[0].message.find("duration out of range"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace unknot::core::scheduling::testing
