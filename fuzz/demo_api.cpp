@@ -85,6 +85,7 @@ DemoApi::DemoApi()
                                knowledge_.body_map_svg);
   api::AddWebRoutes(router_, *storage_, files_);
   api::AddOpsRoutes(router_, *storage_, metrics_, "fuzz");
+  FindStarts();
   Book();
 }
 
@@ -109,43 +110,50 @@ http::Response DemoApi::Dispatch(http::Request& request) {
   return response;
 }
 
-// Books an art session at the first start of the coming weeks that is still free (the fuzz
-// inputs book and move appointments too).
-void DemoApi::Book() {
+// The free starts of the ART session in the coming weeks, read once: the API answers at most 31
+// days at a time, and the clinic books up to its horizon.
+void DemoApi::FindStarts() {
   auto setup = storage_->LoadSetup(storage_->FindClinic("mission-sports-chiro")->id).value();
-  std::int64_t art = 0;
   for (const auto& s : setup->services) {
-    if (s.slug == "art-session") art = s.id.value();
+    if (s.slug == "art-session") art_ = s.id.value();
   }
-  // The API answers at most 31 days at a time; the clinic books up to its horizon.
   for (const char* window : {"from=2026-11-27&to=2026-12-27", "from=2026-12-28&to=2027-01-27"}) {
     http::Request query;
     query.path = std::string(kClinic) + "/availability";
-    query.query = "service=" + std::to_string(art) + "&" + window;
+    query.query = "service=" + std::to_string(art_) + "&" + window;
     http::Response free = Dispatch(query);
     if (free.status != 200) Die("no availability: " + free.body);
     const Json days = Json::parse(free.body).at("days");
     for (const Json& day : days) {
-      for (const Json& slot : day.at("slots")) {
-        http::Request book;
-        book.method = http::Method::kPost;
-        book.path = std::string(kClinic) + "/appointments";
-        book.body = Json{{"service", art},
-                         {"start", slot.at("start")},
-                         {"patient",
-                          {{"given_name", "Fuzz"},
-                           {"family_name", "Target"},
-                           {"email", "fuzz@example.org"},
-                           {"phone", "+14155550142"}}}}
-                        .dump();
-        http::Response booked = Dispatch(book);
-        if (booked.status == 201) {
-          Json body = Json::parse(booked.body);
-          appointment_ = body.at("appointment").at("id").get<std::int64_t>();
-          manage_token_ = body.at("manage_token").get<std::string>();
-          return;
-        }
-      }
+      for (const Json& slot : day.at("slots")) starts_.push_back(slot.at("start"));
+    }
+  }
+  if (starts_.empty()) Die("the demo clinic has no free start");
+}
+
+// Books an art session at the next of those starts that is still free (the fuzz inputs book,
+// move and cancel appointments too), going round when it reaches the end.
+void DemoApi::Book() {
+  for (std::size_t tried = 0; tried < starts_.size(); ++tried) {
+    const std::string& start = starts_[next_start_];
+    next_start_ = (next_start_ + 1) % starts_.size();
+    http::Request book;
+    book.method = http::Method::kPost;
+    book.path = std::string(kClinic) + "/appointments";
+    book.body = Json{{"service", art_},
+                     {"start", start},
+                     {"patient",
+                      {{"given_name", "Fuzz"},
+                       {"family_name", "Target"},
+                       {"email", "fuzz@example.org"},
+                       {"phone", "+14155550142"}}}}
+                    .dump();
+    http::Response booked = Dispatch(book);
+    if (booked.status == 201) {
+      Json body = Json::parse(booked.body);
+      appointment_ = body.at("appointment").at("id").get<std::int64_t>();
+      manage_token_ = body.at("manage_token").get<std::string>();
+      return;
     }
   }
   Die("no free start left to book an appointment");

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/http/message.hpp"
 #include "api/http/metrics.hpp"
@@ -48,6 +49,7 @@ class DemoApi {
 
  private:
   DemoApi();
+  void FindStarts();
   void Book();
 
   std::filesystem::path dir_;
@@ -58,6 +60,9 @@ class DemoApi {
   http::StaticFiles files_;
   http::Metrics metrics_;
   http::Router router_;
+  std::int64_t art_ = 0;             // the ART session's service id
+  std::vector<std::string> starts_;  // its free starts when the process began
+  std::size_t next_start_ = 0;
   std::int64_t appointment_ = 0;
   std::string manage_token_;
 };
