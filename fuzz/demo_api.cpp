@@ -24,10 +24,15 @@ using Json = nlohmann::json;
   std::abort();
 }
 
+// Under $UNKNOT_FUZZ_TMPDIR (fuzz/run.sh sets it and removes it afterwards, also after a crash),
+// else /dev/shm when there is one (commits cost no disk flush there), else the temp directory.
 std::filesystem::path MakeTempDir() {
-  std::filesystem::path base = std::filesystem::exists("/dev/shm")
-                                   ? std::filesystem::path("/dev/shm")
-                                   : std::filesystem::temp_directory_path();
+  std::filesystem::path base = std::filesystem::temp_directory_path();
+  if (const char* dir = std::getenv("UNKNOT_FUZZ_TMPDIR"); dir != nullptr && *dir != '\0') {
+    base = dir;
+  } else if (std::filesystem::exists("/dev/shm")) {
+    base = "/dev/shm";
+  }
   std::string pattern = (base / "unknot-fuzz-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) Die("cannot create a directory in " + base.string());
   return pattern;

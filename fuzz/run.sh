@@ -12,6 +12,12 @@ work=$build/fuzz-run        # corpus copies and logs of this run, replaced each 
 findings=$build/fuzz-findings  # crash-*, timeout-*, oom-* inputs, kept across runs
 rm -rf "$work"
 mkdir -p "$work"
+# The API targets' databases: on /dev/shm when there is one, removed at the end even when a
+# target crashed (then it cannot remove its own).
+if [[ -d /dev/shm ]]; then tmp=$(mktemp -d /dev/shm/unknot-fuzz-run-XXXXXX); else tmp=$work/tmp; fi
+mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+export UNKNOT_FUZZ_TMPDIR=$tmp
 
 failed=()
 total=0
