@@ -8,7 +8,13 @@ WEB_ROOT ?= web/dist
 UNKNOT_RELEASE := build/release/src/server/unknot
 JOBS     ?= 2
 
-CXX_SOURCES = $(shell find src tests bench -name '*.cpp' -o -name '*.hpp')
+CXX_SOURCES = $(shell find src tests bench fuzz -name '*.cpp' -o -name '*.hpp')
+
+# libFuzzer targets (fuzz/, docs/fuzzing.md): seconds per target for `make fuzz` and
+# `make fuzz-smoke`.
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 15
+FUZZ_TARGETS = http_request_fuzz json_body_fuzz assessment_fuzz scenario_fuzz
 
 # The patient web app (web/): npm ci from package-lock.json, then Vite builds web/dist.
 # WEB_TEST_BIN is the unknot binary the browser tests start (make test passes the asan one).
@@ -16,7 +22,7 @@ WEB_TEST_BIN ?= build/debug/src/server/unknot
 WEB_TEST_TIMEOUT ?= 900
 
 .PHONY: run test deps release asan debug tsan format format-check tidy bench clean \
-	web-deps web-build web-test
+	web-deps web-build web-test fuzz fuzz-smoke
 
 # Build the release binary and the web app, create/upgrade the database, load the demo clinic and
 # serve it.
@@ -71,6 +77,17 @@ bench: deps
 	cmake --preset release
 	cmake --build --preset release -j $(JOBS) --target unknot unknot_bench unknot_bench_fixture
 	bash bench/run.sh
+
+# Builds the fuzz targets with clang-14 (preset `fuzz`) and runs each for FUZZ_SECONDS on a copy
+# of its seed corpus in build/fuzz/fuzz-run; fails on any crash or sanitizer finding.
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS) --target $(FUZZ_TARGETS)
+	bash fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The same, FUZZ_SMOKE_SECONDS per target: short enough to follow the tests.
+fuzz-smoke:
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
 format:
 	clang-format -i $(CXX_SOURCES)

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http/gzip.hpp"
+#include "api/http/percent_encoding.hpp"
 #include "api/http/security_headers.hpp"
 
 namespace unknot::api {
@@ -98,7 +99,10 @@ void AddWebRoutes(http::Router& router, core::ports::ClinicRepository& clinics,
     return ClinicList(*list);
   });
   router.Add(http::Method::kGet, "/c/{clinic}", [](Request& request) {
-    return Response::Redirect(301, "/c/" + std::string(request.PathParam("clinic")) + "/");
+    // The segment was percent-decoded: encode it again, or a %0D%0A in it would end the Location
+    // header and start another one (response splitting).
+    return Response::Redirect(301,
+                              "/c/" + http::EncodePathSegment(request.PathParam("clinic")) + "/");
   });
   router.Add(http::Method::kGet, "/c/{clinic}/{path...}", [&clinics, &files](Request& request) {
     auto clinic = clinics.FindClinic(request.PathParam("clinic"));

@@ -137,6 +137,16 @@ TEST(WithClinicHeadTest, InsertsAfterHeadOrDoctypeAndEscapes) {
       << hostile;
 }
 
+// Found by fuzz/http_request_fuzz.cpp: GET /c/x%0D%0ASet-Cookie:... put the decoded CR LF into
+// the Location header, splitting the response.
+TEST_F(WebRoutesTest, ClinicRedirectEncodesTheSegment) {
+  http::Response r = Get("/c/x\r\nSet-Cookie: a=b");
+  EXPECT_EQ(r.status, 301u);
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0].first, "Location");
+  EXPECT_EQ(r.headers[0].second, "/c/x%0D%0ASet-Cookie:%20a=b/");
+}
+
 TEST_F(WebRoutesTest, OpsEndpoints) {
   EXPECT_EQ(Get("/healthz").status, 200u);
   http::Response ready = Get("/readyz");

@@ -22,6 +22,19 @@ std::string Lowercase(std::string_view text) {
 
 bool HasNoBody(unsigned status) { return status < 200 || status == 204 || status == 304; }
 
+// Beast writes header fields as given: a CR or LF would end the field early and let the rest of
+// the value pass for another header (response splitting); a NUL is never valid.
+bool BreaksHeader(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+bool HasBrokenHeader(const Response& response) {
+  if (BreaksHeader(response.content_type)) return true;
+  return std::any_of(response.headers.begin(), response.headers.end(), [](const auto& header) {
+    return header.first.empty() || BreaksHeader(header.first) || BreaksHeader(header.second);
+  });
+}
+
 }  // namespace
 
 Method ToMethod(bhttp::verb verb) {
@@ -69,6 +82,10 @@ BeastResponse ToBeastResponse(Response response, const ResponseOptions& options)
   if (response.status < 100 || response.status > 999) {
     spdlog::error("handler returned invalid HTTP status {}", response.status);
     response = Problem(core::Error(core::ErrorCode::kInternal, "invalid response status"));
+  }
+  if (HasBrokenHeader(response)) {
+    spdlog::error("handler returned a header with CR, LF or NUL (status {})", response.status);
+    response = Problem(core::Error(core::ErrorCode::kInternal, "invalid response header"));
   }
   AddSecurityHeaders(response);
   BeastResponse message;

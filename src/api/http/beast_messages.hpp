@@ -32,7 +32,8 @@ struct ResponseOptions {
 // Content-Type, Content-Length, Server, the extra headers and the security headers
 // (AddSecurityHeaders: nosniff, no-referrer, a locked-down CSP unless the response has its own).
 // 1xx, 204 and 304 responses carry neither body nor Content-Length/Content-Type. A status outside
-// 100..999 (a handler bug) becomes a 500 problem.
+// 100..999, or a header name or value (or Content-Type) with CR, LF or NUL, or an empty header
+// name (handler bugs) becomes a 500 problem.
 BeastResponse ToBeastResponse(Response response, const ResponseOptions& options);
 
 }  // namespace unknot::api::http

@@ -21,7 +21,27 @@ std::optional<char> EscapeAt(std::string_view text, std::size_t i) {
   return static_cast<char>(*high * 16 + *low);
 }
 
+bool KeptInPathSegment(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("-._~!$&'()*+,;=:@").find(c) != std::string_view::npos;
+}
+
 }  // namespace
+
+std::string EncodePathSegment(std::string_view segment) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  encoded.reserve(segment.size());
+  for (char c : segment) {
+    if (KeptInPathSegment(c)) {
+      encoded.push_back(c);
+    } else {
+      auto byte = static_cast<unsigned char>(c);
+      encoded += {'%', kHex[byte >> 4], kHex[byte & 0x0F]};
+    }
+  }
+  return encoded;
+}
 
 core::Result<std::string> DecodePath(std::string_view encoded) {
   std::string decoded;

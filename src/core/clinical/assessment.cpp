@@ -124,7 +124,8 @@ Result<void> Validate(const Knowledge& k, const AssessmentInput& input) {
     if (q->kind == QuestionKind::kYesNo) {
       if (value != "yes" && value != "no") return Error::InvalidField(field, "must be yes or no");
     } else if (std::none_of(q->options.begin(), q->options.end(),
-                            [&](const Option& o) { return o.id == value; })) {
+                            // Captured by name: clang 14 cannot capture a structured binding.
+                            [&answer = value](const Option& o) { return o.id == answer; })) {
       return Error::InvalidField(field, "'" + value + "' is not one of the options");
     }
   }
