@@ -136,6 +136,15 @@ int Child::Stop(std::chrono::seconds timeout) {
   return code;
 }
 
+void Child::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  Drain(err_fd_, err_);
+}
+
 std::string Child::Stderr() {
   Drain(err_fd_, err_);
   return err_;

@@ -37,6 +37,8 @@ class Child {
                           std::chrono::milliseconds timeout = std::chrono::seconds{20});
   // Sends SIGTERM and waits; the exit code, or -1 when it had to be killed.
   int Stop(std::chrono::seconds timeout = std::chrono::seconds{10});
+  // Sends SIGKILL, as a crash or `kill -9` would (no shutdown code runs), and reaps the process.
+  void Kill();
   // Everything written to stderr so far (call after Stop).
   std::string Stderr();
 
