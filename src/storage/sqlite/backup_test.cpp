@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "app/demo_clinic.hpp"
+#include "process.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 #include "temp_dir.hpp"
@@ -269,6 +271,42 @@ TEST_F(BackupTest, RefusalsBeforeCopyingLeaveNothingBehind) {
   EXPECT_NE(newer.error().message().find("newer"), std::string::npos);
 
   EXPECT_TRUE(Names(backups_).empty());
+}
+
+// Regression: opening a reader connection used to read the file's header with std::ifstream, and
+// closing that stream dropped SQLite's POSIX locks on the file. The next program that opened and
+// closed the database (a `sqlite3` query, `unknot backup`) then believed it was the last user,
+// checkpointed and deleted the WAL that this process went on committing into: a later booking
+// was acknowledged but invisible to everyone else, and gone after a crash.
+TEST_F(BackupTest, AnotherProgramReadingTheFileLosesNoAcknowledgedBooking) {
+  const std::string wal = source_ + "-wal";
+  // A reader connection of the storage, as every request opens one.
+  ASSERT_EQ(AppointmentsIn(*storage_).size(), 3u);
+  struct stat before {};
+  ASSERT_EQ(stat(wal.c_str(), &before), 0);
+
+  auto outside_count = [&] {
+    testing::ProcessResult result =
+        testing::RunProcess({"/usr/bin/sqlite3", source_, "SELECT count(*) FROM appointments"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result.out;
+  };
+  EXPECT_EQ(outside_count(), "3\n");
+  // The outside program found the storage still using the file: the log is the same file.
+  struct stat after {};
+  ASSERT_EQ(stat(wal.c_str(), &after), 0) << "the outside reader deleted the server's WAL";
+  EXPECT_EQ(after.st_ino, before.st_ino);
+
+  ASSERT_TRUE(storage_->Book(setup_.clinic.id, Request(3)));
+  EXPECT_EQ(outside_count(), "4\n") << "an acknowledged booking is not in the file";
+  auto copy = testing::RunProcess({"/usr/bin/sqlite3", source_, ".backup '" + copy_ + "'"});
+  ASSERT_EQ(copy.exit_code, 0) << copy.err;
+  ASSERT_TRUE(storage_->Book(setup_.clinic.id, Request(4)));
+
+  EXPECT_EQ(outside_count(), "5\n");
+  auto check = testing::RunProcess({"/usr/bin/sqlite3", source_, "PRAGMA integrity_check"});
+  EXPECT_EQ(check.out, "ok\n") << check.err;
+  EXPECT_EQ(Query(copy_, "SELECT count(*) FROM appointments"), std::vector<std::string>{"'4'"});
 }
 
 TEST_F(BackupTest, AnOlderSchemaCanBeBackedUpBeforeMigrating) {

@@ -1,9 +1,6 @@
 #include "storage/sqlite/sqlite_storage.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "storage/sqlite/booking_sql.hpp"
 #include "storage/sqlite/migrations.hpp"
@@ -18,26 +15,6 @@ using core::Result;
 namespace clinic = core::clinic;
 namespace scheduling = core::scheduling;
 
-namespace {
-
-Result<void> CheckHeader(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error(ErrorCode::kUnavailable,
-                 "cannot read database " + path + ": " + std::strerror(errno));
-  }
-  char header[16] = {};
-  in.read(header, sizeof header);
-  std::streamsize got = in.gcount();
-  if (got == 0) return core::Ok();  // an empty file is an empty database
-  if (got < 16 || std::memcmp(header, "SQLite format 3", 16) != 0) {
-    return Error(ErrorCode::kInvalidArgument, path + " is not a SQLite database");
-  }
-  return core::Ok();
-}
-
-}  // namespace
-
 Result<Connection> OpenDatabase(const std::string& path, CreateMode create, SchemaCheck check) {
   std::error_code ec;
   auto status = std::filesystem::status(path, ec);
@@ -50,11 +27,18 @@ Result<Connection> OpenDatabase(const std::string& path, CreateMode create, Sche
         ErrorCode::kNotFound,
         "no database at " + path + " (create it with: unknot migrate --database " + path + ")");
   }
-  if (exists) UNKNOT_TRY(CheckHeader(path));
+  // Nothing but SQLite may open the file: POSIX locks belong to the process, and closing any other
+  // descriptor of the file drops SQLite's. Another program closing its connection would then
+  // believe it was the last user, checkpoint and delete the WAL this process still writes into,
+  // and every commit after that would be lost in a crash. Whether the file is a SQLite database
+  // is found out by SQLite itself, when the schema version is read (SQLITE_NOTADB).
   Connection db = UNKNOT_TRY(Connection::Open(path, create == CreateMode::kIfMissing
                                                         ? Connection::OpenMode::kReadWriteCreate
                                                         : Connection::OpenMode::kReadWrite));
   auto version = CurrentSchemaVersion(db);
+  if (!version && version.error().code() == ErrorCode::kInvalidArgument) {
+    return Error(ErrorCode::kInvalidArgument, path + " is not a SQLite database");
+  }
   if (!version) return version.error().WithContext(path);
   if (*version > LatestSchemaVersion()) {
     return Error(ErrorCode::kConflict, path + " has schema version " + std::to_string(*version) +
