@@ -18,6 +18,12 @@ using Clock = std::chrono::steady_clock;
 pid_t Spawn(const std::vector<std::string>& args, int& out_fd, int& err_fd) {
   int out[2], err[2];
   if (pipe(out) != 0 || pipe(err) != 0) throw std::runtime_error("pipe failed");
+  // Built before fork: in a test with other threads the child may call only async-signal-safe
+  // functions until execv. Allocating there could wait forever for a malloc lock that another
+  // thread held at the moment of the fork.
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -29,9 +35,6 @@ pid_t Spawn(const std::vector<std::string>& args, int& out_fd, int& err_fd) {
     close(err[1]);
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     execv(argv[0], argv.data());
     _exit(127);
   }
