@@ -101,7 +101,7 @@ std::vector<Slot> FreeSlots(std::uint16_t port, std::mt19937& random) {
   std::vector<Slot> slots;
   std::map<std::int64_t, std::int64_t> free_from;  // practitioner -> first start still free
   for (const auto& c : candidates) {
-    auto [at, fresh] = free_from.try_emplace(c.slot.practitioner, c.start);
+    auto at = free_from.try_emplace(c.slot.practitioner, c.start).first;
     if (c.start < at->second) continue;
     at->second = c.end + 30 * 60;
     slots.push_back(c.slot);

@@ -46,7 +46,9 @@ void OutsideActivity::ShellLoop() {
     ++shell_runs_;
     std::lock_guard lock(mutex_);
     if (r.exit_code != 0) {
-      shell_problems_.push_back("sqlite3 exit " + std::to_string(r.exit_code) + ": " + r.err);
+      shell_problems_.push_back(r.exit_code == -1
+                                    ? "sqlite3 did not finish within 60 s (or died of a signal)"
+                                    : "sqlite3 exit " + std::to_string(r.exit_code) + ": " + r.err);
       continue;
     }
     // Every run starts after the previous one ended, and a commit is durable before anyone can
