@@ -2,8 +2,9 @@
 import { defineConfig } from "vite";
 
 // The app is served by `unknot serve` at /c/{clinic}/ for any clinic slug, so every URL in the
-// built files is relative ("./assets/..."); index.html sets <base href="/c/{clinic}/"> first so
-// that relative URLs also work from the app's deeper routes (/c/{clinic}/manage/17).
+// built files is relative ("./assets/..."); the server writes <base href="/c/{clinic}/"> into
+// index.html's head so that relative URLs also work from the app's deeper routes
+// (/c/{clinic}/manage/17).
 export default defineConfig({
   base: "./",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },

@@ -1,8 +1,12 @@
 #include "api/web_routes.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "api/http/gzip.hpp"
+#include "api/http/security_headers.hpp"
 
 namespace unknot::api {
 namespace {
@@ -26,6 +30,9 @@ std::string EscapeHtml(std::string_view text) {
       case '"':
         out += "&quot;";
         break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         out += c;
     }
@@ -48,7 +55,31 @@ Response ClinicList(const std::vector<core::clinic::Clinic>& clinics) {
     html += "</ul>";
   }
   html += "</main></body></html>";
-  return Response::Text(200, std::move(html), "text/html; charset=utf-8");
+  Response response = Response::Text(200, std::move(html), "text/html; charset=utf-8");
+  http::SetAppContentSecurityPolicy(response);
+  return response;
+}
+
+// Where `needle` (lower case) starts in `text`, ignoring case; npos when it does not occur.
+std::size_t FindIgnoringCase(std::string_view text, std::string_view needle) {
+  auto found =
+      std::search(text.begin(), text.end(), needle.begin(), needle.end(),
+                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  return found == text.end() ? std::string_view::npos
+                             : static_cast<std::size_t>(found - text.begin());
+}
+
+// index.html for the clinic: its head completed by WithClinicHead, compressed here when the
+// client accepts gzip (the file differs per clinic, so StaticFiles' cache cannot hold it).
+Response AppIndex(const http::StaticFiles& files, std::string_view slug, bool gzip) {
+  Response response = files.ServeIndex(/*gzip=*/false);
+  if (response.status != 200) return response;
+  response.body = WithClinicHead(response.body, slug);
+  if (gzip && response.body.size() >= http::StaticFiles::kMinGzipBytes) {
+    response.body = http::Gzip(response.body);
+    response.headers.emplace_back("Content-Encoding", "gzip");
+  }
+  return response;
 }
 
 bool LooksLikeFile(std::string_view path) {
@@ -80,8 +111,29 @@ void AddWebRoutes(http::Router& router, core::ports::ClinicRepository& clinics,
     std::string_view path = request.PathParam("path");
     // Files (with an extension) are served or 404; anything else is a route of the app itself.
     bool gzip = http::AcceptsGzip(request);
-    return LooksLikeFile(path) ? files.Serve(path, gzip) : files.ServeIndex(gzip);
+    if (LooksLikeFile(path) && path != "index.html") return files.Serve(path, gzip);
+    return AppIndex(files, clinic->slug, gzip);
   });
+}
+
+std::string WithClinicHead(std::string_view html, std::string_view slug) {
+  const std::string root = "/c/" + EscapeHtml(slug) + "/";
+  const std::string head = "<base href=\"" + root +
+                           "\"><link rel=\"preload\" as=\"fetch\" crossorigin=\"anonymous\" "
+                           "href=\"/api/v1/clinics/" +
+                           EscapeHtml(slug) + "\">";
+  std::size_t at = FindIgnoringCase(html, "<head>");
+  if (at != std::string_view::npos) {
+    at += std::string_view("<head>").size();
+  } else if (FindIgnoringCase(html, "<!doctype html>") == 0) {
+    at = std::string_view("<!doctype html>").size();
+  } else {
+    at = 0;
+  }
+  std::string out;
+  out.reserve(html.size() + head.size());
+  out.append(html.substr(0, at)).append(head).append(html.substr(at));
+  return out;
 }
 
 void AddOpsRoutes(http::Router& router, core::ports::Storage& storage, const http::Metrics& metrics,

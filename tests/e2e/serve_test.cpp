@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -86,6 +88,44 @@ TEST_F(ServeTest, ServesTheDemoClinic) {
             std::string::npos)
       << metrics.body;
 
+  EXPECT_EQ(server_->Stop(), 0);
+}
+
+// Over the wire: every answer says nosniff and no-referrer; the app's page and script carry its
+// strict policy, the page names its clinic without an inline script, and JSON is locked down.
+TEST_F(ServeTest, SecurityHeadersOnEveryAnswer) {
+  std::uint16_t port = Start();
+  ASSERT_NE(port, 0) << server_->Stderr();
+  const std::string app_policy =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+      "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+      "frame-ancestors 'none'";
+  const std::string locked = "default-src 'none'; frame-ancestors 'none'";
+  struct Case {
+    std::string target;
+    unsigned status;
+    std::string policy;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"/c/mission-sports-chiro/", 200, app_policy},
+           {"/c/mission-sports-chiro/manage/17", 200, app_policy},
+           {"/c/mission-sports-chiro/assets/app-1a2b.js", 200, app_policy},
+           {"/api/v1/clinics/mission-sports-chiro", 200, locked},
+           {"/api/v1/clinics/nowhere", 404, locked},
+           {"/c/nowhere/", 404, locked},
+           {"/", 302, locked},
+           {"/metrics", 200, locked},
+       }) {
+    HttpResult r = HttpGet(port, c.target);
+    EXPECT_EQ(r.status, c.status) << c.target;
+    EXPECT_EQ(r.headers["x-content-type-options"], "nosniff") << c.target;
+    EXPECT_EQ(r.headers["referrer-policy"], "no-referrer") << c.target;
+    EXPECT_EQ(r.headers["content-security-policy"], c.policy) << c.target;
+  }
+  HttpResult page = HttpGet(port, "/c/mission-sports-chiro/book");
+  EXPECT_EQ(page.body.find("<!doctype html><base href=\"/c/mission-sports-chiro/\">"), 0u)
+      << page.body;
+  EXPECT_NE(page.body.find("href=\"/api/v1/clinics/mission-sports-chiro\""), std::string::npos);
   EXPECT_EQ(server_->Stop(), 0);
 }
 

@@ -17,13 +17,34 @@ after(async () => {
   await server?.stop();
 });
 
+/**
+ * A page in a fresh context. `errors` collects uncaught errors; any Content-Security-Policy
+ * violation (the browser's console message or the page's securitypolicyviolation event) is an
+ * error too, and close() fails the test if one happened.
+ */
 async function newPage(viewport = { width: 1280, height: 900 }, timezoneId = "America/Los_Angeles") {
   const context = await chrome.browser.newContext({ viewport, timezoneId });
+  // Injected by the browser, so the policy under test does not apply to it.
+  await context.addInitScript(() => document.addEventListener("securitypolicyviolation", (e) =>
+    console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`)));
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   const errors = [];
+  const csp = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  return { page, errors, close: () => context.close() };
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy|CSP violation/i.test(m.text())) {
+      csp.push(m.text());
+      errors.push(m.text());
+    }
+  });
+  return {
+    page, errors,
+    async close() {
+      await context.close();
+      assert.deepEqual(csp, [], "no Content-Security-Policy violation");
+    },
+  };
 }
 
 async function expectAccessible(page, what) {
@@ -70,10 +91,10 @@ describe("patient app", { timeout: 240000 }, () => {
 
   test("deep links load the app with its assets (index.html fallback and <base>)", async () => {
     const { page, errors, close } = await newPage();
-    await page.goto(server.url("manage/999999?token=nope"));
+    await page.goto(server.url("manage/999999#token=nope"));
     await page.getByText("We could not find this appointment").waitFor();
     // A booking link whose assessment cannot be read books like a direct booking, and says so.
-    await page.goto(server.url("book?assessment=999999&token=nope"));
+    await page.goto(server.url("book?assessment=999999#token=nope"));
     await page.getByText("Your knot check could not be read from this link").waitFor();
     const direct = (await json(server.api("/services"))).body.services.filter((s) => !s.new_patients_only).length;
     assert.equal(await page.locator('input[name="service"]').count(), direct);
@@ -96,7 +117,7 @@ describe("patient app", { timeout: 240000 }, () => {
     await page.locator("#q-assessed_before").getByLabel("Yes").check();
     await expectAccessible(page, "self-assessment");
     await page.getByRole("button", { name: "See my result" }).click();
-    await page.waitForURL(/\/assessment\/\d+\?token=/);
+    await page.waitForURL(/\/assessment\/\d+#token=/);
     const h1 = await page.locator("h1").innerText();
     assert.ok(["You can book online", "See a chiropractor first"].includes(h1), h1);
     assert.match(await page.locator("main").innerText(), /decision support/i);
@@ -120,7 +141,7 @@ describe("patient app", { timeout: 240000 }, () => {
 
     const offered = await page.getByRole("link", { name: /^Book / }).count();
     await page.getByRole("link", { name: /^Book / }).first().click();
-    await page.waitForURL(/\/book\?service=\d+&assessment=\d+&token=/);
+    await page.waitForURL(/\/book\?service=\d+&assessment=\d+#token=/);
     // After a reload only the services the assessment allows are offered.
     await page.reload();
     await page.locator("button.slot").first().waitFor();
@@ -143,10 +164,11 @@ describe("patient app", { timeout: 240000 }, () => {
     assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
     assert.match(ics, /DTSTART;TZID=America\/Los_Angeles:\d{8}T\d{6}\r\n/);
     assert.match(ics, /BEGIN:VTIMEZONE\r\nTZID:America\/Los_Angeles/);
+    assert.match(ics, /\r\nURL:http:\/\/127\.0\.0\.1:\d+\/c\/mission-sports-chiro\/manage\/\d+#token=/);
 
     const manage = await page.locator("a.manage-link").getAttribute("href");
-    const [, id, token] = manage.match(/manage\/(\d+)\?token=([^&]+)/);
-    const stored = await json(server.api(`/appointments/${id}?token=${token}`));
+    const [, id, token] = manage.match(/manage\/(\d+)#token=([^&]+)$/);
+    const stored = await json(server.api(`/appointments/${id}`), { headers: { Authorization: `Bearer ${token}` } });
     assert.equal(stored.status, 200);
     assert.equal(stored.body.appointment.status, "booked");
     // In the database file itself: the booking, for the patient the form named, from the web.
@@ -210,7 +232,7 @@ describe("patient app", { timeout: 240000 }, () => {
     await markKnot(page, "Flat bone at the base of the spine (sacrum)");
     await page.locator("#q-saddle_numbness").getByLabel("Yes").check();
     await page.getByRole("button", { name: "See my result" }).click();
-    await page.waitForURL(/\/assessment\/(\d+)\?token=/);
+    await page.waitForURL(/\/assessment\/(\d+)#token=/);
     await page.getByRole("heading", { name: "Get emergency care now" }).waitFor();
     const text = await page.locator("main").innerText();
     assert.match(text, /emergency/i);
@@ -286,7 +308,11 @@ describe("patient app", { timeout: 240000 }, () => {
     const made = await bookOverApi({ service: service.id, start: slots[0].start,
       patient: { given_name: "Cy", family_name: "Dee", email: "cy.dee@example.org", phone: "+14155550188" } });
     assert.equal(made.status, 201);
+    assert.match(made.body.manage_url, /^\/c\/mission-sports-chiro\/manage\/\d+#token=[\w-]+$/);
     const { page, close } = await newPage();
+    // The token never appears in a URL the browser requests: the API gets it as a Bearer token.
+    const requested = [];
+    page.on("request", (r) => requested.push(r.url()));
     await page.goto(server.base + made.body.manage_url);
     await page.getByRole("heading", { name: "Your appointment" }).waitFor();
     await page.getByText(/You can move or cancel this appointment online until \w+day, \w+ \d+ at \d+:\d\d [AP]M P[SD]T/).waitFor();
@@ -295,13 +321,81 @@ describe("patient app", { timeout: 240000 }, () => {
     await page.locator("button.slot").first().click();
     await page.getByRole("button", { name: "Move my appointment" }).click();
     await page.getByText("Your appointment has been moved.").waitFor();
-    const moved = await json(server.api(`/appointments/${made.body.appointment.id}?token=${made.body.manage_token}`));
+    const auth = { headers: { Authorization: `Bearer ${made.body.manage_token}` } };
+    const moved = await json(server.api(`/appointments/${made.body.appointment.id}`), auth);
     assert.notEqual(moved.body.appointment.start, made.body.appointment.start);
     await page.getByRole("button", { name: "Cancel appointment" }).click();
     await page.getByRole("button", { name: "Yes, cancel it" }).click();
     await page.getByText("Your appointment is cancelled.").waitFor();
-    const cancelled = await json(server.api(`/appointments/${made.body.appointment.id}?token=${made.body.manage_token}`));
+    const cancelled = await json(server.api(`/appointments/${made.body.appointment.id}`), auth);
     assert.equal(cancelled.body.appointment.status, "cancelled");
+    assert.deepEqual(requested.filter((u) => u.includes(made.body.manage_token)), []);
+    await close();
+  });
+
+  test("an old ?token= manage link still works and the token leaves the address bar", async () => {
+    const services = (await json(server.api("/services"))).body.services;
+    const service = services.find((s) => !s.new_patients_only);
+    const from = new Date(Date.now() + 4 * 86400000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 12 * 86400000).toISOString().slice(0, 10);
+    const slots = (await json(server.api(`/availability?service=${service.id}&from=${from}&to=${to}`))).body.days.flatMap((d) => d.slots);
+    const made = await bookOverApi({ service: service.id, start: slots[slots.length - 1].start,
+      patient: { given_name: "Old", family_name: "Link", email: "old.link@example.org", phone: "+14155550122" } });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const { id } = made.body.appointment;
+    const token = made.body.manage_token;
+    const { page, errors, close } = await newPage();
+    const requested = [];
+    page.on("request", (r) => requested.push(r.url()));
+    await page.goto(server.url(`manage/${id}?token=${token}`));
+    await page.getByRole("heading", { name: "Your appointment" }).waitFor();
+    await page.getByText("Booked", { exact: true }).waitFor();
+    const where = await page.evaluate(() => ({ search: location.search, hash: location.hash }));
+    assert.deepEqual(where, { search: "", hash: `#token=${token}` });
+    // Only the old link itself went to the server with the token; the app's own requests did not.
+    assert.deepEqual(requested.filter((u) => u.includes(token)), [server.url(`manage/${id}?token=${token}`)]);
+    await page.getByRole("button", { name: "Cancel appointment" }).click();
+    await page.getByRole("button", { name: "Yes, cancel it" }).click();
+    await page.getByText("Your appointment is cancelled.").waitFor();
+    assert.equal(server.sql(`SELECT status FROM appointments WHERE id = ${+id}`), "cancelled");
+    // A reload keeps working from the fragment alone.
+    await page.reload();
+    await page.locator("dd.status", { hasText: "cancelled" }).waitFor();
+    assert.deepEqual(errors, []);
+    await close();
+  });
+
+  test("security headers on the app's page and script; no inline script; the clinic preloaded", async () => {
+    const page = await fetch(server.url("manage/17"));
+    const html = await page.text();
+    const strict = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+      "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    const script = html.match(/<script type="module" crossorigin src="\.\/(assets\/[^"]+\.js)"><\/script>/)?.[1];
+    assert.ok(script, html);
+    const asset = await fetch(server.url(script));
+    const api = await fetch(server.api(""));
+    for (const [what, r] of [["index.html", page], ["script", asset], ["API", api]]) {
+      assert.equal(r.status, 200, what);
+      assert.equal(r.headers.get("x-content-type-options"), "nosniff", what);
+      assert.equal(r.headers.get("referrer-policy"), "no-referrer", what);
+    }
+    assert.equal(page.headers.get("content-security-policy"), strict);
+    assert.equal(asset.headers.get("content-security-policy"), strict);
+    assert.equal(api.headers.get("content-security-policy"), "default-src 'none'; frame-ancestors 'none'");
+    assert.equal([...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>/g)].length, 0, "no inline <script>");
+    assert.match(html, /<head><base href="\/c\/mission-sports-chiro\/"><link rel="preload" as="fetch" crossorigin="anonymous" href="\/api\/v1\/clinics\/mission-sports-chiro">/);
+
+    // In the browser: the clinic's JSON is fetched once, by the preload, and used by the app.
+    const { page: tab, errors, close } = await newPage();
+    const warnings = [];
+    tab.on("console", (m) => { if (/preload/i.test(m.text())) warnings.push(m.text()); });
+    await tab.goto(server.url("manage/17"));
+    await tab.getByRole("heading", { level: 1 }).waitFor();
+    const clinicLoads = await tab.evaluate(() => performance.getEntriesByType("resource")
+      .filter((e) => e.name.endsWith("/api/v1/clinics/mission-sports-chiro")).map((e) => e.initiatorType));
+    assert.deepEqual(clinicLoads, ["link"]);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(errors, []);
     await close();
   });
 

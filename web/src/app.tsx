@@ -9,7 +9,7 @@ import { BookPage } from "./pages/book";
 import { ManagePage } from "./pages/manage";
 
 export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError } }) {
-  const { route, query } = useLocation();
+  const { route, query, token } = useLocation();
   const [clinic, setClinic] = useState<Clinic | null>(initial.clinic ?? null);
   const [error, setError] = useState<ApiError | null>(initial.error ?? null);
   const [attempt, setAttempt] = useState(0);
@@ -40,9 +40,9 @@ export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError 
   switch (page) {
     case "": content = <Landing clinic={clinic} />; break;
     case "check": content = <AssessmentPage clinic={clinic} />; break;
-    case "assessment": content = <ResultPage clinic={clinic} id={+id} token={query.get("token") ?? ""} />; break;
-    case "book": content = <BookPage clinic={clinic} query={query} />; break;
-    case "manage": content = <ManagePage clinic={clinic} id={+id} token={query.get("token") ?? ""} />; break;
+    case "assessment": content = <ResultPage clinic={clinic} id={+id} token={token} />; break;
+    case "book": content = <BookPage clinic={clinic} query={query} token={token} />; break;
+    case "manage": content = <ManagePage clinic={clinic} id={+id} token={token} />; break;
     default: content = <main id="main" class="page"><h1>Page not found</h1><p><a {...linkProps("")}>Go to the clinic's home page</a></p></main>;
   }
   return (

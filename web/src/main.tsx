@@ -1,10 +1,13 @@
 import { render } from "preact";
 import { App } from "./app";
 import { api, ApiError } from "./lib/api";
+import { moveTokenToFragment } from "./lib/token";
 import "./style.css";
 
 // The first render waits for the clinic (asked for by index.html while this file loaded), so the
 // page appears once, complete, instead of starting the request after a "loading" paint.
+// An old link's ?token= leaves the address bar before anything else happens (token.ts).
+moveTokenToFragment();
 const root = document.getElementById("app")!;
 api.clinic()
   .then((clinic) => render(<App initial={{ clinic }} />, root))

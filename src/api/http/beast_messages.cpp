@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "api/http/percent_encoding.hpp"
+#include "api/http/security_headers.hpp"
 
 namespace unknot::api::http {
 namespace {
@@ -69,6 +70,7 @@ BeastResponse ToBeastResponse(Response response, const ResponseOptions& options)
     spdlog::error("handler returned invalid HTTP status {}", response.status);
     response = Problem(core::Error(core::ErrorCode::kInternal, "invalid response status"));
   }
+  AddSecurityHeaders(response);
   BeastResponse message;
   message.version(options.version);
   message.result(response.status);

@@ -29,9 +29,10 @@ struct ResponseOptions {
   std::string_view server_name;
 };
 
-// Content-Type, Content-Length, Server and the extra headers. 1xx, 204 and 304 responses carry
-// neither body nor Content-Length/Content-Type. A status outside 100..999 (a handler bug) becomes
-// a 500 problem.
+// Content-Type, Content-Length, Server, the extra headers and the security headers
+// (AddSecurityHeaders: nosniff, no-referrer, a locked-down CSP unless the response has its own).
+// 1xx, 204 and 304 responses carry neither body nor Content-Length/Content-Type. A status outside
+// 100..999 (a handler bug) becomes a 500 problem.
 BeastResponse ToBeastResponse(Response response, const ResponseOptions& options);
 
 }  // namespace unknot::api::http

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "api/http/gzip.hpp"
+#include "api/http/security_headers.hpp"
 
 namespace unknot::api::http {
 namespace {
@@ -121,8 +122,12 @@ Response StaticFiles::Serve(std::string_view relative_path, bool gzip) const {
   file = fs::canonical(file, ec);
   if (ec || !IsWithin(file, root)) return NotFound();
 
+  // Only the kinds of file a web app is made of. Anything else in the folder (a database someone
+  // put there, its -wal, a backup) is not served: that would publish it, and reading a SQLite
+  // file outside SQLite drops SQLite's locks in this process (docs/operations.md).
   const FileType* type = TypeOf(file);
-  const bool compressible = type && type->compressible;
+  if (type == nullptr) return NotFound();
+  const bool compressible = type->compressible;
   std::optional<std::string> packed = gzip && compressible ? GzipOf(file) : std::nullopt;
   const bool compressed = packed.has_value();
   std::optional<std::string> contents = compressed ? std::move(packed) : ReadFile(file);
@@ -139,6 +144,7 @@ Response StaticFiles::Serve(std::string_view relative_path, bool gzip) const {
   } else if (!relative.empty() && *relative.begin() == "assets") {
     response.headers.emplace_back("Cache-Control", std::string(kImmutable));
   }
+  SetAppContentSecurityPolicy(response);
   return response;
 }
 

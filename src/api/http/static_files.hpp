@@ -23,6 +23,7 @@ class StaticFiles {
   // The file at `relative_path` (already percent-decoded, e.g. "assets/app-1a2b.js") with a
   // content type chosen by extension. `Cache-Control` is "no-cache" for .html and "public,
   // max-age=31536000, immutable" for files under "assets/" (their names carry a content hash).
+  // Every file carries the app's Content-Security-Policy (kAppContentSecurityPolicy).
   // An empty path or a directory gives its index.html. 404 problem when the file does not exist
   // or the path is refused: it contains "..", a NUL or a backslash, is absolute, or leads outside
   // the root once symlinks are resolved. 500 problem when an existing file cannot be read.

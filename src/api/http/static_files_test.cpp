@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "api/http/security_headers.hpp"
 #include "api/http/testing/gunzip.hpp"
 
 namespace unknot::api::http {
@@ -65,6 +66,17 @@ TEST_F(StaticFilesTest, ServesFilesWithContentTypeAndCaching) {
   Response css = files.Serve("app.css");
   EXPECT_EQ(css.content_type, "text/css; charset=utf-8");
   EXPECT_EQ(HeaderOf(css, "Cache-Control"), std::nullopt);
+}
+
+TEST_F(StaticFilesTest, EveryFileCarriesTheAppContentSecurityPolicy) {
+  StaticFiles files(root_);
+  for (std::string_view path : {"index.html", "assets/app-1a2b.js", "app.css", ""}) {
+    Response response = files.Serve(path, /*gzip=*/true);
+    EXPECT_EQ(response.status, 200u) << path;
+    EXPECT_EQ(HeaderOf(response, "Content-Security-Policy"), kAppContentSecurityPolicy) << path;
+  }
+  // A refusal is a problem, which the server gives the locked-down policy instead.
+  EXPECT_EQ(HeaderOf(files.Serve("nope.js"), "Content-Security-Policy"), std::nullopt);
 }
 
 TEST_F(StaticFilesTest, TextGoesOutGzippedToClientsThatAcceptIt) {
@@ -153,6 +165,18 @@ TEST_F(StaticFilesTest, RefusesTraversal) {
   // A decoded "%2e%2e" is just "..", refused the same way.
   EXPECT_EQ(files.Serve("%2e%2e/secret.txt").status, 404u);
   EXPECT_EQ(files.Serve(std::string_view("index.html\0.png", 15)).status, 404u);
+}
+
+// A database (and its side files or a backup) left in the web root is neither published nor
+// opened: reading it outside SQLite would drop the server's SQLite locks.
+TEST_F(StaticFilesTest, ServesOnlyTheKindsOfFileAWebAppIsMadeOf) {
+  for (const char* name : {"unknot.db", "unknot.db-wal", "unknot.db-shm", "backup.sqlite", "x"}) {
+    WriteFile(root_ / name, "SQLite format 3");
+    StaticFiles files(root_);
+    EXPECT_EQ(files.Serve(name, false).status, 404u) << name;
+  }
+  StaticFiles files(root_);
+  EXPECT_EQ(files.Serve("app.css", false).status, 200u);
 }
 
 TEST_F(StaticFilesTest, RefusesAbsolutePaths) {

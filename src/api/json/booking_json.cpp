@@ -94,8 +94,10 @@ json BookedJson(const app::ClinicContext& clinic, const app::Booked& booked) {
   const std::string id = std::to_string(booked.appointment.id.value());
   return {{"appointment", AppointmentJson(clinic, booked.appointment)},
           {"manage_token", booked.manage_token},
+          // The token in the fragment: a browser never sends it to a server (so it is in no
+          // access log) nor on in a Referer. The app reads it there and sends it as a Bearer token.
           {"manage_url",
-           "/c/" + clinic.setup().clinic.slug + "/manage/" + id + "?token=" + booked.manage_token}};
+           "/c/" + clinic.setup().clinic.slug + "/manage/" + id + "#token=" + booked.manage_token}};
 }
 
 }  // namespace unknot::api::json

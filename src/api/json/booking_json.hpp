@@ -19,7 +19,8 @@ nlohmann::json NamesJson(const app::ClinicContext& clinic);
 nlohmann::json AvailabilityJson(const app::AvailabilityResult& result);
 nlohmann::json AppointmentJson(const app::ClinicContext& clinic,
                                const core::scheduling::Appointment& appointment);
-// The 201 body of a new booking: the appointment, its manage token and manage link.
+// The 201 body of a new booking: the appointment, its manage token and manage link
+// (`/c/{clinic}/manage/{id}#token=…`, the token in the fragment).
 nlohmann::json BookedJson(const app::ClinicContext& clinic, const app::Booked& booked);
 
 }  // namespace unknot::api::json

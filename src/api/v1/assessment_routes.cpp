@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/json/assessment_json.hpp"
+#include "api/json/request_body.hpp"
 #include "app/assessment.hpp"
 
 namespace unknot::api::v1 {
@@ -45,10 +46,9 @@ void AddAssessmentRoutes(http::Router& router, core::ports::Storage& storage,
              });
   router.Add(http::Method::kPost, "/api/v1/clinics/{clinic}/assessments",
              [&storage, &clock, &tokens, &knowledge](Request& request) {
-               Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-               if (body.is_discarded() || !body.is_object()) {
-                 return http::Problem(core::Error::InvalidField("body", "must be a JSON object"));
-               }
+               auto parsed = dto::ParseObjectBody(request.body);
+               if (!parsed) return http::Problem(parsed.error());
+               const Json& body = *parsed;
                auto input = dto::ParseAssessmentInput(body);
                if (!input) return http::Problem(input.error());
                const std::string slug(request.PathParam("clinic"));

@@ -6,6 +6,7 @@
 
 #include "api/http/gzip.hpp"
 #include "api/json/booking_json.hpp"
+#include "api/json/request_body.hpp"
 #include "api/v1/availability_cache.hpp"
 #include "app/booking.hpp"
 
@@ -52,14 +53,6 @@ std::string TokenOf(const Request& request, const Json* body = nullptr) {
     return (*body)["token"].get<std::string>();
   }
   return "";
-}
-
-Result<Json> ParseBody(const Request& request) {
-  Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
-    return Error::InvalidField("body", "must be a JSON object");
-  }
-  return body;
 }
 
 Result<std::string> StringField(const Json& object, std::string_view prefix, const char* name) {
@@ -173,7 +166,7 @@ Response Availability(core::ports::Storage& storage, const core::Clock& clock,
 Response Book(core::ports::Storage& storage, const core::Clock& clock,
               core::ports::TokenService& tokens, Request& request) {
   auto parse = [&]() -> Result<app::BookingRequest> {
-    Json body = UNKNOT_TRY(ParseBody(request));
+    Json body = UNKNOT_TRY(dto::ParseObjectBody(request.body));
     app::BookingRequest booking;
     booking.service = core::ServiceId{UNKNOT_TRY(IdField(body, "service"))};
     booking.practitioner = UNKNOT_TRY(OptionalPractitioner(body));
@@ -265,7 +258,14 @@ void AddBookingRoutes(http::Router& router, core::ports::Storage& storage, const
       [&storage, &clock, &tokens](Request& request) {
         return WithAppointment(
             storage, request, [&](const app::ClinicContext& clinic, core::AppointmentId id) {
-              Json body = Json::parse(request.body, nullptr, false);
+              // The body is optional (the token may come in a header), but one that is sent
+              // must be a valid JSON object.
+              Json body;
+              if (!request.body.empty()) {
+                auto parsed = dto::ParseObjectBody(request.body);
+                if (!parsed) return http::Problem(parsed.error());
+                body = std::move(*parsed);
+              }
               std::string token = TokenOf(request, body.is_object() ? &body : nullptr);
               auto outcome = app::CancelAppointment(storage, clock, tokens, clinic, id, token);
               if (!outcome) return http::Problem(outcome.error());
@@ -280,7 +280,7 @@ void AddBookingRoutes(http::Router& router, core::ports::Storage& storage, const
       [&storage, &clock, &tokens](Request& request) {
         return WithAppointment(
             storage, request, [&](const app::ClinicContext& clinic, core::AppointmentId id) {
-              auto body = ParseBody(request);
+              auto body = dto::ParseObjectBody(request.body);
               if (!body) return http::Problem(body.error());
               auto start = StartField(*body);
               if (!start) return http::Problem(start.error());

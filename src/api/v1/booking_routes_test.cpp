@@ -140,9 +140,19 @@ TEST_F(BookingRoutesTest, BookReadCancel) {
   EXPECT_EQ(body["appointment"]["status"], "booked");
   std::string path = base_ + "/appointments/" + std::to_string(id);
 
-  EXPECT_EQ(Get(path + "?token=" + token).status, 200u);
+  // The link carries the token in its fragment, which browsers never send to a server.
+  EXPECT_EQ(body["manage_url"],
+            "/c/mission-sports-chiro/manage/" + std::to_string(id) + "#token=" + token);
+
+  EXPECT_EQ(Get(path + "?token=" + token).status, 200u);  // old links and clients
   EXPECT_EQ(Get(path + "?token=wrong").status, 404u);
   EXPECT_EQ(Get(path).status, 404u);
+  http::Request bearer;  // how the web app sends it
+  bearer.path = path;
+  bearer.headers.emplace_back("authorization", "Bearer " + token);
+  EXPECT_EQ(router_.Dispatch(bearer).status, 200u);
+  bearer.headers.back().second = "Bearer wrong";
+  EXPECT_EQ(router_.Dispatch(bearer).status, 404u);
 
   auto cancelled = Post(path + "/cancel", Json{{"token", token}});
   ASSERT_EQ(cancelled.status, 200u) << cancelled.body;
@@ -180,6 +190,60 @@ TEST_F(BookingRoutesTest, BadInputNamesTheField) {
   auto r = router_.Dispatch(raw);
   EXPECT_EQ(r.status, 400u);
   EXPECT_EQ(FirstField(r), "body");
+}
+
+// Regression: "A\u0000B" was stored as the patient's given name.
+TEST_F(BookingRoutesTest, ControlCharactersAreRefusedAndNothingIsStored) {
+  Json body = BookingBody("2026-12-08T17:00:00Z");
+  body["patient"]["given_name"] = std::string("A\0B", 3);
+  auto r = Post(base_ + "/appointments", body);
+  EXPECT_EQ(r.status, 400u) << r.body;
+  EXPECT_EQ(FirstField(r), "patient.given_name");
+  EXPECT_NE(Body(r)["errors"][0]["reason"].get<std::string>().find("control characters"),
+            std::string::npos);
+  body["patient"]["given_name"] = "Ana";
+  body["patient"]["family_name"] = "Ruiz\r\nBcc: someone";
+  EXPECT_EQ(FirstField(Post(base_ + "/appointments", body)), "patient.family_name");
+  // Nothing was booked: the slot is still free for a good request.
+  body["patient"]["family_name"] = "Ruiz";
+  EXPECT_EQ(Post(base_ + "/appointments", body).status, 201u);
+}
+
+// What JavaScript's toISOString writes.
+TEST_F(BookingRoutesTest, StartsWithMillisecondsAreAccepted) {
+  auto booked = Post(base_ + "/appointments", BookingBody("2026-12-08T17:00:00.000Z"));
+  ASSERT_EQ(booked.status, 201u) << booked.body;
+  EXPECT_EQ(Body(booked)["appointment"]["start"], "2026-12-08T17:00:00Z");
+  auto fraction = Post(base_ + "/appointments", BookingBody("2026-12-08T18:00:00.250Z"));
+  EXPECT_EQ(fraction.status, 400u);
+  EXPECT_EQ(FirstField(fraction), "start");
+}
+
+TEST_F(BookingRoutesTest, ABodyThatIsNotJsonSaysWhereItFails) {
+  for (const char* text : {"1e999", "0x2", "{\"service\": 1e999}"}) {
+    http::Request raw;
+    raw.method = http::Method::kPost;
+    raw.path = base_ + "/appointments";
+    raw.body = text;
+    auto r = router_.Dispatch(raw);
+    EXPECT_EQ(r.status, 400u) << text;
+    EXPECT_EQ(FirstField(r), "body") << text;
+    std::string reason = Body(r)["errors"][0]["reason"];
+    EXPECT_EQ(reason.rfind("is not valid JSON at byte ", 0), 0u) << reason;
+  }
+  // A cancel's body is optional, but one that is sent must be JSON.
+  auto booked = Body(Post(base_ + "/appointments", BookingBody("2026-12-08T17:00:00Z")));
+  http::Request cancel;
+  cancel.method = http::Method::kPost;
+  cancel.path = base_ + "/appointments/" +
+                std::to_string(booked["appointment"]["id"].get<std::int64_t>()) + "/cancel";
+  cancel.headers = {{"authorization", "Bearer " + booked["manage_token"].get<std::string>()}};
+  cancel.body = "token=abc";
+  auto refused = router_.Dispatch(cancel);
+  EXPECT_EQ(refused.status, 400u) << refused.body;
+  EXPECT_EQ(FirstField(refused), "body");
+  cancel.body.clear();
+  EXPECT_EQ(router_.Dispatch(cancel).status, 200u);
 }
 
 TEST_F(BookingRoutesTest, IdempotencyKeyReplaysTheFirstAnswer) {

@@ -1,6 +1,7 @@
 #include "core/clinic/clinic.hpp"
 
 #include "core/common/enum_names.hpp"
+#include "core/common/text.hpp"
 #include "core/common/time.hpp"
 
 namespace unknot::core::clinic {
@@ -17,7 +18,7 @@ Result<void> RequireText(std::string_view field, std::string_view value, std::si
     return Error::InvalidField(std::string(field),
                                "must be at most " + std::to_string(max_length) + " characters");
   }
-  return Ok();
+  return ValidateText(field, value);
 }
 
 }  // namespace
@@ -85,6 +86,8 @@ Result<void> Validate(const Clinic& clinic) {
   UNKNOT_TRY(RequireText("address.line1", clinic.address.line1, 200));
   UNKNOT_TRY(RequireText("address.city", clinic.address.city, 100));
   UNKNOT_TRY(RequireText("address.postal_code", clinic.address.postal_code, 20));
+  UNKNOT_TRY(ValidateText("address.line2", clinic.address.line2));
+  UNKNOT_TRY(ValidateText("address.region", clinic.address.region));
   if (clinic.address.country.size() != 2) {
     return Error::InvalidField("address.country", "must be a two-letter ISO 3166 code");
   }

@@ -156,6 +156,26 @@ TEST(PatientValidationTest, ChecksContactDetails) {
   EXPECT_EQ(FirstField(Validate(p)), "given_name");
 }
 
+// Regression: "A\u0000B" was stored as a given name.
+TEST(PatientValidationTest, RefusesControlCharactersInEveryTextField) {
+  using namespace std::string_literals;
+  const Patient good{PatientId{}, "Ana", "Ruiz", "ana@example.org", "+14155550142", Instant{}};
+  for (const std::string& bad : {"A\0B"s, "A\x1b[2JB"s, "Ana\n"s, "A\x7f"s}) {
+    Patient p = good;
+    p.given_name = bad;
+    EXPECT_EQ(FirstField(Validate(p)), "given_name");
+    p = good;
+    p.family_name = bad;
+    EXPECT_EQ(FirstField(Validate(p)), "family_name");
+  }
+  Patient p = good;
+  p.email = "ana\0@example.org"s;
+  EXPECT_EQ(FirstField(Validate(p)), "email");
+  p = good;
+  p.given_name = "Zoë-Łucja";
+  EXPECT_TRUE(Validate(p));
+}
+
 TEST(EnumNamesTest, RoundTrip) {
   for (Role r : {Role::kChiropractor, Role::kMassageTherapist})
     EXPECT_EQ(*ParseRole(ToString(r)), r);

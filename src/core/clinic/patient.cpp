@@ -1,6 +1,7 @@
 #include "core/clinic/patient.hpp"
 
 #include "core/clinic/clinic.hpp"
+#include "core/common/text.hpp"
 
 namespace unknot::core::clinic {
 
@@ -15,7 +16,8 @@ Result<void> ValidateEmail(std::string_view field, std::string_view email) {
     auto dot = domain.find('.');
     ok = dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
   }
-  for (char c : email) ok = ok && c != ' ' && c != '\t' && c != '\n' && c != '\r';
+  ok = ok && email.find(' ') == std::string_view::npos &&
+       !FindControlCharacter(email, LineBreaks::kRefused);
   if (!ok) return Error::InvalidField(std::string(field), "must be an email address");
   return Ok();
 }
@@ -24,9 +26,11 @@ Result<void> Validate(const Patient& patient) {
   if (patient.given_name.empty() || patient.given_name.size() > 100) {
     return Error::InvalidField("given_name", "must be 1 to 100 characters");
   }
+  UNKNOT_TRY(ValidateText("given_name", patient.given_name));
   if (patient.family_name.empty() || patient.family_name.size() > 100) {
     return Error::InvalidField("family_name", "must be 1 to 100 characters");
   }
+  UNKNOT_TRY(ValidateText("family_name", patient.family_name));
   UNKNOT_TRY(ValidateEmail("email", patient.email));
   return ValidatePhone("phone", patient.phone);
 }

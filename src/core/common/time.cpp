@@ -194,6 +194,21 @@ Result<Instant> ParseInstant(std::string_view text) {
   std::size_t used = 0;
   LocalDateTime local = UNKNOT_TRY(ParseDateTimePart(text, used));
   std::string_view rest = text.substr(used);
+  // RFC 3339's time-secfrac, as JavaScript's toISOString writes it ("17:00:00.000Z"). Instants
+  // are kept to the second, so a fraction must be zero rather than be silently dropped.
+  if (used == 19 && rest.starts_with('.')) {
+    std::size_t digits = rest.find_first_not_of("0123456789", 1);
+    if (digits == std::string_view::npos) digits = rest.size();
+    if (digits == 1 || digits > 10) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "expected 1 to 9 digits of a fraction of a second after the '.'");
+    }
+    if (rest.substr(1, digits - 1).find_first_not_of('0') != std::string_view::npos) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "must be a whole second: a fraction such as .000 must be zero");
+    }
+    rest = rest.substr(digits);
+  }
   if (rest == "Z" || rest == "z") return Instant{local.time_since_epoch()};
   int oh = 0, om = 0;
   if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && ReadDigits(rest, 1, 2, oh) &&
@@ -203,8 +218,8 @@ Result<Instant> ParseInstant(std::string_view text) {
     return Instant{local.time_since_epoch() - offset};
   }
   return Error(ErrorCode::kInvalidArgument,
-               "expected an instant as YYYY-MM-DDTHH:MM[:SS] followed by Z or an offset such as "
-               "-08:00");
+               "expected an instant as YYYY-MM-DDTHH:MM[:SS[.000]] followed by Z or an offset such "
+               "as -08:00");
 }
 
 Result<LocalDateTime> ParseLocalDateTime(std::string_view text) {

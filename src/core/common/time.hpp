@@ -95,7 +95,9 @@ LocalDateTime AtTime(LocalDate date, TimeOfDay time);
 std::string FormatInstant(Instant instant);            // "2026-03-08T16:30:00Z"
 std::string FormatLocalDateTime(LocalDateTime local);  // "2026-03-08T09:30:00"
 std::string FormatLocalDate(LocalDate date);           // "2026-03-08"
-// Accepts "YYYY-MM-DDTHH:MM[:SS]" followed by "Z" or "+HH:MM"/"-HH:MM"; fractions are refused.
+// Accepts "YYYY-MM-DDTHH:MM[:SS[.fraction]]" followed by "Z" or "+HH:MM"/"-HH:MM" (RFC 3339, as
+// JavaScript's toISOString writes it); a fraction must be zero (1 to 9 digits), since instants are
+// whole seconds.
 Result<Instant> ParseInstant(std::string_view text);
 // Accepts "YYYY-MM-DDTHH:MM[:SS]" with no offset.
 Result<LocalDateTime> ParseLocalDateTime(std::string_view text);

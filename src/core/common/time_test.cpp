@@ -103,6 +103,21 @@ TEST(InstantTextTest, ParsesRfc3339) {
   }
 }
 
+// What JavaScript's Date.prototype.toISOString writes: milliseconds, always present.
+TEST(InstantTextTest, AcceptsAZeroFractionOfASecond) {
+  EXPECT_EQ(Utc(ParseInstant("2026-12-21T17:00:00.000Z")), "2026-12-21T17:00:00Z");
+  EXPECT_EQ(Utc(ParseInstant("2026-12-21T09:00:00.0-08:00")), "2026-12-21T17:00:00Z");
+  EXPECT_EQ(Utc(ParseInstant("2026-12-21T17:00:00.000000000z")), "2026-12-21T17:00:00Z");
+  auto nonzero = ParseInstant("2026-12-21T17:00:00.001Z");
+  ASSERT_FALSE(nonzero);
+  EXPECT_NE(nonzero.error().message().find("whole second"), std::string::npos);
+  for (const char* bad :
+       {"2026-12-21T17:00:00.Z", "2026-12-21T17:00.000Z", "2026-12-21T17:00:00.0000000000Z",
+        "2026-12-21T17:00:00.000", "2026-12-21T17:00:00.00aZ"}) {
+    EXPECT_FALSE(ParseInstant(bad)) << bad;
+  }
+}
+
 TEST(LocalTextTest, ParsesDatesAndLocalTimes) {
   EXPECT_EQ(FormatLocalDate(*ParseLocalDate("2028-02-29")), "2028-02-29");
   EXPECT_FALSE(ParseLocalDate("2026-02-29"));

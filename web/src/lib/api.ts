@@ -1,5 +1,6 @@
 // The JSON API of `unknot serve` (docs/api.md): typed fetch helpers. Every failure becomes an
 // ApiError so pages can tell "the server said no" (problem details) from "no answer at all".
+import { bearer } from "./token";
 
 export interface Address {
   line1: string; line2?: string | null; city: string; region: string; postal_code: string;
@@ -127,14 +128,15 @@ export const api = {
       (practitioner ? `&practitioner=${practitioner}` : "")),
   book: (body: unknown, idempotencyKey: string) =>
     post<Booked>("/appointments", body, { "Idempotency-Key": idempotencyKey }),
+  // Tokens go in an Authorization header, never in a URL a server would log.
   appointment: (id: number, token: string) =>
-    request<{ appointment: Appointment }>(`/appointments/${id}?token=${encodeURIComponent(token)}`)
+    request<{ appointment: Appointment }>(`/appointments/${id}`, { headers: bearer(token) })
       .then((r) => r.appointment),
   cancel: (id: number, token: string) =>
-    post<{ appointment: Appointment }>(`/appointments/${id}/cancel`, { token }).then((r) => r.appointment),
+    post<{ appointment: Appointment }>(`/appointments/${id}/cancel`, {}, bearer(token)).then((r) => r.appointment),
   reschedule: (id: number, token: string, start: string, practitioner?: number) =>
     post<{ appointment: Appointment }>(`/appointments/${id}/reschedule`,
-      practitioner ? { token, start, practitioner } : { token, start }).then((r) => r.appointment),
+      practitioner ? { start, practitioner } : { start }, bearer(token)).then((r) => r.appointment),
   assessmentForm: () => request<AssessmentForm>("/assessment-form"),
   bodyMap: async (url: string) => {
     let response: Response;
@@ -144,5 +146,5 @@ export const api = {
   },
   submitAssessment: (input: AssessmentInput) => post<Assessment>("/assessments", input),
   assessment: (id: number, token: string) =>
-    request<Assessment>(`/assessments/${id}?token=${encodeURIComponent(token)}`),
+    request<Assessment>(`/assessments/${id}`, { headers: bearer(token) }),
 };

@@ -1,5 +1,6 @@
 // Client-side routes below /c/{clinic}/: "", "check", "assessment/{id}", "book", "manage/{id}".
 import { useEffect, useState } from "preact/hooks";
+import { tokenOf } from "./token";
 
 export function clinicRoot(pathname = location.pathname): string {
   const m = pathname.match(/^\/c\/[^/]+\//);
@@ -40,7 +41,8 @@ export function focusHeading(): void {
   h1.focus({ preventScroll: true });
 }
 
-export function useLocation(): { route: string; query: URLSearchParams } {
+/** The route, its query and its access token (token.ts: the fragment's, or an old link's). */
+export function useLocation(): { route: string; query: URLSearchParams; token: string } {
   const [, setTick] = useState(0);
   useEffect(() => {
     const update = () => setTick((t) => t + 1);
@@ -48,7 +50,7 @@ export function useLocation(): { route: string; query: URLSearchParams } {
     window.addEventListener("popstate", update);
     return () => { listeners.delete(update); window.removeEventListener("popstate", update); };
   }, []);
-  return { route: routeOf(location.pathname), query: new URLSearchParams(location.search) };
+  return { route: routeOf(location.pathname), query: new URLSearchParams(location.search), token: tokenOf(location) };
 }
 
 /** Props for an <a> that navigates inside the app. */

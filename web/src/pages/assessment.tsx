@@ -3,6 +3,7 @@ import { api, ApiError, AssessmentForm, Clinic, Knot } from "../lib/api";
 import { BodyMap, regionKey } from "../components/bodymap";
 import { label, regionLabel } from "../lib/labels";
 import { navigate } from "../lib/router";
+import { tokenFragment } from "../lib/token";
 import { rememberAssessment } from "./result";
 import { formatPhone, telHref } from "../lib/time";
 
@@ -67,7 +68,7 @@ export function AssessmentPage({ clinic }: { clinic: Clinic }) {
       const made = await api.submitAssessment({ knots, causes, answers: rest, medications,
         ...(age_band ? { age_band } : {}) });
       rememberAssessment(made);
-      navigate(`assessment/${made.id}?token=${encodeURIComponent(made.manage_token ?? "")}`);
+      navigate(`assessment/${made.id}${tokenFragment(made.manage_token)}`);
     } catch (err) {
       const error = err as ApiError;
       setProblem(error.unreachable

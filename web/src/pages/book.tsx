@@ -18,7 +18,8 @@ function newKey(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-export function BookPage({ clinic, query }: { clinic: Clinic; query: URLSearchParams }) {
+/** `token` is the assessment's (book?service=&assessment=#token=…). */
+export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Clinic; query: URLSearchParams; token: string }) {
   const assessmentId = query.get("assessment") ? +query.get("assessment")! : null;
   const [services, setServices] = useState<Service[] | null>(null);
   const [practitioners, setPractitioners] = useState<Practitioner[]>([]);
@@ -34,7 +35,6 @@ export function BookPage({ clinic, query }: { clinic: Clinic; query: URLSearchPa
   const key = useRef(newKey());
   const formRef = useRef<HTMLFormElement>(null);
 
-  const assessmentToken = query.get("token") ?? "";
   // The services the assessment allows: undefined while not known yet, null when it cannot be
   // read (no or a wrong token), in which case this is a direct booking like one without it.
   const [allowed, setAllowed] = useState<number[] | null | undefined>(

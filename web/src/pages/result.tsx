@@ -5,6 +5,7 @@ import { muscleHighlight } from "../lib/highlight";
 import { homeCarePlan } from "../lib/homecare";
 import { outcomeTitles } from "../lib/labels";
 import { linkProps } from "../lib/router";
+import { tokenFragment } from "../lib/token";
 import { formatPhone, telHref } from "../lib/time";
 
 // The answer to a POST is kept for this page so it needs no second request.
@@ -109,7 +110,7 @@ export function ResultPage({ clinic, id, token }: { clinic: Clinic; id: number; 
           <h2 id="book">Book online</h2>
           <ul class="actions-list">
             {result.bookable_services.map((s) => (
-              <li key={s.id}><a class="button primary" {...linkProps(`book?service=${s.id}&assessment=${assessment.id}&token=${encodeURIComponent(token || assessment.manage_token || "")}`)}>
+              <li key={s.id}><a class="button primary" {...linkProps(`book?service=${s.id}&assessment=${assessment.id}${tokenFragment(token || assessment.manage_token)}`)}>
                 Book {s.name}{/\d\s*min/.test(s.name) ? "" : ` (${s.duration_minutes} min)`}</a></li>
             ))}
           </ul>
