@@ -24,7 +24,9 @@ std::string UnknotBinary();
 ProcessResult RunProcess(const std::vector<std::string>& args,
                          std::chrono::seconds timeout = std::chrono::seconds{30});
 
-// A child that keeps running (a server); stopped with SIGTERM on destruction.
+// A child that keeps running (a server); stopped with SIGTERM on destruction. Children of
+// RunProcess and Child die with SIGKILL when the thread that started them ends (so a crashed
+// test leaves no server behind): start a Child from a thread that outlives it.
 class Child {
  public:
   explicit Child(const std::vector<std::string>& args);
