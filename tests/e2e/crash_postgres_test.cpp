@@ -188,7 +188,9 @@ TEST_F(PostgresCrashTest, KillNineOfTheServerLosesNoAcknowledgedBooking) {
     ASSERT_NO_FATAL_FAILURE(Start());
     CheckAcknowledged(new_this_cycle);
   }
+  EXPECT_EQ(unavailable_, 0) << "503 while PostgreSQL was up";
   Summary("kill -9 of unknot serve", cycles);
+  server_.reset();  // before its databases are dropped
 }
 
 TEST_F(PostgresCrashTest, ImmediateStopOfPostgresLosesNoAcknowledgedBooking) {
