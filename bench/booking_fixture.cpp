@@ -55,11 +55,16 @@ int main(int argc, char** argv) {
                   "+14155550199",
                   {"1 Bench St", "", "San Francisco", "CA", "94103", "US"},
                   "UTC",
-                  core::clinic::BookingPolicy{.min_notice = 0min,
-                                              .horizon = std::chrono::days{365},
-                                              .cancellation_window = 0min,
-                                              .slot_step = 30min,
-                                              .grace_period = 0min}};
+                  core::clinic::BookingPolicy{
+                      .min_notice = 0min,
+                      .horizon = std::chrono::days{365},
+                      .cancellation_window = 0min,
+                      .slot_step = 30min,
+                      .grace_period = 0min,
+                      // wrk is one client booking thousands a second: not what to limit.
+                      .address_writes = {.count = 1'000'000, .period = 1s, .burst = 1'000'000},
+                      .email_bookings = {.count = 5, .period = 1h, .burst = 5},
+                      .max_future_online_bookings = 3}};
   constexpr int kPeople = 100;
   for (int i = 0; i < kPeople; ++i) {
     setup.rooms.push_back(

@@ -47,6 +47,21 @@ std::string ChangeMessage(scheduling::ChangeRefusal reason, const ClinicContext&
   return "the appointment cannot be changed online";
 }
 
+TooManyBookings CapReached(const ClinicContext& clinic) {
+  const core::clinic::Clinic& c = clinic.setup().clinic;
+  const int limit = c.policy.max_future_online_bookings;
+  return TooManyBookings{
+      limit, "this email already has " + std::to_string(limit) +
+                 (limit == 1 ? " upcoming appointment" : " upcoming appointments") +
+                 " booked online, as many as the clinic takes online; please call the clinic at " +
+                 c.phone + " to book more"};
+}
+
+bool IsCapRefusal(const Error& error) {
+  return error.code() == ErrorCode::kConflict && error.fields().size() == 1 &&
+         error.fields().front().field == core::ports::kFutureBookingsCapField;
+}
+
 // The nearest free starts to `start` within the days around it, for a refusal.
 Result<std::vector<scheduling::OfferedSlot>> Alternatives(
     core::ports::Storage& storage, const core::Clock& clock, const ClinicContext& clinic,
@@ -212,7 +227,11 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
                                   .appointment = booked.appointment,
                                   .other_rooms = {},
                                   .manage_token_hash = manage_token_hash,
-                                  .idempotency = std::nullopt};
+                                  .idempotency = std::nullopt,
+                                  .max_future_online = std::nullopt};
+    if (request.source == scheduling::BookingSource::kOnline) {
+      write.max_future_online = clinic.setup().clinic.policy.max_future_online_bookings;
+    }
     // The writer tries the appointment's room, then other_rooms in order. When the check did
     // not know the rooms' bookings (first attempt, named practitioner), each practitioner starts
     // from a different room of the kind, so concurrent bookings of different practitioners at
@@ -246,6 +265,7 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
       booked.appointment = std::move(*stored);
       return BookingOutcome{std::move(booked)};
     }
+    if (IsCapRefusal(stored.error())) return BookingOutcome{CapReached(clinic)};
     if (stored.error().code() != ErrorCode::kConflict) return std::move(stored).error();
     // A concurrent retry with the same key won the race: answer as it was answered.
     if (auto earlier = UNKNOT_TRY(replay())) return std::move(*earlier);

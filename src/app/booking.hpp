@@ -73,11 +73,20 @@ struct Refused {
   std::vector<core::scheduling::OfferedSlot> alternatives;
 };
 
-using BookingOutcome = std::variant<Booked, Replayed, Refused>;
+// The patient (by email) already holds as many booked online appointments still to come as the
+// clinic allows (BookingPolicy::max_future_online_bookings); more are made by phone.
+struct TooManyBookings {
+  int limit = 0;
+  std::string message;  // says to call the clinic, with its number
+};
+
+using BookingOutcome = std::variant<Booked, Replayed, Refused, TooManyBookings>;
 
 // Renders the response body for a booking, to be stored under its Idempotency-Key.
 using BookedRenderer = std::function<std::string(const ClinicContext&, const Booked&)>;
 
+// An online booking counts against the clinic's cap on future online bookings per email,
+// checked inside the storage write so parallel requests cannot exceed it (TooManyBookings).
 // Errors: kNotFound (service, practitioner), kInvalidArgument (patient fields, named
 // "patient.<field>"; an Idempotency-Key reused for a different request).
 core::Result<BookingOutcome> BookAppointment(

@@ -192,6 +192,28 @@ TEST_F(BookingFlowTest, CancelHonoursGraceAndWindow) {
             AppointmentStatus::kBooked);
 }
 
+TEST_F(BookingFlowTest, AFourthFutureOnlineBookingIsForThePhone) {
+  // The demo clinic takes three future online bookings per email.
+  MustBook("2026-12-01T18:00:00Z");
+  MustBook("2026-12-02T18:00:00Z");
+  MustBook("2026-12-03T18:00:00Z");
+
+  auto fourth = Book(Request("2026-12-04T18:00:00Z", "ANA@example.org"));
+  ASSERT_TRUE(fourth) << fourth.error().message();
+  ASSERT_TRUE(std::holds_alternative<TooManyBookings>(*fourth));
+  const TooManyBookings& capped = std::get<TooManyBookings>(*fourth);
+  EXPECT_EQ(capped.limit, 3);
+  EXPECT_NE(capped.message.find("call the clinic at +14155550134"), std::string::npos)
+      << capped.message;
+
+  // Staff booking for the patient is not counted against the online cap.
+  BookingRequest by_staff = Request("2026-12-04T18:00:00Z");
+  by_staff.source = core::scheduling::BookingSource::kStaff;
+  auto staff = Book(by_staff);
+  ASSERT_TRUE(staff);
+  EXPECT_TRUE(std::holds_alternative<Booked>(*staff));
+}
+
 TEST_F(BookingFlowTest, RescheduleMovesOrLeavesItExactlyAsItWas) {
   Booked mine = MustBook("2026-12-01T18:00:00Z");
   Booked other = MustBook("2026-12-01T19:00:00Z");  // someone at 11:00

@@ -70,7 +70,10 @@ core::Result<core::clinic::ClinicSetup> DemoClinicSetup(core::Instant now) {
                          .horizon = std::chrono::days{60},
                          .cancellation_window = 24h,
                          .slot_step = 15min,
-                         .grace_period = 15min};
+                         .grace_period = 15min,
+                         .address_writes = {.count = 10, .period = 1min, .burst = 20},
+                         .email_bookings = {.count = 5, .period = 1h, .burst = 5},
+                         .max_future_online_bookings = 3};
 
   setup.rooms = {{core::RoomId{}, "Adjustment Room 1", RoomKind::kAdjustment},
                  {core::RoomId{}, "Adjustment Room 2", RoomKind::kAdjustment},

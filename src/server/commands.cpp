@@ -13,6 +13,7 @@
 #include "api/v1/assessment_routes.hpp"
 #include "api/v1/booking_routes.hpp"
 #include "api/v1/clinic_routes.hpp"
+#include "api/v1/write_limits.hpp"
 #include "api/web_routes.hpp"
 #include "app/demo_clinic.hpp"
 #include "core/common/clock.hpp"
@@ -136,6 +137,8 @@ int LoadDemo(const DatabaseOptions& options) {
 int Serve(const ServeOptions& options) {
   auto listen = ParseListenAddress(options.listen);
   if (!listen) return Fail(listen.error());
+  auto trusted_proxies = api::http::TrustedProxies::Create(options.trusted_proxies);
+  if (!trusted_proxies) return Fail(trusted_proxies.error());
   // The clinical knowledge is checked before anything else: a wrong file stops the server here,
   // with the file, the entry and the reason.
   auto knowledge = knowledge::LoadKnowledge(options.data);
@@ -153,6 +156,7 @@ int Serve(const ServeOptions& options) {
   api::v1::AddBookingRoutes(router, storage, clock, tokens);
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);
+  api::v1::AddWriteLimits(router, storage);
   api::AddWebRoutes(router, storage, files);
   api::AddOpsRoutes(router, storage, metrics, std::string(kVersion));
 
@@ -160,6 +164,7 @@ int Serve(const ServeOptions& options) {
   server_options.host = listen->host;
   server_options.port = listen->port;
   server_options.threads = options.threads;
+  server_options.trusted_proxies = std::move(*trusted_proxies);
   auto server = api::http::Server::Create(server_options, std::move(router), metrics);
   if (!server) return Fail(server.error());
   if (!files.available()) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/common/result.hpp"
 
@@ -35,6 +36,9 @@ struct ServeOptions {
   std::string data = "data";  // the clinical knowledge (data/README.md)
   // Handlers wait for database commits, so a few threads let concurrent bookings share one.
   unsigned threads = 4;
+  // Reverse proxies (CIDR ranges or addresses) whose X-Forwarded-For names the client that rate
+  // limits count; empty: every client is its TCP peer.
+  std::vector<std::string> trusted_proxies;
 };
 
 int Migrate(const DatabaseOptions& database);

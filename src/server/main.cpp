@@ -1,6 +1,7 @@
 // unknot: the one binary. Subcommands serve the web app and API, migrate the database, load the
 // demo clinic and back the database up. Usage errors exit with 2, failed commands with 1.
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -10,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "api/http/client_address.hpp"
 #include "server/commands.hpp"
 
 namespace {
@@ -76,6 +78,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
   serve_cmd
+      ->add_option("--trusted-proxy", serve.trusted_proxies,
+                   "A reverse proxy (CIDR such as 10.0.0.0/8 or fd00::/8, or one address) whose "
+                   "X-Forwarded-For names the client; rate limits then count that client. "
+                   "Repeatable. Default: none, the TCP peer is the client")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            auto parsed = unknot::api::http::TrustedProxies::Create({value});
+            return parsed ? "" : parsed.error().fields().front().reason;
+          },
+          "CIDR"));
+  serve_cmd
       ->add_option("--pool-size", serve.pool_size,
                    "PostgreSQL connections this server opens at most (ignored for SQLite)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{512}))
@@ -125,6 +138,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // Logs go to stderr (docs/operations.md); stdout carries only the commands' own answers.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("unknot"));
   spdlog::set_level(spdlog::level::from_str(log_level));
   if (serve_cmd->parsed()) return unknot::server::Serve(serve);
   if (migrate_cmd->parsed()) return unknot::server::Migrate(database);

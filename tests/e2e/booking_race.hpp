@@ -28,6 +28,17 @@ inline std::string ClientBookingBody(std::int64_t service, const std::string& st
   return body.dump();
 }
 
+// The servers of the many-clients tests trust 127.0.0.1 as a reverse proxy
+// (`--trusted-proxy 127.0.0.1`), and each client says who it is in X-Forwarded-For, so the rate
+// limits count each client on its own as they would behind a real proxy.
+inline constexpr const char* kTrustLoopback = "127.0.0.1";
+
+// Client number `client` (0 to 60000) forwarded from an address of its own in 10.77.0.0/16.
+inline HttpHeaders ForwardedFor(int client) {
+  return {{"X-Forwarded-For",
+           "10.77." + std::to_string(client / 250) + "." + std::to_string(client % 250 + 1)}};
+}
+
 struct RaceTally {
   int created = 0;          // 201
   int conflicts = 0;        // 409

@@ -35,13 +35,18 @@ class BookingE2ETest : public ::testing::Test {
 
   std::uint16_t Start() {
     server_ = std::make_unique<Child>(std::vector<std::string>{
-        UnknotBinary(), "serve", "--database", db_, "--listen", "127.0.0.1:0", "--threads", "8"});
+        UnknotBinary(), "serve", "--database", db_, "--listen", "127.0.0.1:0", "--threads", "8",
+        "--trusted-proxy", kTrustLoopback});
     return WaitForServePort(*server_);
   }
 
-  HttpResult Book(const std::string& service, const std::string& start, int client) {
+  // Client `client` books from an address of its own (ForwardedFor): many clients, not one
+  // hammering client.
+  HttpResult Book(const std::string& service, const std::string& start, int client,
+                  int address = -1) {
     return HttpRequest(port_, "POST", base_ + "/appointments",
-                       ClientBookingBody(service_ids_.at(service), start, client));
+                       ClientBookingBody(service_ids_.at(service), start, client),
+                       ForwardedFor(address < 0 ? client : address));
   }
 
   TempDir dir_;
@@ -78,7 +83,7 @@ TEST_F(BookingE2ETest, ARandomConcurrentMixNeverOverlapsAndSurvivesARestart) {
         int hour = 9 + static_cast<int>(random() % 8);  // 09:00 to 16:45
         int minute = 15 * static_cast<int>(random() % 4);
         HttpResult r =
-            Book(services[random() % services.size()], DemoTime(day, hour, minute), i * 100 + n);
+            Book(services[random() % services.size()], DemoTime(day, hour, minute), i * 100 + n, i);
         if (r.status == 201) {
           auto body = Json::parse(r.body);
           std::lock_guard lock(mutex);

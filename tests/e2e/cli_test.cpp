@@ -64,7 +64,7 @@ TEST(CliTest, VersionAndHelp) {
 
   ProcessResult serve = Unknot({"serve", "--help"});
   EXPECT_EQ(serve.exit_code, 0);
-  for (const char* flag : {"--listen", "--database", "--web-root"}) {
+  for (const char* flag : {"--listen", "--database", "--web-root", "--trusted-proxy"}) {
     EXPECT_TRUE(Contains(serve.out, flag)) << flag;
   }
   EXPECT_EQ(Unknot({"migrate", "--help"}).exit_code, 0);
@@ -102,6 +102,11 @@ TEST(CliTest, UsageErrorsExitWithTwoAndPrintUsage) {
   ProcessResult listen = Unknot({"serve", "--database", dir.File("x.db"), "--listen", "localhost"});
   EXPECT_EQ(listen.exit_code, 2);
   EXPECT_TRUE(Contains(listen.err, "--listen: 'localhost' must be HOST:PORT")) << listen.err;
+
+  ProcessResult proxy =
+      Unknot({"serve", "--database", dir.File("x.db"), "--trusted-proxy", "10.0.0.0/33"});
+  EXPECT_EQ(proxy.exit_code, 2);
+  EXPECT_TRUE(Contains(proxy.err, "'10.0.0.0/33' is not an IP address or network")) << proxy.err;
 }
 
 TEST(CliTest, MigrateAndDemoAreIdempotent) {

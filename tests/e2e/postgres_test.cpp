@@ -30,9 +30,9 @@ void PrepareDemo(const std::string& uri) {
 }
 
 std::unique_ptr<Child> Serve(const std::string& uri, std::uint16_t& port) {
-  auto server = std::make_unique<Child>(
-      std::vector<std::string>{UnknotBinary(), "serve", "--database", uri, "--listen",
-                               "127.0.0.1:0", "--threads", "8", "--pool-size", "8"});
+  auto server = std::make_unique<Child>(std::vector<std::string>{
+      UnknotBinary(), "serve", "--database", uri, "--listen", "127.0.0.1:0", "--threads", "8",
+      "--pool-size", "8", "--trusted-proxy", kTrustLoopback});
   port = WaitForServePort(*server);
   return server;
 }
@@ -60,7 +60,7 @@ TEST(PostgresE2ETest, TwoServersOnOneDatabaseBookOneSlotExactlyOnce) {
   const std::string start = DemoTime(0, 9, 0);
   RaceTally tally = Race(64, [&](int i) {
     return HttpRequest(ports[i % 2], "POST", kBase + "/appointments",
-                       ClientBookingBody(service, start, i));
+                       ClientBookingBody(service, start, i), ForwardedFor(i));
   });
   EXPECT_EQ(tally.created, 1);
   EXPECT_EQ(tally.conflicts, 63);

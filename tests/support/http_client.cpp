@@ -15,7 +15,7 @@ namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 
 HttpResult HttpRequest(std::uint16_t port, const std::string& method, const std::string& target,
-                       const std::string& body) {
+                       const std::string& body, const HttpHeaders& headers) {
   HttpResult result;
   try {
     boost::asio::io_context io;
@@ -26,6 +26,7 @@ HttpResult HttpRequest(std::uint16_t port, const std::string& method, const std:
     request.set(http::field::host, "127.0.0.1");
     request.body() = body;
     if (!body.empty()) request.set(http::field::content_type, "application/json");
+    for (const auto& [name, value] : headers) request.insert(name, value);
     request.prepare_payload();
     http::write(stream, request);
     beast::flat_buffer buffer;

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace unknot::testing {
 
@@ -12,9 +14,11 @@ struct HttpResult {
   std::string body;
 };
 
-// One request over a fresh loopback connection (Beast, synchronous).
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+// One request over a fresh loopback connection (Beast, synchronous), with extra `headers`.
 HttpResult HttpRequest(std::uint16_t port, const std::string& method, const std::string& target,
-                       const std::string& body = "");
+                       const std::string& body = "", const HttpHeaders& headers = {});
 inline HttpResult HttpGet(std::uint16_t port, const std::string& target) {
   return HttpRequest(port, "GET", target);
 }

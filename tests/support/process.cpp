@@ -107,12 +107,32 @@ ProcessResult RunProcess(const std::vector<std::string>& args, std::chrono::seco
   return result;
 }
 
-Child::Child(const std::vector<std::string>& args) { pid_ = Spawn(args, out_fd_, err_fd_); }
+Child::Child(const std::vector<std::string>& args) {
+  pid_ = Spawn(args, out_fd_, err_fd_);
+  err_reader_ = std::thread([this] { ReadStderr(); });
+}
 
 Child::~Child() {
   if (pid_ > 0) Stop();
+  stop_reading_ = true;
+  if (err_reader_.joinable()) err_reader_.join();
   if (out_fd_ >= 0) close(out_fd_);
   if (err_fd_ >= 0) close(err_fd_);
+}
+
+void Child::ReadStderr() {
+  std::string chunk;
+  bool open = true;
+  while (open && !stop_reading_) {
+    pollfd fd{err_fd_, POLLIN, 0};
+    poll(&fd, 1, 50);
+    chunk.clear();
+    open = Drain(err_fd_, chunk);
+    if (!chunk.empty()) {
+      std::lock_guard lock(err_mutex_);
+      err_ += chunk;
+    }
+  }
 }
 
 std::string Child::WaitForLine(const std::string& needle, std::chrono::milliseconds timeout) {
@@ -127,11 +147,7 @@ std::string Child::WaitForLine(const std::string& needle, std::chrono::milliseco
     }
     pollfd fd{out_fd_, POLLIN, 0};
     poll(&fd, 1, 50);
-    if (!Drain(out_fd_, buffered_)) {
-      Drain(err_fd_, err_);
-      if (buffered_.find(needle) == std::string::npos) return "";
-    }
-    Drain(err_fd_, err_);
+    if (!Drain(out_fd_, buffered_) && buffered_.find(needle) == std::string::npos) return "";
   }
   return "";
 }
@@ -141,6 +157,10 @@ int Child::Stop(std::chrono::seconds timeout) {
   kill(pid_, SIGTERM);
   int code = WaitExit(pid_, Clock::now() + timeout);
   pid_ = -1;
+  // The child is gone, so what it wrote is in the pipe: stop the reader, then take the rest.
+  stop_reading_ = true;
+  if (err_reader_.joinable()) err_reader_.join();
+  std::lock_guard lock(err_mutex_);
   Drain(err_fd_, err_);
   return code;
 }
@@ -151,11 +171,14 @@ void Child::Kill() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  stop_reading_ = true;
+  if (err_reader_.joinable()) err_reader_.join();
+  std::lock_guard lock(err_mutex_);
   Drain(err_fd_, err_);
 }
 
 std::string Child::Stderr() {
-  Drain(err_fd_, err_);
+  std::lock_guard lock(err_mutex_);
   return err_;
 }
 

@@ -4,9 +4,12 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace unknot::testing {
@@ -41,15 +44,21 @@ class Child {
   int Stop(std::chrono::seconds timeout = std::chrono::seconds{10});
   // Sends SIGKILL, as a crash or `kill -9` would (no shutdown code runs), and reaps the process.
   void Kill();
-  // Everything written to stderr so far (call after Stop).
+  // Everything written to stderr so far (complete after Stop).
   std::string Stderr();
 
  private:
+  // Reads stderr as it comes, so a server that logs every request never blocks on a full pipe.
+  void ReadStderr();
+
   pid_t pid_ = -1;
   int out_fd_ = -1;
   int err_fd_ = -1;
   std::string buffered_;
-  std::string err_;
+  std::mutex err_mutex_;
+  std::string err_;  // guarded by err_mutex_
+  std::atomic<bool> stop_reading_{false};
+  std::thread err_reader_;
 };
 
 // Waits for `unknot serve`'s "serving http://127.0.0.1:PORT/" line; the port, or 0 when it does

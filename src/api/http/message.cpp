@@ -136,6 +136,26 @@ std::string_view ToString(Method method) {
   return "OTHER";
 }
 
+std::string LoggablePath(std::string_view target) {
+  constexpr std::size_t kMaxBytes = 512;
+  std::string_view path = target.substr(0, target.find_first_of("?#"));
+  std::string out;
+  out.reserve(std::min(path.size(), kMaxBytes) + 3);
+  for (std::size_t i = 0; i < path.size() && i < kMaxBytes; ++i) {
+    auto c = static_cast<unsigned char>(path[i]);
+    if (c < 0x20 || c >= 0x7f || c == '\\') {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (path.size() > kMaxBytes) out += "...";
+  return out;
+}
+
 std::optional<std::string_view> Request::Header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (EqualsIgnoreCase(key, name)) return std::string_view(value);

@@ -25,6 +25,10 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::map<std::string, std::string, std::less<>> path_params;  // filled by the Router
+  // Who sent the request, as the server resolved it (TrustedProxies::ClientAddress): the TCP
+  // peer, or behind a trusted reverse proxy the client it names in X-Forwarded-For. An IP address
+  // in canonical text form; empty when the request did not come over a socket (unit tests).
+  std::string client_address;
 
   // The first header with this (case-insensitive) name.
   std::optional<std::string_view> Header(std::string_view name) const;
@@ -45,6 +49,10 @@ struct Response {
                        std::string content_type = "text/plain; charset=utf-8");
   static Response Redirect(unsigned status, std::string location);
 };
+
+// The path of a request target as a log may show it: without the query or fragment, control
+// characters, DEL, '\\' and bytes outside ASCII written as \xNN, at most 512 bytes (then "...").
+std::string LoggablePath(std::string_view target);
 
 // The standard reason phrase of a status ("Bad Request" for 400), or "Unknown Status".
 std::string_view StatusTitle(unsigned status);

@@ -153,5 +153,16 @@ TEST(MethodTest, Names) {
   EXPECT_EQ(ToString(Method::kOther), "OTHER");
 }
 
+TEST(LoggablePathTest, DropsTheQueryAndEscapesWhatCouldForgeALine) {
+  EXPECT_EQ(LoggablePath("/api/v1/clinics/x/appointments/17?token=secret"),
+            "/api/v1/clinics/x/appointments/17");
+  EXPECT_EQ(LoggablePath("/a#frag?x"), "/a");
+  EXPECT_EQ(LoggablePath("/a\r\n[info] GET /forged 200"), "/a\\x0d\\x0a[info] GET /forged 200");
+  EXPECT_EQ(LoggablePath("/caf\xc3\xa9\\\x7f"), "/caf\\xc3\\xa9\\x5c\\x7f");
+  EXPECT_EQ(LoggablePath("/%0A"), "/%0A");  // still encoded, harmless
+  std::string longest(600, 'a');
+  EXPECT_EQ(LoggablePath(longest), std::string(512, 'a') + "...");
+}
+
 }  // namespace
 }  // namespace unknot::api::http

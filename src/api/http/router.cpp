@@ -82,6 +82,19 @@ void Router::Add(Method method, std::string_view pattern, Handler handler) {
   routes_.push_back({method, ParsePattern(pattern), std::move(handler)});
 }
 
+void Router::Wrap(Method method, std::string_view pattern,
+                  const std::function<Handler(Handler)>& wrap) {
+  const std::vector<Segment> segments = ParsePattern(pattern);
+  for (Route& route : routes_) {
+    if (route.method == method && route.segments == segments) {
+      route.handler = wrap(std::move(route.handler));
+      return;
+    }
+  }
+  throw std::invalid_argument("no route " + std::string(ToString(method)) + " " +
+                              std::string(pattern) + " to wrap");
+}
+
 bool Router::Matches(const Route& route, const std::vector<std::string_view>& path_segments,
                      std::map<std::string, std::string, std::less<>>& params) {
   params.clear();

@@ -28,6 +28,11 @@ class Router {
   // a catch-all that is not last, or a parameter name used twice.
   void Add(Method method, std::string_view pattern, Handler handler);
 
+  // Replaces the handler registered for exactly `method` and `pattern` with wrap(handler), so
+  // one piece of code (e.g. rate limits) can guard routes that others registered. Throws
+  // std::invalid_argument when there is no such route (a programming error caught at startup).
+  void Wrap(Method method, std::string_view pattern, const std::function<Handler(Handler)>& wrap);
+
   // Runs the most specific matching route's handler with `request.path_params` filled in. At the
   // first segment where two matching patterns differ, a literal beats `{name}`, which beats a
   // catch-all. HEAD uses the GET handler when there is no HEAD route (the server drops the body).
@@ -41,6 +46,8 @@ class Router {
   struct Segment {
     SegmentKind kind;
     std::string text;  // the literal, or the parameter's name
+
+    friend bool operator==(const Segment&, const Segment&) = default;
   };
   struct Route {
     Method method;

@@ -186,5 +186,25 @@ TEST(RouterTest, RejectsMalformedPatterns) {
   EXPECT_THROW(router.Add(Method::kGet, "/{a{b}}", Named("x")), std::invalid_argument);
 }
 
+TEST(RouterTest, WrapGuardsExactlyTheNamedRoute) {
+  Router router;
+  router.Add(Method::kPost, "/c/{clinic}/appointments", Named("book"));
+  router.Add(Method::kGet, "/c/{clinic}/appointments", Named("list"));
+  router.Wrap(Method::kPost, "/c/{clinic}/appointments", [](Handler inner) -> Handler {
+    return [inner](Request& request) {
+      if (request.PathParam("clinic") == "closed") return Response::Text(429, "wait");
+      return inner(request);
+    };
+  });
+
+  EXPECT_EQ(Dispatch(router, Method::kPost, "/c/open/appointments").body, "book clinic=open");
+  EXPECT_EQ(Dispatch(router, Method::kPost, "/c/closed/appointments").status, 429u);
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/c/closed/appointments").body, "list clinic=closed");
+  EXPECT_THROW(router.Wrap(Method::kPost, "/c/{slug}/appointments", [](Handler h) { return h; }),
+               std::invalid_argument);
+  EXPECT_THROW(router.Wrap(Method::kPut, "/c/{clinic}/appointments", [](Handler h) { return h; }),
+               std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace unknot::api::http

@@ -26,6 +26,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -168,8 +169,9 @@ class Server::Impl {
   // Reads one request into `parser`, answering "Expect: 100-continue" on the way.
   net::awaitable<ErrorCode> ReadRequest(Connection& connection, beast::flat_buffer& buffer,
                                         bhttp::request_parser<bhttp::string_body>& parser);
-  // Dispatches a request that was read whole and records it in the metrics.
-  BeastResponse Answer(BeastRequest&& message, bool keep_alive);
+  // Dispatches a request that was read whole from `peer` (an IP address) and records it in the
+  // metrics.
+  BeastResponse Answer(BeastRequest&& message, bool keep_alive, std::string_view peer);
   // Records and logs a response; `started` is when the request had been read.
   void Account(Method method, std::string_view target, unsigned status,
                std::chrono::steady_clock::time_point started);
@@ -275,6 +277,9 @@ net::awaitable<void> Server::Impl::AcceptLoop() {
 net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint64_t id) {
   Connection connection(std::move(socket));
   Registration registration(*this, id, connection);
+  ErrorCode peer_error;
+  const tcp::endpoint remote = connection.stream.socket().remote_endpoint(peer_error);
+  const std::string peer = peer_error ? std::string() : remote.address().to_string();
   beast::flat_buffer buffer;
   while (true) {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -301,7 +306,7 @@ net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint
     }
 
     bool keep_alive = parser.get().keep_alive();
-    BeastResponse response = Answer(parser.release(), keep_alive);
+    BeastResponse response = Answer(parser.release(), keep_alive, peer);
     connection.stream.expires_after(options_.timeout);
     auto [write_error, written] =
         co_await bhttp::async_write(connection.stream, response, kNoThrow);
@@ -333,14 +338,26 @@ net::awaitable<ErrorCode> Server::Impl::ReadRequest(
   co_return body_error;
 }
 
-BeastResponse Server::Impl::Answer(BeastRequest&& message, bool keep_alive) {
+BeastResponse Server::Impl::Answer(BeastRequest&& message, bool keep_alive, std::string_view peer) {
   InFlight in_flight(metrics_);
   auto started = std::chrono::steady_clock::now();
   Method method = ToMethod(message.method());
   unsigned version = message.version();
   std::string target(message.target().data(), message.target().size());
 
+  // Only the server sees the socket, so it resolves the client; handlers read client_address.
+  std::vector<std::string_view> forwarded_for;
+  if (!options_.trusted_proxies.empty()) {
+    for (const auto& field : message) {
+      if (beast::iequals(field.name_string(), "x-forwarded-for")) {
+        forwarded_for.emplace_back(field.value().data(), field.value().size());
+      }
+    }
+  }
+  std::string client = options_.trusted_proxies.ClientAddress(peer, forwarded_for);
+
   core::Result<Request> request = ToRequest(std::move(message));
+  if (request) request->client_address = std::move(client);
   Response response =
       request ? router_.Dispatch(*request) : Problem(400, "", request.error().message());
   unsigned status = response.status;
@@ -358,10 +375,11 @@ void Server::Impl::Account(Method method, std::string_view target, unsigned stat
                            std::chrono::steady_clock::time_point started) {
   auto elapsed = std::chrono::steady_clock::now() - started;
   metrics_.Record(method, status, elapsed);
-  // The query may hold personal data; log the path only.
-  std::string_view path = target.substr(0, target.find('?'));
-  spdlog::debug("{} {} {} {}us", ToString(method), path, status,
-                std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+  // One line per request (docs/operations.md). The query may hold personal data (manage
+  // tokens, search terms): log the path only, as received (still percent-encoded), with control
+  // characters escaped so a request cannot forge log lines. No client address: it is personal.
+  spdlog::info("{} {} {} {}us", ToString(method), LoggablePath(target), status,
+               std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
 }
 
 net::awaitable<void> Server::Impl::LingeringClose(Connection& connection) {

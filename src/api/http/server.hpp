@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "api/http/client_address.hpp"
 #include "api/http/metrics.hpp"
 #include "api/http/router.hpp"
 #include "core/common/result.hpp"
@@ -22,6 +23,9 @@ struct ServerOptions {
   std::size_t body_limit = 1 << 20;
   std::chrono::seconds timeout{30};  // per read or write, against slow or idle clients
   std::string server_name = "unknot";
+  // Reverse proxies whose X-Forwarded-For is believed when they are the peer (Request::
+  // client_address); none by default.
+  TrustedProxies trusted_proxies;
 };
 
 class Server {

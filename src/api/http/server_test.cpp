@@ -135,6 +135,8 @@ Router TestRouter(Metrics& metrics) {
     return Response::Text(200, metrics.Render("test"), "text/plain; version=0.0.4");
   });
   router.Add(Method::kGet, "/empty", [](Request&) { return Response::Text(204, ""); });
+  router.Add(Method::kGet, "/whoami",
+             [](Request& request) { return Response::Text(200, request.client_address); });
   return router;
 }
 
@@ -349,6 +351,29 @@ TEST_F(ServerTest, SecondServerOnSamePortIsUnavailable) {
   EXPECT_THAT(second.error().message(),
               StartsWith("cannot listen on 127.0.0.1:" + std::to_string(port()) + ": "));
   EXPECT_THAT(second.error().message(), HasSubstr("address already in use"));
+}
+
+constexpr std::string_view kForwardedRequest =
+    "GET /whoami HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.1, 203.0.113.7\r\n"
+    "x-forwarded-for: 127.0.0.2\r\n\r\n";
+
+TEST_F(ServerTest, TheClientAddressIsThePeerWhenNoProxyIsTrusted) {
+  Start();
+  Client client(port());
+
+  EXPECT_EQ(client.Send(bhttp::verb::get, "/whoami").body(), "127.0.0.1");
+  EXPECT_EQ(client.SendRaw(std::string(kForwardedRequest)).body(), "127.0.0.1");
+}
+
+TEST_F(ServerTest, ATrustedProxyNamesTheClientInXForwardedFor) {
+  ServerOptions options;
+  options.trusted_proxies = *TrustedProxies::Create({"127.0.0.0/8"});
+  Start(std::move(options));
+  Client client(port());
+
+  // 127.0.0.2 is a trusted hop too; the forged 198.51.100.1 is never reached.
+  EXPECT_EQ(client.SendRaw(std::string(kForwardedRequest)).body(), "203.0.113.7");
+  EXPECT_EQ(client.Send(bhttp::verb::get, "/whoami").body(), "127.0.0.1");
 }
 
 TEST(ServerCreateTest, HostMustBeAnIpAddress) {

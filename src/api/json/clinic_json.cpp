@@ -20,6 +20,11 @@ json Array(const std::vector<T>& items, F to_json) {
   return out;
 }
 
+// A token-bucket limit as clients read it: `count` requests per `period_seconds`, `burst` at once.
+json RateLimitJson(const clinic::RateLimit& rate) {
+  return {{"count", rate.count}, {"period_seconds", rate.period.count()}, {"burst", rate.burst}};
+}
+
 }  // namespace
 
 std::string FormatMoney(const clinic::Money& money) {
@@ -54,7 +59,11 @@ json ClinicJson(const clinic::Clinic& c) {
         {"horizon_days", c.policy.horizon.count()},
         {"cancellation_window_minutes", c.policy.cancellation_window.count()},
         {"slot_step_minutes", c.policy.slot_step.count()},
-        {"grace_period_minutes", c.policy.grace_period.count()}}},
+        {"grace_period_minutes", c.policy.grace_period.count()},
+        {"max_future_online_bookings", c.policy.max_future_online_bookings},
+        {"rate_limits",
+         {{"per_address", RateLimitJson(c.policy.address_writes)},
+          {"per_email", RateLimitJson(c.policy.email_bookings)}}}}},
   };
 }
 

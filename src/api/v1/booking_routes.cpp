@@ -8,6 +8,7 @@
 #include "api/json/booking_json.hpp"
 #include "api/json/request_body.hpp"
 #include "api/v1/availability_cache.hpp"
+#include "api/v1/write_limits.hpp"
 #include "app/booking.hpp"
 
 namespace unknot::api::v1 {
@@ -215,6 +216,9 @@ Response Book(core::ports::Storage& storage, const core::Clock& clock,
     response.headers.emplace_back("Location", location(replayed->appointment));
     response.headers.emplace_back("Idempotent-Replayed", "true");
     return response;
+  }
+  if (auto* capped = std::get_if<app::TooManyBookings>(&*outcome)) {
+    return TooManyBookingsResponse(*clinic, *capped);
   }
   return RefusedResponse(*clinic, std::get<app::Refused>(*outcome));
 }

@@ -21,6 +21,18 @@ Result<void> RequireText(std::string_view field, std::string_view value, std::si
   return ValidateText(field, value);
 }
 
+Result<void> ValidateRate(std::string_view field, const RateLimit& rate) {
+  auto invalid = [&](std::string_view part, std::string_view reason) {
+    return Error::InvalidField(std::string(field) + "." + std::string(part), std::string(reason));
+  };
+  if (rate.count < 1 || rate.count > 1'000'000) return invalid("count", "must be 1 to 1000000");
+  if (rate.period < std::chrono::seconds{1} || rate.period > std::chrono::days{1}) {
+    return invalid("period", "must be between 1 second and 1 day");
+  }
+  if (rate.burst < 1 || rate.burst > 1'000'000) return invalid("burst", "must be 1 to 1000000");
+  return Ok();
+}
+
 }  // namespace
 
 std::string_view ToString(RoomKind kind) { return NameOf(kRoomKinds, kind); }
@@ -75,6 +87,11 @@ Result<void> Validate(const BookingPolicy& policy) {
   }
   if (policy.grace_period < minutes{0} || policy.grace_period > std::chrono::hours{24}) {
     return Error::InvalidField("policy.grace_period", "must be between 0 and 24 hours");
+  }
+  UNKNOT_TRY(ValidateRate("policy.address_writes", policy.address_writes));
+  UNKNOT_TRY(ValidateRate("policy.email_bookings", policy.email_bookings));
+  if (policy.max_future_online_bookings < 1 || policy.max_future_online_bookings > 10'000) {
+    return Error::InvalidField("policy.max_future_online_bookings", "must be 1 to 10000");
   }
   return Ok();
 }

@@ -24,8 +24,18 @@ struct Address {
   friend bool operator==(const Address&, const Address&) = default;
 };
 
-// How far ahead and how close to the start patients may book, and when they may still cancel
-// online. Durations, never bare integers.
+// A steady rate with room for a burst: `count` requests per `period` on average, up to `burst`
+// at once after a quiet spell (a token bucket of `burst` tokens refilled at count/period).
+struct RateLimit {
+  int count = 1;
+  std::chrono::seconds period{60};
+  int burst = 1;
+
+  friend bool operator==(const RateLimit&, const RateLimit&) = default;
+};
+
+// How far ahead and how close to the start patients may book, when they may still cancel
+// online, and how much one client may book online. Durations, never bare integers.
 struct BookingPolicy {
   std::chrono::minutes min_notice{std::chrono::hours{2}};
   std::chrono::days horizon{60};
@@ -33,6 +43,13 @@ struct BookingPolicy {
   std::chrono::minutes slot_step{15};
   // Right after booking, a patient may always undo a mistake online, whatever the window says.
   std::chrono::minutes grace_period{15};
+  // Public writes (bookings, cancellations, reschedules, assessments) from one client address,
+  // counted per kind of write.
+  RateLimit address_writes{.count = 10, .period = std::chrono::minutes{1}, .burst = 20};
+  // Online bookings per patient email.
+  RateLimit email_bookings{.count = 5, .period = std::chrono::hours{1}, .burst = 5};
+  // Booked online appointments still to come that one email may hold; more go by phone.
+  int max_future_online_bookings = 3;
 
   friend bool operator==(const BookingPolicy&, const BookingPolicy&) = default;
 };

@@ -74,6 +74,26 @@ TEST(ClinicValidationTest, NamesTheBadField) {
   EXPECT_EQ(FirstField(Validate(s)), "clinic.policy.slot_step");
 }
 
+TEST(ClinicValidationTest, ChecksTheOnlineBookingLimits) {
+  BookingPolicy defaults;
+  EXPECT_EQ(defaults.address_writes, (RateLimit{10, 1min, 20}));
+  EXPECT_EQ(defaults.email_bookings, (RateLimit{5, 1h, 5}));
+  EXPECT_EQ(defaults.max_future_online_bookings, 3);
+
+  ClinicSetup s = ValidSetup();
+  s.clinic.policy.address_writes.count = 0;
+  EXPECT_EQ(FirstField(Validate(s)), "clinic.policy.address_writes.count");
+  s = ValidSetup();
+  s.clinic.policy.email_bookings.period = 0s;
+  EXPECT_EQ(FirstField(Validate(s)), "clinic.policy.email_bookings.period");
+  s = ValidSetup();
+  s.clinic.policy.email_bookings.burst = 0;
+  EXPECT_EQ(FirstField(Validate(s)), "clinic.policy.email_bookings.burst");
+  s = ValidSetup();
+  s.clinic.policy.max_future_online_bookings = 0;
+  EXPECT_EQ(FirstField(Validate(s)), "clinic.policy.max_future_online_bookings");
+}
+
 TEST(PractitionerValidationTest, RejectsOverlappingHoursAndStrayBreaks) {
   Practitioner p = Chiropractor({});
   p.hours.push_back({date::Monday, T("11:00"), T("14:00")});

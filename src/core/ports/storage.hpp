@@ -96,7 +96,14 @@ struct NewBooking {
     std::function<std::string(const scheduling::Appointment&)> render;
   };
   std::optional<Idempotency> idempotency;
+  // For an online appointment: the most booked online appointments starting after now that the
+  // patient (by email, case-insensitive, within the clinic) may hold, this one included. Checked
+  // inside the write, so concurrent bookings of one email cannot pass it together. nullopt: no cap.
+  std::optional<int> max_future_online;
 };
+
+// The field of the kConflict that Book returns when NewBooking::max_future_online is reached.
+inline constexpr std::string_view kFutureBookingsCapField = "patient.email";
 
 // The response stored under an Idempotency-Key.
 struct StoredResponse {
@@ -124,7 +131,9 @@ class BookingRepository {
   // kConflict when a non-cancelled appointment of the same practitioner, or of every room tried,
   // overlaps the blocked span (nothing is written); when the idempotency key is already
   // stored, returns kConflict too without writing — callers look the key up first (FindResponse),
-  // so this only happens to a concurrent retry, which then finds it.
+  // so this only happens to a concurrent retry, which then finds it. When the patient already
+  // holds max_future_online future online bookings: kConflict whose one field error is
+  // kFutureBookingsCapField, nothing written.
   virtual Result<scheduling::Appointment> Book(ClinicId clinic, const NewBooking& booking) = 0;
 
   // The response stored under an Idempotency-Key; nullopt when there is none.

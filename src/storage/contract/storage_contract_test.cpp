@@ -126,7 +126,8 @@ class BookingContract : public ContractTest {
                                    .cancelled_at = std::nullopt},
         .other_rooms = {},
         .manage_token_hash = "hash-of-token",
-        .idempotency = std::nullopt};
+        .idempotency = std::nullopt,
+        .max_future_online = std::nullopt};
   }
 
   std::size_t BookingsOn(const char* day_start, const char* day_end) {
@@ -153,6 +154,23 @@ TEST_P(StorageContract, ClinicSetupRoundTripsAndSurvivesReopen) {
   auto reopened = OpenStorage();
   EXPECT_EQ(**reopened->LoadSetup(stored.clinic.id), stored);
   EXPECT_EQ(reopened->FindClinic(app::kDemoClinicSlug)->name, stored.clinic.name);
+}
+
+TEST_P(StorageContract, OnlineBookingLimitsRoundTrip) {
+  ClinicSetup setup = Demo();
+  setup.clinic.policy.address_writes = {.count = 7, .period = 90s, .burst = 11};
+  setup.clinic.policy.email_bookings = {.count = 2, .period = 24h, .burst = 3};
+  setup.clinic.policy.max_future_online_bookings = 9;
+  core::ClinicId id;
+  {
+    auto storage = OpenStorage();
+    auto created = storage->CreateClinic(setup);
+    ASSERT_TRUE(created) << created.error().message();
+    id = created->clinic.id;
+    EXPECT_EQ((*storage->LoadSetup(id))->clinic.policy, setup.clinic.policy);
+  }
+  auto reopened = OpenStorage();
+  EXPECT_EQ(reopened->FindClinic(app::kDemoClinicSlug)->policy, setup.clinic.policy);
 }
 
 TEST_P(StorageContract, DuplicateSlugIsAConflictAndWritesNothing) {
@@ -493,6 +511,69 @@ TEST_P(BookingContract, IdempotencyKeyStoresTheResponse) {
   request.appointment.blocked_until = request.appointment.time.end();
   EXPECT_EQ(storage_->Book(setup_.clinic.id, request).error().code(), ErrorCode::kConflict);
   EXPECT_EQ(BookingsOn("2026-12-01T00:00:00Z", "2026-12-04T00:00:00Z"), 1u);
+}
+
+// Three future online bookings (the clock is 2026-11-26T18:00Z) for one email, on three days.
+TEST_P(BookingContract, TheFutureBookingsCapRefusesOneMoreAndWritesNothing) {
+  auto capped = [&](const char* start, std::string email = "ana@example.org") {
+    NewBooking booking = Request(start, 0, 0, std::move(email));
+    booking.max_future_online = 3;
+    return booking;
+  };
+  // A past booking does not count.
+  ASSERT_TRUE(storage_->Book(setup_.clinic.id, capped("2026-11-20T17:00:00Z")));
+  for (const char* start : {"2026-12-01T17:00:00Z", "2026-12-02T17:00:00Z", "2026-12-03T17:00:00Z"})
+    ASSERT_TRUE(storage_->Book(setup_.clinic.id, capped(start))) << start;
+
+  auto fourth = storage_->Book(setup_.clinic.id, capped("2026-12-04T17:00:00Z", "Ana@Example.org"));
+  ASSERT_FALSE(fourth);
+  EXPECT_EQ(fourth.error().code(), ErrorCode::kConflict);
+  ASSERT_EQ(fourth.error().fields().size(), 1u);
+  EXPECT_EQ(fourth.error().fields()[0].field, core::ports::kFutureBookingsCapField);
+  EXPECT_EQ(BookingsOn("2026-12-04T00:00:00Z", "2026-12-05T00:00:00Z"), 0u);
+
+  // Without a cap, or for a booking that is not online, or for someone else: no refusal.
+  NewBooking by_phone = capped("2026-12-05T17:00:00Z");
+  by_phone.appointment.source = BookingSource::kPhone;
+  EXPECT_TRUE(storage_->Book(setup_.clinic.id, by_phone));
+  EXPECT_TRUE(storage_->Book(setup_.clinic.id, Request("2026-12-06T17:00:00Z")));
+  EXPECT_TRUE(storage_->Book(setup_.clinic.id, capped("2026-12-04T17:00:00Z", "bo@example.org")));
+
+  // Cancelling one makes room again (the uncapped online booking of 12-06 counts too: cancel it).
+  auto listed = storage_->ListAppointments(
+      setup_.clinic.id,
+      core::Interval::Create(At("2026-12-06T00:00:00Z"), At("2026-12-07T00:00:00Z")).value());
+  ASSERT_EQ(listed->size(), 1u);
+  ASSERT_TRUE(storage_->Cancel(setup_.clinic.id, listed->front().id, clock_.Now()));
+  auto first = storage_->ListAppointments(
+      setup_.clinic.id,
+      core::Interval::Create(At("2026-12-01T00:00:00Z"), At("2026-12-02T00:00:00Z")).value());
+  ASSERT_TRUE(storage_->Cancel(setup_.clinic.id, first->front().id, clock_.Now()));
+  EXPECT_TRUE(storage_->Book(setup_.clinic.id, capped("2026-12-07T17:00:00Z")));
+}
+
+TEST_P(BookingContract, ConcurrentBookingsOfOneEmailNeverPassTheCap) {
+  std::atomic<int> successes{0}, capped{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      // Sixteen free times on different days; only the cap stands in the way.
+      std::string start =
+          "2026-12-" + std::string(i + 1 < 10 ? "0" : "") + std::to_string(i + 1) + "T17:00:00Z";
+      NewBooking booking = Request(start.c_str());
+      booking.max_future_online = 3;
+      auto r = storage_->Book(setup_.clinic.id, booking);
+      if (r) {
+        ++successes;
+      } else if (r.error().code() == ErrorCode::kConflict && r.error().fields().size() == 1 &&
+                 r.error().fields()[0].field == core::ports::kFutureBookingsCapField) {
+        ++capped;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(successes.load(), 3);
+  EXPECT_EQ(capped.load(), 13);
 }
 
 TEST_P(BookingContract, SixtyFourConcurrentBookingsOfOneSlotGiveExactlyOne) {

@@ -264,13 +264,82 @@ CREATE TABLE assessments (
 );
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// The clinic's limits on online booking (BookingPolicy), as SQLite's migration 5; existing clinics
+// get the defaults. unknot_book() gains p_max_future: when not null and the booking is online, it
+// counts the patient's booked online appointments that start after p_now, under the per-email
+// advisory lock every booking of that email takes, so concurrent bookings of one email cannot
+// together pass the cap; at the cap it raises UK001 and writes nothing. The old signature is
+// dropped: a server of this version calls only the new one.
+constexpr std::string_view kSchemaV4 = R"sql(
+ALTER TABLE clinics
+  ADD COLUMN address_write_count bigint NOT NULL DEFAULT 10 CHECK (address_write_count > 0),
+  ADD COLUMN address_write_period_seconds bigint NOT NULL DEFAULT 60
+    CHECK (address_write_period_seconds > 0),
+  ADD COLUMN address_write_burst bigint NOT NULL DEFAULT 20 CHECK (address_write_burst > 0),
+  ADD COLUMN email_booking_count bigint NOT NULL DEFAULT 5 CHECK (email_booking_count > 0),
+  ADD COLUMN email_booking_period_seconds bigint NOT NULL DEFAULT 3600
+    CHECK (email_booking_period_seconds > 0),
+  ADD COLUMN email_booking_burst bigint NOT NULL DEFAULT 5 CHECK (email_booking_burst > 0),
+  ADD COLUMN max_future_online_bookings bigint NOT NULL DEFAULT 3
+    CHECK (max_future_online_bookings > 0);
+
+DROP FUNCTION unknot_book(bigint, text, text, text, text, bigint, bigint, bigint[], bigint, bigint,
+                          bigint, text, text, bigint, text);
+
+CREATE FUNCTION unknot_book(
+  p_clinic bigint, p_given_name text, p_family_name text, p_email text, p_phone text,
+  p_practitioner bigint, p_service bigint, p_rooms bigint[], p_start bigint, p_end bigint,
+  p_blocked_until bigint, p_status text, p_source text, p_now bigint, p_token_hash text,
+  p_max_future bigint,
+  OUT appointment_id bigint, OUT patient_id bigint, OUT room_id bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_clinic || ':email:' || lower(p_email), 0));
+  SELECT id INTO patient_id FROM patients
+    WHERE clinic_id = p_clinic AND lower(email) = lower(p_email) ORDER BY id LIMIT 1;
+  IF p_max_future IS NOT NULL AND p_source = 'online' AND patient_id IS NOT NULL THEN
+    IF (SELECT count(*) FROM appointments a JOIN patients p ON p.id = a.patient_id
+        WHERE p.clinic_id = p_clinic AND lower(p.email) = lower(p_email)
+          AND a.status = 'booked' AND a.source = 'online' AND a.start_at > p_now)
+       >= p_max_future THEN
+      RAISE EXCEPTION 'too many future online bookings' USING ERRCODE = 'UK001';
+    END IF;
+  END IF;
+  IF patient_id IS NULL THEN
+    INSERT INTO patients (clinic_id, given_name, family_name, email, phone, created_at)
+      SELECT id, p_given_name, p_family_name, p_email, p_phone, p_now FROM clinics
+      WHERE id = p_clinic
+      RETURNING id INTO patient_id;
+    IF patient_id IS NULL THEN
+      RAISE EXCEPTION 'no such clinic' USING ERRCODE = 'no_data_found';
+    END IF;
+  END IF;
+  SELECT t.room INTO room_id FROM unnest(p_rooms) WITH ORDINALITY AS t (room, position)
+    WHERE NOT EXISTS (
+      SELECT 1 FROM appointments a
+      WHERE a.room_id = t.room AND a.status <> 'cancelled'
+        AND int8range(a.start_at, a.blocked_until) && int8range(p_start, p_blocked_until))
+    ORDER BY t.position LIMIT 1;
+  room_id := coalesce(room_id, p_rooms[1]);  -- all busy: the constraint refuses it below
+  INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id,
+                            start_at, end_at, blocked_until, status, source, created_at,
+                            updated_at, manage_token_hash)
+    VALUES (p_clinic, patient_id, p_practitioner, p_service, room_id, p_start, p_end,
+            p_blocked_until, p_status, p_source, p_now, p_now, p_token_hash)
+    RETURNING id INTO appointment_id;
+END;
+$$;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
      "no-overlap exclusion constraints, manage tokens, idempotency keys",
      kSchemaV1},
     {2, "unknot_book(): a booking in one round trip", kSchemaV2},
     {3, "knot self-assessments", kSchemaV3},
+    {4, "online booking limits per clinic; unknot_book() enforces the future bookings cap",
+     kSchemaV4},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

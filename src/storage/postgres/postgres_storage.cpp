@@ -44,7 +44,9 @@ Result<core::Interval> IntervalFields(const pqxx::field& start, const pqxx::fiel
 const std::string kClinicColumns =
     "id, slug, name, phone, address_line1, address_line2, city, region, postal_code, country, "
     "time_zone, min_notice_minutes, horizon_days, cancellation_window_minutes, "
-    "slot_step_minutes, grace_period_minutes";
+    "slot_step_minutes, grace_period_minutes, address_write_count, "
+    "address_write_period_seconds, address_write_burst, email_booking_count, "
+    "email_booking_period_seconds, email_booking_burst, max_future_online_bookings";
 
 clinic::Clinic ReadClinic(const pqxx::row& r) {
   clinic::Clinic c;
@@ -59,6 +61,11 @@ clinic::Clinic ReadClinic(const pqxx::row& r) {
   c.policy.cancellation_window = std::chrono::minutes{Int(r[13])};
   c.policy.slot_step = std::chrono::minutes{Int(r[14])};
   c.policy.grace_period = std::chrono::minutes{Int(r[15])};
+  c.policy.address_writes = {static_cast<int>(Int(r[16])), std::chrono::seconds{Int(r[17])},
+                             static_cast<int>(Int(r[18]))};
+  c.policy.email_bookings = {static_cast<int>(Int(r[19])), std::chrono::seconds{Int(r[20])},
+                             static_cast<int>(Int(r[21]))};
+  c.policy.max_future_online_bookings = static_cast<int>(Int(r[22]));
   return c;
 }
 
@@ -214,13 +221,20 @@ void WriteSetup(pqxx::transaction_base& tx, clinic::ClinicSetup& setup, core::In
   c.id = core::ClinicId{Int(tx.exec_params1(
       "INSERT INTO clinics (slug, name, phone, address_line1, address_line2, city, "
       "region, postal_code, country, time_zone, min_notice_minutes, horizon_days, "
-      "cancellation_window_minutes, slot_step_minutes, grace_period_minutes, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
-      "RETURNING id",
+      "cancellation_window_minutes, slot_step_minutes, grace_period_minutes, created_at, "
+      "address_write_count, address_write_period_seconds, address_write_burst, "
+      "email_booking_count, email_booking_period_seconds, email_booking_burst, "
+      "max_future_online_bookings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+      "$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
       c.slug, c.name, c.phone, c.address.line1, c.address.line2, c.address.city, c.address.region,
       c.address.postal_code, c.address.country, c.time_zone, Minutes(c.policy.min_notice),
       static_cast<std::int64_t>(c.policy.horizon.count()), Minutes(c.policy.cancellation_window),
-      Minutes(c.policy.slot_step), Minutes(c.policy.grace_period), Seconds(now))[0])};
+      Minutes(c.policy.slot_step), Minutes(c.policy.grace_period), Seconds(now),
+      c.policy.address_writes.count,
+      static_cast<std::int64_t>(c.policy.address_writes.period.count()),
+      c.policy.address_writes.burst, c.policy.email_bookings.count,
+      static_cast<std::int64_t>(c.policy.email_bookings.period.count()),
+      c.policy.email_bookings.burst, c.policy.max_future_online_bookings)[0])};
   const std::int64_t cid = c.id.value();
   for (clinic::Room& r : setup.rooms) {
     r.id = core::RoomId{Int(tx.exec_params1(
@@ -399,7 +413,7 @@ std::vector<PreparedStatement> HotStatements() {
            " AND status <> 'cancelled' ORDER BY start_at, id"},
       {kBook,
        "SELECT appointment_id, patient_id, room_id FROM unknot_book($1, $2, $3, $4, $5, $6, $7, "
-       "$8::bigint[], $9, $10, $11, $12, $13, $14, $15)"},
+       "$8::bigint[], $9, $10, $11, $12, $13, $14, $15, $16::bigint)"},
   };
 }
 
@@ -424,13 +438,16 @@ Result<scheduling::Appointment> CallBook(pqxx::transaction_base& tx, core::Clini
   scheduling::Appointment a = booking.appointment;
   std::vector<core::RoomId> rooms{a.room};
   rooms.insert(rooms.end(), booking.other_rooms.begin(), booking.other_rooms.end());
+  const std::string max_future =
+      booking.max_future_online ? std::to_string(*booking.max_future_online) : "";
   try {
     pqxx::row r = tx.exec_prepared1(
         kBook, clinic.value(), booking.patient.given_name, booking.patient.family_name,
         booking.patient.email, booking.patient.phone, a.practitioner.value(), a.service.value(),
         IdArray(rooms), Seconds(a.time.start()), Seconds(a.time.end()), Seconds(a.blocked_until),
         std::string(scheduling::ToString(a.status)), std::string(scheduling::ToString(a.source)),
-        Seconds(now), booking.manage_token_hash);
+        Seconds(now), booking.manage_token_hash,
+        booking.max_future_online ? max_future.c_str() : nullptr);
     a.id = core::AppointmentId{Int(r[0])};
     a.patient = core::PatientId{Int(r[1])};
     a.room = core::RoomId{Int(r[2])};
@@ -439,6 +456,11 @@ Result<scheduling::Appointment> CallBook(pqxx::transaction_base& tx, core::Clini
     return a;
   } catch (const pqxx::sql_error& e) {
     if (e.sqlstate() == "P0002") return Error::NotFound("no such clinic");  // no_data_found
+    if (e.sqlstate() == "UK001") {  // unknot_book(): the future bookings cap (migration 4)
+      return Error(ErrorCode::kConflict, "the patient has too many future online bookings",
+                   {{std::string(core::ports::kFutureBookingsCapField),
+                     "has as many future online bookings as the clinic allows"}});
+    }
     if (auto refused = Refused([&] { throw; })) return *refused;
     throw;
   }

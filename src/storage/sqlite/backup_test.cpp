@@ -107,7 +107,8 @@ class BackupTest : public ::testing::Test {
                                    .cancelled_at = std::nullopt},
         .other_rooms = {},
         .manage_token_hash = "hash-of-token",
-        .idempotency = std::nullopt};
+        .idempotency = std::nullopt,
+        .max_future_online = std::nullopt};
   }
 
   std::vector<Appointment> AppointmentsIn(core::ports::Storage& storage) {

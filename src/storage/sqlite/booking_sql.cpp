@@ -179,6 +179,21 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
   core::PatientId patient;
   if (UNKNOT_TRY(find.Step())) {
     patient = core::PatientId{find.Int(0)};
+    if (booking.max_future_online &&
+        booking.appointment.source == scheduling::BookingSource::kOnline) {
+      // Inside the writer's transaction, so no other booking of this email lands meanwhile.
+      Statement count = UNKNOT_TRY(db.PrepareCached(
+          "SELECT count(*) FROM patients p JOIN appointments a ON a.patient_id = p.id "
+          "WHERE p.clinic_id = ?1 AND p.email = ?2 COLLATE NOCASE AND a.status = 'booked' "
+          "AND a.source = 'online' AND a.start_at > ?3"));
+      count.Bind(1, clinic.value()).Bind(2, booking.patient.email).Bind(3, Seconds(now));
+      UNKNOT_TRY(count.Step());
+      if (count.Int(0) >= *booking.max_future_online) {
+        return Error(ErrorCode::kConflict, "the patient has too many future online bookings",
+                     {{std::string(core::ports::kFutureBookingsCapField),
+                       "has as many future online bookings as the clinic allows"}});
+      }
+    }
   } else {
     clinic::Patient fresh = booking.patient;
     fresh.created_at = now;

@@ -286,11 +286,34 @@ CREATE TABLE assessments (
 );
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// The clinic's limits on online booking (BookingPolicy): token-bucket rates per client address and
+// per patient email, and how many future online bookings one email may hold. Existing clinics get
+// the defaults. Counting a patient's future bookings joins patients by email (NOCASE index of
+// migration 3) to appointments_by_patient.
+constexpr std::string_view kSchemaV5 = R"sql(
+ALTER TABLE clinics ADD COLUMN address_write_count INTEGER NOT NULL DEFAULT 10
+  CHECK (address_write_count > 0);
+ALTER TABLE clinics ADD COLUMN address_write_period_seconds INTEGER NOT NULL DEFAULT 60
+  CHECK (address_write_period_seconds > 0);
+ALTER TABLE clinics ADD COLUMN address_write_burst INTEGER NOT NULL DEFAULT 20
+  CHECK (address_write_burst > 0);
+ALTER TABLE clinics ADD COLUMN email_booking_count INTEGER NOT NULL DEFAULT 5
+  CHECK (email_booking_count > 0);
+ALTER TABLE clinics ADD COLUMN email_booking_period_seconds INTEGER NOT NULL DEFAULT 3600
+  CHECK (email_booking_period_seconds > 0);
+ALTER TABLE clinics ADD COLUMN email_booking_burst INTEGER NOT NULL DEFAULT 5
+  CHECK (email_booking_burst > 0);
+ALTER TABLE clinics ADD COLUMN max_future_online_bookings INTEGER NOT NULL DEFAULT 3
+  CHECK (max_future_online_bookings > 0);
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
     {4, "knot self-assessments", kSchemaV4},
+    {5, "online booking limits per clinic: rates per address and email, future bookings cap",
+     kSchemaV5},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

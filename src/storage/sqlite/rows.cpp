@@ -18,7 +18,9 @@ Result<core::Interval> IntervalColumns(const Statement& stmt, int start, int end
 const std::string kClinicColumns =
     "id, slug, name, phone, address_line1, address_line2, city, region, postal_code, country, "
     "time_zone, min_notice_minutes, horizon_days, cancellation_window_minutes, "
-    "slot_step_minutes, grace_period_minutes";
+    "slot_step_minutes, grace_period_minutes, address_write_count, "
+    "address_write_period_seconds, address_write_burst, email_booking_count, "
+    "email_booking_period_seconds, email_booking_burst, max_future_online_bookings";
 
 clinic::Clinic ReadClinic(const Statement& s) {
   clinic::Clinic c;
@@ -33,6 +35,11 @@ clinic::Clinic ReadClinic(const Statement& s) {
   c.policy.cancellation_window = std::chrono::minutes{s.Int(13)};
   c.policy.slot_step = std::chrono::minutes{s.Int(14)};
   c.policy.grace_period = std::chrono::minutes{s.Int(15)};
+  c.policy.address_writes = {static_cast<int>(s.Int(16)), std::chrono::seconds{s.Int(17)},
+                             static_cast<int>(s.Int(18))};
+  c.policy.email_bookings = {static_cast<int>(s.Int(19)), std::chrono::seconds{s.Int(20)},
+                             static_cast<int>(s.Int(21))};
+  c.policy.max_future_online_bookings = static_cast<int>(s.Int(22));
   return c;
 }
 

@@ -156,14 +156,23 @@ Result<clinic::ClinicSetup> WriteSetup(Connection& db, clinic::ClinicSetup setup
   Statement stmt = UNKNOT_TRY(db.PrepareCached(
       "INSERT INTO clinics (slug, name, phone, address_line1, address_line2, city, region, "
       "postal_code, country, time_zone, min_notice_minutes, horizon_days, "
-      "cancellation_window_minutes, slot_step_minutes, grace_period_minutes, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"));
+      "cancellation_window_minutes, slot_step_minutes, grace_period_minutes, created_at, "
+      "address_write_count, address_write_period_seconds, address_write_burst, "
+      "email_booking_count, email_booking_period_seconds, email_booking_burst, "
+      "max_future_online_bookings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+      "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"));
   stmt.Bind(1, c.slug).Bind(2, c.name).Bind(3, c.phone).Bind(4, c.address.line1);
   stmt.Bind(5, c.address.line2).Bind(6, c.address.city).Bind(7, c.address.region);
   stmt.Bind(8, c.address.postal_code).Bind(9, c.address.country).Bind(10, c.time_zone);
   stmt.Bind(11, Minutes(c.policy.min_notice)).Bind(12, std::int64_t{c.policy.horizon.count()});
   stmt.Bind(13, Minutes(c.policy.cancellation_window)).Bind(14, Minutes(c.policy.slot_step));
   stmt.Bind(15, Minutes(c.policy.grace_period)).Bind(16, Seconds(now));
+  const clinic::RateLimit& per_address = c.policy.address_writes;
+  const clinic::RateLimit& per_email = c.policy.email_bookings;
+  stmt.Bind(17, std::int64_t{per_address.count}).Bind(18, std::int64_t{per_address.period.count()});
+  stmt.Bind(19, std::int64_t{per_address.burst}).Bind(20, std::int64_t{per_email.count});
+  stmt.Bind(21, std::int64_t{per_email.period.count()}).Bind(22, std::int64_t{per_email.burst});
+  stmt.Bind(23, std::int64_t{c.policy.max_future_online_bookings});
   auto clinic_id = Insert(stmt, db);
   if (!clinic_id) {
     if (clinic_id.error().code() == ErrorCode::kConflict) {
