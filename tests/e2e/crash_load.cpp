@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking_race.hpp"
 #include "core/common/time.hpp"
 #include "http_client.hpp"
 
@@ -139,7 +140,12 @@ void BookingLoad::Client() {
   std::size_t i = next_++;
   while (!stop_ && i < slots_.size()) {
     const Slot& slot = slots_[i];
-    const std::string patient = std::to_string(patient_base_ + static_cast<int>(i));
+    // Every attempt is by a patient of its own, from an address of its own (the servers trust
+    // the loopback as a proxy): the clinic's rate limits count each as a separate client, as they
+    // would count real patients behind a proxy, and a slot retried after a 503 is not refused
+    // as a flood.
+    const int attempt = attempts_++;
+    const std::string patient = std::to_string(patient_base_ + attempt);
     const Json body = {{"service", slot.service},
                        {"practitioner", slot.practitioner},
                        {"start", slot.start},
@@ -148,8 +154,8 @@ void BookingLoad::Client() {
                          {"family_name", "Patient " + patient},
                          {"email", "crash" + patient + "@example.org"},
                          {"phone", "+14155550100"}}}};
-    const HttpResult r =
-        HttpRequest(port_, "POST", kCrashClinicBase + "/appointments", body.dump());
+    const HttpResult r = HttpRequest(port_, "POST", kCrashClinicBase + "/appointments", body.dump(),
+                                     ForwardedFor(attempt % 60000));
     if (r.status == 503) {
       // The database is away: try the same slot again after a pause, as a patient would.
       ++unavailable_;

@@ -66,11 +66,12 @@ struct LoadTally {
   int read_back_lost = 0;  // ...that the server then did not know (404)
 };
 
-// `clients` threads that book `slots` one after another (each slot once, with a patient of its
-// own) on the server at `port`, until Stop() or until no slot is left. A slot answered 503 is
-// tried again after 20 ms; a client whose request gets no answer at all (the server is gone)
-// stops. After each 201 the client reads the
-// booking back (so the server opens read connections while it writes).
+// `clients` threads that book `slots` one after another (each slot once; each request with a
+// patient and a forwarded client address of its own, so the server must trust the loopback as a
+// proxy: `--trusted-proxy 127.0.0.1`) on the server at `port`, until Stop() or until no slot is
+// left. A slot answered 503 is tried again after 20 ms; a client whose request gets no answer at
+// all (the server is gone) stops. After each 201 the client reads the booking back (so the
+// server opens read connections while it writes).
 class BookingLoad {
  public:
   BookingLoad(std::uint16_t port, std::vector<Slot> slots, int clients, int patient_base);
@@ -97,6 +98,7 @@ class BookingLoad {
   int patient_base_;
   std::atomic<bool> stop_{false};
   std::atomic<std::size_t> next_{0};
+  std::atomic<int> attempts_{0};
   std::atomic<int> running_{0};
   std::atomic<int> created_{0};
   std::atomic<int> unavailable_{0};

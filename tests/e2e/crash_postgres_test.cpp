@@ -16,6 +16,7 @@
 
 #include <pqxx/pqxx>
 
+#include "booking_race.hpp"
 #include "crash_load.hpp"
 #include "http_client.hpp"
 #include "postgres_scratch.hpp"
@@ -86,9 +87,9 @@ class PostgresCrashTest : public ::testing::Test {
   void SetUp() override { std::cout << "[crash] seed " << seed_ << " (UNKNOT_CRASH_SEED)\n"; }
 
   void Start() {
-    server_ = std::make_unique<Child>(
-        std::vector<std::string>{UnknotBinary(), "serve", "--database", uri_, "--listen",
-                                 "127.0.0.1:0", "--threads", "4", "--pool-size", "8"});
+    server_ = std::make_unique<Child>(std::vector<std::string>{
+        UnknotBinary(), "serve", "--database", uri_, "--listen", "127.0.0.1:0", "--threads", "4",
+        "--trusted-proxy", kTrustLoopback, "--pool-size", "8"});
     port_ = WaitForServePort(*server_);
     ASSERT_NE(port_, 0) << server_->Stderr();
   }

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <memory>
 
+#include "booking_race.hpp"
 #include "crash_load.hpp"
 #include "http_client.hpp"
 #include "outside_activity.hpp"
@@ -52,7 +53,8 @@ class SqliteCrashTest : public ::testing::Test {
 
   void Start() {
     server_ = std::make_unique<Child>(std::vector<std::string>{
-        UnknotBinary(), "serve", "--database", db_, "--listen", "127.0.0.1:0", "--threads", "4"});
+        UnknotBinary(), "serve", "--database", db_, "--listen", "127.0.0.1:0", "--threads", "4",
+        "--trusted-proxy", kTrustLoopback});
     port_ = WaitForServePort(*server_);
     ASSERT_NE(port_, 0) << server_->Stderr();
   }
