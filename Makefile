@@ -22,7 +22,7 @@ WEB_TEST_BIN ?= build/debug/src/server/unknot
 WEB_TEST_TIMEOUT ?= 900
 
 .PHONY: run test deps release asan debug tsan format format-check tidy bench clean \
-	web-deps web-build web-test fuzz fuzz-smoke
+	web-deps web-build web-test fuzz fuzz-smoke crash-test
 
 # Build the release binary and the web app, create/upgrade the database, load the demo clinic and
 # serve it.
@@ -42,6 +42,20 @@ test: deps
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan
 	$(MAKE) --no-print-directory web-test WEB_TEST_BIN=build/asan/src/server/unknot
+
+# The crash-consistency tests (docs/reliability.md) with many more crashes than `make test` runs:
+# CRASH_CYCLES kills of `unknot serve` on SQLite and on PostgreSQL, and as many immediate stops of
+# PostgreSQL, under booking load, in the asan build; then each test's summary line (acknowledged,
+# found, lost).
+CRASH_CYCLES ?= 30
+CRASH_TEST_TIMEOUT ?= 3600
+crash-test: deps
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS) --target unknot unknot_e2e_crash_test \
+	  unknot_e2e_crash_postgres_test
+	@status=0; UNKNOT_CRASH_CYCLES=$(CRASH_CYCLES) ctest --preset asan -R CrashTest \
+	  --timeout $(CRASH_TEST_TIMEOUT) || status=$$?; \
+	  grep -h '\[crash\] .*: cycles' build/asan/Testing/Temporary/LastTest.log; exit $$status
 
 # A clean install of exactly what web/package-lock.json records.
 web-deps:

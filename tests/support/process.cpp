@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,9 +19,20 @@ using Clock = std::chrono::steady_clock;
 pid_t Spawn(const std::vector<std::string>& args, int& out_fd, int& err_fd) {
   int out[2], err[2];
   if (pipe(out) != 0 || pipe(err) != 0) throw std::runtime_error("pipe failed");
+  // Built before fork: in a test with other threads the child may call only async-signal-safe
+  // functions until execv. Allocating there could wait forever for a malloc lock that another
+  // thread held at the moment of the fork.
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    // Dies with the test (SIGKILL when the thread that started it ends): a test binary that
+    // crashes, never reaching the destructors that stop its servers, leaves no server behind.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);  // the test ended before prctl
     dup2(out[1], 1);
     dup2(err[1], 2);
     close(out[0]);
@@ -29,9 +41,6 @@ pid_t Spawn(const std::vector<std::string>& args, int& out_fd, int& err_fd) {
     close(err[1]);
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -154,6 +163,18 @@ int Child::Stop(std::chrono::seconds timeout) {
   std::lock_guard lock(err_mutex_);
   Drain(err_fd_, err_);
   return code;
+}
+
+void Child::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  stop_reading_ = true;
+  if (err_reader_.joinable()) err_reader_.join();
+  std::lock_guard lock(err_mutex_);
+  Drain(err_fd_, err_);
 }
 
 std::string Child::Stderr() {

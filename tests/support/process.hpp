@@ -27,7 +27,9 @@ std::string UnknotBinary();
 ProcessResult RunProcess(const std::vector<std::string>& args,
                          std::chrono::seconds timeout = std::chrono::seconds{30});
 
-// A child that keeps running (a server); stopped with SIGTERM on destruction.
+// A child that keeps running (a server); stopped with SIGTERM on destruction. Children of
+// RunProcess and Child die with SIGKILL when the thread that started them ends (so a crashed
+// test leaves no server behind): start a Child from a thread that outlives it.
 class Child {
  public:
   explicit Child(const std::vector<std::string>& args);
@@ -40,6 +42,8 @@ class Child {
                           std::chrono::milliseconds timeout = std::chrono::seconds{20});
   // Sends SIGTERM and waits; the exit code, or -1 when it had to be killed.
   int Stop(std::chrono::seconds timeout = std::chrono::seconds{10});
+  // Sends SIGKILL, as a crash or `kill -9` would (no shutdown code runs), and reaps the process.
+  void Kill();
   // Everything written to stderr so far (complete after Stop).
   std::string Stderr();
 

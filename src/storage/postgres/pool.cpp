@@ -70,8 +70,12 @@ std::string SqlState(const std::exception& error) {
 Error Translate(const std::exception& error) {
   const std::string state = SqlState(error);
   const std::string what = OneLine(error.what());
-  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr || state.starts_with("08") ||
-      state == "57P01" || state == "57P02" || state == "57P03") {
+  // The server gives every error it reports a SQLSTATE; an SQL error without one is libpq's own,
+  // such as "server closed the connection unexpectedly" when the server went away while a
+  // statement was sent (libpqxx raises broken_connection only when it notices that first).
+  const bool libpq_failure = state.empty() && dynamic_cast<const pqxx::sql_error*>(&error);
+  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr || libpq_failure ||
+      state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {
     return Error(ErrorCode::kUnavailable, "PostgreSQL is unavailable: " + what);
   }
   if (state.starts_with("23"))

@@ -25,9 +25,10 @@ bool IsPostgresUri(std::string_view database);
 // The URI without its password, for messages and logs.
 std::string RedactUri(std::string_view uri);
 
-// An exception from libpqxx (or libpq) as an Error: a lost or refused connection is
-// kUnavailable; a unique, foreign-key or exclusion violation kConflict (callers refine it); any
-// other SQL error kInternal. The SQLSTATE is kept in the message.
+// An exception from libpqxx (or libpq) as an Error: a lost or refused connection (also an SQL
+// error without a SQLSTATE, which only libpq itself raises) is kUnavailable; a unique, foreign-key
+// or exclusion violation kConflict (callers refine it); any other SQL error kInternal. The SQLSTATE
+// is kept in the message.
 core::Error Translate(const std::exception& error);
 
 // The SQLSTATE of a libpqxx SQL error, or "" for other exceptions.

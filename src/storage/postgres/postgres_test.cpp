@@ -109,6 +109,21 @@ TEST_F(PostgresTest, AnUnmigratedDatabaseIsRefusedWithTheCommandToRun) {
   EXPECT_NE(open.error().message().find("unknot migrate"), std::string::npos);
 }
 
+TEST(PostgresErrorTest, ALostConnectionIsUnavailableAndAServerErrorInternal) {
+  // libpq's own message when the server went away mid-statement comes without a SQLSTATE; it was
+  // answered 500 during an immediate stop of PostgreSQL (found by the crash tests).
+  EXPECT_EQ(Translate(pqxx::sql_error("server closed the connection unexpectedly", "SELECT 1", ""))
+                .code(),
+            core::ErrorCode::kUnavailable);
+  EXPECT_EQ(Translate(pqxx::broken_connection("gone")).code(), core::ErrorCode::kUnavailable);
+  EXPECT_EQ(Translate(pqxx::sql_error("terminating connection", "SELECT 1", "57P01")).code(),
+            core::ErrorCode::kUnavailable);
+  EXPECT_EQ(Translate(pqxx::sql_error("syntax error", "SELEC 1", "42601")).code(),
+            core::ErrorCode::kInternal);
+  EXPECT_EQ(Translate(pqxx::sql_error("exclusion", "INSERT", "23P01")).code(),
+            core::ErrorCode::kConflict);
+}
+
 TEST(PostgresUriTest, UrisAreRecognisedAndPasswordsHidden) {
   for (const char* uri : {"postgresql://localhost/unknot", "postgres://u:p@db:5432/unknot",
                           "PostgreSQL://db/unknot"}) {
