@@ -1,5 +1,7 @@
 #include "api/http/message.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -239,7 +241,17 @@ unsigned StatusFor(core::ErrorCode code) {
 Response Problem(const core::Error& error) {
   std::string type_slug(core::ToString(error.code()));
   std::replace(type_slug.begin(), type_slug.end(), '_', '-');
-  return MakeProblem(StatusFor(error.code()), type_slug, TitleFor(error.code()), error.message(),
+  // What went wrong inside (a libpq or SQLite message, a host name, a file) is for the log, not
+  // for the client: it helps an attacker and means nothing to a patient.
+  std::string_view detail = error.message();
+  if (error.code() == core::ErrorCode::kInternal) {
+    spdlog::error("internal error: {}", error.message());
+    detail = kInternalDetail;
+  } else if (error.code() == core::ErrorCode::kUnavailable) {
+    spdlog::warn("unavailable: {}", error.message());
+    detail = kUnavailableDetail;
+  }
+  return MakeProblem(StatusFor(error.code()), type_slug, TitleFor(error.code()), detail,
                      error.fields());
 }
 

@@ -68,7 +68,12 @@ unsigned StatusFor(core::ErrorCode code);
 // A problem for an expected failure: status from StatusFor, a title per code ("Invalid request",
 // "Not found", "Conflict", "Service unavailable", "Internal error"), `type`
 // https://unknot.dev/problems/<code name with hyphens, e.g. not-found>, `detail` the error's
-// message and `errors` its field errors.
+// message and `errors` its field errors. For kInternal and kUnavailable the message is logged
+// and `detail` is kInternalDetail or kUnavailableDetail instead: it may name internals.
 Response Problem(const core::Error& error);
+inline constexpr std::string_view kInternalDetail =
+    "The server could not complete the request; it has been logged.";
+inline constexpr std::string_view kUnavailableDetail =
+    "The service is unavailable for a moment (its database does not answer); try again shortly.";
 
 }  // namespace unknot::api::http

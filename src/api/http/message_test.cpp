@@ -60,6 +60,19 @@ TEST(ProblemTest, TitlesAndTypesPerErrorCode) {
   }
 }
 
+// A libpq or SQLite message (a host, a file, a statement) is logged, never sent to the client.
+TEST(ProblemTest, InternalsStayOutOfTheDetail) {
+  auto detail = [](core::ErrorCode code, std::string message) {
+    return nlohmann::json::parse(Problem(core::Error(code, std::move(message))).body)["detail"];
+  };
+  EXPECT_EQ(detail(core::ErrorCode::kInternal, "SQL logic error near db.internal:5432"),
+            kInternalDetail);
+  EXPECT_EQ(detail(core::ErrorCode::kUnavailable, "server closed the connection unexpectedly"),
+            kUnavailableDetail);
+  EXPECT_EQ(detail(core::ErrorCode::kNotFound, "no clinic 'x'"), "no clinic 'x'");
+  EXPECT_EQ(detail(core::ErrorCode::kConflict, "taken"), "taken");
+}
+
 TEST(ProblemTest, RawStatusUsesSlugOfTitle) {
   Response response = Problem(405, "", "POST is not allowed");
   auto body = nlohmann::json::parse(response.body);
