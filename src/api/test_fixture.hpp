@@ -32,6 +32,20 @@ class DemoClinicFixture : public ::testing::Test {
     return router_.Dispatch(request);
   }
 
+  // A POST of `body` as JSON with these headers (names in lower case), from `client_address`
+  // (empty: no address, as in a unit test without a socket).
+  http::Response Post(const std::string& path, const nlohmann::json& body,
+                      std::vector<std::pair<std::string, std::string>> headers = {},
+                      std::string client_address = "") {
+    http::Request request;
+    request.method = http::Method::kPost;
+    request.path = path;
+    request.body = body.dump();
+    request.headers = std::move(headers);
+    request.client_address = std::move(client_address);
+    return router_.Dispatch(request);
+  }
+
   static nlohmann::json Body(const http::Response& response) {
     return nlohmann::json::parse(response.body);
   }

@@ -196,19 +196,9 @@ TEST_F(PostgresCrashTest, KillNineOfTheServerLosesNoAcknowledgedBooking) {
 
 TEST_F(PostgresCrashTest, ImmediateStopOfPostgresLosesNoAcknowledgedBooking) {
   // A PostgreSQL server of this test's own, so that it can crash it.
-  TempDir dir;
-  // As root the server runs as `postgres`, which must be able to reach its folder.
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::others_exec,
-                               std::filesystem::perm_options::add);
-  const std::string server_dir = dir.File("pg");
-  const std::string script = SourceDir() + "/scripts/pg-test-server";
-  ASSERT_EQ(RunProcess({script, "start", server_dir}, 120s).exit_code, 0);
-  struct StopAtEnd {
-    std::string script, dir;
-    ~StopAtEnd() { RunProcess({script, "stop", dir}, 60s); }
-  } stop_at_end{script, server_dir};
-  std::string server_uri = ReadFile(server_dir + "/uri");
-  while (!server_uri.empty() && server_uri.back() == '\n') server_uri.pop_back();
+  OwnPostgresServer postgres;
+  ASSERT_FALSE(postgres.uri().empty());
+  const std::string& server_uri = postgres.uri();
   int databases = 0;
   const auto new_database = [&] {
     // Another database on the same server: swap the name in postgresql:///unknot?host=...
@@ -216,7 +206,7 @@ TEST_F(PostgresCrashTest, ImmediateStopOfPostgresLosesNoAcknowledgedBooking) {
     pqxx::connection connection(server_uri);
     pqxx::nontransaction tx(connection);
     tx.exec("CREATE DATABASE " + tx.quote_name(name));
-    return "postgresql:///" + name + server_uri.substr(server_uri.find('?'));
+    return postgres.DatabaseUri(name);
   };
   uri_ = new_database();
   ASSERT_NO_FATAL_FAILURE(PrepareDemo(uri_));
@@ -235,12 +225,12 @@ TEST_F(PostgresCrashTest, ImmediateStopOfPostgresLosesNoAcknowledgedBooking) {
       ASSERT_GE(load.created(), before_crash) << "the load stopped before the crash";
       const int unavailable = load.unavailable();
       const auto crashed_at = std::chrono::steady_clock::now();
-      ASSERT_EQ(RunProcess({script, "crash", server_dir}, 120s).exit_code, 0);
+      ASSERT_EQ(postgres.Control("crash"), 0);
       // While it is down, clients are told so (and retry).
       EXPECT_TRUE(PollUntil([&] { return load.unavailable() > unavailable; }, 60s))
           << "no 503 while PostgreSQL was down";
       const auto first_503_at = std::chrono::steady_clock::now();
-      ASSERT_EQ(RunProcess({script, "resume", server_dir}, 120s).exit_code, 0);
+      ASSERT_EQ(postgres.Control("resume"), 0);
       const auto resumed_at = std::chrono::steady_clock::now();
       // The same unknot server books again once PostgreSQL is back, without a restart.
       const int resumed = load.created();

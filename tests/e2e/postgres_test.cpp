@@ -74,32 +74,22 @@ TEST(PostgresE2ETest, TwoServersOnOneDatabaseBookOneSlotExactlyOnce) {
 
 TEST(PostgresE2ETest, ReadyzFollowsTheDatabaseWithoutARestart) {
   // A server of its own, so that this test can take it down.
-  TempDir dir;
-  // As root the server runs as `postgres`, which must be able to reach its folder.
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::others_exec,
-                               std::filesystem::perm_options::add);
-  const std::string server_dir = dir.File("pg");
-  const std::string script = SourceDir() + "/scripts/pg-test-server";
-  ASSERT_EQ(RunProcess({script, "start", server_dir}, 120s).exit_code, 0);
-  struct StopAtEnd {
-    std::string script, dir;
-    ~StopAtEnd() { RunProcess({script, "stop", dir}, 60s); }
-  } stop_at_end{script, server_dir};
-  std::string uri = ReadFile(server_dir + "/uri");
-  while (!uri.empty() && uri.back() == '\n') uri.pop_back();
+  OwnPostgresServer postgres;
+  ASSERT_FALSE(postgres.uri().empty());
+  const std::string& uri = postgres.uri();
   PrepareDemo(uri);
   std::uint16_t port = 0;
   auto server = Serve(uri, port);
   ASSERT_NE(port, 0);
   EXPECT_EQ(HttpGet(port, "/readyz").status, 200u);
 
-  ASSERT_EQ(RunProcess({script, "pause", server_dir}, 60s).exit_code, 0);
+  ASSERT_EQ(postgres.Control("pause"), 0);
   HttpResult down = HttpGet(port, "/readyz");
   EXPECT_EQ(down.status, 503u);
   EXPECT_NE(down.body.find("database"), std::string::npos) << down.body;
   EXPECT_EQ(HttpGet(port, "/healthz").status, 200u);  // alive, just not ready
 
-  ASSERT_EQ(RunProcess({script, "resume", server_dir}, 60s).exit_code, 0);
+  ASSERT_EQ(postgres.Control("resume"), 0);
   EXPECT_EQ(HttpGet(port, "/readyz").status, 200u);
   EXPECT_EQ(HttpGet(port, kBase + "/services").status, 200u);
 }

@@ -8,6 +8,7 @@
 
 #include <pqxx/pqxx>
 
+#include "process.hpp"
 #include "temp_dir.hpp"
 
 namespace unknot::testing {
@@ -27,13 +28,46 @@ std::string PostgresServerUri() {
   return uri;
 }
 
-std::string PostgresDatabaseUri(const std::string& database) {
-  // The fixture writes postgresql:///unknot?host=...: swap the database name.
-  std::string uri = PostgresServerUri();
+namespace {
+
+// pg-test-server writes postgresql:///unknot?host=...: swap the database name.
+std::string WithDatabase(const std::string& uri, const std::string& database) {
   const std::string prefix = "postgresql:///";
   const std::size_t query = uri.find('?');
   if (uri.rfind(prefix, 0) != 0 || query == std::string::npos) return uri;
   return prefix + database + uri.substr(query);
+}
+
+}  // namespace
+
+std::string PostgresDatabaseUri(const std::string& database) {
+  return WithDatabase(PostgresServerUri(), database);
+}
+
+OwnPostgresServer::OwnPostgresServer()
+    : server_dir_(dir_.File("pg")), script_(SourceDir() + "/scripts/pg-test-server") {
+  // As root the server runs as `postgres`, which must be able to reach its folder.
+  std::filesystem::permissions(dir_.path(), std::filesystem::perms::others_exec,
+                               std::filesystem::perm_options::add);
+  ProcessResult started = RunProcess({script_, "start", server_dir_}, std::chrono::seconds{120});
+  if (started.exit_code != 0) {
+    ADD_FAILURE() << "cannot start a PostgreSQL server: " << started.err;
+    return;
+  }
+  uri_ = ReadFile(server_dir_ + "/uri");
+  while (!uri_.empty() && (uri_.back() == '\n' || uri_.back() == ' ')) uri_.pop_back();
+}
+
+OwnPostgresServer::~OwnPostgresServer() {
+  RunProcess({script_, "stop", server_dir_}, std::chrono::seconds{60});
+}
+
+std::string OwnPostgresServer::DatabaseUri(const std::string& database) const {
+  return WithDatabase(uri_, database);
+}
+
+int OwnPostgresServer::Control(const std::string& command) {
+  return RunProcess({script_, command, server_dir_}, std::chrono::seconds{120}).exit_code;
 }
 
 ScratchDatabase::ScratchDatabase() {

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "temp_dir.hpp"
+
 namespace unknot::testing {
 
 // The libpq URI of the fixture server's maintenance database. Fails the calling test (with how to
@@ -27,6 +29,30 @@ class ScratchDatabase {
 
  private:
   std::string name_;
+  std::string uri_;
+};
+
+// A PostgreSQL server of one test's own (scripts/pg-test-server in a temporary folder), for tests
+// that pause, stop or crash it. Stopped on destruction, whatever state it is in.
+class OwnPostgresServer {
+ public:
+  // Starts it; on failure uri() is empty and the test has failed (ASSERT on it).
+  OwnPostgresServer();
+  ~OwnPostgresServer();
+  OwnPostgresServer(const OwnPostgresServer&) = delete;
+  OwnPostgresServer& operator=(const OwnPostgresServer&) = delete;
+
+  // The URI of its maintenance database, postgresql:///unknot?host=...
+  const std::string& uri() const { return uri_; }
+  // The URI of another database on it.
+  std::string DatabaseUri(const std::string& database) const;
+  // Runs `scripts/pg-test-server COMMAND DIR` on it (pause, resume, crash, ...): the exit code.
+  int Control(const std::string& command);
+
+ private:
+  TempDir dir_;
+  std::string server_dir_;
+  std::string script_;
   std::string uri_;
 };
 

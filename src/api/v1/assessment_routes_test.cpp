@@ -25,14 +25,6 @@ class AssessmentRoutesTest : public DemoClinicFixture {
     phone_ = setup.clinic.phone;
   }
 
-  http::Response Post(const std::string& path, const Json& body) {
-    http::Request request;
-    request.method = http::Method::kPost;
-    request.path = path;
-    request.body = body.dump();
-    return router_.Dispatch(request);
-  }
-
   static Json Knot(const char* region, const char* side, int pain) {
     Json knot = {{"region", region}, {"pain", pain}, {"duration", "weeks"}};
     if (side != nullptr) knot["side"] = side;

@@ -21,16 +21,6 @@ class BookingRoutesTest : public DemoClinicFixture {
     okafor_ = setup.practitioners[0].id.value();
   }
 
-  http::Response Post(const std::string& path, const Json& body,
-                      std::vector<std::pair<std::string, std::string>> headers = {}) {
-    http::Request request;
-    request.method = http::Method::kPost;
-    request.path = path;
-    request.body = body.dump();
-    request.headers = std::move(headers);
-    return router_.Dispatch(request);
-  }
-
   Json BookingBody(const char* start, std::string email = "ana@example.org") {
     return {{"service", art_},
             {"practitioner", okafor_},

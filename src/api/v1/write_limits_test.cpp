@@ -32,14 +32,10 @@ class WriteLimitsTest : public DemoClinicFixture {
     }
   }
 
+  // From one client address unless told otherwise.
   http::Response Post(const std::string& path, const Json& body,
                       std::string client = "203.0.113.7") {
-    http::Request request;
-    request.method = http::Method::kPost;
-    request.path = path;
-    request.body = body.dump();
-    request.client_address = std::move(client);
-    return router_.Dispatch(request);
+    return DemoClinicFixture::Post(path, body, {}, std::move(client));
   }
 
   Json BookingBody(const char* start, std::string email = "ana@example.org") {
