@@ -24,6 +24,8 @@ TEST(ParseListenAddressTest, NamesTheFlagAndTheProblem) {
     ASSERT_EQ(parsed.error().fields().size(), 1u);
     EXPECT_EQ(parsed.error().fields()[0].field, "--listen");
   }
+  EXPECT_EQ(ParseListenAddress("8080").error().fields()[0].reason,
+            "'8080' must be HOST:PORT, e.g. 127.0.0.1:8080");
 }
 
 }  // namespace
