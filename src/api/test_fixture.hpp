@@ -8,7 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http/router.hpp"
+#include "api/v1/assessment_routes.hpp"
+#include "api/v1/booking_routes.hpp"
 #include "app/demo_clinic.hpp"
+#include "knowledge/load_knowledge.hpp"
+#include "security/sodium_tokens.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 #include "temp_dir.hpp"
@@ -55,6 +59,24 @@ class DemoClinicFixture : public ::testing::Test {
   core::FixedClock clock_{core::ParseInstant("2026-11-26T18:00:00Z").value()};
   std::unique_ptr<storage::sqlite::SqliteStorage> storage_;
   http::Router router_;
+};
+
+// The demo clinic with the public booking and assessment routes, over the knowledge shipped in
+// data/.
+class PublicRoutesFixture : public DemoClinicFixture {
+ protected:
+  void SetUp() override {
+    DemoClinicFixture::SetUp();
+    auto loaded = knowledge::LoadKnowledge(std::filesystem::path(testing::SourceDir()) / "data");
+    ASSERT_TRUE(loaded) << loaded.error().message();
+    knowledge_ = std::move(*loaded);
+    v1::AddBookingRoutes(router_, *storage_, clock_, tokens_);
+    v1::AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
+                            knowledge_.body_map_svg);
+  }
+
+  knowledge::LoadedKnowledge knowledge_;
+  security::SodiumTokens tokens_;
 };
 
 }  // namespace unknot::api

@@ -1,25 +1,16 @@
 #include "api/v1/assessment_routes.hpp"
 
 #include "api/test_fixture.hpp"
-#include "api/v1/booking_routes.hpp"
-#include "knowledge/load_knowledge.hpp"
-#include "security/sodium_tokens.hpp"
 
 namespace unknot::api {
 namespace {
 
 using Json = nlohmann::json;
 
-class AssessmentRoutesTest : public DemoClinicFixture {
+class AssessmentRoutesTest : public PublicRoutesFixture {
  protected:
   void SetUp() override {
-    DemoClinicFixture::SetUp();
-    auto loaded = knowledge::LoadKnowledge(std::filesystem::path(testing::SourceDir()) / "data");
-    ASSERT_TRUE(loaded) << loaded.error().message();
-    knowledge_ = std::move(*loaded);
-    v1::AddBookingRoutes(router_, *storage_, clock_, tokens_);
-    v1::AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
-                            knowledge_.body_map_svg);
+    PublicRoutesFixture::SetUp();
     auto setup = *storage_->LoadSetup(storage_->FindClinic("mission-sports-chiro")->id).value();
     for (const auto& s : setup.services) services_[s.slug] = s.id.value();
     phone_ = setup.clinic.phone;
@@ -75,8 +66,6 @@ class AssessmentRoutesTest : public DemoClinicFixture {
                                             {"phone", "+14155550142"}}}});
   }
 
-  security::SodiumTokens tokens_;
-  knowledge::LoadedKnowledge knowledge_;
   std::map<std::string, std::int64_t> services_;
   std::string phone_;
   const std::string base_ = "/api/v1/clinics/mission-sports-chiro";

@@ -1,12 +1,6 @@
 #include "api/v1/write_limits.hpp"
 
-#include <filesystem>
-
 #include "api/test_fixture.hpp"
-#include "api/v1/assessment_routes.hpp"
-#include "api/v1/booking_routes.hpp"
-#include "knowledge/load_knowledge.hpp"
-#include "security/sodium_tokens.hpp"
 
 namespace unknot::api {
 namespace {
@@ -15,16 +9,10 @@ using Json = nlohmann::json;
 using namespace std::chrono_literals;
 
 // The demo clinic's defaults: per address 10 a minute, 20 at once; per email 5 an hour, 5 at once.
-class WriteLimitsTest : public DemoClinicFixture {
+class WriteLimitsTest : public PublicRoutesFixture {
  protected:
   void SetUp() override {
-    DemoClinicFixture::SetUp();
-    auto loaded = knowledge::LoadKnowledge(std::filesystem::path(testing::SourceDir()) / "data");
-    ASSERT_TRUE(loaded) << loaded.error().message();
-    knowledge_ = std::move(*loaded);
-    v1::AddBookingRoutes(router_, *storage_, clock_, tokens_);
-    v1::AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
-                            knowledge_.body_map_svg);
+    PublicRoutesFixture::SetUp();
     v1::AddWriteLimits(router_, *storage_, [this] { return now_; });
     auto setup = *storage_->LoadSetup(storage_->FindClinic("mission-sports-chiro")->id).value();
     for (const auto& s : setup.services) {
@@ -55,8 +43,6 @@ class WriteLimitsTest : public DemoClinicFixture {
     return "";
   }
 
-  knowledge::LoadedKnowledge knowledge_;
-  security::SodiumTokens tokens_;
   std::int64_t art_ = 0;
   http::RateLimiter::Clock::time_point now_ = http::RateLimiter::Clock::time_point{} + 1000h;
   const std::string base_ = "/api/v1/clinics/mission-sports-chiro";
