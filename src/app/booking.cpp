@@ -221,7 +221,8 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
             .source = request.source,
             .created_at = now,
             .updated_at = now,
-            .cancelled_at = std::nullopt},
+            .cancelled_at = std::nullopt,
+            .assessment = std::nullopt},
         manage_token};
     core::ports::NewBooking write{.patient = request.patient,
                                   .appointment = booked.appointment,

@@ -88,6 +88,12 @@ std::string_view TitleFor(core::ErrorCode code) {
       return "Service unavailable";
     case core::ErrorCode::kInternal:
       return "Internal error";
+    case core::ErrorCode::kUnauthenticated:
+      return "Sign-in required";
+    case core::ErrorCode::kForbidden:
+      return "Forbidden";
+    case core::ErrorCode::kRateLimited:
+      return "Too many requests";
   }
   return "Internal error";
 }
@@ -234,6 +240,12 @@ unsigned StatusFor(core::ErrorCode code) {
       return 503;
     case core::ErrorCode::kInternal:
       return 500;
+    case core::ErrorCode::kUnauthenticated:
+      return 401;
+    case core::ErrorCode::kForbidden:
+      return 403;
+    case core::ErrorCode::kRateLimited:
+      return 429;
   }
   return 500;
 }

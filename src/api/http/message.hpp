@@ -63,7 +63,8 @@ std::string_view StatusTitle(unsigned status);
 Response Problem(unsigned status, std::string_view title, std::string_view detail,
                  const std::vector<core::FieldError>& errors = {});
 // The one table from ErrorCode to HTTP status: kInvalidArgument 400, kNotFound 404,
-// kConflict 409, kUnavailable 503, kInternal 500.
+// kConflict 409, kUnavailable 503, kInternal 500, kUnauthenticated 401, kForbidden 403,
+// kRateLimited 429.
 unsigned StatusFor(core::ErrorCode code);
 // A problem for an expected failure: status from StatusFor, a title per code ("Invalid request",
 // "Not found", "Conflict", "Service unavailable", "Internal error"), `type`

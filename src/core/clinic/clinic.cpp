@@ -96,6 +96,22 @@ Result<void> Validate(const BookingPolicy& policy) {
   return Ok();
 }
 
+Result<void> Validate(const SessionPolicy& policy) {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  if (policy.idle_timeout < minutes{5} || policy.idle_timeout > hours{24}) {
+    return Error::InvalidField("sessions.idle_timeout", "must be between 5 minutes and 24 hours");
+  }
+  if (policy.absolute_timeout < hours{1} || policy.absolute_timeout > hours{24 * 7}) {
+    return Error::InvalidField("sessions.absolute_timeout", "must be between 1 hour and 7 days");
+  }
+  if (policy.absolute_timeout < policy.idle_timeout) {
+    return Error::InvalidField("sessions.absolute_timeout",
+                               "must not be shorter than sessions.idle_timeout");
+  }
+  return Ok();
+}
+
 Result<void> Validate(const Clinic& clinic) {
   UNKNOT_TRY(ValidateSlug("slug", clinic.slug));
   UNKNOT_TRY(RequireText("name", clinic.name, 200));
@@ -111,7 +127,8 @@ Result<void> Validate(const Clinic& clinic) {
   if (auto zone = TimeZone::Find(clinic.time_zone); !zone) {
     return Error::InvalidField("time_zone", zone.error().message());
   }
-  return Validate(clinic.policy);
+  UNKNOT_TRY(Validate(clinic.policy));
+  return Validate(clinic.sessions);
 }
 
 }  // namespace unknot::core::clinic

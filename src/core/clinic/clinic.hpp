@@ -54,6 +54,15 @@ struct BookingPolicy {
   friend bool operator==(const BookingPolicy&, const BookingPolicy&) = default;
 };
 
+// How long a staff member stays signed in: a session ends after `idle_timeout` without a request
+// and, whatever the activity, `absolute_timeout` after sign-in.
+struct SessionPolicy {
+  std::chrono::minutes idle_timeout{30};
+  std::chrono::minutes absolute_timeout{std::chrono::hours{12}};
+
+  friend bool operator==(const SessionPolicy&, const SessionPolicy&) = default;
+};
+
 struct Clinic {
   ClinicId id;
   std::string slug;  // lower-case letters, digits and '-', used in URLs
@@ -62,6 +71,7 @@ struct Clinic {
   Address address;
   std::string time_zone;  // IANA name
   BookingPolicy policy;
+  SessionPolicy sessions;
 
   friend bool operator==(const Clinic&, const Clinic&) = default;
 };
@@ -83,6 +93,8 @@ std::optional<RoomKind> ParseRoomKind(std::string_view text);
 Result<void> ValidateSlug(std::string_view field, std::string_view slug);
 Result<void> ValidatePhone(std::string_view field, std::string_view phone);
 Result<void> Validate(const BookingPolicy& policy);
+// idle_timeout 5 min to 24 h, absolute_timeout 1 h to 7 days and not shorter than idle_timeout.
+Result<void> Validate(const SessionPolicy& policy);
 Result<void> Validate(const Clinic& clinic);
 
 }  // namespace unknot::core::clinic

@@ -42,7 +42,8 @@ ClinicSetup ValidSetup() {
                   "+14155550100",
                   {"1 Main St", "", "San Francisco", "CA", "94103", "US"},
                   "America/Los_Angeles",
-                  BookingPolicy{}};
+                  BookingPolicy{},
+                  SessionPolicy{}};
   setup.rooms = {{RoomId{}, "Room 1", RoomKind::kAdjustment}};
   setup.practitioners = {Chiropractor({Skill::kActiveReleaseTechnique})};
   setup.services = {ArtSession()};

@@ -12,5 +12,7 @@ using TimeOffId = StrongId<struct TimeOffIdTag>;
 using PatientId = StrongId<struct PatientIdTag>;
 using AppointmentId = StrongId<struct AppointmentIdTag>;
 using AssessmentId = StrongId<struct AssessmentIdTag>;
+using StaffId = StrongId<struct StaffIdTag>;
+using SessionId = StrongId<struct SessionIdTag>;  // a session's row, shown to staff; never its secret
 
 }  // namespace unknot::core

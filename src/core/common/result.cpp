@@ -14,6 +14,12 @@ std::string_view ToString(ErrorCode code) {
       return "unavailable";
     case ErrorCode::kInternal:
       return "internal";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kForbidden:
+      return "forbidden";
+    case ErrorCode::kRateLimited:
+      return "rate_limited";
   }
   return "internal";
 }

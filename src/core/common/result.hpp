@@ -18,6 +18,9 @@ enum class ErrorCode {
   kConflict,         // the request clashes with stored state (taken slot, duplicate slug, ...)
   kUnavailable,      // a dependency (database, disk) cannot serve now; retrying may help
   kInternal,         // a bug or corrupted state; never caused by user input alone
+  kUnauthenticated,  // no valid sign-in (no session, expired, wrong password)
+  kForbidden,        // signed in, but the role may not do this to this thing of its clinic
+  kRateLimited,      // too many attempts; the caller must wait (see the error's message)
 };
 
 // The stable lower_snake_case name of a code, used in logs and problem `type` URIs.

@@ -33,6 +33,8 @@ struct Appointment {
   Instant created_at;
   Instant updated_at;
   std::optional<Instant> cancelled_at;
+  // The self-assessment the patient booked after, if any (staff see it on the patient's record).
+  std::optional<AssessmentId> assessment;
 
   // The span that no other appointment of the same practitioner or room may overlap.
   Interval BlockedInterval() const { return Interval::Create(time.start(), blocked_until).value(); }

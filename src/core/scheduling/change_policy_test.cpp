@@ -22,7 +22,8 @@ Appointment BookedAt(const char* created, const char* start) {
                      .source = BookingSource::kOnline,
                      .created_at = At(created),
                      .updated_at = At(created),
-                     .cancelled_at = std::nullopt};
+                     .cancelled_at = std::nullopt,
+                     .assessment = std::nullopt};
 }
 
 TEST(OnlineChangeTest, WindowGraceAndState) {

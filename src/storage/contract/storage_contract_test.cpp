@@ -72,7 +72,8 @@ class StorageContract : public ContractTest {
                        .source = BookingSource::kPhone,
                        .created_at = clock_.Now(),
                        .updated_at = clock_.Now(),
-                       .cancelled_at = std::nullopt};
+                       .cancelled_at = std::nullopt,
+                       .assessment = std::nullopt};
   }
 
   core::clinic::Patient Ana() {
@@ -123,7 +124,8 @@ class BookingContract : public ContractTest {
                                    .source = core::scheduling::BookingSource::kOnline,
                                    .created_at = {},
                                    .updated_at = {},
-                                   .cancelled_at = std::nullopt},
+                                   .cancelled_at = std::nullopt,
+                                   .assessment = std::nullopt},
         .other_rooms = {},
         .manage_token_hash = "hash-of-token",
         .idempotency = std::nullopt,

@@ -89,6 +89,7 @@ Result<scheduling::Appointment> ReadAppointment(const pqxx::row& r) {
       .created_at = FromSeconds(Int(r[10])),
       .updated_at = FromSeconds(Int(r[11])),
       .cancelled_at = std::nullopt,
+      .assessment = std::nullopt,
   };
   if (!r[12].is_null()) a.cancelled_at = FromSeconds(Int(r[12]));
   return a;

@@ -63,6 +63,7 @@ Result<scheduling::Appointment> ReadAppointment(const Statement& s) {
       .created_at = FromSeconds(s.Int(10)),
       .updated_at = FromSeconds(s.Int(11)),
       .cancelled_at = std::nullopt,
+      .assessment = std::nullopt,
   };
   if (auto cancelled = s.OptionalInt(12)) a.cancelled_at = FromSeconds(*cancelled);
   return a;

@@ -1,0 +1,118 @@
+#pragma once
+
+// The one door to every staff route (docs/adr/0008-staff-authorization-table.md). StaffRoutes
+// registers a route together with the staff::Action it performs; before the handler runs, the gate
+// checks, in this order:
+//   1. the clinic of the path exists (else 404);
+//   2. the session cookie names a live session (else 401), whose clinic is the path's (else 404,
+//      as for a thing that does not exist) and whose account is not disabled (else 401);
+//   3. for a state-changing method: Content-Type application/json when there is a body (415),
+//      the Origin header is the server's own (403), the X-CSRF-Token header is the session's (403);
+//   4. kPolicy: a role whose cell is kDenied gets 403 before anything is looked up.
+// Then the handler runs with a StaffRequest: it looks up the facts of what it touches and asks
+// Authorize() (which applies staff::Decide), and it records patient-data reads with RecordRead()
+// before answering, and writes by passing Audit() to the storage write. Every answer carries
+// Cache-Control: no-store. No handler checks a role by hand.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http/router.hpp"
+#include "core/common/clock.hpp"
+#include "core/ports/staff.hpp"
+#include "core/ports/storage.hpp"
+#include "core/staff/account.hpp"
+#include "core/staff/authorization.hpp"
+
+namespace unknot::api::v1 {
+
+// The name of the session cookie.
+inline constexpr std::string_view kSessionCookie = "unknot_session";
+// The header that carries the session's CSRF token on staff writes.
+inline constexpr std::string_view kCsrfHeader = "x-csrf-token";
+
+// What a staff handler knows about the request beyond the HTTP message.
+class StaffRequest {
+ public:
+  StaffRequest(core::clinic::Clinic clinic, core::staff::StaffAccount account,
+               core::staff::Session session, core::staff::Action action, core::Instant now,
+               std::string client_address, std::string request_id,
+               core::ports::AuditRepository& audit);
+
+  const core::clinic::Clinic& clinic() const { return clinic_; }
+  const core::staff::StaffAccount& account() const { return account_; }
+  const core::staff::Session& session() const { return session_; }
+  const core::staff::Principal& principal() const { return principal_; }
+  core::staff::Action action() const { return action_; }
+  core::Instant now() const { return now_; }
+
+  // staff::Decide for the route's action on `target`. kNotFound (another clinic's thing: it
+  // must look like one that does not exist) or kForbidden when denied, with the reason logged.
+  core::Result<core::staff::Decision> Authorize(const core::staff::Target& target) const;
+
+  // The scope of a list over the clinic (Decide with Target::List): kClinic, or kOwnSchedule /
+  // kOwnPatients, to which the handler narrows what it returns.
+  core::staff::Access ListScope() const;
+
+  // An audit entry for this request, filled in but for what was touched.
+  core::staff::AuditEntry Audit(std::optional<core::PatientId> patient, std::string record,
+                                std::string detail = "") const;
+
+  // Appends a read's audit entry now. A handler answers with patient data only when this
+  // succeeded (an unrecorded read is not allowed to happen).
+  core::Result<void> RecordRead(std::optional<core::PatientId> patient, std::string record,
+                                std::string detail = "") const;
+
+ private:
+  core::clinic::Clinic clinic_;
+  core::staff::StaffAccount account_;
+  core::staff::Session session_;
+  core::staff::Principal principal_;
+  core::staff::Action action_;
+  core::Instant now_;
+  std::string client_address_;
+  std::string request_id_;
+  core::ports::AuditRepository* audit_;
+};
+
+using StaffHandler = std::function<http::Response(http::Request&, StaffRequest&)>;
+
+struct StaffRouteInfo {
+  http::Method method;
+  std::string pattern;
+  core::staff::Action action;
+};
+
+struct StaffGateOptions {
+  // Origins (scheme://host[:port]) a state-changing staff request may come from besides the one
+  // its Host header names (e.g. the public name behind a TLS-terminating proxy). Requests whose
+  // Origin is absent are refused too.
+  std::vector<std::string> allowed_origins;
+};
+
+class StaffRoutes {
+ public:
+  // `storage` and `clock` must outlive the router.
+  StaffRoutes(http::Router& router, core::ports::Storage& storage, const core::Clock& clock,
+              StaffGateOptions options = {});
+
+  // Registers `handler` for `method` and `pattern` (under /api/v1/clinics/{clinic}/) behind the
+  // gate, performing `action`.
+  void Add(http::Method method, std::string_view pattern, core::staff::Action action,
+           StaffHandler handler);
+
+  // Every route registered here, for the authorization matrix test.
+  const std::vector<StaffRouteInfo>& routes() const { return routes_; }
+
+ private:
+  http::Router& router_;
+  core::ports::Storage& storage_;
+  const core::Clock& clock_;
+  StaffGateOptions options_;
+  std::vector<StaffRouteInfo> routes_;
+};
+
+}  // namespace unknot::api::v1
