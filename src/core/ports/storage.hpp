@@ -20,6 +20,7 @@
 #include "core/clinical/knowledge.hpp"
 #include "core/common/interval.hpp"
 #include "core/common/result.hpp"
+#include "core/ports/staff.hpp"
 #include "core/scheduling/appointment.hpp"
 #include "core/scheduling/availability.hpp"
 
@@ -187,7 +188,11 @@ class Storage : public ClinicRepository,
                 public PatientRepository,
                 public AppointmentRepository,
                 public BookingRepository,
-                public AssessmentRepository {
+                public AssessmentRepository,
+                public StaffRepository,
+                public SessionRepository,
+                public AuditRepository,
+                public PatientRecords {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;
