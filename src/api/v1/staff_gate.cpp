@@ -152,49 +152,83 @@ Result<void> StaffRoutes::CheckWriteOrigin(const http::Request& request,
   return core::Ok();
 }
 
+namespace {
+
+http::Response NoStore(http::Response response) {
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace
+
 void StaffRoutes::Add(http::Method method, std::string_view pattern, staff::Action action,
                       StaffHandler handler) {
   routes_.push_back({method, std::string(pattern), action});
   router_.Add(method, pattern,
               [this, action, handler = std::move(handler)](http::Request& request) {
-                http::Response response = Gate(request, action, handler);
-                response.headers.emplace_back("Cache-Control", "no-store");
-                return response;
+                auto admitted = Admit(request, action);
+                if (auto* refused = std::get_if<http::Response>(&admitted)) {
+                  return std::move(*refused);
+                }
+                auto& staff_request = *std::get<std::shared_ptr<StaffRequest>>(admitted);
+                return Finish(request, staff_request, handler(request, staff_request));
               });
 }
 
-http::Response StaffRoutes::Gate(http::Request& request, staff::Action action,
-                                 const StaffHandler& handler) const {
-  auto signed_in = CheckSession(request, request.PathParam("clinic"));
-  if (!signed_in) return http::Problem(signed_in.error());
-  StaffRequest staff_request(std::move(signed_in->clinic), std::move(signed_in->account),
-                             std::move(signed_in->session), action, clock_.Now(),
-                             request.client_address, request.request_id, storage_);
+void StaffRoutes::AddAsync(http::Method method, std::string_view pattern, staff::Action action,
+                           AsyncStaffHandler handler) {
+  routes_.push_back({method, std::string(pattern), action});
+  router_.AddAsync(
+      method, pattern,
+      [this, action, handler = std::move(handler)](http::Request& request, http::Respond respond) {
+        auto admitted = Admit(request, action);
+        if (auto* refused = std::get_if<http::Response>(&admitted)) {
+          respond(NoStore(std::move(*refused)));
+          return;
+        }
+        auto staff_request = std::get<std::shared_ptr<StaffRequest>>(admitted);
+        handler(request, staff_request,
+                [this, &request, staff_request, respond](http::Response response) {
+                  respond(Finish(request, *staff_request, std::move(response)));
+                });
+      });
+}
+
+http::Response StaffRoutes::Finish(const http::Request& request, const StaffRequest& staff_request,
+                                   http::Response response, std::string_view detail) const {
   // Leaves the entry of an access the handler did not record itself (a refusal, a read of
   // something that is not patient data, a failed write) before the answer goes out.
-  auto finish = [&](http::Response response, std::string_view detail) {
-    if (!staff_request.recorded()) {
-      std::string text(detail);
-      if (text.empty()) text = "status " + std::to_string(response.status);
-      auto appended = storage_.AppendAudit(staff_request.Audit(std::nullopt, request.path, text));
-      if (!appended) return http::Problem(appended.error());
-    }
-    return response;
-  };
+  if (!staff_request.recorded()) {
+    std::string text(detail);
+    if (text.empty()) text = "status " + std::to_string(response.status);
+    auto appended = storage_.AppendAudit(staff_request.Audit(std::nullopt, request.path, text));
+    if (!appended) response = http::Problem(appended.error());
+  }
+  return NoStore(std::move(response));
+}
+
+std::variant<http::Response, std::shared_ptr<StaffRequest>> StaffRoutes::Admit(
+    http::Request& request, staff::Action action) const {
+  auto signed_in = CheckSession(request, request.PathParam("clinic"));
+  if (!signed_in) return NoStore(http::Problem(signed_in.error()));
+  auto staff_request = std::make_shared<StaffRequest>(
+      std::move(signed_in->clinic), std::move(signed_in->account), std::move(signed_in->session),
+      action, clock_.Now(), request.client_address, request.request_id, storage_);
   if (ChangesState(request.method)) {
-    if (auto checked = CheckWriteOrigin(request, staff_request.session()); !checked) {
-      return finish(http::Problem(checked.error()), "refused: " + checked.error().message());
+    if (auto checked = CheckWriteOrigin(request, staff_request->session()); !checked) {
+      return Finish(request, *staff_request, http::Problem(checked.error()),
+                    "refused: " + checked.error().message());
     }
   }
-  if (staff::AccessOf(staff_request.account().role, action) == staff::Access::kDenied) {
+  if (staff::AccessOf(staff_request->account().role, action) == staff::Access::kDenied) {
     spdlog::info("staff access denied: action {} role {} staff {}: the role may not do this",
-                 staff::ToString(action), staff::ToString(staff_request.account().role),
-                 staff_request.account().id.value());
-    return finish(http::Problem(Error(ErrorCode::kForbidden, "your role may not do this")),
+                 staff::ToString(action), staff::ToString(staff_request->account().role),
+                 staff_request->account().id.value());
+    return Finish(request, *staff_request,
+                  http::Problem(Error(ErrorCode::kForbidden, "your role may not do this")),
                   "refused: the role may not do this");
   }
-  http::Response response = handler(request, staff_request);
-  return finish(std::move(response), "");
+  return staff_request;
 }
 
 }  // namespace unknot::api::v1

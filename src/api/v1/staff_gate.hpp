@@ -15,9 +15,11 @@
 // Cache-Control: no-store. No handler checks a role by hand.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "api/http/router.hpp"
@@ -85,6 +87,9 @@ class StaffRequest {
 };
 
 using StaffHandler = std::function<http::Response(http::Request&, StaffRequest&)>;
+// For a route whose answer comes later (password hashing): calls `respond` exactly once.
+using AsyncStaffHandler =
+    std::function<void(http::Request&, std::shared_ptr<StaffRequest>, http::Respond)>;
 
 struct StaffRouteInfo {
   http::Method method;
@@ -111,6 +116,8 @@ class StaffRoutes {
   // gate, performing `action`.
   void Add(http::Method method, std::string_view pattern, core::staff::Action action,
            StaffHandler handler);
+  void AddAsync(http::Method method, std::string_view pattern, core::staff::Action action,
+                AsyncStaffHandler handler);
 
   // Every route registered here, for the authorization matrix test.
   const std::vector<StaffRouteInfo>& routes() const { return routes_; }
@@ -134,8 +141,12 @@ class StaffRoutes {
   const core::Clock& clock() const { return clock_; }
 
  private:
-  http::Response Gate(http::Request& request, core::staff::Action action,
-                      const StaffHandler& handler) const;
+  // Steps 1-4: the StaffRequest to hand to the handler, or the refusal to send.
+  std::variant<http::Response, std::shared_ptr<StaffRequest>> Admit(
+      http::Request& request, core::staff::Action action) const;
+  // Appends the request's audit entry when the handler did not, and marks the answer no-store.
+  http::Response Finish(const http::Request& request, const StaffRequest& staff_request,
+                        http::Response response, std::string_view detail = "") const;
 
   http::Router& router_;
   core::ports::Storage& storage_;
