@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <set>
 
 #include <pqxx/pqxx>
@@ -188,6 +189,28 @@ TEST_F(PostgresTest, AVersionFourDatabaseKeepsItsDataAndGainsTheStaffTables) {
   ASSERT_TRUE(booked) << booked.error().message();
   EXPECT_EQ(booked->patient, core::PatientId{7});
   EXPECT_EQ((*storage)->FindAppointment(clinic->id, booked->id)->assessment, core::AssessmentId{8});
+}
+
+TEST_F(PostgresTest, AuditAppendsDoNotWaitForWritesThatLockTheClinicRow) {
+  ASSERT_TRUE(Migrate(*pool_, clock_));
+  auto storage = PostgresStorage::Open({db_.uri(), 2}, clock_).value();
+  auto setup = storage->CreateClinic(app::DemoClinicSetup(clock_.Now()).value()).value();
+  // What every insert of a clinic's rows holds until it commits: the foreign key's KEY SHARE
+  // lock on the clinic. A chain serialised by locking the clinic row FOR UPDATE would wait here.
+  pqxx::connection holder(db_.uri());
+  pqxx::work held(holder);
+  held.exec_params("SELECT 1 FROM clinics WHERE id = $1 FOR KEY SHARE", setup.clinic.id.value());
+  core::staff::AuditEntry entry;
+  entry.clinic = setup.clinic.id;
+  entry.action = "search_patients";
+  entry.at = clock_.Now();
+  auto appended = std::async(std::launch::async, [&] { return storage->AppendAudit(entry); });
+  const bool in_time = appended.wait_for(std::chrono::seconds{10}) == std::future_status::ready;
+  held.commit();  // lets a waiting append finish either way
+  EXPECT_TRUE(in_time) << "the append waited for the clinic row's lock";
+  auto result = appended.get();
+  ASSERT_TRUE(result) << result.error().message();
+  EXPECT_EQ(result->sequence, 1);
 }
 
 TEST_F(PostgresTest, NobodyKeepsThePrivilegeToChangeTheAuditLog) {
