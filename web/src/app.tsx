@@ -8,6 +8,33 @@ import { ResultPage } from "./pages/result";
 import { BookPage } from "./pages/book";
 import { ManagePage } from "./pages/manage";
 
+// The staff pages are a bundle chunk of their own, fetched only when a staff route opens (main.tsx
+// starts the fetch at once when the app is opened on one).
+type StaffModule = typeof import("./staff/staff");
+let staffModule: Promise<StaffModule> | null = null;
+export function loadStaff(): Promise<StaffModule> {
+  staffModule ??= import("./staff/staff");
+  staffModule.catch(() => { staffModule = null; });
+  return staffModule;
+}
+
+export function isStaffRoute(route: string): boolean { return route === "staff" || route.startsWith("staff/"); }
+
+function StaffLoader({ clinic, route, query }: { clinic: Clinic; route: string; query: URLSearchParams }) {
+  const [mod, setMod] = useState<StaffModule | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => { loadStaff().then(setMod).catch(() => setFailed(true)); }, [failed]);
+  if (mod) return <mod.StaffApp clinic={clinic} route={route} query={query} />;
+  return (
+    <main id="main" class="page">
+      <h1>Staff</h1>
+      {failed ? <div role="alert"><p>The staff pages could not be loaded. Check your connection.</p>
+        <button type="button" onClick={() => setFailed(false)}>Try again</button></div>
+        : <p role="status">Loading the staff pages…</p>}
+    </main>
+  );
+}
+
 export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError } }) {
   const { route, query, token } = useLocation();
   const [clinic, setClinic] = useState<Clinic | null>(initial.clinic ?? null);
@@ -20,7 +47,7 @@ export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError 
     api.clinic().then((c) => { setClinic(c); }).catch((e: ApiError) => setError(e));
   }, [attempt]);
 
-  useEffect(() => { if (clinic) document.title = pageTitle(route, clinic.name); }, [route, clinic]);
+  useEffect(() => { if (clinic && !isStaffRoute(route)) document.title = pageTitle(route, clinic.name); }, [route, clinic]);
   useLayoutEffect(() => { if (clinic) focusNewPage(); }, [route, clinic]);
 
   if (error) {
@@ -35,6 +62,7 @@ export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError 
   }
   if (!clinic) return <main id="main" class="page"><p role="status">Loading the clinic…</p></main>;
 
+  if (isStaffRoute(route)) return <StaffLoader clinic={clinic} route={route} query={query} />;
   const [page, id] = route.split("/");
   let content;
   switch (page) {

@@ -6,6 +6,11 @@ function answer(status: number, body: unknown = null, headers: Record<string, st
   return new Response(status === 204 ? null : text, { status, headers });
 }
 
+async function failure(p: Promise<unknown>): Promise<StaffApiError> {
+  try { await p; } catch (e) { return e as StaffApiError; }
+  throw new Error("expected a failure");
+}
+
 function client(...answers: Response[]) {
   const fetcher = vi.fn(async (..._args: Parameters<typeof fetch>) => answers.shift()!);
   const signedOut = vi.fn();
@@ -84,22 +89,22 @@ describe("StaffClient", () => {
       answer(429, { status: 429, detail: "slow down" }, { "Retry-After": "17" }),
       answer(503, "Service Unavailable", { "Retry-After": "3" }),
       answer(409, { status: 409, stranded: [{ id: 5, start: "s", end: "e", practitioner_id: 1, service_id: 2 }] }));
-    const e400 = await c.save("POST", "/services", {}).catch((e) => e as StaffApiError);
+    const e400 = await failure(c.save("POST", "/services", {}));
     expect(e400.status).toBe(400);
     expect(e400.problem?.errors).toEqual(errors);
     expect(e400.message).toBe("bad");
-    const e429 = await c.signIn("a@b.c", "x").catch((e) => e as StaffApiError);
+    const e429 = await failure(c.signIn("a@b.c", "x"));
     expect([e429.status, e429.retryAfter]).toEqual([429, 17]);
-    const e503 = await c.signIn("a@b.c", "x").catch((e) => e as StaffApiError);
+    const e503 = await failure(c.signIn("a@b.c", "x"));
     expect([e503.status, e503.retryAfter, e503.problem]).toEqual([503, 3, null]);
-    const e409 = await c.save("PUT", "/practitioners/1", {}).catch((e) => e as StaffApiError);
+    const e409 = await failure(c.save("PUT", "/practitioners/1", {}));
     expect(e409.problem?.stranded?.[0].id).toBe(5);
     expect(signedOut).not.toHaveBeenCalled();
   });
 
   it("says status 0 when the server does not answer", async () => {
     const c = new StaffClient("/x", () => {}, (async () => { throw new TypeError("offline"); }) as typeof fetch);
-    const e = await c.session().catch((x) => x as StaffApiError);
+    const e = await failure(c.session());
     expect(e.status).toBe(0);
     expect(e.unreachable).toBe(true);
   });
