@@ -1,6 +1,6 @@
 // The staff pages under /c/{clinic}/staff/…: a bundle chunk of its own, loaded by app.tsx only
 // when a staff route opens, so the patient pages do not carry it.
-import { ComponentChildren } from "preact";
+import { ComponentChildren, Fragment } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useState } from "preact/hooks";
 import { Clinic, clinicSlug } from "../lib/api";
 import { focusNewPage, linkProps, navigate, routeOf } from "../lib/router";
@@ -96,7 +96,8 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
           ))}
         </ul>
       </nav>
-      {content}
+      {/* A new route is a new page: its state starts afresh (practitioners/new -> practitioners/7). */}
+      <Fragment key={route}>{content}</Fragment>
     </Frame>
   );
 }

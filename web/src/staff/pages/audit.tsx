@@ -73,7 +73,7 @@ export function AuditPage({ ctx, query }: { ctx: StaffContext; query: URLSearchP
         <>
           <p role="status">{r.entries.length ? `${r.entries.length} entries${before ? " (older page)" : ""}.` : "No entries match."}</p>
           {r.entries.length > 0 && (
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0} role="region" aria-label="Audit entries (scrolls sideways on small screens)">
               <table class="list audit">
                 <thead><tr><th scope="col">#</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">Did</th><th scope="col">Patient</th><th scope="col">Record</th><th scope="col">From</th></tr></thead>
                 <tbody>

@@ -41,7 +41,7 @@ export function PatientsPage({ ctx, query }: { ctx: StaffContext; query: URLSear
           <p role="status">{r.patients.length === 0 ? (q ? `No patient matches “${q}”.` : "No patients yet.")
             : `Page ${r.page}: ${r.patients.length} patient${r.patients.length === 1 ? "" : "s"}${q ? ` matching “${q}”` : ""}.`}</p>
           {r.patients.length > 0 && (
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0} role="region" aria-label="Patients found (scrolls sideways on small screens)">
               <table class="list">
                 <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Phone</th><th scope="col">Next appointment</th><th scope="col">Last appointment</th></tr></thead>
                 <tbody>
@@ -92,7 +92,7 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
           </dl>
           <h2>Appointments</h2>
           {rec.appointments.length === 0 ? <p>None.</p> : (
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0} role="region" aria-label="Appointments (scrolls sideways on small screens)">
               <table class="list">
                 <thead><tr><th scope="col">When ({zone})</th><th scope="col">Service</th><th scope="col">With</th><th scope="col">Room</th><th scope="col">Status</th><th scope="col">Booked</th><th scope="col">Knot check</th></tr></thead>
                 <tbody>

@@ -30,7 +30,7 @@ export function PractitionersPage({ ctx }: { ctx: StaffContext }) {
       <p><a {...linkProps("staff/setup")}>All set-up pages</a></p>
       {canEdit(ctx) && <p><a class="button primary" {...linkProps("staff/setup/practitioners/new")}>Add a practitioner</a></p>}
       {load.data && (load.data.practitioners.length === 0 ? <p>No practitioners yet.</p> : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Practitioners (scrolls sideways on small screens)">
           <table class="list">
             <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Weekly hours</th><th scope="col">Next time off</th><th scope="col">Active</th></tr></thead>
             <tbody>

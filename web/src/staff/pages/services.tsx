@@ -18,7 +18,7 @@ export function ServicesPage({ ctx }: { ctx: StaffContext }) {
       <p><a {...linkProps("staff/setup")}>All set-up pages</a></p>
       {canEdit(ctx) && <p><a class="button primary" {...linkProps("staff/setup/services/new")}>Add a service</a></p>}
       {load.data && (load.data.services.length === 0 ? <p>No services yet.</p> : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Services (scrolls sideways on small screens)">
           <table class="list">
             <thead><tr><th scope="col">Service</th><th scope="col">Length</th><th scope="col">Price</th><th scope="col">Who</th><th scope="col">Room</th></tr></thead>
             <tbody>

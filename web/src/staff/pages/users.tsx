@@ -23,7 +23,7 @@ export function UsersPage({ ctx }: { ctx: StaffContext }) {
       {problem && <p class="error" role="alert">{problem}</p>}
       <Saved text={status} />
       <h2>Accounts</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Accounts (scrolls sideways on small screens)">
         <table class="list">
           <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Since</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
@@ -48,7 +48,7 @@ export function UsersPage({ ctx }: { ctx: StaffContext }) {
       <AddAccount ctx={ctx} practitioners={practitioners} onAdded={load.reload} />
       <h2>Signed-in sessions</h2>
       {sessions.length === 0 ? <p>No live sessions.</p> : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Sessions (scrolls sideways on small screens)">
           <table class="list">
             <thead><tr><th scope="col">Who</th><th scope="col">Signed in</th><th scope="col">Last seen</th><th scope="col">From</th><th scope="col">State</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
             <tbody>
