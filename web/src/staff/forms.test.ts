@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldId, formatMinor, instantToLocal, localToInstant, mapFieldErrors, parseDuration, parseHour,
+import { dayRange, fieldId, formatMinor, instantToLocal, localToInstant, mapFieldErrors, parseDuration, parseHour,
   parsePrice, parseWhole, slugify } from "./forms";
 
 describe("durations", () => {
@@ -62,6 +62,19 @@ describe("clinic-local times", () => {
     // 01:30 happens twice on 2026-11-01: the first one.
     expect(localToInstant("2026-11-01T01:30", la)).toBe("2026-11-01T08:30:00Z");
     expect(localToInstant("2026-11-01T05:00", la)).toBe("2026-11-01T13:00:00Z");
+  });
+});
+
+describe("day ranges (audit filters)", () => {
+  const la = "America/Los_Angeles";
+  it("covers whole clinic-local days, the last one included", () => {
+    expect(dayRange("2026-11-01", "2026-11-30", la)).toEqual({ from: "2026-11-01T07:00:00Z", to: "2026-12-01T08:00:00Z" });
+    expect(dayRange("2026-12-31", "2026-12-31", la)).toEqual({ from: "2026-12-31T08:00:00Z", to: "2027-01-01T08:00:00Z" });
+  });
+  it("leaves out an empty or malformed end", () => {
+    expect(dayRange(null, "2026-11-30", la)).toEqual({ to: "2026-12-01T08:00:00Z" });
+    expect(dayRange("", null, la)).toEqual({});
+    expect(dayRange("30/11/2026", null, la)).toEqual({});
   });
 });
 

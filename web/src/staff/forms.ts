@@ -92,6 +92,26 @@ export function instantToLocal(instant: string, zone: string): string {
   return new Date(at.getTime() + zoneOffsetMinutes(zone, at) * 60000).toISOString().slice(0, 16);
 }
 
+/** The day after "YYYY-MM-DD". */
+export function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Whole clinic-local days as instants: `from` the first day's midnight, `to` the midnight after
+ * the last day (which is included). An empty or malformed end is left out.
+ */
+export function dayRange(from: string | null, to: string | null, zone: string): { from?: string; to?: string } {
+  const out: { from?: string; to?: string } = {};
+  const start = from && /^\d{4}-\d{2}-\d{2}$/.test(from) ? localToInstant(from, zone) : null;
+  const end = to && /^\d{4}-\d{2}-\d{2}$/.test(to) ? localToInstant(nextDay(to), zone) : null;
+  if (start) out.from = start;
+  if (end) out.to = end;
+  return out;
+}
+
 export interface FieldProblem { field: string; reason: string }
 
 /** The problem's field errors split into those shown beside a field of the form and the rest. */

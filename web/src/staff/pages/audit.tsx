@@ -3,26 +3,16 @@
 import { useState } from "preact/hooks";
 import { linkProps, navigate } from "../../lib/router";
 import { AuditFilters, query as toQuery } from "../api";
-import { localToInstant } from "../forms";
+import { dayRange } from "../forms";
 import { allowed, ROLE_LABELS } from "../nav";
 import { ErrorSummary, Field, LoadFailed, Page, SelectField, StaffContext, useFormErrors, useLoad, when } from "../ui";
 
-/** The day after "YYYY-MM-DD". */
-export function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
 /** The API's filters for the page's query: dates are whole clinic-local days, `to` included. */
 export function auditFilters(query: URLSearchParams, zone: string): AuditFilters {
-  const from = query.get("from");
-  const to = query.get("to");
   return {
     staff: query.get("staff") ?? undefined,
     patient: query.get("patient") ?? undefined,
-    from: from ? localToInstant(from, zone) ?? undefined : undefined,
-    to: to ? localToInstant(nextDay(to), zone) ?? undefined : undefined,
+    ...dayRange(query.get("from"), query.get("to"), zone),
   };
 }
 

@@ -187,7 +187,7 @@ function PractitionerForm({ ctx, setup, practitioner: p, onSaved }: {
       <fieldset class="plain" disabled={!editable}>
         <Field name="display_name" label="Name (as patients see it)" value={name} error={form.errors.fields.display_name}
           onValue={(v) => { setName(v); form.clearField("display_name"); }} />
-        <Field name="slug" label="Web name" hint={`Letters, digits and dashes; ${slug ? "" : `left empty it becomes "${slugify(name)}"`}`}
+        <Field name="slug" label="Web name" hint={slug ? "Letters, digits and dashes." : `Left empty it becomes "${slugify(name)}".`}
           value={slug} error={form.errors.fields.slug} onValue={(v) => { setSlug(v); form.clearField("slug"); }} />
         <SelectField name="role" label="Role" value={role} options={ROLES} error={form.errors.fields.role} onValue={setRole} />
         <Checks name="skills" legend="Skills" options={SKILLS} values={skills} error={form.errors.fields.skills} onValues={setSkills} />
