@@ -59,6 +59,9 @@ describe("StaffClient", () => {
     const { c, fetcher } = client(answer(201, { ...session, csrf_token: "fresh" }), answer(204));
     await c.signIn("o@example.com", "pw");
     await c.signOut();
+    const signInHeaders = fetcher.mock.calls[0][1]!.headers as Record<string, string>;
+    expect(signInHeaders["Content-Type"]).toBe("application/json");
+    expect("X-CSRF-Token" in signInHeaders).toBe(false);
     expect((fetcher.mock.calls[1][1]!.headers as Record<string, string>)["X-CSRF-Token"]).toBe("fresh");
     expect(c.csrf).toBe("");
   });

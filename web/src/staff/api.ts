@@ -108,7 +108,8 @@ export class StaffClient {
   async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
     const init: RequestInit = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
     if (method !== "GET") {
-      init.headers = { ...init.headers, "Content-Type": "application/json", "X-CSRF-Token": this.csrf };
+      // Signing in has no session yet, so no token: an empty header would be a wrong one.
+      init.headers = { ...init.headers, "Content-Type": "application/json", ...(this.csrf ? { "X-CSRF-Token": this.csrf } : {}) };
       if (body !== undefined) init.body = JSON.stringify(body);
     }
     let response: Response;
