@@ -7,6 +7,7 @@ import { AssessmentPage } from "./pages/assessment";
 import { ResultPage } from "./pages/result";
 import { BookPage } from "./pages/book";
 import { ManagePage } from "./pages/manage";
+import { SkipLink } from "./components/skiplink";
 
 // The staff pages are a bundle chunk of their own, fetched only when a staff route opens (main.tsx
 // starts the fetch at once when the app is opened on one).
@@ -75,13 +76,7 @@ export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError 
   }
   return (
     <>
-      <a class="skip" href="#main" onClick={(e) => {
-        // The page sets <base href="/c/{clinic}/">, so "#main" alone would lead to the landing page.
-        e.preventDefault();
-        const main = document.getElementById("main");
-        main?.setAttribute("tabindex", "-1");
-        main?.focus();
-      }}>Skip to content</a>
+      <SkipLink />
       <header class="site">
         <a class="brand" {...linkProps("")}>{clinic.name}</a>
         <a class="phone" href={telHref(clinic.phone)}>Call {formatPhone(clinic.phone)}</a>

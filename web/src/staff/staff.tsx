@@ -4,6 +4,7 @@ import { ComponentChildren, Fragment } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useState } from "preact/hooks";
 import { Clinic, clinicSlug } from "../lib/api";
 import { focusNewPage, linkProps, navigate, routeOf } from "../lib/router";
+import { SkipLink } from "../components/skiplink";
 import { Session, StaffApiError, StaffClient } from "./api";
 import { allowed, currentNav, ROLE_LABELS, signInRoute, visibleNav } from "./nav";
 import { LoadFailed, Page, StaffContext, when } from "./ui";
@@ -107,12 +108,7 @@ function Frame({ clinic, session, onSignOut, children }: {
 }) {
   return (
     <>
-      <a class="skip" href="#main" onClick={(e) => {
-        e.preventDefault();
-        const main = document.getElementById("main");
-        main?.setAttribute("tabindex", "-1");
-        main?.focus();
-      }}>Skip to content</a>
+      <SkipLink />
       <header class="site staff">
         <a class="brand" {...linkProps("staff")}>{clinic.name} · Staff</a>
         {session && (

@@ -88,6 +88,16 @@ export function saveErrors(error: StaffApiError, formFields: string[], scope = "
   return mapped;
 }
 
+/**
+ * After a failed save: a 409 that lists stranded appointments goes to `onStranded` (the form
+ * then offers to save anyway); anything else becomes the form's errors.
+ */
+export function failSave(error: StaffApiError, form: { fail: (e: MappedErrors) => void }, formFields: string[],
+  onStranded: (s: Stranded[]) => void, scope = ""): void {
+  if (error.status === 409 && error.problem?.stranded?.length) onStranded(error.problem.stranded);
+  else form.fail(saveErrors(error, formFields, scope));
+}
+
 export function saveMessage(error: StaffApiError): string {
   if (error.unreachable) return "The clinic's server did not answer, so nothing was saved. Try again.";
   if (error.status === 403) return error.problem?.detail

@@ -4,7 +4,7 @@ import { linkProps, navigate } from "../../lib/router";
 import { label } from "../../lib/labels";
 import { Setup, SetupPractitioner, Span, StaffApiError, Stranded } from "../api";
 import { localToInstant, parseHour, slugify } from "../forms";
-import { Checks, ErrorSummary, Field, Page, Saved, saveErrors, SelectField, StaffContext, StrandedList, useFormErrors,
+import { Checks, ErrorSummary, failSave, Field, Page, Saved, saveErrors, SelectField, StaffContext, StrandedList, useFormErrors,
   useLoad, when } from "../ui";
 import { canEdit, ReadOnlyNote } from "./setup";
 
@@ -137,9 +137,7 @@ function PractitionerForm({ ctx, setup, practitioner: p, onSaved }: {
       if (!p && stored?.id) navigate(`staff/setup/practitioners/${stored.id}`);
       else onSaved();
     } catch (err) {
-      const error = err as StaffApiError;
-      if (error.status === 409 && error.problem?.stranded?.length) setStranded(error.problem.stranded);
-      else form.fail(saveErrors(error, fieldNames));
+      failSave(err as StaffApiError, form, fieldNames, setStranded);
     } finally {
       setBusy(false);
     }
@@ -238,9 +236,7 @@ function TimeOff({ ctx, setup, practitioner: p, onChanged }: {
       setSaved("Time off added.");
       onChanged();
     } catch (err) {
-      const error = err as StaffApiError;
-      if (error.status === 409 && error.problem?.stranded?.length) setStranded(error.problem.stranded);
-      else form.fail(saveErrors(error, ["start", "end", "reason"], "time-off"));
+      failSave(err as StaffApiError, form, ["start", "end", "reason"], setStranded, "time-off");
     } finally {
       setBusy(false);
     }

@@ -5,7 +5,7 @@ import { linkProps, navigate } from "../../lib/router";
 import { label } from "../../lib/labels";
 import { Setup, StaffApiError, Stranded } from "../api";
 import { formatMinor, parseDuration, parsePrice, slugify } from "../forms";
-import { Checks, ErrorSummary, Field, Page, Saved, saveErrors, SelectField, StaffContext, StrandedList, useFormErrors,
+import { Checks, ErrorSummary, failSave, Field, Page, Saved, SelectField, StaffContext, StrandedList, useFormErrors,
   useLoad } from "../ui";
 import { canEdit, ReadOnlyNote, ROOM_KINDS } from "./setup";
 import { names, ROLES, SKILLS } from "./practitioners";
@@ -104,9 +104,7 @@ function ServiceForm({ ctx, setup, service: s, onSaved }: { ctx: StaffContext; s
       if (!s && stored?.id) navigate(`staff/setup/services/${stored.id}`);
       else onSaved();
     } catch (err) {
-      const error = err as StaffApiError;
-      if (error.status === 409 && error.problem?.stranded?.length) setStranded(error.problem.stranded);
-      else form.fail(saveErrors(error, Object.keys(LABELS)));
+      failSave(err as StaffApiError, form, Object.keys(LABELS), setStranded);
     } finally {
       setBusy(false);
     }
