@@ -38,10 +38,15 @@ export async function startServer({ clinic = CLINIC, prepare = (run) => run(["de
   if (!existsSync(join(webRoot, "index.html"))) throw new Error("web/dist is not built: npm run build");
   const dir = mkdtempSync(join(tmpdir(), "unknot-web-e2e-"));
   const db = join(dir, "unknot.db");
-  execFileSync(bin, ["migrate", "--database", db], { stdio: "pipe", timeout: 60000 });
   const run = (args, input) => execFileSync(bin, [...args, "--database", db],
     { input, stdio: ["pipe", "pipe", "pipe"], encoding: "utf8", timeout: 60000 });
-  await prepare(run);
+  try {
+    run(["migrate"]);
+    await prepare(run);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const port = await freePort();
   const child = spawn(bin, ["serve", "--database", db, "--listen", `127.0.0.1:${port}`,
     "--web-root", webRoot, "--data", join(repo, "data"), "--threads", "2"],
