@@ -99,12 +99,12 @@ export function failSave(error: StaffApiError, form: { fail: (e: MappedErrors) =
 }
 
 export function saveMessage(error: StaffApiError): string {
-  if (error.unreachable) return "The clinic's server did not answer, so nothing was saved. Try again.";
-  if (error.status === 403) return error.problem?.detail
-    ? `Not saved: ${error.problem.detail}` : "Your role cannot change this.";
   if (error.status === 429 || error.status === 503) {
     return `The server is busy. Try again${error.retryAfter ? ` in ${error.retryAfter} s` : " shortly"}.`;
   }
+  if (error.unreachable) return "The clinic's server did not answer, so nothing was saved. Try again.";
+  if (error.status === 403) return error.problem?.detail
+    ? `Not saved: ${error.problem.detail}` : "Your role cannot change this.";
   return error.problem?.detail ?? error.problem?.title ?? error.message;
 }
 
