@@ -101,10 +101,10 @@ Result<Response> ViewAudit(core::ports::Storage& storage, const Request& request
                         Json{{"entries", std::move(out)}, {"next_before", next_before}}.dump());
 }
 
-Result<Response> ExportAudit(core::ports::Storage& storage, const Request& request,
-                             StaffRequest& staff) {
-  AuditQuery query = UNKNOT_TRY(ParseAuditQuery(request, staff.clinic(), kMaxAuditExportRows));
-  const std::int64_t limit = query.limit.value_or(kMaxAuditExportRows);
+Result<Response> ExportAudit(core::ports::Storage& storage, std::int64_t max_rows,
+                             const Request& request, StaffRequest& staff) {
+  AuditQuery query = UNKNOT_TRY(ParseAuditQuery(request, staff.clinic(), max_rows));
+  const std::int64_t limit = query.limit.value_or(max_rows);
   std::vector<AuditEntry> entries =
       UNKNOT_TRY(ReadEntries(storage, staff.clinic().id, query.filter, limit + 1));
   std::optional<std::int64_t> next_before;
@@ -114,10 +114,10 @@ Result<Response> ExportAudit(core::ports::Storage& storage, const Request& reque
     if (!query.limit) {
       return Response(http::Problem(
           422, "Export too large",
-          "More than " + std::to_string(kMaxAuditExportRows) +
+          "More than " + std::to_string(max_rows) +
               " entries match; narrow the range with from and to, or page with limit and before.",
           {{"from",
-            "narrows the export to at most " + std::to_string(kMaxAuditExportRows) + " entries"}}));
+            "too many entries match: at most " + std::to_string(max_rows) + " per export"}}));
     }
     entries.resize(static_cast<std::size_t>(limit));
     next_before = entries.back().sequence;
@@ -135,22 +135,23 @@ Result<Response> ExportAudit(core::ports::Storage& storage, const Request& reque
   return response;
 }
 
-template <typename Route>
-StaffHandler Answering(core::ports::Storage& storage, Route route) {
-  return [&storage, route](Request& request, StaffRequest& staff) {
-    auto response = route(storage, request, staff);
-    if (!response) return http::Problem(response.error());
-    return std::move(*response);
-  };
+Response Answer(Result<Response> response) {
+  if (!response) return http::Problem(response.error());
+  return std::move(*response);
 }
 
 }  // namespace
 
-void AddAuditRoutes(StaffRoutes& routes, core::ports::Storage& storage) {
+void AddAuditRoutes(StaffRoutes& routes, core::ports::Storage& storage, AuditRouteOptions options) {
   routes.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/audit",
-             core::staff::Action::kViewAuditLog, Answering(storage, ViewAudit));
+             core::staff::Action::kViewAuditLog, [&storage](Request& request, StaffRequest& staff) {
+               return Answer(ViewAudit(storage, request, staff));
+             });
   routes.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/audit.csv",
-             core::staff::Action::kExportAuditLog, Answering(storage, ExportAudit));
+             core::staff::Action::kExportAuditLog,
+             [&storage, max_rows = options.max_export_rows](Request& request, StaffRequest& staff) {
+               return Answer(ExportAudit(storage, max_rows, request, staff));
+             });
 }
 
 }  // namespace unknot::api::v1

@@ -145,7 +145,13 @@ Result<Response> PatientRecord(core::ports::Storage& storage, Request& request,
       target.patient = staff::PatientLink::kHasAppointment;
     }
   }
-  UNKNOT_TRY(staff.Authorize(target));
+  const std::string record_name = "patient/" + std::to_string(id);
+  if (auto allowed = staff.Authorize(target); !allowed) {
+    // A refused look at one of the clinic's patients is recorded against that patient, so the
+    // owner sees attempts on a record as well as reads of it.
+    UNKNOT_TRY(staff.RecordRead(patient_id, record_name, "refused: " + allowed.error().message()));
+    return std::move(allowed).error();
+  }
   // The self-assessments are a row of their own in the table: the record comes without them
   // for a role that may see the contact but not what the patient told us online.
   const bool with_assessments =
@@ -162,7 +168,7 @@ Result<Response> PatientRecord(core::ports::Storage& storage, Request& request,
       std::to_string(record.appointments.size()) + " appointments, " +
       (record.assessments ? std::to_string(record.assessments->size()) + " self-assessments"
                           : std::string("self-assessments withheld"));
-  UNKNOT_TRY(staff.RecordRead(patient_id, "patient/" + std::to_string(id), std::move(detail)));
+  UNKNOT_TRY(staff.RecordRead(patient_id, record_name, std::move(detail)));
   return Response::Json(200, body.dump());
 }
 
