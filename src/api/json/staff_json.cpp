@@ -61,11 +61,15 @@ json PatientAppointmentJson(const app::ClinicContext& clinic,
 }
 
 core::Result<json> StoredAssessmentJson(const core::ports::StoredAssessment& assessment) {
+  // Parsed first: leaving a braced list half built through UNKNOT_TRY's return would skip the
+  // destructors of the elements already made (g++ statement expressions).
+  json input = UNKNOT_TRY(StoredJson(assessment, "input", assessment.input_json));
+  json result = UNKNOT_TRY(StoredJson(assessment, "result", assessment.result_json));
   return json{{"id", assessment.id.value()},
               {"created_at", core::FormatInstant(assessment.created_at)},
               {"outcome", core::clinical::ToString(assessment.outcome)},
-              {"input", UNKNOT_TRY(StoredJson(assessment, "input", assessment.input_json))},
-              {"result", UNKNOT_TRY(StoredJson(assessment, "result", assessment.result_json))}};
+              {"input", std::move(input)},
+              {"result", std::move(result)}};
 }
 
 core::Result<json> PatientRecordJson(const app::ClinicContext& clinic,
