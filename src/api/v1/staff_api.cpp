@@ -1,9 +1,14 @@
 #include "api/v1/staff_api.hpp"
 
+#include "api/v1/audit_routes.hpp"
+#include "api/v1/patient_routes.hpp"
+
 namespace unknot::api::v1 {
 
 void AddStaffApi(http::Router& router, StaffRoutes& staff, SessionRouteDeps deps) {
   AddSessionRoutes(router, staff, deps);
+  AddPatientRoutes(staff, staff.storage());
+  AddAuditRoutes(staff, staff.storage());
 }
 
 }  // namespace unknot::api::v1

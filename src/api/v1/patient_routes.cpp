@@ -1,0 +1,190 @@
+#include "api/v1/patient_routes.hpp"
+
+#include <charconv>
+#include <set>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "api/json/staff_json.hpp"
+#include "api/v1/query_params.hpp"
+#include "core/common/text.hpp"
+
+namespace unknot::api::v1 {
+namespace {
+
+using http::Request;
+using http::Response;
+using Json = nlohmann::json;
+namespace dto = api::json;
+namespace staff = core::staff;
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+constexpr std::int64_t kDefaultPerPage = 25;
+constexpr std::int64_t kMaxPerPage = 100;
+// Far past any clinic's list (a page beyond the end is simply empty), and small enough that
+// (page - 1) * per_page fits an int.
+constexpr std::int64_t kMaxPage = 100000;
+
+// Characters, not bytes: continuation bytes of UTF-8 (10xxxxxx) do not start one.
+std::size_t CharacterCount(std::string_view text) {
+  std::size_t count = 0;
+  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return count;
+}
+
+struct Search {
+  core::ports::PatientQuery query;
+  std::int64_t page = 1;
+};
+
+Result<Search> ParseSearch(const Request& request, core::Instant now) {
+  Search search;
+  search.query.text = OptionalQuery(request, "q").value_or("");
+  if (CharacterCount(search.query.text) > kMaxPatientQueryLength) {
+    return Error::InvalidField(
+        "q", "must be at most " + std::to_string(kMaxPatientQueryLength) + " characters");
+  }
+  UNKNOT_TRY(core::ValidateText("q", search.query.text));
+  search.page = UNKNOT_TRY(IntegerQuery(request, "page", 1, kMaxPage)).value_or(1);
+  const std::int64_t per_page =
+      UNKNOT_TRY(IntegerQuery(request, "per_page", 1, kMaxPerPage)).value_or(kDefaultPerPage);
+  search.query.limit = static_cast<int>(per_page);
+  search.query.offset = static_cast<int>((search.page - 1) * per_page);
+  search.query.now = now;
+  return search;
+}
+
+Response SearchPatients(core::ports::Storage& storage, Request& request, StaffRequest& staff) {
+  auto search = ParseSearch(request, staff.now());
+  if (!search) return http::Problem(search.error());
+  core::ports::PatientPage page;
+  // Narrowed to the scope the table gives the role for this list.
+  bool nobody = false;
+  switch (staff.ListScope()) {
+    case staff::Access::kClinic:
+      break;
+    case staff::Access::kOwnPatients:
+    case staff::Access::kOwnSchedule:
+      // A principal without a practitioner record has no patients of their own.
+      if (staff.principal().practitioner) {
+        search->query.practitioner = staff.principal().practitioner;
+      } else {
+        nobody = true;
+      }
+      break;
+    case staff::Access::kDenied:
+      return http::Problem(Error(ErrorCode::kForbidden, "your role may not do this"));
+  }
+  if (!nobody) {
+    auto found = storage.SearchPatients(staff.clinic().id, search->query);
+    if (!found) return http::Problem(found.error());
+    page = std::move(*found);
+  }
+  Json patients = Json::array();
+  for (const auto& summary : page.patients) patients.push_back(dto::PatientSummaryJson(summary));
+  // The search text is personal data (a name, a phone number): only the count is recorded.
+  auto recorded = staff.RecordRead(std::nullopt, "patients",
+                                   "search: " + std::to_string(page.patients.size()) +
+                                       " results (page " + std::to_string(search->page) + ")");
+  if (!recorded) return http::Problem(recorded.error());
+  return Response::Json(200, Json{{"patients", std::move(patients)},
+                                  {"page", search->page},
+                                  {"per_page", search->query.limit},
+                                  {"more", page.more}}
+                                 .dump());
+}
+
+Result<app::ClinicContext> LoadContext(core::ports::Storage& storage, core::ClinicId clinic) {
+  std::shared_ptr<const core::clinic::ClinicSetup> setup = UNKNOT_TRY(storage.LoadSetup(clinic));
+  core::TimeZone zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
+  return app::ClinicContext{std::move(setup), zone};
+}
+
+// The self-assessments `appointments` followed, each once, in the order of the appointments.
+Result<std::vector<core::ports::StoredAssessment>> FollowedAssessments(
+    core::ports::Storage& storage, core::ClinicId clinic,
+    const std::vector<core::scheduling::Appointment>& appointments) {
+  std::vector<core::ports::StoredAssessment> assessments;
+  std::set<std::int64_t> seen;
+  for (const auto& appointment : appointments) {
+    if (!appointment.assessment || !seen.insert(appointment.assessment->value()).second) continue;
+    auto found = storage.FindAssessment(clinic, *appointment.assessment);
+    if (!found) {
+      // Storage keeps an appointment's assessment within its clinic; anything else is a bug.
+      if (found.error().code() == ErrorCode::kNotFound) {
+        return Error(ErrorCode::kInternal, "appointment " + std::to_string(appointment.id.value()) +
+                                               " follows an assessment the clinic does not have");
+      }
+      return std::move(found).error();
+    }
+    assessments.push_back(std::move(*found));
+  }
+  return assessments;
+}
+
+Result<Response> PatientRecord(core::ports::Storage& storage, Request& request,
+                               StaffRequest& staff) {
+  const core::ClinicId clinic = staff.clinic().id;
+  std::int64_t id = 0;
+  const std::string_view text = request.PathParam("id");
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0) {
+    return Error::NotFound("no such patient");
+  }
+  const core::PatientId patient_id{id};
+  // Another clinic's patient is not found, like one that does not exist.
+  dto::PatientRecord record;
+  record.patient = UNKNOT_TRY(storage.FindPatient(clinic, patient_id));
+
+  staff::Target target{clinic, staff::Reach::kOneThing, std::nullopt, staff::PatientLink::kNone};
+  if (const auto& practitioner = staff.principal().practitioner) {
+    if (UNKNOT_TRY(storage.HasAppointmentWith(clinic, patient_id, *practitioner))) {
+      target.patient = staff::PatientLink::kHasAppointment;
+    }
+  }
+  const std::string record_name = "patient/" + std::to_string(id);
+  if (auto allowed = staff.Authorize(target); !allowed) {
+    // A refused look at one of the clinic's patients is recorded against that patient, so the
+    // owner sees attempts on a record as well as reads of it.
+    UNKNOT_TRY(staff.RecordRead(patient_id, record_name, "refused: " + allowed.error().message()));
+    return std::move(allowed).error();
+  }
+  // The self-assessments are a row of their own in the table: the record comes without them
+  // for a role that may see the contact but not what the patient told us online.
+  const bool with_assessments =
+      staff::Decide(staff.principal(), staff::Action::kViewSelfAssessment, target).allowed();
+
+  record.appointments = UNKNOT_TRY(storage.ListPatientAppointments(clinic, patient_id));
+  app::ClinicContext context = UNKNOT_TRY(LoadContext(storage, clinic));
+  if (with_assessments) {
+    record.assessments = UNKNOT_TRY(FollowedAssessments(storage, clinic, record.appointments));
+  }
+  Json body = UNKNOT_TRY(dto::PatientRecordJson(context, record));
+
+  std::string detail =
+      std::to_string(record.appointments.size()) + " appointments, " +
+      (record.assessments ? std::to_string(record.assessments->size()) + " self-assessments"
+                          : std::string("self-assessments withheld"));
+  UNKNOT_TRY(staff.RecordRead(patient_id, record_name, std::move(detail)));
+  return Response::Json(200, body.dump());
+}
+
+}  // namespace
+
+void AddPatientRoutes(StaffRoutes& routes, core::ports::Storage& storage) {
+  routes.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/patients",
+             staff::Action::kSearchPatients, [&storage](Request& request, StaffRequest& staff) {
+               return SearchPatients(storage, request, staff);
+             });
+  routes.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/patients/{id}",
+             staff::Action::kViewPatientContact, [&storage](Request& request, StaffRequest& staff) {
+               auto response = PatientRecord(storage, request, staff);
+               if (!response) return http::Problem(response.error());
+               return std::move(*response);
+             });
+}
+
+}  // namespace unknot::api::v1
