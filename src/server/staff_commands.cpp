@@ -82,6 +82,10 @@ core::Result<core::clinic::Clinic> FindClinicFlag(core::ports::Storage& storage,
   return clinic;
 }
 
+Error NothingWritten(const Error& error) {
+  return Error(error.code(), error.message() + "; nothing was written", error.fields());
+}
+
 std::string Plural(std::int64_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
@@ -136,9 +140,9 @@ int CreateClinic(const ClinicCreateOptions& options) {
   if (!storage) return Fail(storage.error());
   auto created = (*storage)->CreateClinic(*setup);
   if (!created && created.error().code() == ErrorCode::kConflict) {
-    return Fail(Error::InvalidField(
-        "--slug", "'" + options.slug + "' is taken: " + database +
-                      " already has a clinic with this slug (unknot serve lists them)"));
+    return Fail(
+        Error::InvalidField("--slug", "'" + options.slug + "' is taken: " + database +
+                                          " already has a clinic with this slug; choose another"));
   }
   if (!created) return Fail(created.error());
   const core::clinic::Clinic& clinic = created->clinic;
@@ -248,9 +252,9 @@ int AddUser(const UserAddOptions& options) {
   auto password = ReadNewPassword("New password for " + account->email + " (at least " +
                                   std::to_string(core::staff::kMinPasswordCharacters) +
                                   " characters, not a common one): ");
-  if (!password) return Fail(password.error().WithContext("nothing was written"));
+  if (!password) return Fail(NothingWritten(password.error()));
   if (auto strong = core::staff::CheckNewPassword(*password, account->email, *common); !strong) {
-    return Fail(strong.error().WithContext("nothing was written"));
+    return Fail(NothingWritten(strong.error()));
   }
 
   core::Result<core::staff::StaffAccount> created =
