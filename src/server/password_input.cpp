@@ -31,7 +31,9 @@ volatile sig_atomic_t g_echo_off = 0;
 int g_terminal_fd = -1;
 termios g_saved_terminal{};
 
-constexpr std::array kRestoringSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+// Not SIGTSTP: a process stopped with echo restored would read the rest of the password in
+// plain sight after `fg`; stopped as it is, the shell restores the terminal for itself.
+constexpr std::array kRestoringSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 extern "C" void RestoreEchoAndReraise(int signal_number) {
   // Only async-signal-safe calls: tcsetattr, signal, raise.
