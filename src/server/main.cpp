@@ -220,7 +220,7 @@ int main(int argc, char** argv) {
   audit_verify_cmd->footer(
       "Walks each clinic's hash chain from its first entry. Exit 0 and the number of entries\n"
       "when every chain holds; exit 1 when one does not, with each broken clinic, the first\n"
-      "entry that fails and why (see docs/operations.md, \"Audit log\"). Entries removed from\n"
+      "entry that fails and why (see docs/operations.md, \"The audit log\"). Entries removed from\n"
       "the end of a chain cannot be seen this way: compare the count with an earlier run.");
   audit_verify_cmd->add_option("--database", audit_verify.database.database, database_help);
   audit_verify_cmd->add_option("--clinic", audit_verify.clinic,

@@ -342,7 +342,8 @@ int VerifyAuditLog(const AuditVerifyOptions& options) {
   return Fail(Error(
       ErrorCode::kConflict,
       "the audit log of " + Plural(static_cast<std::int64_t>(broken->size()), "clinic", "clinics") +
-          " in " + database + " was changed outside unknot; see docs/operations.md (Audit log)"));
+          " in " + database +
+          " was changed outside unknot; see \"The audit log\" in docs/operations.md"));
 }
 
 }  // namespace unknot::server
