@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
+#include <stdexcept>
 
 #include "api/http/metrics.hpp"
 #include "api/http/router.hpp"
@@ -23,6 +24,8 @@
 #include "knowledge/load_knowledge.hpp"
 #include "security/password_hasher.hpp"
 #include "security/sodium_tokens.hpp"
+#include "server/command_support.hpp"
+#include "server/demo_staff.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pool.hpp"
 #include "storage/postgres/postgres_storage.hpp"
@@ -32,31 +35,6 @@
 
 namespace unknot::server {
 namespace {
-
-int Fail(const core::Error& error) {
-  std::fprintf(stderr, "unknot: error: %s\n", error.message().c_str());
-  return 1;
-}
-
-// The one place that picks a backend: a PostgreSQL URI or a SQLite file.
-core::Result<std::unique_ptr<core::ports::Storage>> OpenStorage(const DatabaseOptions& options,
-                                                                const core::Clock& clock) {
-  if (storage::postgres::IsPostgresUri(options.database)) {
-    auto opened =
-        storage::postgres::PostgresStorage::Open({options.database, options.pool_size}, clock);
-    if (!opened) return opened.error();
-    return std::unique_ptr<core::ports::Storage>(std::move(*opened));
-  }
-  auto opened = storage::sqlite::SqliteStorage::Open(options.database, clock);
-  if (!opened) return opened.error();
-  return std::unique_ptr<core::ports::Storage>(std::move(*opened));
-}
-
-// The database for messages: a URI without its password.
-std::string Describe(const std::string& database) {
-  return storage::postgres::IsPostgresUri(database) ? storage::postgres::RedactUri(database)
-                                                    : database;
-}
 
 core::Result<storage::MigrationReport> MigrateAny(const DatabaseOptions& options,
                                                   const core::Clock& clock) {
@@ -99,7 +77,7 @@ int Migrate(const DatabaseOptions& options) {
   core::SystemClock clock;
   auto report = MigrateAny(options, clock);
   if (!report) return Fail(report.error());
-  const std::string database = Describe(options.database);
+  const std::string database = DescribeDatabase(options.database);
   if (report->from_version == report->to_version) {
     std::printf("%s is up to date (schema version %d)\n", database.c_str(), report->to_version);
   } else {
@@ -126,17 +104,37 @@ int Backup(const std::string& database, const std::string& destination) {
 
 int LoadDemo(const DatabaseOptions& options) {
   core::SystemClock clock;
-  const std::string database = Describe(options.database);
+  const std::string database = DescribeDatabase(options.database);
   auto storage = OpenStorage(options, clock);
   if (!storage) return Fail(storage.error());
   auto result = app::LoadDemoClinic(**storage, clock);
   if (!result) return Fail(result.error());
+  // The staff too: a database loaded before the demo had staff gets them on the next run.
+  core::Result<std::vector<DemoStaffMember>> staff = std::vector<DemoStaffMember>{};
+  try {
+    staff = EnsureDemoStaff(**storage, result->clinic.id, clock, security::HashCost::Interactive());
+  } catch (const std::runtime_error& e) {
+    return Fail(core::Error(core::ErrorCode::kInternal, e.what()));
+  }
+  if (!staff) return Fail(staff.error().WithContext("the demo staff"));
   if (result->outcome == app::DemoOutcome::kCreated) {
     std::printf("loaded the demo clinic '%s' (%s) into %s\n", result->clinic.name.c_str(),
                 result->clinic.slug.c_str(), database.c_str());
-  } else {
+  } else if (staff->empty()) {
     std::printf("the demo clinic '%s' is already in %s; nothing changed\n",
                 result->clinic.slug.c_str(), database.c_str());
+  } else {
+    std::printf("the demo clinic '%s' is already in %s; added its demo staff\n",
+                result->clinic.slug.c_str(), database.c_str());
+  }
+  if (!staff->empty()) {
+    std::printf("demo staff (sign in at /c/%s/staff; demo only, never use these for real data):\n",
+                result->clinic.slug.c_str());
+    for (const DemoStaffMember& member : *staff) {
+      std::printf("  %-13s %-30s password %s\n",
+                  std::string(core::staff::ToString(member.role)).c_str(),
+                  std::string(member.email).c_str(), std::string(member.password).c_str());
+    }
   }
   return 0;
 }
@@ -197,7 +195,7 @@ int Serve(const ServeOptions& options) {
   std::string url = "http://" + host + ":" + std::to_string((*server)->port()) + "/";
   auto clinics = storage.ListClinics();
   std::printf("Unknot %s serving %s (database %s)\n", std::string(kVersion).c_str(), url.c_str(),
-              Describe(options.database).c_str());
+              DescribeDatabase(options.database).c_str());
   if (clinics && !clinics->empty()) {
     for (const auto& c : *clinics) {
       std::printf("  %s: %sc/%s/\n", c.name.c_str(), url.c_str(), c.slug.c_str());

@@ -1,5 +1,6 @@
 // unknot: the one binary. Subcommands serve the web app and API, migrate the database, load the
-// demo clinic and back the database up. Usage errors exit with 2, failed commands with 1.
+// demo clinic, back the database up, create clinics and staff accounts and verify the audit log.
+// Usage errors exit with 2, failed commands with 1.
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -13,6 +14,7 @@
 
 #include "api/http/client_address.hpp"
 #include "server/commands.hpp"
+#include "server/staff_commands.hpp"
 
 namespace {
 
@@ -106,7 +108,12 @@ int main(int argc, char** argv) {
       "migrate", "Create the database or bring its schema up to date (safe to run again)");
   migrate_cmd->add_option("--database", database.database, database_help);
   CLI::App* demo_cmd = app.add_subcommand(
-      "demo", "Load the demo clinic into a migrated database (running it again changes nothing)");
+      "demo",
+      "Load the demo clinic and its demo staff into a migrated database (running it again "
+      "changes nothing)");
+  demo_cmd->footer(
+      "The demo staff, one per role, have fixed passwords that demo prints when it creates\n"
+      "them (README.md lists them): for the demo clinic only, never for real data.");
   demo_cmd->add_option("--database", database.database, database_help);
   std::string backup_to;
   CLI::App* backup_cmd = app.add_subcommand(
@@ -126,6 +133,99 @@ int main(int argc, char** argv) {
       ->type_name("FILE")
       ->required();
 
+  // unknot clinic create
+  unknot::server::ClinicCreateOptions clinic_create;
+  clinic_create.database = {DefaultDatabase(), 1};
+  CLI::App* clinic_cmd = app.add_subcommand("clinic", "Set up clinics (clinic create)");
+  clinic_cmd->require_subcommand(1);
+  CLI::App* clinic_create_cmd = clinic_cmd->add_subcommand(
+      "create", "Create an empty clinic: no rooms, practitioners or services yet");
+  clinic_create_cmd->footer(
+      "The clinic gets the default booking policy (2 h notice, 60 days ahead, 24 h to cancel\n"
+      "online, 15-minute slots, default rate limits) and session settings (30 min idle, 12 h\n"
+      "at most). A wrong value names its flag and exits 1; a slug already used is refused.\n"
+      "On success it prints the clinic and the `unknot user add` command for its first owner.");
+  clinic_create_cmd
+      ->add_option("--slug", clinic_create.slug,
+                   "The clinic in URLs (/c/SLUG/): 1 to 64 lower-case letters, digits and '-'")
+      ->required();
+  clinic_create_cmd
+      ->add_option("--name", clinic_create.name, "The clinic's name, as patients see it")
+      ->required();
+  clinic_create_cmd
+      ->add_option("--time-zone", clinic_create.time_zone,
+                   "IANA time zone of the clinic's hours, e.g. America/New_York")
+      ->required();
+  clinic_create_cmd
+      ->add_option("--phone", clinic_create.phone,
+                   "International (E.164) number, e.g. +16175550100")
+      ->required();
+  clinic_create_cmd->add_option("--address-line1", clinic_create.address_line1, "Street address")
+      ->required();
+  clinic_create_cmd->add_option("--address-line2", clinic_create.address_line2,
+                                "Suite, floor (optional)");
+  clinic_create_cmd->add_option("--city", clinic_create.city, "City")->required();
+  clinic_create_cmd->add_option("--region", clinic_create.region,
+                                "State or province, e.g. MA (optional)");
+  clinic_create_cmd->add_option("--postal-code", clinic_create.postal_code, "ZIP or postal code")
+      ->required();
+  clinic_create_cmd
+      ->add_option("--country", clinic_create.country, "Two-letter ISO 3166 code, e.g. US")
+      ->required();
+  clinic_create_cmd->add_option("--database", clinic_create.database.database, database_help);
+
+  // unknot user add
+  unknot::server::UserAddOptions user_add;
+  user_add.database = {DefaultDatabase(), 1};
+  user_add.data = DefaultDataDir();
+  CLI::App* user_cmd = app.add_subcommand("user", "Staff accounts (user add)");
+  user_cmd->require_subcommand(1);
+  CLI::App* user_add_cmd =
+      user_cmd->add_subcommand("add", "Add a staff account to a clinic, with a password");
+  user_add_cmd->footer(
+      "The password is never a flag. When stdin is a terminal it is asked for twice, without\n"
+      "echo; otherwise it is the first line of stdin, and a second line, when present, must\n"
+      "repeat it (as in: printf 'PW\\nPW\\n' | unknot user add ...). It must have at least 12\n"
+      "characters, not be a common password (--data/common-passwords.txt) and not contain\n"
+      "the email's name; a refused password exits 1 with the reason and writes nothing. The\n"
+      "password is stored only as an argon2id hash. An email the clinic already has is\n"
+      "refused. The account is recorded in the clinic's audit log.");
+  user_add_cmd->add_option("--clinic", user_add.clinic, "The clinic's slug")->required();
+  user_add_cmd
+      ->add_option("--role", user_add.role,
+                   "owner (everything, staff and audit log), front_desk (calendar and patients' "
+                   "contact details) or practitioner (own schedule and own patients' records)")
+      ->check(CLI::IsMember({"owner", "front_desk", "practitioner"}))
+      ->required();
+  user_add_cmd->add_option("--email", user_add.email, "Sign-in email, unique within the clinic")
+      ->required();
+  user_add_cmd->add_option(
+      "--name", user_add.name,
+      "Display name (default: the linked practitioner's name, else the email)");
+  user_add_cmd->add_option("--practitioner", user_add.practitioner,
+                           "The clinic's practitioner (by slug) whose schedule this account "
+                           "keeps: required for --role practitioner, optional otherwise");
+  user_add_cmd->add_option("--database", user_add.database.database, database_help);
+  user_add_cmd->add_option("--data", user_add.data,
+                           "Directory of common-passwords.txt (default: $UNKNOT_DATA, else "
+                           "./data, else the source tree's data/)");
+
+  // unknot audit verify
+  unknot::server::AuditVerifyOptions audit_verify;
+  audit_verify.database = {DefaultDatabase(), 1};
+  CLI::App* audit_cmd = app.add_subcommand("audit", "The staff audit log (audit verify)");
+  audit_cmd->require_subcommand(1);
+  CLI::App* audit_verify_cmd = audit_cmd->add_subcommand(
+      "verify", "Check that no audit log entry was changed or removed outside unknot");
+  audit_verify_cmd->footer(
+      "Walks each clinic's hash chain from its first entry. Exit 0 and the number of entries\n"
+      "when every chain holds; exit 1 when one does not, with each broken clinic, the first\n"
+      "entry that fails and why (see docs/operations.md, \"The audit log\"). Entries removed from\n"
+      "the end of a chain cannot be seen this way: compare the count with an earlier run.");
+  audit_verify_cmd->add_option("--database", audit_verify.database.database, database_help);
+  audit_verify_cmd->add_option("--clinic", audit_verify.clinic,
+                               "Only this clinic (slug); default: every clinic");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -138,7 +238,8 @@ int main(int argc, char** argv) {
     // Usage errors: the reason, then the usage of the command that was being parsed.
     std::cerr << "unknot: error: " << e.what() << "\n\n";
     CLI::App* failed = &app;
-    for (CLI::App* sub : {serve_cmd, migrate_cmd, demo_cmd, backup_cmd}) {
+    for (CLI::App* sub : {serve_cmd, migrate_cmd, demo_cmd, backup_cmd, clinic_cmd,
+                          clinic_create_cmd, user_cmd, user_add_cmd, audit_cmd, audit_verify_cmd}) {
       if (sub->parsed()) failed = sub;
     }
     std::cerr << failed->help();
@@ -152,6 +253,9 @@ int main(int argc, char** argv) {
   if (migrate_cmd->parsed()) return unknot::server::Migrate(database);
   if (demo_cmd->parsed()) return unknot::server::LoadDemo(database);
   if (backup_cmd->parsed()) return unknot::server::Backup(database.database, backup_to);
+  if (clinic_create_cmd->parsed()) return unknot::server::CreateClinic(clinic_create);
+  if (user_add_cmd->parsed()) return unknot::server::AddUser(user_add);
+  if (audit_verify_cmd->parsed()) return unknot::server::VerifyAuditLog(audit_verify);
   std::cerr << "unknot: error: a subcommand is required\n\n" << app.help();
   return 2;
 }
