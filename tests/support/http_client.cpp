@@ -25,7 +25,10 @@ HttpResult HttpRequest(std::uint16_t port, const std::string& method, const std:
     http::request<http::string_body> request{http::string_to_verb(method), target, 11};
     request.set(http::field::host, "127.0.0.1");
     request.body() = body;
-    if (!body.empty()) request.set(http::field::content_type, "application/json");
+    // A body is JSON unless `headers` say otherwise (a test of what else a client may send).
+    bool typed = false;
+    for (const auto& [name, value] : headers) typed = typed || beast::iequals(name, "content-type");
+    if (!body.empty() && !typed) request.set(http::field::content_type, "application/json");
     for (const auto& [name, value] : headers) request.insert(name, value);
     request.prepare_payload();
     http::write(stream, request);

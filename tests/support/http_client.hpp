@@ -16,7 +16,8 @@ struct HttpResult {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
-// One request over a fresh loopback connection (Beast, synchronous), with extra `headers`.
+// One request over a fresh loopback connection (Beast, synchronous), with extra `headers`. A
+// non-empty body is sent as application/json unless `headers` name a Content-Type.
 HttpResult HttpRequest(std::uint16_t port, const std::string& method, const std::string& target,
                        const std::string& body = "", const HttpHeaders& headers = {});
 inline HttpResult HttpGet(std::uint16_t port, const std::string& target) {

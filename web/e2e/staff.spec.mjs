@@ -3,7 +3,8 @@
 //
 // Not in `npm run test:browser` yet (node --test picks up *.test.mjs only): they need the staff
 // API of issue 13 and these commands, which the server side is still building:
-//   unknot clinic create --slug SLUG --name NAME --time-zone ZONE --phone E164 --database DB
+//   unknot clinic create --slug SLUG --name NAME --time-zone ZONE --phone E164 --address-line1 …
+//     --city … --postal-code … --country US --database DB
 //   unknot user add --clinic SLUG --role owner|front_desk --email E --database DB   (password on stdin)
 // Run them with: UNKNOT_BIN=build/debug/src/server/unknot node --test web/e2e/staff.spec.mjs
 // and, once they pass, rename this file to staff.test.mjs so the default target runs it.
@@ -14,7 +15,7 @@ import { json, newPageIn, seriousViolations, startBrowser, startServer } from ".
 const SLUG = "knot-lab";
 const CLINIC_NAME = "Knot Lab Massage";
 const OWNER = { email: "owner@knot-lab.example", password: "correct horse battery staple 7" };
-const DESK = { email: "desk@knot-lab.example", password: "front desk keeps the book 42" };
+const DESK = { email: "frontdesk@knot-lab.example", password: "phones ring and the book fills 42" };
 
 let server;
 let chrome;
@@ -24,7 +25,8 @@ before(async () => {
     clinic: SLUG,
     prepare: (run) => {
       run(["clinic", "create", "--slug", SLUG, "--name", CLINIC_NAME, "--time-zone", "America/Los_Angeles",
-        "--phone", "+14155550100"]);
+        "--phone", "+14155550100", "--address-line1", "1 Test Street", "--city", "San Francisco",
+        "--postal-code", "94110", "--country", "US"]);
       // The password is read from standard input (never a flag); given twice in case it asks again.
       for (const [who, role] of [[OWNER, "owner"], [DESK, "front_desk"]]) {
         run(["user", "add", "--clinic", SLUG, "--role", role, "--email", who.email], `${who.password}\n${who.password}\n`);
