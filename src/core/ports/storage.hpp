@@ -44,6 +44,33 @@ class ClinicRepository {
   // argument are ignored. kInvalidArgument when clinic::Validate rejects it (nothing is
   // written); kConflict when the slug is taken.
   virtual Result<clinic::ClinicSetup> CreateClinic(const clinic::ClinicSetup& setup) = 0;
+
+  // What SaveSetup shows its check, read inside the write transaction: the set-up as stored at
+  // that moment (as LoadSetup would return it) and the clinic's appointments with status booked
+  // that have not ended by `now` (end > now), ordered by start, then id.
+  using SetupCheck = std::function<Result<void>(
+      const clinic::ClinicSetup& stored, const std::vector<scheduling::Appointment>& booked)>;
+
+  // Changes the clinic's stored set-up to `changed` in one write transaction, after `check`
+  // allowed it, and returns the set-up as stored (read again: every id assigned, lists ordered
+  // by id, as LoadSetup returns it). Later LoadSetup calls of this process return it at once;
+  // other processes see it as their setup caches allow (see the backend).
+  //
+  // `changed` is a whole set-up: rows are updated in place by id. The clinic keeps its id and
+  // slug (another slug: kInvalidArgument on "clinic.slug"). A room, practitioner, service or time
+  // off without an id (0) is inserted; one with an id must be the stored one's (kInvalidArgument
+  // naming it, e.g. "rooms[2].id"). A stored room or service missing from `changed` is deleted,
+  // unless an appointment of any status refers to it (kConflict naming it, nothing written); a
+  // stored practitioner may not be missing (kInvalidArgument "practitioners": deactivate instead);
+  // a practitioner's time off missing from `changed` is deleted. Weekly hours, breaks, skills,
+  // allowed roles and required skills are replaced as given.
+  //
+  // Errors: kInvalidArgument when clinic::Validate rejects `changed` (nothing is read or
+  // written); kNotFound when the clinic does not exist; whatever `check` returns, as returned
+  // (nothing written); kConflict when a unique name or slug clashes with a row this save has not
+  // yet changed (e.g. two rooms swap names in one save).
+  virtual Result<clinic::ClinicSetup> SaveSetup(ClinicId clinic, const clinic::ClinicSetup& changed,
+                                                const SetupCheck& check, Instant now) = 0;
 };
 
 class PatientRepository {

@@ -7,6 +7,7 @@
 #include "storage/columns.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pool.hpp"
+#include "storage/postgres/setup_rows.hpp"
 
 namespace unknot::storage::postgres {
 
@@ -570,23 +571,40 @@ Result<clinic::Clinic> PostgresStorage::FindClinic(std::string_view slug) {
 Result<std::shared_ptr<const clinic::ClinicSetup>> PostgresStorage::LoadSetup(
     core::ClinicId clinic_id) {
   const auto now = std::chrono::steady_clock::now();
+  std::shared_ptr<const clinic::ClinicSetup> cached;
+  std::string cached_version;
   {
     std::lock_guard lock(setups_mutex_);
     auto it = setups_.find(clinic_id.value());
-    if (it != setups_.end() && now - it->second.loaded < kSetupTtl) return it->second.setup;
+    if (it != setups_.end()) {
+      cached = it->second.setup;
+      cached_version = it->second.version;
+    }
   }
+  // Every set-up write (SaveSetup, CreateClinic) writes the clinic's row, which gives it a new
+  // xmin; while the row's xmin is the one the cached set-up was read with, no server has changed
+  // the set-up since. One small read instead of the whole set-up, and a change made through any
+  // server is seen by the next call.
   std::optional<Result<clinic::ClinicSetup>> read;
+  std::string version;
   UNKNOT_TRY(pool_->WithConnection([&](pqxx::connection& connection) -> Result<void> {
-    // One snapshot, so the parts are from the same moment.
+    // One snapshot, so the parts (and the version) are from the same moment.
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection);
-    read.emplace(ReadSetup(tx, clinic_id));
+    auto rows = tx.exec_params("SELECT xmin::text FROM clinics WHERE id = $1", clinic_id.value());
+    if (rows.empty()) {
+      read.emplace(Error::NotFound("no such clinic"));
+    } else {
+      version = Text(rows[0][0]);
+      if (cached == nullptr || version != cached_version) read.emplace(ReadSetup(tx, clinic_id));
+    }
     tx.commit();
     return core::Ok();
   }));
+  if (!read) return cached;
   if (!*read) return read->error();
   auto setup = std::make_shared<const clinic::ClinicSetup>(std::move(**read));
   std::lock_guard lock(setups_mutex_);
-  setups_[clinic_id.value()] = {setup, now};
+  setups_[clinic_id.value()] = {setup, now, version};
   return setup;
 }
 
@@ -832,3 +850,15 @@ Result<core::ports::StoredAssessment> PostgresStorage::FindAssessment(
 }
 
 }  // namespace unknot::storage::postgres
+
+namespace unknot::storage::postgres::setup_rows {
+
+Result<clinic::ClinicSetup> ReadSetup(pqxx::transaction_base& tx, core::ClinicId clinic) {
+  return postgres::ReadSetup(tx, clinic);
+}
+const std::string& AppointmentColumns() { return kAppointmentColumns; }
+Result<scheduling::Appointment> ReadAppointment(const pqxx::row& row) {
+  return postgres::ReadAppointment(row);
+}
+
+}  // namespace unknot::storage::postgres::setup_rows
