@@ -62,8 +62,7 @@ class PostgresStorage final : public core::ports::Storage {
   // In setup_write.cpp. Locks the clinic's row for the transaction, so set-up writes of one
   // clinic from every server take turns.
   core::Result<core::clinic::ClinicSetup> SaveSetup(core::ClinicId clinic,
-                                                    const core::clinic::ClinicSetup& changed,
-                                                    const SetupCheck& check,
+                                                    const SetupChange& change,
                                                     core::Instant now) override;
 
   core::Result<core::clinic::Patient> CreatePatient(core::ClinicId clinic,

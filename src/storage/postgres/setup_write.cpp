@@ -1,8 +1,9 @@
 // PostgresStorage::SaveSetup: a clinic's set-up changed in place by id, in one transaction that
 // (1) updates the clinic's row first, which locks it, so saves of one clinic from every server
-// take turns, and gives the row a new version that LoadSetup on every server notices; (2) takes a
-// SHARE lock on the appointments table, so the check sees every booking committed before it and
-// none commits until this transaction ends, as SQLite's single writer guarantees. The lock
+// take turns (each change sees the set-up the previous one stored), and gives the row a new
+// version that LoadSetup on every server notices; (2) takes a SHARE lock on the appointments
+// table, so the change sees every booking committed before it and none commits until this
+// transaction ends, as SQLite's single writer guarantees. The lock
 // pauses bookings of every clinic on the database for the few milliseconds of a save, which the
 // owner makes rarely. storage/setup_diff.hpp decides what to write.
 
@@ -255,9 +256,8 @@ Result<void> WriteServices(pqxx::dbtransaction& tx, std::int64_t cid, const Setu
 }  // namespace
 
 Result<clinic::ClinicSetup> PostgresStorage::SaveSetup(core::ClinicId clinic_id,
-                                                       const clinic::ClinicSetup& changed,
-                                                       const SetupCheck& check, core::Instant now) {
-  UNKNOT_TRY(clinic::Validate(changed));
+                                                       const SetupChange& change,
+                                                       core::Instant now) {
   std::optional<Result<clinic::ClinicSetup>> out;
   auto done = pool_->InTransaction([&](pqxx::dbtransaction& tx) -> Result<void> {
     out.reset();
@@ -270,7 +270,9 @@ Result<clinic::ClinicSetup> PostgresStorage::SaveSetup(core::ClinicId clinic_id,
     tx.exec("LOCK TABLE appointments IN SHARE MODE");
     auto saved = [&]() -> Result<clinic::ClinicSetup> {
       const clinic::ClinicSetup stored = UNKNOT_TRY(setup_rows::ReadSetup(tx, clinic_id));
-      UNKNOT_TRY(check(stored, UNKNOT_TRY(BookedNotOver(tx, clinic_id, now))));
+      const clinic::ClinicSetup changed =
+          UNKNOT_TRY(change(stored, UNKNOT_TRY(BookedNotOver(tx, clinic_id, now))));
+      UNKNOT_TRY(clinic::Validate(changed));
       const SetupDiff diff = UNKNOT_TRY(DiffSetup(stored, changed));
       if (diff.clinic) UpdateClinic(tx, clinic_id, changed.clinic);
       UNKNOT_TRY(WriteRooms(tx, cid, diff));
@@ -289,7 +291,7 @@ Result<clinic::ClinicSetup> PostgresStorage::SaveSetup(core::ClinicId clinic_id,
     clinics_.clear();
   }
   if (!done) {
-    // An error of this save (not of the database): the caller gets it as `check` made it.
+    // An error of this save (not of the database): the caller gets it as `change` made it.
     if (out && !*out) return std::move(*out);
     return done.error();
   }

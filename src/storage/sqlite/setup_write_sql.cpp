@@ -1,6 +1,6 @@
 // SqliteStorage::SaveSetup: a clinic's set-up changed in place by id, inside the single writer's
-// transaction, so no booking can commit between the check over the booked appointments and the
-// change (storage/setup_diff.hpp decides what to write).
+// transaction, so no booking and no other set-up write can commit between what the change reads
+// and what it writes (storage/setup_diff.hpp decides what to write).
 
 #include "storage/setup_diff.hpp"
 #include "storage/sqlite/rows.hpp"
@@ -320,13 +320,13 @@ Result<void> WriteServices(Connection& db, core::ClinicId cid, const SetupDiff& 
 }  // namespace
 
 Result<clinic::ClinicSetup> SqliteStorage::SaveSetup(core::ClinicId clinic_id,
-                                                     const clinic::ClinicSetup& changed,
-                                                     const SetupCheck& check, core::Instant now) {
-  UNKNOT_TRY(clinic::Validate(changed));
+                                                     const SetupChange& change, core::Instant now) {
   auto saved =
       writer_->Write<clinic::ClinicSetup>([&](Connection& db) -> Result<clinic::ClinicSetup> {
         const clinic::ClinicSetup stored = UNKNOT_TRY(ReadSetup(db, clinic_id));
-        UNKNOT_TRY(check(stored, UNKNOT_TRY(BookedNotOver(db, clinic_id, now))));
+        const clinic::ClinicSetup changed =
+            UNKNOT_TRY(change(stored, UNKNOT_TRY(BookedNotOver(db, clinic_id, now))));
+        UNKNOT_TRY(clinic::Validate(changed));
         const SetupDiff diff = UNKNOT_TRY(DiffSetup(stored, changed));
         if (diff.clinic) {
           clinic::Clinic c = changed.clinic;

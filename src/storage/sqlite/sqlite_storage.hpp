@@ -62,8 +62,7 @@ class SqliteStorage final : public core::ports::Storage {
       const core::clinic::ClinicSetup& setup) override;
   // In setup_write_sql.cpp.
   core::Result<core::clinic::ClinicSetup> SaveSetup(core::ClinicId clinic,
-                                                    const core::clinic::ClinicSetup& changed,
-                                                    const SetupCheck& check,
+                                                    const SetupChange& change,
                                                     core::Instant now) override;
 
   core::Result<core::clinic::Patient> CreatePatient(core::ClinicId clinic,
