@@ -194,12 +194,14 @@ Result<clinic::Clinic> ParseClinicBody(const json& body) {
   c.name = UNKNOT_TRY(Text(body, "", "name"));
   c.phone = UNKNOT_TRY(Text(body, "", "phone"));
   const json& address = *UNKNOT_TRY(Object(body, "", "address"));
-  c.address = {UNKNOT_TRY(Text(address, "address", "line1")),
-               UNKNOT_TRY(Text(address, "address", "line2", /*required=*/false)),
-               UNKNOT_TRY(Text(address, "address", "city")),
-               UNKNOT_TRY(Text(address, "address", "region")),
-               UNKNOT_TRY(Text(address, "address", "postal_code")),
-               UNKNOT_TRY(Text(address, "address", "country"))};
+  // One member at a time: an early return from inside a braced list of several strings leaks
+  // the ones already made (GCC, statement expressions).
+  c.address.line1 = UNKNOT_TRY(Text(address, "address", "line1"));
+  c.address.line2 = UNKNOT_TRY(Text(address, "address", "line2", /*required=*/false));
+  c.address.city = UNKNOT_TRY(Text(address, "address", "city"));
+  c.address.region = UNKNOT_TRY(Text(address, "address", "region"));
+  c.address.postal_code = UNKNOT_TRY(Text(address, "address", "postal_code"));
+  c.address.country = UNKNOT_TRY(Text(address, "address", "country"));
   c.time_zone = UNKNOT_TRY(Text(body, "", "time_zone"));
   const std::string bp = "booking_policy";
   const json& policy = *UNKNOT_TRY(Object(body, "", "booking_policy"));

@@ -583,21 +583,32 @@ Result<std::shared_ptr<const clinic::ClinicSetup>> PostgresStorage::LoadSetup(
   }
   // Every set-up write (SaveSetup, CreateClinic) writes the clinic's row, which gives it a new
   // xmin; while the row's xmin is the one the cached set-up was read with, no server has changed
-  // the set-up since. One small read instead of the whole set-up, and a change made through any
-  // server is seen by the next call.
+  // the set-up since. One autocommitted read of it instead of the whole set-up, and a change made
+  // through any server is seen by the next call.
   std::optional<Result<clinic::ClinicSetup>> read;
   std::string version;
   UNKNOT_TRY(pool_->WithConnection([&](pqxx::connection& connection) -> Result<void> {
-    // One snapshot, so the parts (and the version) are from the same moment.
+    if (cached != nullptr) {
+      pqxx::nontransaction check(connection);
+      auto rows =
+          check.exec_params("SELECT xmin::text FROM clinics WHERE id = $1", clinic_id.value());
+      if (!rows.empty() && Text(rows[0][0]) == cached_version) return core::Ok();
+    }
+    // One snapshot, so the parts and their version are from the same moment.
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection);
     auto rows = tx.exec_params("SELECT xmin::text FROM clinics WHERE id = $1", clinic_id.value());
     if (rows.empty()) {
       read.emplace(Error::NotFound("no such clinic"));
     } else {
       version = Text(rows[0][0]);
-      if (cached == nullptr || version != cached_version) read.emplace(ReadSetup(tx, clinic_id));
+      read.emplace(ReadSetup(tx, clinic_id));
     }
-    tx.commit();
+    try {
+      tx.commit();
+    } catch (const pqxx::in_doubt_error&) {
+      // Nothing was written; the connection is gone, which the pool handles as any lost one.
+      throw pqxx::broken_connection("connection lost while ending a read-only transaction");
+    }
     return core::Ok();
   }));
   if (!read) return cached;
