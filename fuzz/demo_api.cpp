@@ -145,6 +145,7 @@ void DemoApi::Book() {
     http::Request book;
     book.method = http::Method::kPost;
     book.path = std::string(kClinic) + "/appointments";
+    book.headers = {{"content-type", "application/json"}};
     book.body = Json{{"service", art_},
                      {"start", start},
                      {"patient",

@@ -36,8 +36,9 @@ class DemoClinicFixture : public ::testing::Test {
     return router_.Dispatch(request);
   }
 
-  // A POST of `body` as JSON with these headers (names in lower case), from `client_address`
-  // (empty: no address, as in a unit test without a socket).
+  // A POST of `body` as JSON (Content-Type: application/json unless `headers` name another) with
+  // these headers (names in lower case), from `client_address` (empty: no address, as in a unit
+  // test without a socket).
   http::Response Post(const std::string& path, const nlohmann::json& body,
                       std::vector<std::pair<std::string, std::string>> headers = {},
                       std::string client_address = "") {
@@ -46,6 +47,9 @@ class DemoClinicFixture : public ::testing::Test {
     request.path = path;
     request.body = body.dump();
     request.headers = std::move(headers);
+    bool typed = false;
+    for (const auto& header : request.headers) typed = typed || header.first == "content-type";
+    if (!typed) request.headers.emplace_back("content-type", "application/json");
     request.client_address = std::move(client_address);
     return router_.Dispatch(request);
   }

@@ -222,7 +222,7 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
             .created_at = now,
             .updated_at = now,
             .cancelled_at = std::nullopt,
-            .assessment = std::nullopt},
+            .assessment = request.assessment},
         manage_token};
     core::ports::NewBooking write{.patient = request.patient,
                                   .appointment = booked.appointment,

@@ -13,11 +13,17 @@
 #include "api/v1/assessment_routes.hpp"
 #include "api/v1/booking_routes.hpp"
 #include "api/v1/clinic_routes.hpp"
+#include "api/v1/session_routes.hpp"
+#include "api/v1/setup_routes.hpp"
+#include "api/v1/sign_in_throttle.hpp"
+#include "api/v1/staff_gate.hpp"
 #include "api/v1/write_limits.hpp"
 #include "api/web_routes.hpp"
 #include "app/demo_clinic.hpp"
 #include "core/common/clock.hpp"
+#include "knowledge/load_common_passwords.hpp"
 #include "knowledge/load_knowledge.hpp"
+#include "security/password_hasher.hpp"
 #include "security/sodium_tokens.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pool.hpp"
@@ -146,6 +152,8 @@ int Serve(const ServeOptions& options) {
   // with the file, the entry and the reason.
   auto knowledge = knowledge::LoadKnowledge(options.data);
   if (!knowledge) return Fail(knowledge.error().WithContext("clinical data in " + options.data));
+  auto common_passwords = knowledge::LoadCommonPasswords(options.data);
+  if (!common_passwords) return Fail(common_passwords.error());
   core::SystemClock clock;
   auto opened = OpenStorage({options.database, options.pool_size}, clock);
   if (!opened) return Fail(opened.error());
@@ -160,6 +168,18 @@ int Serve(const ServeOptions& options) {
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);
   api::v1::AddWriteLimits(router, storage);
+
+  // The staff side: one gate before every staff route; password hashing on its own small pool.
+  auto hasher = std::make_unique<security::PasswordHasher>();
+  api::v1::SignInThrottle throttle;
+  api::v1::StaffGateOptions gate_options;
+  gate_options.cookie_security = options.secure_cookies ? security::CookieSecurity::kSecure
+                                                        : security::CookieSecurity::kPlainHttp;
+  gate_options.allowed_origins = options.allowed_origins;
+  api::v1::StaffRoutes staff(router, storage, clock, gate_options);
+  api::v1::AddSessionRoutes(router, staff, {*hasher, *common_passwords, throttle});
+  api::v1::AddSetupRoutes(staff, storage, clock);
+
   api::AddWebRoutes(router, storage, files);
   api::AddOpsRoutes(router, storage, metrics, std::string(kVersion));
 
@@ -188,6 +208,8 @@ int Serve(const ServeOptions& options) {
   }
   std::fflush(stdout);
   (*server)->Run();
+  // Hashes still queued answer into the server's io_context: they finish before it goes.
+  hasher.reset();
   spdlog::info("stopped");
   return 0;
 }

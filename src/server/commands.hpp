@@ -39,6 +39,11 @@ struct ServeOptions {
   // Reverse proxies (CIDR ranges or addresses) whose X-Forwarded-For names the client that rate
   // limits count; empty: every client is its TCP peer.
   std::vector<std::string> trusted_proxies;
+  // Staff session cookies with Secure and the __Host- name (the server is reached over HTTPS).
+  bool secure_cookies = false;
+  // Origins besides the Host header's that staff writes may come from (a public name behind a
+  // proxy), e.g. https://clinic.example.
+  std::vector<std::string> allowed_origins;
 };
 
 int Migrate(const DatabaseOptions& database);

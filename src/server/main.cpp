@@ -88,6 +88,13 @@ int main(int argc, char** argv) {
             return parsed ? "" : parsed.error().fields().front().reason;
           },
           "CIDR"));
+  serve_cmd->add_flag("--secure-cookies", serve.secure_cookies,
+                      "Staff session cookies only over HTTPS (Secure, __Host- name): set this "
+                      "whenever staff reach the server through https://, e.g. behind a TLS proxy");
+  serve_cmd->add_option(
+      "--allowed-origin", serve.allowed_origins,
+      "Another origin staff pages may send changes from (e.g. https://clinic.example when a "
+      "proxy rewrites Host). Repeatable. Default: only the Host the request names");
   serve_cmd
       ->add_option("--pool-size", serve.pool_size,
                    "PostgreSQL connections this server opens at most (ignored for SQLite)")

@@ -29,6 +29,9 @@ struct Request {
   // peer, or behind a trusted reverse proxy the client it names in X-Forwarded-For. An IP address
   // in canonical text form; empty when the request did not come over a socket (unit tests).
   std::string client_address;
+  // The server's name for this request, unique across processes (random per process, then a
+  // counter), sent back as X-Request-Id and written to audit entries; empty in unit tests.
+  std::string request_id;
 
   // The first header with this (case-insensitive) name.
   std::optional<std::string_view> Header(std::string_view name) const;

@@ -3,7 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <exception>
+#include <future>
+#include <memory>
 #include <stdexcept>
 
 namespace unknot::api::http {
@@ -79,14 +83,28 @@ std::vector<Router::Segment> Router::ParsePattern(std::string_view pattern) {
 }
 
 void Router::Add(Method method, std::string_view pattern, Handler handler) {
-  routes_.push_back({method, ParsePattern(pattern), std::move(handler)});
+  routes_.push_back({method, std::string(pattern), ParsePattern(pattern), std::move(handler), {}});
+}
+
+void Router::AddAsync(Method method, std::string_view pattern, AsyncHandler handler) {
+  routes_.push_back({method, std::string(pattern), ParsePattern(pattern), {}, std::move(handler)});
+}
+
+std::vector<RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const Entry& route : routes_) out.push_back({route.method, route.pattern});
+  return out;
 }
 
 void Router::Wrap(Method method, std::string_view pattern,
                   const std::function<Handler(Handler)>& wrap) {
   const std::vector<Segment> segments = ParsePattern(pattern);
-  for (Route& route : routes_) {
+  for (Entry& route : routes_) {
     if (route.method == method && route.segments == segments) {
+      if (!route.handler) {
+        throw std::invalid_argument("cannot wrap the asynchronous route " + std::string(pattern));
+      }
       route.handler = wrap(std::move(route.handler));
       return;
     }
@@ -95,7 +113,7 @@ void Router::Wrap(Method method, std::string_view pattern,
                               std::string(pattern) + " to wrap");
 }
 
-bool Router::Matches(const Route& route, const std::vector<std::string_view>& path_segments,
+bool Router::Matches(const Entry& route, const std::vector<std::string_view>& path_segments,
                      std::map<std::string, std::string, std::less<>>& params) {
   params.clear();
   const std::vector<Segment>& segments = route.segments;
@@ -124,7 +142,7 @@ bool Router::Matches(const Route& route, const std::vector<std::string_view>& pa
   return segments.size() == path_segments.size();
 }
 
-bool Router::MoreSpecific(const Route& a, const Route& b) {
+bool Router::MoreSpecific(const Entry& a, const Entry& b) {
   std::size_t common = std::min(a.segments.size(), b.segments.size());
   for (std::size_t i = 0; i < common; ++i) {
     if (a.segments[i].kind != b.segments[i].kind) return a.segments[i].kind < b.segments[i].kind;
@@ -132,16 +150,16 @@ bool Router::MoreSpecific(const Route& a, const Route& b) {
   return false;  // equally specific: the route added first wins
 }
 
-Response Router::Dispatch(Request& request) const {
+std::variant<const Router::Entry*, Response> Router::Find(Request& request) const {
   std::vector<std::string_view> path_segments = SplitPath(request.path);
   std::map<std::string, std::string, std::less<>> params;
-  const Route* best = nullptr;
+  const Entry* best = nullptr;
   std::map<std::string, std::string, std::less<>> best_params;
-  const Route* best_get = nullptr;  // for HEAD without a HEAD route
+  const Entry* best_get = nullptr;  // for HEAD without a HEAD route
   std::map<std::string, std::string, std::less<>> best_get_params;
   std::vector<Method> allowed;
 
-  for (const Route& route : routes_) {
+  for (const Entry& route : routes_) {
     if (!Matches(route, path_segments, params)) continue;
     allowed.push_back(route.method);
     if (route.method == request.method && (!best || MoreSpecific(route, *best))) {
@@ -166,19 +184,87 @@ Response Router::Dispatch(Request& request) const {
     response.headers.emplace_back("Allow", AllowHeader(std::move(allowed)));
     return response;
   }
-
+  if (auto refused = RefuseNonJsonBody(request)) return std::move(*refused);
   request.path_params = std::move(best_params);
-  try {
-    return best->handler(request);
-  } catch (const std::exception& e) {
-    spdlog::error("unhandled exception in {} {}: {}", ToString(request.method), request.path,
-                  e.what());
-  } catch (...) {
+  return best;
+}
+
+namespace {
+
+// Logs what escaped a handler; the answer is a 500 problem without the exception's text.
+Response Escaped(const Request& request, const std::exception* e) {
+  if (e != nullptr) {
+    spdlog::error("unhandled exception in {} {}: {}", ToString(request.method),
+                  LoggablePath(request.path), e->what());
+  } else {
     spdlog::error("unhandled non-standard exception in {} {}", ToString(request.method),
-                  request.path);
+                  LoggablePath(request.path));
   }
   return Problem(core::Error(core::ErrorCode::kInternal,
                              "The server could not complete the request; it has been logged."));
+}
+
+}  // namespace
+
+std::variant<Response, Router::Start> Router::Route(Request& request) const {
+  auto found = Find(request);
+  if (auto* response = std::get_if<Response>(&found)) return std::move(*response);
+  const Entry* route = std::get<const Entry*>(found);
+  if (route->handler) {
+    try {
+      return route->handler(request);
+    } catch (const std::exception& e) {
+      return Escaped(request, &e);
+    } catch (...) {
+      return Escaped(request, nullptr);
+    }
+  }
+  return Start([route, &request](Respond respond) {
+    // Called at most once, whatever the handler does; a throw before it answered is a 500.
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    Respond once = [answered, respond = std::move(respond)](Response response) {
+      if (!answered->exchange(true)) respond(std::move(response));
+    };
+    try {
+      route->async(request, once);
+    } catch (const std::exception& e) {
+      once(Escaped(request, &e));
+    } catch (...) {
+      once(Escaped(request, nullptr));
+    }
+  });
+}
+
+Response Router::Dispatch(Request& request) const {
+  auto routed = Route(request);
+  if (auto* response = std::get_if<Response>(&routed)) return std::move(*response);
+  std::promise<Response> answer;
+  std::future<Response> future = answer.get_future();
+  auto shared = std::make_shared<std::promise<Response>>(std::move(answer));
+  std::get<Start>(routed)([shared](Response response) { shared->set_value(std::move(response)); });
+  return future.get();
+}
+
+std::optional<Response> RefuseNonJsonBody(const Request& request) {
+  switch (request.method) {
+    case Method::kPost:
+    case Method::kPut:
+    case Method::kPatch:
+    case Method::kDelete:
+      break;
+    default:
+      return std::nullopt;
+  }
+  if (request.body.empty()) return std::nullopt;
+  std::string_view type = request.Header("content-type").value_or("");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  std::string lower(type);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "application/json") return std::nullopt;
+  return Problem(415, "", "send the request body as JSON, with Content-Type: application/json");
 }
 
 }  // namespace unknot::api::http

@@ -5,8 +5,10 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "api/http/message.hpp"
@@ -18,6 +20,25 @@ namespace unknot::api::http {
 // exception becomes a 500.
 using Handler = std::function<Response(Request&)>;
 
+// A handler whose answer comes later, from another thread (e.g. after a password hash on the work
+// pool): it must call `respond` exactly once, on any thread, and may return before that. The
+// Request stays valid until then. An I/O thread never waits for it. Whoever holds `respond` must
+// call it or drop it before the server is destroyed.
+using Respond = std::function<void(Response)>;
+using AsyncHandler = std::function<void(Request&, Respond)>;
+
+// A registered route, as Router::Routes() lists it.
+struct RouteInfo {
+  Method method;
+  std::string pattern;  // as registered, e.g. "/api/v1/clinics/{clinic}/session"
+};
+
+// Whether a request that changes state carries a body that is not JSON: POST, PUT, PATCH and
+// DELETE with a non-empty body must say Content-Type: application/json (parameters such as
+// charset allowed). A cross-site HTML form can only send text/plain, form or multipart bodies, so
+// this refuses forged writes before any handler parses them. The 415 problem, or nullopt.
+std::optional<Response> RefuseNonJsonBody(const Request& request);
+
 class Router {
  public:
   // Registers `handler` for `method` on `pattern`, e.g. "/api/v1/clinics/{clinic}/services" or
@@ -27,6 +48,8 @@ class Router {
   // (a programming error caught at startup): no leading '/', a brace that is not a whole segment,
   // a catch-all that is not last, or a parameter name used twice.
   void Add(Method method, std::string_view pattern, Handler handler);
+  // The same for a handler that answers later (see AsyncHandler).
+  void AddAsync(Method method, std::string_view pattern, AsyncHandler handler);
 
   // Replaces the handler registered for exactly `method` and `pattern` with wrap(handler), so
   // one piece of code (e.g. rate limits) can guard routes that others registered. Throws
@@ -38,8 +61,18 @@ class Router {
   // catch-all. HEAD uses the GET handler when there is no HEAD route (the server drops the body).
   // No route matches the path: 404 problem. Routes match the path but not the method: 405 problem
   // with an `Allow` header. A handler that throws: the exception is logged and a 500 problem
-  // returned; this is the one catch site per request.
+  // returned; this is the one catch site per request. A state-changing request whose body is
+  // not JSON gets 415 before its handler runs (RefuseNonJsonBody). An asynchronous route is
+  // waited for on this thread (tests; the server uses Route instead).
   Response Dispatch(Request& request) const;
+
+  // As Dispatch, without waiting: a synchronous route's (or an error's) response now, or for an
+  // asynchronous route a function that starts it and calls `respond` with its response later.
+  using Start = std::function<void(Respond)>;
+  std::variant<Response, Start> Route(Request& request) const;
+
+  // Every registered route, in the order added.
+  std::vector<RouteInfo> Routes() const;
 
  private:
   enum class SegmentKind { kLiteral, kParam, kCatchAll };  // in order of precedence
@@ -49,20 +82,24 @@ class Router {
 
     friend bool operator==(const Segment&, const Segment&) = default;
   };
-  struct Route {
+  struct Entry {
     Method method;
+    std::string pattern;
     std::vector<Segment> segments;
-    Handler handler;
+    Handler handler;     // set for a synchronous route
+    AsyncHandler async;  // set for an asynchronous one
   };
 
   static std::vector<Segment> ParsePattern(std::string_view pattern);
   // Whether `route` matches `path_segments`; fills `params` when it does.
-  static bool Matches(const Route& route, const std::vector<std::string_view>& path_segments,
+  static bool Matches(const Entry& route, const std::vector<std::string_view>& path_segments,
                       std::map<std::string, std::string, std::less<>>& params);
   // Whether `a` should win over `b` when both match the same path.
-  static bool MoreSpecific(const Route& a, const Route& b);
+  static bool MoreSpecific(const Entry& a, const Entry& b);
+  // The route for `request` with its path parameters filled in, or the 404/405/415 answer.
+  std::variant<const Entry*, Response> Find(Request& request) const;
 
-  std::vector<Route> routes_;
+  std::vector<Entry> routes_;
 };
 
 }  // namespace unknot::api::http

@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <future>
 #include <stdexcept>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -204,6 +206,84 @@ TEST(RouterTest, WrapGuardsExactlyTheNamedRoute) {
                std::invalid_argument);
   EXPECT_THROW(router.Wrap(Method::kPut, "/c/{clinic}/appointments", [](Handler h) { return h; }),
                std::invalid_argument);
+}
+
+TEST(RouterTest, AnAsynchronousRouteAnswersFromAnotherThread) {
+  Router router;
+  router.AddAsync(Method::kPost, "/slow/{n}", [](Request& request, Respond respond) {
+    std::string n(request.PathParam("n"));
+    std::thread([n, respond] { respond(Response::Text(202, "done " + n)); }).detach();
+  });
+  router.AddAsync(Method::kGet, "/throws",
+                  [](Request&, Respond) -> void { throw std::runtime_error("boom"); });
+  router.AddAsync(Method::kGet, "/twice", [](Request&, Respond respond) {
+    respond(Response::Text(200, "first"));
+    respond(Response::Text(500, "second"));
+  });
+
+  Response slow = Dispatch(router, Method::kPost, "/slow/7");
+  EXPECT_EQ(slow.status, 202u);
+  EXPECT_EQ(slow.body, "done 7");
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/throws").status, 500u);
+  // Only the first answer counts.
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/twice").body, "first");
+
+  Request request;
+  request.method = Method::kPost;
+  request.path = "/slow/8";
+  auto routed = router.Route(request);
+  ASSERT_TRUE(std::holds_alternative<Router::Start>(routed));
+  std::promise<Response> answer;
+  auto future = answer.get_future();
+  std::get<Router::Start>(routed)([&answer](Response r) { answer.set_value(std::move(r)); });
+  EXPECT_EQ(future.get().body, "done 8");
+  EXPECT_THROW(router.Wrap(Method::kPost, "/slow/{n}", [](Handler h) { return h; }),
+               std::invalid_argument);
+}
+
+TEST(RouterTest, ListsEveryRouteAsRegistered) {
+  Router router;
+  router.Add(Method::kGet, "/a/{x}", Named("a"));
+  router.AddAsync(Method::kPost, "/b", [](Request&, Respond respond) { respond(Response{}); });
+  auto routes = router.Routes();
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[0].method, Method::kGet);
+  EXPECT_EQ(routes[0].pattern, "/a/{x}");
+  EXPECT_EQ(routes[1].method, Method::kPost);
+  EXPECT_EQ(routes[1].pattern, "/b");
+}
+
+TEST(RouterTest, AStateChangingRequestWithABodyMustBeJson) {
+  int ran = 0;
+  Router router;
+  for (Method m : {Method::kPost, Method::kPut, Method::kPatch, Method::kDelete, Method::kGet}) {
+    router.Add(m, "/x", [&ran](Request&) {
+      ++ran;
+      return Response::Text(200, "ran");
+    });
+  }
+  auto send = [&](Method method, std::string body, std::string type) {
+    Request request;
+    request.method = method;
+    request.path = "/x";
+    request.body = std::move(body);
+    if (!type.empty()) request.headers = {{"content-type", std::move(type)}};
+    return router.Dispatch(request).status;
+  };
+  // What a cross-site HTML form can send, and no type at all: refused before the handler runs.
+  for (Method m : {Method::kPost, Method::kPut, Method::kPatch, Method::kDelete}) {
+    EXPECT_EQ(send(m, "{}", "text/plain"), 415u);
+    EXPECT_EQ(send(m, "{}", "application/x-www-form-urlencoded"), 415u);
+    EXPECT_EQ(send(m, "{}", "multipart/form-data; boundary=x"), 415u);
+    EXPECT_EQ(send(m, "{}", ""), 415u);
+    EXPECT_EQ(send(m, "{}", "application/jsonp"), 415u);
+  }
+  EXPECT_EQ(ran, 0);
+  EXPECT_EQ(send(Method::kPost, "{}", "application/json"), 200u);
+  EXPECT_EQ(send(Method::kPost, "{}", "Application/JSON; charset=utf-8"), 200u);
+  EXPECT_EQ(send(Method::kDelete, "", ""), 200u);  // no body, nothing to parse
+  EXPECT_EQ(send(Method::kGet, "{}", "text/plain"), 200u);
+  EXPECT_EQ(ran, 4);
 }
 
 }  // namespace

@@ -9,8 +9,10 @@
 #include <csignal>
 #include <exception>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -121,6 +123,13 @@ class InFlight {
   Metrics& metrics_;
 };
 
+// 16 hex digits from the system's randomness: a request-id prefix no other process shares.
+std::string RandomHex64() {
+  std::random_device device;
+  std::uint64_t value = (std::uint64_t{device()} << 32) | device();
+  return fmt::format("{:016x}", value);
+}
+
 }  // namespace
 
 class Server::Impl {
@@ -171,7 +180,10 @@ class Server::Impl {
                                         bhttp::request_parser<bhttp::string_body>& parser);
   // Dispatches a request that was read whole from `peer` (an IP address) and records it in the
   // metrics.
-  BeastResponse Answer(BeastRequest&& message, bool keep_alive, std::string_view peer);
+  net::awaitable<BeastResponse> Answer(BeastRequest&& message, bool keep_alive,
+                                       std::string_view peer);
+  // A request id: this process's random prefix and a counter.
+  std::string NextRequestId();
   // Records and logs a response; `started` is when the request had been read.
   void Account(Method method, std::string_view target, unsigned status,
                std::chrono::steady_clock::time_point started);
@@ -184,6 +196,8 @@ class Server::Impl {
   const Router router_;
   Metrics& metrics_;
   std::atomic<bool> stopping_{false};
+  const std::string request_id_prefix_ = RandomHex64();
+  std::atomic<std::uint64_t> next_request_{0};
 
   // Declared before io_: coroutine frames destroyed with io_ unregister themselves.
   std::mutex connections_mutex_;
@@ -306,7 +320,7 @@ net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint
     }
 
     bool keep_alive = parser.get().keep_alive();
-    BeastResponse response = Answer(parser.release(), keep_alive, peer);
+    BeastResponse response = co_await Answer(parser.release(), keep_alive, peer);
     connection.stream.expires_after(options_.timeout);
     auto [write_error, written] =
         co_await bhttp::async_write(connection.stream, response, kNoThrow);
@@ -338,7 +352,45 @@ net::awaitable<ErrorCode> Server::Impl::ReadRequest(
   co_return body_error;
 }
 
-BeastResponse Server::Impl::Answer(BeastRequest&& message, bool keep_alive, std::string_view peer) {
+std::string Server::Impl::NextRequestId() {
+  return fmt::format("{}-{:x}", request_id_prefix_, next_request_.fetch_add(1) + 1);
+}
+
+namespace {
+
+// Waits, without holding the thread, for an asynchronous route's response. The route answers on
+// any thread; the answer is handed over on the coroutine's own executor (a strand), where a timer
+// that never expires by itself is cancelled to wake the coroutine. What the route's thread keeps
+// (the Respond) holds no asio object, so nothing of the server outlives its io_context.
+net::awaitable<Response> AwaitResponse(Router::Start start) {
+  struct Slot {
+    std::optional<Response> response;
+    net::steady_timer* timer = nullptr;  // set while the coroutine waits; used on its executor
+  };
+  auto executor = co_await net::this_coro::executor;
+  net::steady_timer timer(executor, net::steady_timer::time_point::max());
+  auto slot = std::make_shared<Slot>();
+  slot->timer = &timer;
+  struct Leave {
+    Slot& slot;
+    ~Leave() { slot.timer = nullptr; }
+  } leave{*slot};
+  start([slot, executor](Response response) {
+    net::post(executor, [slot, response = std::move(response)]() mutable {
+      slot->response = std::move(response);
+      if (slot->timer != nullptr) slot->timer->cancel();
+    });
+  });
+  while (!slot->response) {
+    co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+  }
+  co_return std::move(*slot->response);
+}
+
+}  // namespace
+
+net::awaitable<BeastResponse> Server::Impl::Answer(BeastRequest&& message, bool keep_alive,
+                                                   std::string_view peer) {
   InFlight in_flight(metrics_);
   auto started = std::chrono::steady_clock::now();
   Method method = ToMethod(message.method());
@@ -356,10 +408,22 @@ BeastResponse Server::Impl::Answer(BeastRequest&& message, bool keep_alive, std:
   }
   std::string client = options_.trusted_proxies.ClientAddress(peer, forwarded_for);
 
+  std::string request_id = NextRequestId();
   core::Result<Request> request = ToRequest(std::move(message));
-  if (request) request->client_address = std::move(client);
-  Response response =
-      request ? router_.Dispatch(*request) : Problem(400, "", request.error().message());
+  Response response;
+  if (request) {
+    request->client_address = std::move(client);
+    request->request_id = request_id;
+    auto routed = router_.Route(*request);
+    if (auto* ready = std::get_if<Response>(&routed)) {
+      response = std::move(*ready);
+    } else {
+      response = co_await AwaitResponse(std::move(std::get<Router::Start>(routed)));
+    }
+  } else {
+    response = Problem(400, "", request.error().message());
+  }
+  response.headers.emplace_back("X-Request-Id", std::move(request_id));
   unsigned status = response.status;
   BeastResponse beast_response =
       ToBeastResponse(std::move(response), {.version = version,
@@ -368,7 +432,7 @@ BeastResponse Server::Impl::Answer(BeastRequest&& message, bool keep_alive, std:
                                             .server_name = options_.server_name});
   // Recorded before the write, so a client that has its response also sees it counted.
   Account(method, target, status, started);
-  return beast_response;
+  co_return beast_response;
 }
 
 void Server::Impl::Account(Method method, std::string_view target, unsigned status,

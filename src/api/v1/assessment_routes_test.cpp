@@ -162,6 +162,7 @@ TEST_F(AssessmentRoutesTest, EveryInvalidFieldIsNamed) {
   http::Request bad;
   bad.method = http::Method::kPost;
   bad.path = base_ + "/assessments";
+  bad.headers = {{"content-type", "application/json"}};
   bad.body = "{not json";
   EXPECT_EQ(router_.Dispatch(bad).status, 400u);
 }

@@ -176,6 +176,7 @@ TEST_F(BookingRoutesTest, BadInputNamesTheField) {
   http::Request raw;
   raw.method = http::Method::kPost;
   raw.path = base_ + "/appointments";
+  raw.headers = {{"content-type", "application/json"}};
   raw.body = "{not json";
   auto r = router_.Dispatch(raw);
   EXPECT_EQ(r.status, 400u);
@@ -214,6 +215,7 @@ TEST_F(BookingRoutesTest, ABodyThatIsNotJsonSaysWhereItFails) {
     http::Request raw;
     raw.method = http::Method::kPost;
     raw.path = base_ + "/appointments";
+    raw.headers = {{"content-type", "application/json"}};
     raw.body = text;
     auto r = router_.Dispatch(raw);
     EXPECT_EQ(r.status, 400u) << text;
@@ -227,11 +229,17 @@ TEST_F(BookingRoutesTest, ABodyThatIsNotJsonSaysWhereItFails) {
   cancel.method = http::Method::kPost;
   cancel.path = base_ + "/appointments/" +
                 std::to_string(booked["appointment"]["id"].get<std::int64_t>()) + "/cancel";
-  cancel.headers = {{"authorization", "Bearer " + booked["manage_token"].get<std::string>()}};
+  cancel.headers = {{"authorization", "Bearer " + booked["manage_token"].get<std::string>()},
+                    {"content-type", "application/json"}};
   cancel.body = "token=abc";
   auto refused = router_.Dispatch(cancel);
   EXPECT_EQ(refused.status, 400u) << refused.body;
   EXPECT_EQ(FirstField(refused), "body");
+  // The same body sent as a form (what a cross-site HTML form can send) is refused before any
+  // handler reads it, and nothing changes.
+  cancel.headers[1].second = "application/x-www-form-urlencoded";
+  EXPECT_EQ(router_.Dispatch(cancel).status, 415u);
+  cancel.headers[1].second = "application/json";
   cancel.body.clear();
   EXPECT_EQ(router_.Dispatch(cancel).status, 200u);
 }

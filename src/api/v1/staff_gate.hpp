@@ -15,9 +15,11 @@
 // Cache-Control: no-store. No handler checks a role by hand.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "api/http/router.hpp"
@@ -26,11 +28,10 @@
 #include "core/ports/storage.hpp"
 #include "core/staff/account.hpp"
 #include "core/staff/authorization.hpp"
+#include "security/session_cookie.hpp"
 
 namespace unknot::api::v1 {
 
-// The name of the session cookie.
-inline constexpr std::string_view kSessionCookie = "unknot_session";
 // The header that carries the session's CSRF token on staff writes.
 inline constexpr std::string_view kCsrfHeader = "x-csrf-token";
 
@@ -66,6 +67,12 @@ class StaffRequest {
   core::Result<void> RecordRead(std::optional<core::PatientId> patient, std::string record,
                                 std::string detail = "") const;
 
+  // Says that the handler's own audit entry is stored (it passed Audit() to a write that
+  // committed). Otherwise the gate appends one entry for the request after the handler, with the
+  // answer's status: every staff access leaves an entry.
+  void Recorded() const { recorded_ = true; }
+  bool recorded() const { return recorded_; }
+
  private:
   core::clinic::Clinic clinic_;
   core::staff::StaffAccount account_;
@@ -76,9 +83,13 @@ class StaffRequest {
   std::string client_address_;
   std::string request_id_;
   core::ports::AuditRepository* audit_;
+  mutable bool recorded_ = false;
 };
 
 using StaffHandler = std::function<http::Response(http::Request&, StaffRequest&)>;
+// For a route whose answer comes later (password hashing): calls `respond` exactly once.
+using AsyncStaffHandler =
+    std::function<void(http::Request&, std::shared_ptr<StaffRequest>, http::Respond)>;
 
 struct StaffRouteInfo {
   http::Method method;
@@ -87,6 +98,8 @@ struct StaffRouteInfo {
 };
 
 struct StaffGateOptions {
+  // kSecure with serve --secure-cookies: the cookie is __Host-unknot_session, Secure.
+  security::CookieSecurity cookie_security = security::CookieSecurity::kPlainHttp;
   // Origins (scheme://host[:port]) a state-changing staff request may come from besides the one
   // its Host header names (e.g. the public name behind a TLS-terminating proxy). Requests whose
   // Origin is absent are refused too.
@@ -103,11 +116,38 @@ class StaffRoutes {
   // gate, performing `action`.
   void Add(http::Method method, std::string_view pattern, core::staff::Action action,
            StaffHandler handler);
+  void AddAsync(http::Method method, std::string_view pattern, core::staff::Action action,
+                AsyncStaffHandler handler);
 
   // Every route registered here, for the authorization matrix test.
   const std::vector<StaffRouteInfo>& routes() const { return routes_; }
 
+  // The signed-in session of `request` for the clinic `slug`, checked as the gate does (steps 1
+  // and 2 above, without the action): for routes that need a session but have their own door
+  // (sign-out, GET .../session). kNotFound, kUnauthenticated. Moves last_seen_at forward.
+  struct Signed {
+    core::clinic::Clinic clinic;
+    core::staff::StaffAccount account;
+    core::staff::Session session;
+  };
+  core::Result<Signed> CheckSession(const http::Request& request, std::string_view slug) const;
+
+  // Steps 3 of the gate for a state-changing request: CSRF token and Origin. kForbidden.
+  core::Result<void> CheckWriteOrigin(const http::Request& request,
+                                      const core::staff::Session& session) const;
+
+  const StaffGateOptions& options() const { return options_; }
+  core::ports::Storage& storage() const { return storage_; }
+  const core::Clock& clock() const { return clock_; }
+
  private:
+  // Steps 1-4: the StaffRequest to hand to the handler, or the refusal to send.
+  std::variant<http::Response, std::shared_ptr<StaffRequest>> Admit(
+      http::Request& request, core::staff::Action action) const;
+  // Appends the request's audit entry when the handler did not, and marks the answer no-store.
+  http::Response Finish(const http::Request& request, const StaffRequest& staff_request,
+                        http::Response response, std::string_view detail = "") const;
+
   http::Router& router_;
   core::ports::Storage& storage_;
   const core::Clock& clock_;

@@ -134,7 +134,8 @@ class AuditRepository {
 struct PatientSummary {
   clinic::Patient patient;
   std::optional<Instant> next_appointment;  // the next booked one starting after now
-  std::optional<Instant> last_appointment;  // the latest one that started at or before now
+  // The latest one that started at or before now (a cancelled one does not count).
+  std::optional<Instant> last_appointment;
 
   friend bool operator==(const PatientSummary&, const PatientSummary&) = default;
 };
@@ -162,7 +163,8 @@ class PatientRecords {
 
   virtual Result<PatientPage> SearchPatients(ClinicId clinic, const PatientQuery& query) = 0;
 
-  // The patient's appointments of every status, newest first.
+  // The patient's appointments of every status, newest first. kNotFound when the clinic has no
+  // such patient.
   virtual Result<std::vector<scheduling::Appointment>> ListPatientAppointments(
       ClinicId clinic, PatientId patient) = 0;
 

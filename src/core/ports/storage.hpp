@@ -20,6 +20,7 @@
 #include "core/clinical/knowledge.hpp"
 #include "core/common/interval.hpp"
 #include "core/common/result.hpp"
+#include "core/ports/staff.hpp"
 #include "core/scheduling/appointment.hpp"
 #include "core/scheduling/availability.hpp"
 
@@ -69,7 +70,7 @@ class ClinicRepository {
   // "services", nothing written); a stored practitioner may not be missing (kInvalidArgument
   // "practitioners": make them inactive instead); a practitioner's time off missing from it is
   // deleted. Weekly hours, breaks, skills, allowed roles and required skills are replaced as
-  // given. Clinic::sessions is not stored yet (the clinics table has no columns for it).
+  // given.
   //
   // Errors: kNotFound when the clinic does not exist; whatever `change` returns; kInvalidArgument
   // when clinic::Validate rejects the changed set-up; kConflict when a unique room name or slug
@@ -220,7 +221,11 @@ class Storage : public ClinicRepository,
                 public PatientRepository,
                 public AppointmentRepository,
                 public BookingRepository,
-                public AssessmentRepository {
+                public AssessmentRepository,
+                public StaffRepository,
+                public SessionRepository,
+                public AuditRepository,
+                public PatientRecords {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

@@ -1,4 +1,7 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <pqxx/pqxx>
 
 #include "postgres_scratch.hpp"
 #include "storage/contract/contract.hpp"
@@ -25,6 +28,23 @@ class SqliteDatabase final : public TestDatabase {
     return storage ? std::move(*storage) : nullptr;
   }
 
+  std::string ExecRaw(const std::string& sql) override {
+    sqlite3* db = nullptr;
+    std::string error;
+    if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+      error = db != nullptr ? sqlite3_errmsg(db) : "cannot open";
+    } else {
+      sqlite3_busy_timeout(db, 5000);
+      char* message = nullptr;
+      if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        error = message != nullptr ? message : "failed";
+      }
+      sqlite3_free(message);
+    }
+    sqlite3_close(db);
+    return error;
+  }
+
  private:
   testing::TempDir dir_;
   std::string path_ = dir_.File("unknot.db");
@@ -48,6 +68,18 @@ class PostgresDatabase final : public TestDatabase {
     auto storage = postgres::PostgresStorage::Open({scratch_.uri(), 8}, clock);
     EXPECT_TRUE(storage) << storage.error().message();
     return storage ? std::move(*storage) : nullptr;
+  }
+
+  std::string ExecRaw(const std::string& sql) override {
+    try {
+      pqxx::connection connection(scratch_.uri());
+      pqxx::work tx(connection);
+      tx.exec(sql);
+      tx.commit();
+      return "";
+    } catch (const std::exception& e) {
+      return e.what();
+    }
   }
 
  private:

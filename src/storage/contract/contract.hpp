@@ -19,6 +19,10 @@ class TestDatabase {
   // Opens the storage on this database; fails the test (and returns nullptr) when it cannot.
   // Opening again after the previous storage was destroyed is what a restarted server sees.
   virtual std::unique_ptr<core::ports::Storage> Open(const core::Clock& clock) = 0;
+  // Runs SQL on the database behind the storage's back, as someone with direct access to it
+  // would (SQLite: the file through the C API; PostgreSQL: a libpq connection of the same role).
+  // "" when it ran, else the database's error message.
+  virtual std::string ExecRaw(const std::string& sql) = 0;
 };
 
 struct Backend {

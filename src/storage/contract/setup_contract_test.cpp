@@ -92,6 +92,8 @@ TEST_P(SetupContract, ChangesAreMadeInPlaceByIdAndSurviveReopen) {
   changed.clinic.name = "Mission Sports Chiro";
   changed.clinic.policy.min_notice = 4h;
   changed.clinic.policy.max_future_online_bookings = 5;
+  changed.clinic.sessions.idle_timeout = 45min;
+  changed.clinic.sessions.absolute_timeout = 8h;
   changed.rooms[1].name = "Adjustment Room Two";
   changed.rooms.push_back({core::RoomId{}, "Rehab Room", core::clinic::RoomKind::kAdjustment});
   auto& okafor = changed.practitioners[0];

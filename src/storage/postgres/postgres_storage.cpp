@@ -7,6 +7,7 @@
 #include "storage/columns.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pool.hpp"
+#include "storage/postgres/rows.hpp"
 #include "storage/postgres/setup_rows.hpp"
 
 namespace unknot::storage::postgres {
@@ -19,60 +20,15 @@ namespace scheduling = core::scheduling;
 
 namespace {
 
-// The same column conventions as SQLite (storage/columns.hpp).
-using storage::FromSeconds;
-using storage::Minutes;
-using storage::Seconds;
-
-std::int64_t Int(const pqxx::field& f) { return f.as<std::int64_t>(); }
-std::string Text(const pqxx::field& f) { return f.as<std::string>(); }
-
-// No appointment blocks more than this (service validation caps duration and buffer); overlap
-// reads bound their index range by it, and the table has the same CHECK.
-constexpr std::int64_t kLongestSpanSeconds = 36000;
-
-template <typename E, typename Parse>
-Result<E> ParseField(const pqxx::field& f, Parse parse, std::string_view what) {
-  return ParseStoredName<E>(Text(f), parse, what);
-}
-
-Result<core::TimeOfDay> MinuteField(const pqxx::field& f) { return StoredTimeOfDay(Int(f)); }
-
 Result<core::Interval> IntervalFields(const pqxx::field& start, const pqxx::field& end) {
   return StoredInterval(Int(start), Int(end));
 }
 
-const std::string kClinicColumns =
-    "id, slug, name, phone, address_line1, address_line2, city, region, postal_code, country, "
-    "time_zone, min_notice_minutes, horizon_days, cancellation_window_minutes, "
-    "slot_step_minutes, grace_period_minutes, address_write_count, "
-    "address_write_period_seconds, address_write_burst, email_booking_count, "
-    "email_booking_period_seconds, email_booking_burst, max_future_online_bookings";
-
-clinic::Clinic ReadClinic(const pqxx::row& r) {
-  clinic::Clinic c;
-  c.id = core::ClinicId{Int(r[0])};
-  c.slug = Text(r[1]);
-  c.name = Text(r[2]);
-  c.phone = Text(r[3]);
-  c.address = {Text(r[4]), Text(r[5]), Text(r[6]), Text(r[7]), Text(r[8]), Text(r[9])};
-  c.time_zone = Text(r[10]);
-  c.policy.min_notice = std::chrono::minutes{Int(r[11])};
-  c.policy.horizon = std::chrono::days{Int(r[12])};
-  c.policy.cancellation_window = std::chrono::minutes{Int(r[13])};
-  c.policy.slot_step = std::chrono::minutes{Int(r[14])};
-  c.policy.grace_period = std::chrono::minutes{Int(r[15])};
-  c.policy.address_writes = {static_cast<int>(Int(r[16])), std::chrono::seconds{Int(r[17])},
-                             static_cast<int>(Int(r[18]))};
-  c.policy.email_bookings = {static_cast<int>(Int(r[19])), std::chrono::seconds{Int(r[20])},
-                             static_cast<int>(Int(r[21]))};
-  c.policy.max_future_online_bookings = static_cast<int>(Int(r[22]));
-  return c;
-}
+}  // namespace
 
 const std::string kAppointmentColumns =
     "id, patient_id, practitioner_id, service_id, room_id, start_at, end_at, blocked_until, "
-    "status, source, created_at, updated_at, cancelled_at";
+    "status, source, created_at, updated_at, cancelled_at, assessment_id";
 
 Result<scheduling::Appointment> ReadAppointment(const pqxx::row& r) {
   scheduling::Appointment a{
@@ -93,7 +49,47 @@ Result<scheduling::Appointment> ReadAppointment(const pqxx::row& r) {
       .assessment = std::nullopt,
   };
   if (!r[12].is_null()) a.cancelled_at = FromSeconds(Int(r[12]));
+  if (!r[13].is_null()) a.assessment = core::AssessmentId{Int(r[13])};
   return a;
+}
+
+namespace {
+
+// No appointment blocks more than this (service validation caps duration and buffer); overlap
+// reads bound their index range by it, and the table has the same CHECK.
+constexpr std::int64_t kLongestSpanSeconds = 36000;
+
+Result<core::TimeOfDay> MinuteField(const pqxx::field& f) { return StoredTimeOfDay(Int(f)); }
+
+const std::string kClinicColumns =
+    "id, slug, name, phone, address_line1, address_line2, city, region, postal_code, country, "
+    "time_zone, min_notice_minutes, horizon_days, cancellation_window_minutes, "
+    "slot_step_minutes, grace_period_minutes, address_write_count, "
+    "address_write_period_seconds, address_write_burst, email_booking_count, "
+    "email_booking_period_seconds, email_booking_burst, max_future_online_bookings, "
+    "session_idle_timeout_minutes, session_absolute_timeout_minutes";
+
+clinic::Clinic ReadClinic(const pqxx::row& r) {
+  clinic::Clinic c;
+  c.id = core::ClinicId{Int(r[0])};
+  c.slug = Text(r[1]);
+  c.name = Text(r[2]);
+  c.phone = Text(r[3]);
+  c.address = {Text(r[4]), Text(r[5]), Text(r[6]), Text(r[7]), Text(r[8]), Text(r[9])};
+  c.time_zone = Text(r[10]);
+  c.policy.min_notice = std::chrono::minutes{Int(r[11])};
+  c.policy.horizon = std::chrono::days{Int(r[12])};
+  c.policy.cancellation_window = std::chrono::minutes{Int(r[13])};
+  c.policy.slot_step = std::chrono::minutes{Int(r[14])};
+  c.policy.grace_period = std::chrono::minutes{Int(r[15])};
+  c.policy.address_writes = {static_cast<int>(Int(r[16])), std::chrono::seconds{Int(r[17])},
+                             static_cast<int>(Int(r[18]))};
+  c.policy.email_bookings = {static_cast<int>(Int(r[19])), std::chrono::seconds{Int(r[20])},
+                             static_cast<int>(Int(r[21]))};
+  c.policy.max_future_online_bookings = static_cast<int>(Int(r[22]));
+  c.sessions.idle_timeout = std::chrono::minutes{Int(r[23])};
+  c.sessions.absolute_timeout = std::chrono::minutes{Int(r[24])};
+  return c;
 }
 
 // Rows of (practitioner_id, room_id, start_at, blocked_until) as the engine's bookings.
@@ -226,8 +222,9 @@ void WriteSetup(pqxx::transaction_base& tx, clinic::ClinicSetup& setup, core::In
       "cancellation_window_minutes, slot_step_minutes, grace_period_minutes, created_at, "
       "address_write_count, address_write_period_seconds, address_write_burst, "
       "email_booking_count, email_booking_period_seconds, email_booking_burst, "
-      "max_future_online_bookings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-      "$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
+      "max_future_online_bookings, session_idle_timeout_minutes, "
+      "session_absolute_timeout_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+      "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
       c.slug, c.name, c.phone, c.address.line1, c.address.line2, c.address.city, c.address.region,
       c.address.postal_code, c.address.country, c.time_zone, Minutes(c.policy.min_notice),
       static_cast<std::int64_t>(c.policy.horizon.count()), Minutes(c.policy.cancellation_window),
@@ -236,7 +233,8 @@ void WriteSetup(pqxx::transaction_base& tx, clinic::ClinicSetup& setup, core::In
       static_cast<std::int64_t>(c.policy.address_writes.period.count()),
       c.policy.address_writes.burst, c.policy.email_bookings.count,
       static_cast<std::int64_t>(c.policy.email_bookings.period.count()),
-      c.policy.email_bookings.burst, c.policy.max_future_online_bookings)[0])};
+      c.policy.email_bookings.burst, c.policy.max_future_online_bookings,
+      Minutes(c.sessions.idle_timeout), Minutes(c.sessions.absolute_timeout))[0])};
   const std::int64_t cid = c.id.value();
   for (clinic::Room& r : setup.rooms) {
     r.id = core::RoomId{Int(tx.exec_params1(
@@ -325,7 +323,8 @@ Error OverlapError() {
 
 Error ForeignKeyError() {
   return Error(ErrorCode::kInvalidArgument,
-               "the patient, practitioner, service or room does not belong to this clinic");
+               "the patient, practitioner, service, room or assessment does not belong to this "
+               "clinic");
 }
 
 // Runs one appointment write; a refusal by the database's rules becomes the port's error (the
@@ -350,18 +349,19 @@ Result<scheduling::Appointment> InsertAppointmentRow(pqxx::transaction_base& tx,
     return Error::InvalidField("blocked_until", "an appointment may not block more than 10 hours");
   }
   std::string cancelled = a.cancelled_at ? std::to_string(Seconds(*a.cancelled_at)) : "";
+  std::string assessment = a.assessment ? std::to_string(a.assessment->value()) : "";
   std::int64_t id = 0;
   auto refused = Refused([&] {
     id = Int(tx.exec_params1(
         "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
         "start_at, end_at, blocked_until, status, source, created_at, updated_at, cancelled_at, "
-        "manage_token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
-        "RETURNING id",
+        "manage_token_hash, assessment_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+        "$12, $13, $14, $15) RETURNING id",
         clinic.value(), a.patient.value(), a.practitioner.value(), a.service.value(),
         a.room.value(), Seconds(a.time.start()), Seconds(a.time.end()), Seconds(a.blocked_until),
         std::string(scheduling::ToString(a.status)), std::string(scheduling::ToString(a.source)),
         Seconds(a.created_at), Seconds(a.updated_at), a.cancelled_at ? cancelled.c_str() : nullptr,
-        std::string())[0]);
+        std::string(), a.assessment ? assessment.c_str() : nullptr)[0]);
   });
   if (refused) return *refused;
   scheduling::Appointment stored = a;
@@ -415,7 +415,7 @@ std::vector<PreparedStatement> HotStatements() {
            " AND status <> 'cancelled' ORDER BY start_at, id"},
       {kBook,
        "SELECT appointment_id, patient_id, room_id FROM unknot_book($1, $2, $3, $4, $5, $6, $7, "
-       "$8::bigint[], $9, $10, $11, $12, $13, $14, $15, $16::bigint)"},
+       "$8::bigint[], $9, $10, $11, $12, $13, $14, $15, $16::bigint, $17::bigint)"},
   };
 }
 
@@ -442,6 +442,7 @@ Result<scheduling::Appointment> CallBook(pqxx::transaction_base& tx, core::Clini
   rooms.insert(rooms.end(), booking.other_rooms.begin(), booking.other_rooms.end());
   const std::string max_future =
       booking.max_future_online ? std::to_string(*booking.max_future_online) : "";
+  const std::string assessment = a.assessment ? std::to_string(a.assessment->value()) : "";
   try {
     pqxx::row r = tx.exec_prepared1(
         kBook, clinic.value(), booking.patient.given_name, booking.patient.family_name,
@@ -449,7 +450,8 @@ Result<scheduling::Appointment> CallBook(pqxx::transaction_base& tx, core::Clini
         IdArray(rooms), Seconds(a.time.start()), Seconds(a.time.end()), Seconds(a.blocked_until),
         std::string(scheduling::ToString(a.status)), std::string(scheduling::ToString(a.source)),
         Seconds(now), booking.manage_token_hash,
-        booking.max_future_online ? max_future.c_str() : nullptr);
+        booking.max_future_online ? max_future.c_str() : nullptr,
+        a.assessment ? assessment.c_str() : nullptr);
     a.id = core::AppointmentId{Int(r[0])};
     a.patient = core::PatientId{Int(r[1])};
     a.room = core::RoomId{Int(r[2])};
@@ -466,31 +468,6 @@ Result<scheduling::Appointment> CallBook(pqxx::transaction_base& tx, core::Clini
     if (auto refused = Refused([&] { throw; })) return *refused;
     throw;
   }
-}
-
-// Runs a read on a pooled connection without an explicit transaction (one round trip).
-template <typename T, typename Read>
-Result<T> ReadOnce(ConnectionPool& pool, Read read) {
-  std::optional<Result<T>> out;
-  UNKNOT_TRY(pool.WithConnection([&](pqxx::connection& connection) -> Result<void> {
-    pqxx::nontransaction tx(connection);
-    out.emplace(read(tx));
-    return core::Ok();
-  }));
-  return std::move(*out);
-}
-
-// Runs a write transaction that produces a T.
-template <typename T, typename Write>
-Result<T> WriteOnce(ConnectionPool& pool, Write write) {
-  std::optional<Result<T>> out;
-  auto done = pool.InTransaction([&](pqxx::dbtransaction& tx) -> Result<void> {
-    out.emplace(write(tx));
-    if (!*out) return out->error();  // roll back
-    return core::Ok();
-  });
-  if (!done) return done.error();
-  return std::move(*out);
 }
 
 }  // namespace
@@ -866,10 +843,6 @@ namespace unknot::storage::postgres::setup_rows {
 
 Result<clinic::ClinicSetup> ReadSetup(pqxx::transaction_base& tx, core::ClinicId clinic) {
   return postgres::ReadSetup(tx, clinic);
-}
-const std::string& AppointmentColumns() { return kAppointmentColumns; }
-Result<scheduling::Appointment> ReadAppointment(const pqxx::row& row) {
-  return postgres::ReadAppointment(row);
 }
 
 }  // namespace unknot::storage::postgres::setup_rows

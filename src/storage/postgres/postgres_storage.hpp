@@ -98,6 +98,52 @@ class PostgresStorage final : public core::ports::Storage {
   core::Result<core::ports::StoredAssessment> FindAssessment(
       core::ClinicId clinic, core::AssessmentId assessment) override;
 
+  // Staff accounts, sessions, the audit log (staff_storage.cpp, audit_storage.cpp) and patient
+  // records (patient_records.cpp). Every write is one transaction with its audit entry.
+  core::Result<core::staff::StaffAccount> CreateStaff(
+      const core::staff::StaffAccount& account,
+      const std::optional<core::staff::AuditEntry>& audit) override;
+  core::Result<core::staff::StaffAccount> FindStaffByEmail(core::ClinicId clinic,
+                                                           std::string_view email) override;
+  core::Result<core::staff::StaffAccount> FindStaff(core::ClinicId clinic,
+                                                    core::StaffId staff) override;
+  core::Result<std::vector<core::staff::StaffAccount>> ListStaff(core::ClinicId clinic) override;
+  core::Result<core::staff::StaffAccount> SetStaffDisabled(
+      core::ClinicId clinic, core::StaffId staff, bool disabled, core::Instant now,
+      const core::staff::AuditEntry& audit) override;
+  core::Result<core::staff::StaffAccount> UpdateStaff(
+      const core::staff::StaffAccount& account, const core::staff::AuditEntry& audit) override;
+  core::Result<void> SetPasswordHash(core::ClinicId clinic, core::StaffId staff,
+                                     std::string_view hash, core::Instant now,
+                                     std::optional<core::SessionId> keep,
+                                     const std::optional<core::staff::AuditEntry>& audit) override;
+
+  core::Result<core::staff::Session> CreateSession(const core::staff::Session& session,
+                                                   const core::staff::AuditEntry& audit) override;
+  core::Result<SessionWithStaff> FindSession(std::string_view secret_hash) override;
+  core::Result<void> TouchSession(core::SessionId session, core::Instant now) override;
+  core::Result<void> EndSession(core::ClinicId clinic, core::SessionId session, core::Instant now,
+                                const std::optional<core::staff::AuditEntry>& audit) override;
+  core::Result<int> EndSessionsOf(core::ClinicId clinic, core::StaffId staff, core::Instant now,
+                                  std::optional<core::SessionId> keep,
+                                  const std::optional<core::staff::AuditEntry>& audit) override;
+  core::Result<std::vector<core::staff::Session>> ListSessions(core::ClinicId clinic,
+                                                               std::optional<core::StaffId> staff,
+                                                               core::Instant now) override;
+
+  core::Result<core::staff::AuditEntry> AppendAudit(const core::staff::AuditEntry& entry) override;
+  core::Result<std::vector<core::staff::AuditEntry>> ListAudit(
+      core::ClinicId clinic, const core::ports::AuditFilter& filter) override;
+  core::Result<std::vector<core::ports::BrokenLink>> VerifyAudit(
+      std::optional<core::ClinicId> clinic) override;
+
+  core::Result<core::ports::PatientPage> SearchPatients(
+      core::ClinicId clinic, const core::ports::PatientQuery& query) override;
+  core::Result<std::vector<core::scheduling::Appointment>> ListPatientAppointments(
+      core::ClinicId clinic, core::PatientId patient) override;
+  core::Result<bool> HasAppointmentWith(core::ClinicId clinic, core::PatientId patient,
+                                        core::PractitionerId practitioner) override;
+
  private:
   PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock);
 

@@ -10,6 +10,7 @@
 #include "storage/columns.hpp"
 #include "storage/postgres/pool.hpp"
 #include "storage/postgres/postgres_storage.hpp"
+#include "storage/postgres/rows.hpp"
 #include "storage/postgres/setup_rows.hpp"
 #include "storage/setup_diff.hpp"
 
@@ -23,9 +24,6 @@ namespace scheduling = core::scheduling;
 
 namespace {
 
-using storage::Minutes;
-using storage::Seconds;
-
 std::string Name(std::string_view text) { return std::string(text); }
 std::string Status(const clinic::Practitioner& p) {
   return p.status == clinic::PractitionerStatus::kActive ? "active" : "inactive";
@@ -36,11 +34,11 @@ Result<std::vector<scheduling::Appointment>> BookedNotOver(pqxx::dbtransaction& 
                                                            core::Instant now) {
   std::vector<scheduling::Appointment> rows;
   for (const pqxx::row& r : tx.exec_params(
-           "SELECT " + setup_rows::AppointmentColumns() +
+           "SELECT " + kAppointmentColumns +
                " FROM appointments WHERE clinic_id = $1 AND status = 'booked' AND end_at > $2 "
                "ORDER BY start_at, id",
            clinic.value(), Seconds(now))) {
-    rows.push_back(UNKNOT_TRY(setup_rows::ReadAppointment(r)));
+    rows.push_back(UNKNOT_TRY(ReadAppointment(r)));
   }
   return rows;
 }
@@ -61,7 +59,6 @@ Result<void> Unreferenced(pqxx::dbtransaction& tx, core::ClinicId clinic, std::s
 }
 
 void UpdateClinic(pqxx::dbtransaction& tx, core::ClinicId id, const clinic::Clinic& c) {
-  // Clinic::sessions has no columns yet: the staff storage adds them (and writes them here).
   const clinic::BookingPolicy& p = c.policy;
   tx.exec_params(
       "UPDATE clinics SET name = $2, phone = $3, address_line1 = $4, address_line2 = $5, "
@@ -70,7 +67,8 @@ void UpdateClinic(pqxx::dbtransaction& tx, core::ClinicId id, const clinic::Clin
       "slot_step_minutes = $14, grace_period_minutes = $15, address_write_count = $16, "
       "address_write_period_seconds = $17, address_write_burst = $18, "
       "email_booking_count = $19, email_booking_period_seconds = $20, "
-      "email_booking_burst = $21, max_future_online_bookings = $22 WHERE id = $1",
+      "email_booking_burst = $21, max_future_online_bookings = $22, "
+      "session_idle_timeout_minutes = $23, session_absolute_timeout_minutes = $24 WHERE id = $1",
       id.value(), c.name, c.phone, c.address.line1, c.address.line2, c.address.city,
       c.address.region, c.address.postal_code, c.address.country, c.time_zone,
       Minutes(p.min_notice), static_cast<std::int64_t>(p.horizon.count()),
@@ -78,7 +76,8 @@ void UpdateClinic(pqxx::dbtransaction& tx, core::ClinicId id, const clinic::Clin
       p.address_writes.count, static_cast<std::int64_t>(p.address_writes.period.count()),
       p.address_writes.burst, p.email_bookings.count,
       static_cast<std::int64_t>(p.email_bookings.period.count()), p.email_bookings.burst,
-      p.max_future_online_bookings);
+      p.max_future_online_bookings, Minutes(c.sessions.idle_timeout),
+      Minutes(c.sessions.absolute_timeout));
 }
 
 Result<void> WriteRooms(pqxx::dbtransaction& tx, std::int64_t cid, const SetupDiff& diff) {

@@ -57,7 +57,8 @@ Error ConstraintError(Connection& db, Error error) {
   }
   if (sqlite3_extended_errcode(db.raw()) == SQLITE_CONSTRAINT_FOREIGNKEY) {
     return Error(ErrorCode::kInvalidArgument,
-                 "the patient, practitioner, service or room does not belong to this clinic");
+                 "the patient, practitioner, service, room or assessment does not belong to "
+                 "this clinic");
   }
   return error;
 }
@@ -95,7 +96,8 @@ Result<scheduling::Appointment> InsertAppointmentRow(Connection& db, core::Clini
   Statement stmt = UNKNOT_TRY(db.PrepareCached(
       "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
       "start_at, end_at, blocked_until, status, source, created_at, updated_at, cancelled_at, "
-      "manage_token_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
+      "manage_token_hash, assessment_id) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"));
   stmt.Bind(1, clinic.value()).Bind(2, a.patient.value()).Bind(3, a.practitioner.value());
   stmt.Bind(4, a.service.value()).Bind(5, a.room.value()).Bind(6, Seconds(a.time.start()));
   stmt.Bind(7, Seconds(a.time.end())).Bind(8, Seconds(a.blocked_until));
@@ -104,6 +106,7 @@ Result<scheduling::Appointment> InsertAppointmentRow(Connection& db, core::Clini
   stmt.Bind(13,
             a.cancelled_at ? std::optional<std::int64_t>{Seconds(*a.cancelled_at)} : std::nullopt);
   stmt.Bind(14, manage_token_hash);
+  stmt.Bind(15, a.assessment ? std::optional<std::int64_t>{a.assessment->value()} : std::nullopt);
   if (auto run = stmt.Run(); !run) return ConstraintError(db, std::move(run).error());
   scheduling::Appointment stored = a;
   stored.id = core::AppointmentId{db.LastInsertRowId()};

@@ -307,13 +307,219 @@ ALTER TABLE clinics ADD COLUMN max_future_online_bookings INTEGER NOT NULL DEFAU
   CHECK (max_future_online_bookings > 0);
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// The staff side (issue 13) and the self-assessment a booking follows.
+// - staff_accounts: one clinic's staff, email unique within the clinic (stored lower-case); a
+//   practitioner account points at the clinic's practitioner record.
+// - staff_sessions: signed-in browsers; only the hash of the cookie's secret is stored.
+// - audit_log: who read or changed what, chained per clinic by hashes (storage/audit_chain.hpp).
+//   Append-only: triggers refuse every UPDATE and DELETE, so only someone who drops them (with
+//   the file in hand) can edit it, and then the chain shows where. staff_id and patient_id are
+//   history, not references: an entry keeps naming what was touched whatever happens to it.
+// - clinics: the session policy (SessionPolicy), existing clinics get the defaults.
+// - appointments.assessment_id: a table constraint SQLite cannot add to an existing table, so
+//   appointments is rebuilt (ids kept) with the same indexes and triggers as before (migrations 2
+//   and 3); idempotency_keys, which references it, is set aside and restored around the swap so
+//   no foreign key points at the old table while it is dropped.
+constexpr std::string_view kSchemaV6 = R"sql(
+ALTER TABLE clinics ADD COLUMN session_idle_timeout_minutes INTEGER NOT NULL DEFAULT 30
+  CHECK (session_idle_timeout_minutes BETWEEN 5 AND 1440);
+ALTER TABLE clinics ADD COLUMN session_absolute_timeout_minutes INTEGER NOT NULL DEFAULT 720
+  CHECK (session_absolute_timeout_minutes BETWEEN 60 AND 10080
+         AND session_absolute_timeout_minutes >= session_idle_timeout_minutes);
+
+CREATE TABLE staff_accounts (
+  id                  INTEGER PRIMARY KEY,
+  clinic_id           INTEGER NOT NULL REFERENCES clinics (id),
+  email               TEXT NOT NULL,
+  display_name        TEXT NOT NULL,
+  role                TEXT NOT NULL CHECK (role IN ('owner', 'front_desk', 'practitioner')),
+  practitioner_id     INTEGER,
+  disabled            INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  password_hash       TEXT NOT NULL,
+  created_at          INTEGER NOT NULL,
+  password_changed_at INTEGER NOT NULL,
+  CHECK (role <> 'practitioner' OR practitioner_id IS NOT NULL),
+  UNIQUE (clinic_id, id),
+  UNIQUE (clinic_id, email),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id)
+);
+
+CREATE TABLE staff_sessions (
+  id             INTEGER PRIMARY KEY,
+  clinic_id      INTEGER NOT NULL,
+  staff_id       INTEGER NOT NULL,
+  secret_hash    TEXT NOT NULL UNIQUE,
+  csrf_token     TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  last_seen_at   INTEGER NOT NULL,
+  expires_at     INTEGER NOT NULL,
+  client_address TEXT NOT NULL DEFAULT '',
+  ended_at       INTEGER,
+  UNIQUE (clinic_id, id),
+  FOREIGN KEY (clinic_id, staff_id) REFERENCES staff_accounts (clinic_id, id)
+);
+CREATE INDEX staff_sessions_by_staff ON staff_sessions (clinic_id, staff_id, created_at);
+CREATE INDEX staff_sessions_open_by_clinic ON staff_sessions (clinic_id, created_at)
+  WHERE ended_at IS NULL;
+
+CREATE TABLE audit_log (
+  clinic_id      INTEGER NOT NULL REFERENCES clinics (id),
+  sequence       INTEGER NOT NULL CHECK (sequence > 0),
+  staff_id       INTEGER,
+  staff_email    TEXT NOT NULL,
+  role           TEXT CHECK (role IN ('owner', 'front_desk', 'practitioner')),
+  action         TEXT NOT NULL,
+  patient_id     INTEGER,
+  record         TEXT NOT NULL,
+  detail         TEXT NOT NULL,
+  at             INTEGER NOT NULL,
+  client_address TEXT NOT NULL,
+  request_id     TEXT NOT NULL,
+  previous_hash  TEXT NOT NULL,
+  hash           TEXT NOT NULL,
+  PRIMARY KEY (clinic_id, sequence)
+);
+CREATE INDEX audit_log_by_staff ON audit_log (clinic_id, staff_id, sequence);
+CREATE INDEX audit_log_by_patient ON audit_log (clinic_id, patient_id, sequence);
+CREATE INDEX audit_log_by_time ON audit_log (clinic_id, at);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
+CREATE TABLE appointments_v6 (
+  id                INTEGER PRIMARY KEY,
+  clinic_id         INTEGER NOT NULL REFERENCES clinics (id),
+  patient_id        INTEGER NOT NULL,
+  practitioner_id   INTEGER NOT NULL,
+  service_id        INTEGER NOT NULL,
+  room_id           INTEGER NOT NULL,
+  start_at          INTEGER NOT NULL,
+  end_at            INTEGER NOT NULL,
+  blocked_until     INTEGER NOT NULL,
+  status            TEXT NOT NULL CHECK (status IN ('booked', 'cancelled', 'completed', 'no_show')),
+  source            TEXT NOT NULL CHECK (source IN ('online', 'phone', 'staff')),
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  cancelled_at      INTEGER,
+  manage_token_hash TEXT NOT NULL DEFAULT '',
+  assessment_id     INTEGER,
+  CHECK (start_at < end_at AND end_at <= blocked_until),
+  FOREIGN KEY (clinic_id, patient_id) REFERENCES patients (clinic_id, id),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id),
+  FOREIGN KEY (clinic_id, service_id) REFERENCES services (clinic_id, id),
+  FOREIGN KEY (clinic_id, room_id) REFERENCES rooms (clinic_id, id),
+  FOREIGN KEY (clinic_id, assessment_id) REFERENCES assessments (clinic_id, id)
+);
+INSERT INTO appointments_v6 (id, clinic_id, patient_id, practitioner_id, service_id, room_id,
+                             start_at, end_at, blocked_until, status, source, created_at,
+                             updated_at, cancelled_at, manage_token_hash)
+  SELECT id, clinic_id, patient_id, practitioner_id, service_id, room_id, start_at, end_at,
+         blocked_until, status, source, created_at, updated_at, cancelled_at, manage_token_hash
+  FROM appointments;
+
+CREATE TABLE idempotency_keys_v6 AS SELECT * FROM idempotency_keys;
+DROP TABLE idempotency_keys;
+DROP TABLE appointments;
+ALTER TABLE appointments_v6 RENAME TO appointments;
+
+CREATE INDEX appointments_by_clinic ON appointments (clinic_id, start_at);
+CREATE UNIQUE INDEX appointments_clinic_and_id ON appointments (clinic_id, id);
+CREATE INDEX appointments_by_patient ON appointments (patient_id);
+CREATE INDEX appointments_live_by_clinic
+  ON appointments (clinic_id, start_at, blocked_until, practitioner_id, room_id)
+  WHERE status <> 'cancelled';
+CREATE INDEX appointments_live_by_practitioner
+  ON appointments (practitioner_id, start_at, blocked_until, room_id)
+  WHERE status <> 'cancelled';
+CREATE INDEX appointments_live_by_room
+  ON appointments (room_id, start_at, blocked_until)
+  WHERE status <> 'cancelled';
+
+CREATE TRIGGER appointments_no_overlap_on_insert
+BEFORE INSERT ON appointments
+WHEN NEW.status <> 'cancelled'
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps another of the same practitioner or room')
+  WHERE EXISTS (SELECT 1 FROM appointments a
+                WHERE a.practitioner_id = NEW.practitioner_id AND a.status <> 'cancelled'
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at)
+     OR EXISTS (SELECT 1 FROM appointments a
+                WHERE a.room_id = NEW.room_id AND a.status <> 'cancelled'
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at);
+END;
+
+CREATE TRIGGER appointments_no_overlap_on_update
+BEFORE UPDATE OF practitioner_id, room_id, start_at, end_at, blocked_until, status ON appointments
+WHEN NEW.status <> 'cancelled'
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps another of the same practitioner or room')
+  WHERE EXISTS (SELECT 1 FROM appointments a
+                WHERE a.id <> NEW.id AND a.practitioner_id = NEW.practitioner_id
+                  AND a.status <> 'cancelled'
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at)
+     OR EXISTS (SELECT 1 FROM appointments a
+                WHERE a.id <> NEW.id AND a.room_id = NEW.room_id AND a.status <> 'cancelled'
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at);
+END;
+
+CREATE TRIGGER appointments_span_bound_on_insert
+AFTER INSERT ON appointments
+WHEN NEW.blocked_until - NEW.start_at > coalesce(
+  (SELECT longest_seconds FROM appointment_span_bounds WHERE clinic_id = NEW.clinic_id), -1)
+BEGIN
+  INSERT OR REPLACE INTO appointment_span_bounds (clinic_id, longest_seconds)
+    VALUES (NEW.clinic_id, NEW.blocked_until - NEW.start_at);
+END;
+
+CREATE TRIGGER appointments_span_bound_on_update
+AFTER UPDATE OF start_at, blocked_until ON appointments
+WHEN NEW.blocked_until - NEW.start_at > coalesce(
+  (SELECT longest_seconds FROM appointment_span_bounds WHERE clinic_id = NEW.clinic_id), -1)
+BEGIN
+  INSERT OR REPLACE INTO appointment_span_bounds (clinic_id, longest_seconds)
+    VALUES (NEW.clinic_id, NEW.blocked_until - NEW.start_at);
+END;
+
+CREATE TABLE idempotency_keys (
+  clinic_id      INTEGER NOT NULL REFERENCES clinics (id),
+  key            TEXT NOT NULL,
+  fingerprint    TEXT NOT NULL,
+  appointment_id INTEGER NOT NULL,
+  response_body  TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  PRIMARY KEY (clinic_id, key),
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id)
+);
+INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, response_body,
+                              created_at)
+  SELECT clinic_id, key, fingerprint, appointment_id, response_body, created_at
+  FROM idempotency_keys_v6;
+DROP TABLE idempotency_keys_v6;
+CREATE INDEX appointments_by_assessment ON appointments (clinic_id, assessment_id)
+  WHERE assessment_id IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
     {4, "knot self-assessments", kSchemaV4},
     {5, "online booking limits per clinic: rates per address and email, future bookings cap",
      kSchemaV5},
+    {6,
+     "staff accounts, sessions and the append-only audit log; session timeouts per clinic; "
+     "the assessment an appointment follows",
+     kSchemaV6},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -20,7 +20,8 @@ const std::string kClinicColumns =
     "time_zone, min_notice_minutes, horizon_days, cancellation_window_minutes, "
     "slot_step_minutes, grace_period_minutes, address_write_count, "
     "address_write_period_seconds, address_write_burst, email_booking_count, "
-    "email_booking_period_seconds, email_booking_burst, max_future_online_bookings";
+    "email_booking_period_seconds, email_booking_burst, max_future_online_bookings, "
+    "session_idle_timeout_minutes, session_absolute_timeout_minutes";
 
 clinic::Clinic ReadClinic(const Statement& s) {
   clinic::Clinic c;
@@ -40,12 +41,14 @@ clinic::Clinic ReadClinic(const Statement& s) {
   c.policy.email_bookings = {static_cast<int>(s.Int(19)), std::chrono::seconds{s.Int(20)},
                              static_cast<int>(s.Int(21))};
   c.policy.max_future_online_bookings = static_cast<int>(s.Int(22));
+  c.sessions.idle_timeout = std::chrono::minutes{s.Int(23)};
+  c.sessions.absolute_timeout = std::chrono::minutes{s.Int(24)};
   return c;
 }
 
 const std::string kAppointmentColumns =
     "id, patient_id, practitioner_id, service_id, room_id, start_at, end_at, blocked_until, "
-    "status, source, created_at, updated_at, cancelled_at";
+    "status, source, created_at, updated_at, cancelled_at, assessment_id";
 
 Result<scheduling::Appointment> ReadAppointment(const Statement& s) {
   scheduling::Appointment a{
@@ -66,6 +69,7 @@ Result<scheduling::Appointment> ReadAppointment(const Statement& s) {
       .assessment = std::nullopt,
   };
   if (auto cancelled = s.OptionalInt(12)) a.cancelled_at = FromSeconds(*cancelled);
+  if (auto assessment = s.OptionalInt(13)) a.assessment = core::AssessmentId{*assessment};
   return a;
 }
 

@@ -62,7 +62,6 @@ Result<void> Unreferenced(Connection& db, core::ClinicId clinic, std::string_vie
 }
 
 Result<void> UpdateClinic(Connection& db, const clinic::Clinic& c) {
-  // Clinic::sessions has no columns yet: the staff storage adds them (and writes them here).
   return Run(db,
              "UPDATE clinics SET name = ?2, phone = ?3, address_line1 = ?4, address_line2 = ?5, "
              "city = ?6, region = ?7, postal_code = ?8, country = ?9, time_zone = ?10, "
@@ -70,7 +69,9 @@ Result<void> UpdateClinic(Connection& db, const clinic::Clinic& c) {
              "slot_step_minutes = ?14, grace_period_minutes = ?15, address_write_count = ?16, "
              "address_write_period_seconds = ?17, address_write_burst = ?18, "
              "email_booking_count = ?19, email_booking_period_seconds = ?20, "
-             "email_booking_burst = ?21, max_future_online_bookings = ?22 WHERE id = ?1",
+             "email_booking_burst = ?21, max_future_online_bookings = ?22, "
+             "session_idle_timeout_minutes = ?23, session_absolute_timeout_minutes = ?24 "
+             "WHERE id = ?1",
              [&](Statement& s) {
                s.Bind(1, c.id.value()).Bind(2, c.name).Bind(3, c.phone);
                s.Bind(4, c.address.line1).Bind(5, c.address.line2).Bind(6, c.address.city);
@@ -86,6 +87,8 @@ Result<void> UpdateClinic(Connection& db, const clinic::Clinic& c) {
                s.Bind(18, std::int64_t{a.burst}).Bind(19, std::int64_t{e.count});
                s.Bind(20, std::int64_t{e.period.count()}).Bind(21, std::int64_t{e.burst});
                s.Bind(22, std::int64_t{c.policy.max_future_online_bookings});
+               s.Bind(23, Minutes(c.sessions.idle_timeout));
+               s.Bind(24, Minutes(c.sessions.absolute_timeout));
              });
 }
 

@@ -1,0 +1,61 @@
+#pragma once
+
+// What the PostgreSQL storage files share: field conversions (storage/columns.hpp's
+// conventions), the appointment row, and running a read or a write transaction on the pool.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <pqxx/pqxx>
+
+#include "core/common/result.hpp"
+#include "core/scheduling/appointment.hpp"
+#include "storage/columns.hpp"
+#include "storage/postgres/pool.hpp"
+
+namespace unknot::storage::postgres {
+
+using storage::FromSeconds;
+using storage::Minutes;
+using storage::Seconds;
+
+inline std::int64_t Int(const pqxx::field& f) { return f.as<std::int64_t>(); }
+inline std::string Text(const pqxx::field& f) { return f.as<std::string>(); }
+
+template <typename E, typename Parse>
+core::Result<E> ParseField(const pqxx::field& f, Parse parse, std::string_view what) {
+  return ParseStoredName<E>(Text(f), parse, what);
+}
+
+// The columns of an appointment row, in the order ReadAppointment reads them.
+extern const std::string kAppointmentColumns;
+core::Result<core::scheduling::Appointment> ReadAppointment(const pqxx::row& r);
+
+// Runs a read on a pooled connection without an explicit transaction (one round trip).
+template <typename T, typename Read>
+core::Result<T> ReadOnce(ConnectionPool& pool, Read read) {
+  std::optional<core::Result<T>> out;
+  UNKNOT_TRY(pool.WithConnection([&](pqxx::connection& connection) -> core::Result<void> {
+    pqxx::nontransaction tx(connection);
+    out.emplace(read(tx));
+    return core::Ok();
+  }));
+  return std::move(*out);
+}
+
+// Runs a write transaction that produces a T; an error result rolls it back.
+template <typename T, typename Write>
+core::Result<T> WriteOnce(ConnectionPool& pool, Write write) {
+  std::optional<core::Result<T>> out;
+  auto done = pool.InTransaction([&](pqxx::dbtransaction& tx) -> core::Result<void> {
+    out.emplace(write(tx));
+    if (!*out) return out->error();  // roll back
+    return core::Ok();
+  });
+  if (!done) return done.error();
+  return std::move(*out);
+}
+
+}  // namespace unknot::storage::postgres
