@@ -8,6 +8,8 @@ import { defineConfig } from "vite";
 export default defineConfig({
   base: "./",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
-  build: { outDir: "dist", emptyOutDir: true, target: "es2020", sourcemap: false },
+  // No <link rel=modulepreload> polyfill: the patient pages are one entry chunk, and the staff
+  // chunk (src/staff/, loaded by app.tsx with import()) needs nothing preloaded.
+  build: { outDir: "dist", emptyOutDir: true, target: "es2020", sourcemap: false, modulePreload: false },
   test: { include: ["src/**/*.test.ts"], environment: "node" },
 });

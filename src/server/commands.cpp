@@ -13,10 +13,8 @@
 #include "api/v1/assessment_routes.hpp"
 #include "api/v1/booking_routes.hpp"
 #include "api/v1/clinic_routes.hpp"
-#include "api/v1/session_routes.hpp"
-#include "api/v1/setup_routes.hpp"
 #include "api/v1/sign_in_throttle.hpp"
-#include "api/v1/staff_gate.hpp"
+#include "api/v1/staff_api.hpp"
 #include "api/v1/write_limits.hpp"
 #include "api/web_routes.hpp"
 #include "app/demo_clinic.hpp"
@@ -177,8 +175,7 @@ int Serve(const ServeOptions& options) {
                                                         : security::CookieSecurity::kPlainHttp;
   gate_options.allowed_origins = options.allowed_origins;
   api::v1::StaffRoutes staff(router, storage, clock, gate_options);
-  api::v1::AddSessionRoutes(router, staff, {*hasher, *common_passwords, throttle});
-  api::v1::AddSetupRoutes(staff, storage, clock);
+  api::v1::AddStaffApi(router, staff, {*hasher, *common_passwords, throttle});
 
   api::AddWebRoutes(router, storage, files);
   api::AddOpsRoutes(router, storage, metrics, std::string(kVersion));

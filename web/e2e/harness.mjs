@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 
@@ -21,15 +22,31 @@ function freePort() {
   });
 }
 
-export async function startServer() {
-  const bin = process.env.UNKNOT_BIN ?? join(repo, "build/debug/src/server/unknot");
+export function unknotBin() {
+  return process.env.UNKNOT_BIN ?? join(repo, "build/debug/src/server/unknot");
+}
+
+/**
+ * `clinic` is the slug the helpers below address; `prepare(run)` fills the migrated database
+ * (by default `unknot demo`), where `run(args, input)` runs the binary on it with `--database`
+ * appended and `input` on its standard input.
+ */
+export async function startServer({ clinic = CLINIC, prepare = (run) => run(["demo"]) } = {}) {
+  const bin = unknotBin();
   if (!existsSync(bin)) throw new Error(`no unknot binary at ${bin}: build it first (or set UNKNOT_BIN)`);
   const webRoot = join(repo, "web/dist");
   if (!existsSync(join(webRoot, "index.html"))) throw new Error("web/dist is not built: npm run build");
   const dir = mkdtempSync(join(tmpdir(), "unknot-web-e2e-"));
   const db = join(dir, "unknot.db");
-  execFileSync(bin, ["migrate", "--database", db], { stdio: "pipe", timeout: 60000 });
-  execFileSync(bin, ["demo", "--database", db], { stdio: "pipe", timeout: 60000 });
+  const run = (args, input) => execFileSync(bin, [...args, "--database", db],
+    { input, stdio: ["pipe", "pipe", "pipe"], encoding: "utf8", timeout: 60000 });
+  try {
+    run(["migrate"]);
+    await prepare(run);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const port = await freePort();
   const child = spawn(bin, ["serve", "--database", db, "--listen", `127.0.0.1:${port}`,
     "--web-root", webRoot, "--data", join(repo, "data"), "--threads", "2"],
@@ -49,8 +66,8 @@ export async function startServer() {
     base,
     /** One SQL query on the server's SQLite file (sqlite3 from Debian), rows as "a|b" lines. */
     sql: (query) => execFileSync("sqlite3", ["-readonly", db, query], { encoding: "utf8", timeout: 10000 }).trim(),
-    url: (path = "") => `${base}/c/${CLINIC}/${path}`,
-    api: (path) => `${base}/api/v1/clinics/${CLINIC}${path}`,
+    url: (path = "") => `${base}/c/${clinic}/${path}`,
+    api: (path) => `${base}/api/v1/clinics/${clinic}${path}`,
     log: () => log,
     async stop() {
       child.kill("SIGTERM");
@@ -70,6 +87,36 @@ export async function startBrowser() {
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   return { browser, async close() { await browser.close(); rmSync(userDataDir, { recursive: true, force: true }); } };
+}
+
+/**
+ * A page in a fresh context of `browser`. `errors` collects uncaught errors; any
+ * Content-Security-Policy violation (the browser's console message or the page's
+ * securitypolicyviolation event) is an error too, and close() fails the test if one happened.
+ */
+export async function newPageIn(browser, viewport = { width: 1280, height: 900 }, timezoneId = "America/Los_Angeles") {
+  const context = await browser.newContext({ viewport, timezoneId });
+  // Injected by the browser, so the policy under test does not apply to it.
+  await context.addInitScript(() => document.addEventListener("securitypolicyviolation", (e) =>
+    console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`)));
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  const errors = [];
+  const csp = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy|CSP violation/i.test(m.text())) {
+      csp.push(m.text());
+      errors.push(m.text());
+    }
+  });
+  return {
+    page, context, errors,
+    async close() {
+      await context.close();
+      assert.deepEqual(csp, [], "no Content-Security-Policy violation");
+    },
+  };
 }
 
 /** axe-core on the page; returns the serious and critical violations (none expected). */

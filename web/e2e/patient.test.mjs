@@ -1,7 +1,7 @@
 // Browser tests of the patient app against a real `unknot serve` (see harness.mjs).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { json, seriousViolations, startBrowser, startServer } from "./harness.mjs";
+import { json, newPageIn, seriousViolations, startBrowser, startServer } from "./harness.mjs";
 
 let server;
 let chrome;
@@ -17,34 +17,9 @@ after(async () => {
   await server?.stop();
 });
 
-/**
- * A page in a fresh context. `errors` collects uncaught errors; any Content-Security-Policy
- * violation (the browser's console message or the page's securitypolicyviolation event) is an
- * error too, and close() fails the test if one happened.
- */
-async function newPage(viewport = { width: 1280, height: 900 }, timezoneId = "America/Los_Angeles") {
-  const context = await chrome.browser.newContext({ viewport, timezoneId });
-  // Injected by the browser, so the policy under test does not apply to it.
-  await context.addInitScript(() => document.addEventListener("securitypolicyviolation", (e) =>
-    console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`)));
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-  const errors = [];
-  const csp = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error" && /Content Security Policy|CSP violation/i.test(m.text())) {
-      csp.push(m.text());
-      errors.push(m.text());
-    }
-  });
-  return {
-    page, errors,
-    async close() {
-      await context.close();
-      assert.deepEqual(csp, [], "no Content-Security-Policy violation");
-    },
-  };
+/** A page in a fresh context; close() fails the test on any CSP violation (harness.mjs). */
+function newPage(viewport, timezoneId) {
+  return newPageIn(chrome.browser, viewport, timezoneId);
 }
 
 async function expectAccessible(page, what) {

@@ -7,6 +7,34 @@ import { AssessmentPage } from "./pages/assessment";
 import { ResultPage } from "./pages/result";
 import { BookPage } from "./pages/book";
 import { ManagePage } from "./pages/manage";
+import { SkipLink } from "./components/skiplink";
+
+// The staff pages are a bundle chunk of their own, fetched only when a staff route opens (main.tsx
+// starts the fetch at once when the app is opened on one).
+type StaffModule = typeof import("./staff/staff");
+let staffModule: Promise<StaffModule> | null = null;
+export function loadStaff(): Promise<StaffModule> {
+  staffModule ??= import("./staff/staff");
+  staffModule.catch(() => { staffModule = null; });
+  return staffModule;
+}
+
+export function isStaffRoute(route: string): boolean { return route === "staff" || route.startsWith("staff/"); }
+
+function StaffLoader({ clinic, route, query }: { clinic: Clinic; route: string; query: URLSearchParams }) {
+  const [mod, setMod] = useState<StaffModule | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => { loadStaff().then(setMod).catch(() => setFailed(true)); }, [failed]);
+  if (mod) return <mod.StaffApp clinic={clinic} route={route} query={query} />;
+  return (
+    <main id="main" class="page">
+      <h1>Staff</h1>
+      {failed ? <div role="alert"><p>The staff pages could not be loaded. Check your connection.</p>
+        <button type="button" onClick={() => setFailed(false)}>Try again</button></div>
+        : <p role="status">Loading the staff pages…</p>}
+    </main>
+  );
+}
 
 export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError } }) {
   const { route, query, token } = useLocation();
@@ -20,7 +48,7 @@ export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError 
     api.clinic().then((c) => { setClinic(c); }).catch((e: ApiError) => setError(e));
   }, [attempt]);
 
-  useEffect(() => { if (clinic) document.title = pageTitle(route, clinic.name); }, [route, clinic]);
+  useEffect(() => { if (clinic && !isStaffRoute(route)) document.title = pageTitle(route, clinic.name); }, [route, clinic]);
   useLayoutEffect(() => { if (clinic) focusNewPage(); }, [route, clinic]);
 
   if (error) {
@@ -35,6 +63,7 @@ export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError 
   }
   if (!clinic) return <main id="main" class="page"><p role="status">Loading the clinic…</p></main>;
 
+  if (isStaffRoute(route)) return <StaffLoader clinic={clinic} route={route} query={query} />;
   const [page, id] = route.split("/");
   let content;
   switch (page) {
@@ -47,13 +76,7 @@ export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError 
   }
   return (
     <>
-      <a class="skip" href="#main" onClick={(e) => {
-        // The page sets <base href="/c/{clinic}/">, so "#main" alone would lead to the landing page.
-        e.preventDefault();
-        const main = document.getElementById("main");
-        main?.setAttribute("tabindex", "-1");
-        main?.focus();
-      }}>Skip to content</a>
+      <SkipLink />
       <header class="site">
         <a class="brand" {...linkProps("")}>{clinic.name}</a>
         <a class="phone" href={telHref(clinic.phone)}>Call {formatPhone(clinic.phone)}</a>

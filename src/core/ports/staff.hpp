@@ -45,7 +45,7 @@ class StaffRepository {
                                                        bool disabled, Instant now,
                                                        const staff::AuditEntry& audit) = 0;
 
-  // Changes the role and practitioner link (validated as CreateStaff). kNotFound.
+  // Changes the display name, role and practitioner link (validated as CreateStaff). kNotFound.
   virtual Result<staff::StaffAccount> UpdateStaff(const staff::StaffAccount& account,
                                                   const staff::AuditEntry& audit) = 0;
 

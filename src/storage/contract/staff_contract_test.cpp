@@ -224,17 +224,21 @@ TEST_P(StaffContract, AnotherClinicsAccountIsNotFound) {
   EXPECT_TRUE(Audit(b_.clinic.id).empty());
 }
 
-TEST_P(StaffContract, UpdateChangesRoleAndPractitionerOnlyAndIsValidated) {
+TEST_P(StaffContract, UpdateChangesNameRoleAndPractitionerAndIsValidated) {
   StaffAccount sam = Stored(a_, "sam@example.org");
   StaffAccount change = sam;
   change.role = StaffRole::kPractitioner;
   change.practitioner = a_.practitioners[1].id;
-  change.display_name = "ignored";
+  change.display_name = "Sam Renamed";
+  change.email = "not-changed@example.org";
+  change.disabled = true;
   auto updated = storage_->UpdateStaff(change, Entry(a_.clinic.id, "update_staff"));
   ASSERT_TRUE(updated) << updated.error().message();
   EXPECT_EQ(updated->role, StaffRole::kPractitioner);
   EXPECT_EQ(updated->practitioner, a_.practitioners[1].id);
-  EXPECT_EQ(updated->display_name, sam.display_name);
+  EXPECT_EQ(updated->display_name, "Sam Renamed");
+  EXPECT_EQ(updated->email, sam.email);  // nor the email or the disabled flag: other writes
+  EXPECT_FALSE(updated->disabled);
   EXPECT_EQ(*storage_->FindStaff(a_.clinic.id, sam.id), *updated);
 
   StaffAccount unlinked = *updated;

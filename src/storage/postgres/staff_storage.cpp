@@ -198,14 +198,16 @@ Result<StaffAccount> PostgresStorage::UpdateStaff(const StaffAccount& account,
     StaffAccount updated = UNKNOT_TRY(ReadStaff(rows[0]));
     updated.role = account.role;
     updated.practitioner = account.practitioner;
+    updated.display_name = account.display_name;
     UNKNOT_TRY(core::staff::Validate(updated));
     UNKNOT_TRY(CheckPractitioner(tx, updated));
     OptionalId practitioner(updated.practitioner);
     tx.exec_params(
-        "UPDATE staff_accounts SET role = $3, practitioner_id = $4 WHERE clinic_id = $1 "
-        "AND id = $2",
+        "UPDATE staff_accounts SET role = $3, practitioner_id = $4, display_name = $5 "
+        "WHERE clinic_id = $1 AND id = $2",
         updated.clinic.value(), updated.id.value(),
-        std::string(core::staff::ToString(updated.role)), practitioner.get());
+        std::string(core::staff::ToString(updated.role)), practitioner.get(),
+        updated.display_name);
     UNKNOT_TRY(AppendAuditRow(tx, updated.clinic, audit));
     return updated;
   });

@@ -155,5 +155,90 @@ TEST(MigrationUpgradeTest, AVersionOneDatabaseKeepsItsDataAndGainsTheRules) {
   EXPECT_EQ((*storage)->FindClinic("old")->name, "Old");
 }
 
+TEST(MigrationUpgradeTest, AVersionFiveDatabaseKeepsItsBookingsThroughTheAppointmentsRebuild) {
+  testing::TempDir dir;
+  std::string path = dir.File("v5.db");
+  core::FixedClock clock(core::ParseInstant("2026-11-26T18:00:00Z").value());
+  {
+    Connection db = Fresh(path);
+    ASSERT_TRUE(
+        db.Exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description "
+                "TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+    for (const Migration& m : Migrations().first(5)) {
+      ASSERT_TRUE(db.Exec(m.sql)) << m.version;
+      ASSERT_TRUE(db.Exec("INSERT INTO schema_version VALUES (" + std::to_string(m.version) +
+                          ", 'old', 0)"));
+    }
+    // A clinic with a booking, its idempotency key and an assessment, foreign keys on.
+    ASSERT_TRUE(db.Exec(R"sql(
+      INSERT INTO clinics (id, slug, name, phone, address_line1, city, region, postal_code,
+                           country, time_zone, min_notice_minutes, horizon_days,
+                           cancellation_window_minutes, slot_step_minutes, grace_period_minutes,
+                           created_at)
+        VALUES (1, 'old', 'Old', '+14155550100', '1 Main', 'SF', 'CA', '94103', 'US',
+                'America/Los_Angeles', 0, 60, 0, 15, 0, 0);
+      INSERT INTO rooms (id, clinic_id, name, kind) VALUES (4, 1, 'Room 1', 'adjustment');
+      INSERT INTO practitioners (id, clinic_id, slug, display_name, role, status)
+        VALUES (5, 1, 'dr', 'Dr', 'chiropractor', 'active');
+      INSERT INTO services (id, clinic_id, slug, name, duration_minutes, buffer_minutes,
+                            room_kind, eligibility, price_minor_units, currency)
+        VALUES (6, 1, 'adj', 'Adjustment', 30, 0, 'adjustment', 'any_patient', 5000, 'USD');
+      INSERT INTO patients (id, clinic_id, given_name, family_name, email, phone, created_at)
+        VALUES (7, 1, 'Ana', 'Ruiz', 'ana@example.org', '+14155550142', 0);
+      INSERT INTO assessments (id, clinic_id, outcome, manage_token_hash, input, result,
+                               created_at)
+        VALUES (8, 1, 'book_online', 'h', '{}', '{}', 0);
+      INSERT INTO appointments (id, clinic_id, patient_id, practitioner_id, service_id, room_id,
+                                start_at, end_at, blocked_until, status, source, created_at,
+                                updated_at, manage_token_hash)
+        VALUES (42, 1, 7, 5, 6, 4, 1000000, 1001800, 1002400, 'booked', 'online', 0, 0, 'tok');
+      INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, response_body,
+                                    created_at)
+        VALUES (1, 'key-1', 'fp', 42, '{"id":42}', 0);
+    )sql"));
+    auto report = Migrate(db, clock);
+    ASSERT_TRUE(report) << report.error().message();
+    EXPECT_EQ(report->from_version, 5);
+    EXPECT_EQ(report->to_version, LatestSchemaVersion());
+    EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    // Every index and trigger the booking code and rules rely on is back.
+    for (const char* name :
+         {"appointments_by_clinic", "appointments_clinic_and_id", "appointments_by_patient",
+          "appointments_live_by_clinic", "appointments_live_by_practitioner",
+          "appointments_live_by_room", "appointments_no_overlap_on_insert",
+          "appointments_no_overlap_on_update", "appointments_span_bound_on_insert",
+          "appointments_span_bound_on_update", "audit_log_no_update", "audit_log_no_delete"}) {
+      EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = '" +
+                             std::string(name) + "'"),
+                1)
+          << name;
+    }
+    EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v6'"), 0);
+    // The overlap rule still holds on the rebuilt table; the assessment link points in-clinic.
+    EXPECT_FALSE(db.Exec(
+        "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
+        "start_at, end_at, blocked_until, status, source, created_at, updated_at) "
+        "VALUES (1, 7, 5, 6, 4, 1001000, 1002800, 1002800, 'booked', 'phone', 0, 0)"));
+    EXPECT_FALSE(db.Exec("UPDATE appointments SET assessment_id = 999 WHERE id = 42"));
+    ASSERT_TRUE(db.Exec("UPDATE appointments SET assessment_id = 8 WHERE id = 42"));
+  }
+  auto storage = SqliteStorage::Open(path, clock);
+  ASSERT_TRUE(storage) << storage.error().message();
+  auto clinic = (*storage)->FindClinic("old");
+  ASSERT_TRUE(clinic);
+  EXPECT_EQ(clinic->sessions, core::clinic::SessionPolicy{});  // 30 and 720 minutes
+  auto appointment = (*storage)->FindAppointment(clinic->id, core::AppointmentId{42});
+  ASSERT_TRUE(appointment) << appointment.error().message();
+  EXPECT_EQ(appointment->patient, core::PatientId{7});
+  EXPECT_EQ(appointment->blocked_until, core::Instant{std::chrono::seconds{1002400}});
+  EXPECT_EQ(appointment->assessment, core::AssessmentId{8});
+  EXPECT_EQ(*(*storage)->ManageTokenHash(clinic->id, core::AppointmentId{42}), "tok");
+  auto response = (*storage)->FindResponse(clinic->id, "key-1");
+  ASSERT_TRUE(response && *response);
+  EXPECT_EQ((*response)->appointment, core::AppointmentId{42});
+  EXPECT_EQ((*response)->body, R"({"id":42})");
+  EXPECT_TRUE((*storage)->ListStaff(clinic->id)->empty());
+}
+
 }  // namespace
 }  // namespace unknot::storage::sqlite
