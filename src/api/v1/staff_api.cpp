@@ -2,6 +2,7 @@
 
 #include "api/v1/audit_routes.hpp"
 #include "api/v1/patient_routes.hpp"
+#include "api/v1/setup_routes.hpp"
 
 namespace unknot::api::v1 {
 
@@ -9,6 +10,7 @@ void AddStaffApi(http::Router& router, StaffRoutes& staff, SessionRouteDeps deps
   AddSessionRoutes(router, staff, deps);
   AddPatientRoutes(staff, staff.storage());
   AddAuditRoutes(staff, staff.storage());
+  AddSetupRoutes(staff, staff.storage(), staff.clock());
 }
 
 }  // namespace unknot::api::v1

@@ -45,6 +45,39 @@ class ClinicRepository {
   // argument are ignored. kInvalidArgument when clinic::Validate rejects it (nothing is
   // written); kConflict when the slug is taken.
   virtual Result<clinic::ClinicSetup> CreateClinic(const clinic::ClinicSetup& setup) = 0;
+
+  // How SaveSetup changes a set-up, run inside its write transaction with what that transaction
+  // reads: the set-up as stored at that moment (as LoadSetup would return it) and the clinic's
+  // appointments with status booked that have not ended by `now` (end > now), ordered by start,
+  // then id. It returns the changed set-up, or an error that SaveSetup returns as it is without
+  // writing anything. It may run more than once (a backend retries a transaction that lost a
+  // serialization race), so it must depend on its arguments only.
+  using SetupChange = std::function<Result<clinic::ClinicSetup>(
+      const clinic::ClinicSetup& stored, const std::vector<scheduling::Appointment>& booked)>;
+
+  // Changes the clinic's stored set-up in one write transaction to what `change` makes of it,
+  // and returns the set-up as stored (read again: every id assigned, lists ordered by id, as
+  // LoadSetup returns it). No other set-up write or booking of the clinic commits between the
+  // reads `change` sees and the write, so an edit made by `change` never undoes a concurrent one
+  // and never misses a booking committed meanwhile. Later LoadSetup calls of this process
+  // return the new set-up at once; other processes on the same database on their next call.
+  //
+  // The changed set-up is a whole set-up whose rows are updated in place by id. The clinic keeps
+  // its id and slug (another slug: kInvalidArgument on "clinic.slug"). A room, practitioner,
+  // service or time off without an id (0) is inserted; one with an id must be the stored one's
+  // (kInvalidArgument naming it, e.g. "rooms[2].id"). A stored room or service missing from it is
+  // deleted, unless an appointment of any status refers to it (kConflict naming "rooms" or
+  // "services", nothing written); a stored practitioner may not be missing (kInvalidArgument
+  // "practitioners": make them inactive instead); a practitioner's time off missing from it is
+  // deleted. Weekly hours, breaks, skills, allowed roles and required skills are replaced as
+  // given.
+  //
+  // Errors: kNotFound when the clinic does not exist; whatever `change` returns; kInvalidArgument
+  // when clinic::Validate rejects the changed set-up; kConflict when a unique room name or slug
+  // clashes with a row this save has not yet changed (e.g. two rooms swap names in one save).
+  // Nothing is written on any error.
+  virtual Result<clinic::ClinicSetup> SaveSetup(ClinicId clinic, const SetupChange& change,
+                                                Instant now) = 0;
 };
 
 class PatientRepository {

@@ -8,6 +8,7 @@
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pool.hpp"
 #include "storage/postgres/rows.hpp"
+#include "storage/postgres/setup_rows.hpp"
 
 namespace unknot::storage::postgres {
 
@@ -547,23 +548,51 @@ Result<clinic::Clinic> PostgresStorage::FindClinic(std::string_view slug) {
 Result<std::shared_ptr<const clinic::ClinicSetup>> PostgresStorage::LoadSetup(
     core::ClinicId clinic_id) {
   const auto now = std::chrono::steady_clock::now();
+  std::shared_ptr<const clinic::ClinicSetup> cached;
+  std::string cached_version;
   {
     std::lock_guard lock(setups_mutex_);
     auto it = setups_.find(clinic_id.value());
-    if (it != setups_.end() && now - it->second.loaded < kSetupTtl) return it->second.setup;
+    if (it != setups_.end()) {
+      cached = it->second.setup;
+      cached_version = it->second.version;
+    }
   }
+  // Every set-up write (SaveSetup, CreateClinic) writes the clinic's row, which gives it a new
+  // xmin; while the row's xmin is the one the cached set-up was read with, no server has changed
+  // the set-up since. One autocommitted read of it instead of the whole set-up, and a change made
+  // through any server is seen by the next call.
   std::optional<Result<clinic::ClinicSetup>> read;
+  std::string version;
   UNKNOT_TRY(pool_->WithConnection([&](pqxx::connection& connection) -> Result<void> {
-    // One snapshot, so the parts are from the same moment.
+    if (cached != nullptr) {
+      pqxx::nontransaction check(connection);
+      auto rows =
+          check.exec_params("SELECT xmin::text FROM clinics WHERE id = $1", clinic_id.value());
+      if (!rows.empty() && Text(rows[0][0]) == cached_version) return core::Ok();
+    }
+    // One snapshot, so the parts and their version are from the same moment.
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection);
-    read.emplace(ReadSetup(tx, clinic_id));
-    tx.commit();
+    auto rows = tx.exec_params("SELECT xmin::text FROM clinics WHERE id = $1", clinic_id.value());
+    if (rows.empty()) {
+      read.emplace(Error::NotFound("no such clinic"));
+    } else {
+      version = Text(rows[0][0]);
+      read.emplace(ReadSetup(tx, clinic_id));
+    }
+    try {
+      tx.commit();
+    } catch (const pqxx::in_doubt_error&) {
+      // Nothing was written; the connection is gone, which the pool handles as any lost one.
+      throw pqxx::broken_connection("connection lost while ending a read-only transaction");
+    }
     return core::Ok();
   }));
+  if (!read) return cached;
   if (!*read) return read->error();
   auto setup = std::make_shared<const clinic::ClinicSetup>(std::move(**read));
   std::lock_guard lock(setups_mutex_);
-  setups_[clinic_id.value()] = {setup, now};
+  setups_[clinic_id.value()] = {setup, now, version};
   return setup;
 }
 
@@ -809,3 +838,11 @@ Result<core::ports::StoredAssessment> PostgresStorage::FindAssessment(
 }
 
 }  // namespace unknot::storage::postgres
+
+namespace unknot::storage::postgres::setup_rows {
+
+Result<clinic::ClinicSetup> ReadSetup(pqxx::transaction_base& tx, core::ClinicId clinic) {
+  return postgres::ReadSetup(tx, clinic);
+}
+
+}  // namespace unknot::storage::postgres::setup_rows

@@ -59,6 +59,11 @@ class PostgresStorage final : public core::ports::Storage {
       core::ClinicId clinic) override;
   core::Result<core::clinic::ClinicSetup> CreateClinic(
       const core::clinic::ClinicSetup& setup) override;
+  // In setup_write.cpp. Locks the clinic's row for the transaction, so set-up writes of one
+  // clinic from every server take turns.
+  core::Result<core::clinic::ClinicSetup> SaveSetup(core::ClinicId clinic,
+                                                    const SetupChange& change,
+                                                    core::Instant now) override;
 
   core::Result<core::clinic::Patient> CreatePatient(core::ClinicId clinic,
                                                     const core::clinic::Patient& patient) override;
@@ -146,12 +151,14 @@ class PostgresStorage final : public core::ports::Storage {
   const core::Clock& clock_;
 
   // Setups are read on every availability query and booking; another server may change them,
-  // so a cached one is used for kSetupTtl at most (and dropped at once by this process's own
-  // setup writes).
+  // so a cached one is used only while the clinic row's version (xmin) is the one it was read
+  // with: one small query per LoadSetup (see LoadSetup), and dropped at once by this process's
+  // own setup writes. Clinics (FindClinic) are cached for kSetupTtl.
   static constexpr std::chrono::seconds kSetupTtl{5};
   struct CachedSetup {
     std::shared_ptr<const core::clinic::ClinicSetup> setup;
     std::chrono::steady_clock::time_point loaded;
+    std::string version;  // the clinic row's xmin when the setup was read
   };
   struct CachedClinic {
     core::clinic::Clinic clinic;

@@ -60,6 +60,10 @@ class SqliteStorage final : public core::ports::Storage {
       core::ClinicId clinic) override;
   core::Result<core::clinic::ClinicSetup> CreateClinic(
       const core::clinic::ClinicSetup& setup) override;
+  // In setup_write_sql.cpp.
+  core::Result<core::clinic::ClinicSetup> SaveSetup(core::ClinicId clinic,
+                                                    const SetupChange& change,
+                                                    core::Instant now) override;
 
   core::Result<core::clinic::Patient> CreatePatient(core::ClinicId clinic,
                                                     const core::clinic::Patient& patient) override;
