@@ -1,13 +1,10 @@
 // Browser tests of the staff pages (/c/{clinic}/staff/…) against a real `unknot serve`
 // (harness.mjs), on a clinic made from nothing with the CLI, not the demo loader.
 //
-// Not in `npm run test:browser` yet (node --test picks up *.test.mjs only): they need the staff
-// API of issue 13 and these commands, which the server side is still building:
+// They make the clinic with the commands a new clinic uses:
 //   unknot clinic create --slug SLUG --name NAME --time-zone ZONE --phone E164 --address-line1 …
 //     --city … --postal-code … --country US --database DB
 //   unknot user add --clinic SLUG --role owner|front_desk --email E --database DB   (password on stdin)
-// Run them with: UNKNOT_BIN=build/debug/src/server/unknot node --test web/e2e/staff.spec.mjs
-// and, once they pass, rename this file to staff.test.mjs so the default target runs it.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { json, newPageIn, seriousViolations, startBrowser, startServer } from "./harness.mjs";
@@ -218,7 +215,7 @@ describe("staff pages", { timeout: 300000 }, () => {
     await expectAccessible(page, "my account");
 
     // Sign out: back to sign-in, and staff pages need signing in again.
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByText("You are signed out.").waitFor();
     await page.goto(server.url("staff/audit"));
     await page.waitForURL(/\/staff\/sign-in\?next=staff%2Faudit$/);
@@ -250,7 +247,7 @@ describe("staff pages", { timeout: 300000 }, () => {
     await page.getByRole("link", { name: "Ruiz, Ana" }).waitFor();
     await expectNoSidewaysScroll(page, "patients on a phone");
     await expectAccessible(page, "patients as the front desk on a phone");
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByText("You are signed out.").waitFor();
     assert.deepEqual(errors, []);
     await close();
