@@ -13,6 +13,7 @@ using PatientId = StrongId<struct PatientIdTag>;
 using AppointmentId = StrongId<struct AppointmentIdTag>;
 using AssessmentId = StrongId<struct AssessmentIdTag>;
 using StaffId = StrongId<struct StaffIdTag>;
-using SessionId = StrongId<struct SessionIdTag>;  // a session's row, shown to staff; never its secret
+using SessionId =
+    StrongId<struct SessionIdTag>;  // a session's row, shown to staff; never its secret
 
 }  // namespace unknot::core

@@ -206,8 +206,7 @@ Result<StaffAccount> PostgresStorage::UpdateStaff(const StaffAccount& account,
         "UPDATE staff_accounts SET role = $3, practitioner_id = $4, display_name = $5 "
         "WHERE clinic_id = $1 AND id = $2",
         updated.clinic.value(), updated.id.value(),
-        std::string(core::staff::ToString(updated.role)), practitioner.get(),
-        updated.display_name);
+        std::string(core::staff::ToString(updated.role)), practitioner.get(), updated.display_name);
     UNKNOT_TRY(AppendAuditRow(tx, updated.clinic, audit));
     return updated;
   });

@@ -193,9 +193,9 @@ Result<StaffAccount> SqliteStorage::UpdateStaff(const StaffAccount& account,
     updated.display_name = account.display_name;
     UNKNOT_TRY(core::staff::Validate(updated));
     UNKNOT_TRY(CheckPractitioner(db, updated));
-    Statement stmt = UNKNOT_TRY(
-        db.PrepareCached("UPDATE staff_accounts SET role = ?3, practitioner_id = ?4, "
-                         "display_name = ?5 WHERE clinic_id = ?1 AND id = ?2"));
+    Statement stmt =
+        UNKNOT_TRY(db.PrepareCached("UPDATE staff_accounts SET role = ?3, practitioner_id = ?4, "
+                                    "display_name = ?5 WHERE clinic_id = ?1 AND id = ?2"));
     stmt.Bind(1, updated.clinic.value()).Bind(2, updated.id.value());
     stmt.Bind(3, core::staff::ToString(updated.role)).Bind(4, OptionalId(updated.practitioner));
     stmt.Bind(5, updated.display_name);
