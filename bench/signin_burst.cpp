@@ -131,12 +131,14 @@ int main(int argc, char** argv) {
   long total = 0;
   for (auto& [status, times] : latencies_ms) total += static_cast<long>(times.size());
   std::printf("sign-in bursts: %d bursts of %d in %.1f s, %ld answers (%.1f/s)\n", bursts,
-              concurrency, elapsed, total, total / elapsed);
+              concurrency, elapsed, total, static_cast<double>(total) / elapsed);
   for (auto& [status, times] : latencies_ms) {
     std::sort(times.begin(), times.end());
-    auto at = [&](double q) { return times[static_cast<std::size_t>(q * (times.size() - 1))]; };
+    auto at = [&](double q) {
+      return times[static_cast<std::size_t>(q * static_cast<double>(times.size() - 1))];
+    };
     std::printf("  status %d: %zu (%.1f/s), latency p50 %.0f ms, p99 %.0f ms, max %.0f ms\n",
-                status, times.size(), times.size() / elapsed, at(0.5), at(0.99), times.back());
+                status, times.size(), static_cast<double>(times.size()) / elapsed, at(0.5), at(0.99), times.back());
   }
   return 0;
 }

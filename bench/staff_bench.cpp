@@ -44,18 +44,20 @@ struct StaffDatabase {
     patient = storage->CreatePatient(clinic, person).value().id;
     const auto& service = setup->services.front();
     for (int i = 0; i < 12; ++i) {
-      core::scheduling::Appointment a;
-      a.patient = patient;
-      a.practitioner = setup->practitioners[static_cast<std::size_t>(i) %
-                                            setup->practitioners.size()]
-                           .id;
-      a.service = service.id;
-      a.room = setup->rooms.front().id;
       core::Instant start = clock.Now() + std::chrono::days{14 * i - 84} + 1h;
-      a.time = core::Interval::Create(start, start + service.duration).value();
-      a.blocked_until = a.time.end();
-      a.created_at = clock.Now();
-      a.updated_at = clock.Now();
+      core::scheduling::Appointment a{
+          .id = {},
+          .patient = patient,
+          .practitioner =
+              setup->practitioners[static_cast<std::size_t>(i) % setup->practitioners.size()].id,
+          .service = service.id,
+          .room = setup->rooms.front().id,
+          .time = core::Interval::Create(start, start + service.duration).value(),
+          .blocked_until = start + service.duration,
+          .created_at = clock.Now(),
+          .updated_at = clock.Now(),
+          .cancelled_at = std::nullopt,
+          .assessment = std::nullopt};
       (void)storage->InsertAppointment(clinic, a).value();
     }
   }
