@@ -3,7 +3,8 @@
 # and during back-to-back bursts of 50 sign-ins (as bench/run.sh BENCH_ONLY=staff), first as the
 # server runs them, then with the two password-hashing threads reniced to 19, then with them at
 # SCHED_IDLE — set from outside with renice/chrt, without changing the server, to show what
-# lowering the hashing pool's priority would do. THREADS=N sets the server's I/O threads (1).
+# lowering the hashing pool's priority would do. THREADS=N sets the server's I/O threads (1),
+# NICE=N the nice value of the second step (19).
 # Bounded (about 90 s), loopback only; the release build must exist.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,8 +45,8 @@ measure() {
   cat "$w/bursts.txt"
 }
 measure "hashing at default priority"
-for t in $hashers; do renice -n 19 -p "$t" >/dev/null; done
-measure "hashing threads at nice 19"
+for t in $hashers; do renice -n "${NICE:-19}" -p "$t" >/dev/null; done
+measure "hashing threads at nice ${NICE:-19}"
 for t in $hashers; do chrt --idle -p 0 "$t"; done
 measure "hashing threads at SCHED_IDLE"
 echo "== server peak RSS: $(grep VmHWM /proc/$pid/status | awk '{print $2, $3}')"
