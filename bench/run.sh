@@ -11,7 +11,11 @@
 #  4. PostgreSQL (a throwaway server from scripts/pg-test-server, durable defaults): pgbench's
 #     single-row INSERT rate with 16 clients, then the same booking load with 16 connections
 #     against `unknot serve --database postgresql://...` on that server.
-# BENCH_ONLY=sqlite or BENCH_ONLY=postgres runs only parts 1-3 or part 4.
+#  5. the staff side (issue 13): Google Benchmark's staff read of a patient's record with and
+#     without its audit entry (1 and 8 threads); then availability (as in 2, gzip) alone and while
+#     bursts of 50 concurrent staff sign-ins (bench/signin_burst.cpp, argon2id each) arrive at
+#     once, back to back, three rounds each, and the server's peak RSS.
+# BENCH_ONLY=sqlite, BENCH_ONLY=postgres or BENCH_ONLY=staff runs only parts 1-3, part 4 or part 5.
 # Bounded: every load stops by itself; only loopback is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +27,7 @@ port=${BENCH_PORT:-18089}
 
 only=${BENCH_ONLY:-all}
 
-if [[ "$only" != postgres ]]; then
+if [[ "$only" == all || "$only" == sqlite ]]; then
 echo "== Google Benchmark"
 $build/bench/unknot_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
   --benchmark_filter="${BENCH_FILTER:-.}" 2>&1 | grep -E "_median|^Benchmark|WARNING" || true
@@ -37,9 +41,9 @@ stop_server() {
 }
 trap 'stop_server; scripts/pg-test-server stop "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
-start_server() {  # database, threads
+start_server() {  # database, threads, more serve options...
   taskset -c 0 $unknot serve --database "$1" --listen 127.0.0.1:$port --threads "$2" \
-    --pool-size "${POOL_SIZE:-16}" \
+    --pool-size "${POOL_SIZE:-16}" "${@:3}" \
     --web-root web/dist --log-level warn >"$work/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
@@ -53,7 +57,7 @@ load() {  # label, wrk arguments...
   taskset -c 1 wrk -t1 -d${duration}s --latency "$@" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
 }
 
-if [[ "$only" != postgres ]]; then
+if [[ "$only" == all || "$only" == sqlite ]]; then
 $unknot migrate --database "$work/demo.db" >/dev/null
 $unknot demo --database "$work/demo.db" >/dev/null
 start_server "$work/demo.db" 1
@@ -88,7 +92,7 @@ bookings 8 16
 bookings 64 64
 fi
 
-if [[ "$only" != sqlite ]]; then
+if [[ "$only" == all || "$only" == postgres ]]; then
 
 echo "== PostgreSQL"
 chmod a+x "$work"  # as root the server runs as `postgres`, which must reach its folder
@@ -129,4 +133,40 @@ BODIES="$work/bodies.txt" taskset -c 1 wrk -t1 -c16 -d${duration}s --latency \
 echo "== server peak RSS (PostgreSQL bookings): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
 stop_server
 echo "== stored appointments: $(psql "$load_uri" -tAc 'SELECT count(*) FROM appointments')"
+fi
+
+if [[ "$only" == all || "$only" == staff ]]; then
+echo "== Google Benchmark: a staff read of a patient's record, alone and with its audit entry; the raw durable commit"
+$build/bench/unknot_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+  --benchmark_filter='BM_StaffRead|BM_SqliteFullCommitSingleRow' 2>&1 | grep -E "_median|WARNING" || true
+
+# Availability while staff sign in: the demo clinic plus 50 front-desk accounts (one argon2id
+# hash at the production cost, stored for all); the server as in part 2 (1 I/O thread, pinned
+# to CPU 0 with its 2 hashing threads), trusting X-Forwarded-For from loopback so that each of
+# the 50 sign-in connections is its own client address; wrk and the sign-in bursts on CPU 1.
+rm -f "$work"/staff.db*
+$unknot migrate --database "$work/staff.db" >/dev/null
+$unknot demo --database "$work/staff.db" >/dev/null
+password="bench-Sign-in-2026"
+$build/bench/unknot_bench_staff_fixture "$work/staff.db" mission-sports-chiro 50 "$password"
+start_server "$work/staff.db" "${STAFF_THREADS:-1}" --trusted-proxy 127.0.0.1
+from=$(date -u -d "+14 days" +%F)
+to=$(date -u -d "+27 days" +%F)
+art=$(curl -s "http://127.0.0.1:$port/api/v1/clinics/mission-sports-chiro/services" |
+      grep -o '"id":[0-9]*,"name":"Active Release' | grep -o '[0-9]*' | head -1)
+availability="/api/v1/clinics/mission-sports-chiro/availability?service=$art&from=$from&to=$to"
+for round in 1 2 3; do
+  load "round $round: GET availability (14 days, ART, gzip) alone" -c64 \
+    -H "Accept-Encoding: gzip" "http://127.0.0.1:$port$availability"
+  # Bursts start before wrk's 2 s warm-up and end after its measured window.
+  taskset -c 1 $build/bench/unknot_bench_signin_burst 127.0.0.1 "$port" mission-sports-chiro \
+    "$password" $((duration + 3)) 50 1000 50 >"$work/bursts.txt" &
+  bursts_pid=$!
+  load "round $round: GET availability (14 days, ART, gzip) during bursts of 50 sign-ins" -c64 \
+    -H "Accept-Encoding: gzip" "http://127.0.0.1:$port$availability"
+  wait "$bursts_pid"
+  cat "$work/bursts.txt"
+done
+echo "== server peak RSS (availability and sign-ins): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
+stop_server
 fi
