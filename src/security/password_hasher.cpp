@@ -50,8 +50,8 @@ std::string MakeDummyHash(const HashCost& cost) {
 }  // namespace
 
 PasswordHasher::PasswordHasher(PasswordHasherOptions options)
-    : PasswordHasher(options.cost,
-                     std::make_unique<WorkPool>(options.threads, options.queue_capacity)) {}
+    : PasswordHasher(options.cost, std::make_unique<WorkPool>(
+                                       options.threads, options.queue_capacity, options.nice)) {}
 
 PasswordHasher::PasswordHasher(HashCost cost, std::unique_ptr<WorkPool> pool)
     : cost_(cost), dummy_hash_(MakeDummyHash(cost)), pool_(std::move(pool)) {}

@@ -45,10 +45,14 @@ struct PasswordHasherOptions {
   HashCost cost = HashCost::Interactive();
   // Hashes running at once: each holds `cost.memlimit` of memory while it runs.
   std::size_t threads = 2;
-  // Requests waiting for a thread before new ones are refused with kUnavailable. 32 waiting on
-  // 2 threads at ~0.1 s each is at most ~1.6 s of waiting: longer than a person minds at a
-  // sign-in form, shorter than a client's timeout.
-  std::size_t queue_capacity = 32;
+  // Requests waiting for a thread before new ones are refused with kUnavailable. 16 waiting on
+  // 2 threads at ~0.1 s each is ~0.8 s of waiting on an idle machine, a few seconds when the
+  // niced threads yield to busy I/O threads (32 measured waits up to 8 s): longer than a person
+  // minds at a sign-in form, shorter than a client's timeout.
+  std::size_t queue_capacity = 16;
+  // The hashing threads' nice value: below the I/O threads, so a burst of sign-ins slows
+  // sign-ins, not the patients' pages (docs/benchmarks.md, issue 13).
+  int nice = 10;
 };
 
 enum class PasswordMatch { kMatch, kNoMatch };

@@ -1,14 +1,40 @@
 #include "security/work_pool.hpp"
 
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <latch>
 
 namespace unknot::security {
 
-WorkPool::WorkPool(std::size_t threads, std::size_t queue_capacity)
-    : queue_capacity_(queue_capacity) {
+WorkPool::WorkPool(std::size_t threads, std::size_t queue_capacity, int nice)
+    : queue_capacity_(queue_capacity), nice_(std::clamp(nice, 0, 19)) {
   threads = std::max<std::size_t>(threads, 1);
   workers_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+  // Each worker sets its priority before the pool is handed out, so no job runs at the old one.
+  std::latch started(static_cast<std::ptrdiff_t>(threads));
+  for (std::size_t i = 0; i < threads; ++i) {
+    workers_.emplace_back([this, &started] {
+      if (nice_ > 0) {
+        // On Linux a nice value belongs to a thread: this worker's own id lowers only itself.
+        auto self = static_cast<id_t>(::syscall(SYS_gettid));
+        int current = ::getpriority(PRIO_PROCESS, self);
+        if (::setpriority(PRIO_PROCESS, self, current + nice_) == 0) {
+          niced_.fetch_add(1);
+        } else {
+          spdlog::warn("work pool: cannot lower a worker's priority: {}", std::strerror(errno));
+        }
+      }
+      started.count_down();
+      Work();
+    });
+  }
+  started.wait();
 }
 
 WorkPool::~WorkPool() {

@@ -1,6 +1,9 @@
 #include "security/work_pool.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -90,6 +93,30 @@ TEST(WorkPoolTest, RunsJobsOffTheCallersThread) {
   EXPECT_NE(where.get_future().get(), std::this_thread::get_id());
   EXPECT_EQ(pool.threads(), 1u);
   EXPECT_EQ(pool.queue_capacity(), 1u);
+}
+
+TEST(WorkPoolTest, NicedWorkersRunBelowTheCallersPriority) {
+  const int before = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+  WorkPool pool(2, 4, 10);
+  std::promise<int> seen;
+  ASSERT_TRUE(pool.Submit([&] {
+    seen.set_value(::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))));
+  }));
+  const int worker = seen.get_future().get();
+  EXPECT_EQ(pool.nice(), 10);
+  if (before + 10 <= 19) {
+    // Raising a nice value (lowering priority) is always allowed.
+    EXPECT_EQ(pool.workers_niced(), 2u);
+    EXPECT_EQ(worker, before + 10);
+  }
+  // The caller's own priority is untouched: nice values are per thread on Linux.
+  EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))), before);
+  WorkPool plain(1, 1);
+  std::promise<int> plain_seen;
+  ASSERT_TRUE(plain.Submit([&] {
+    plain_seen.set_value(::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))));
+  }));
+  EXPECT_EQ(plain_seen.get_future().get(), before);
 }
 
 }  // namespace
