@@ -257,14 +257,16 @@ Result<SqliteStorage::SessionWithStaff> SqliteStorage::FindSession(std::string_v
 }
 
 Result<void> SqliteStorage::TouchSession(core::SessionId session, core::Instant now) {
-  return writer_->Write<void>([&](Connection& db) -> Result<void> {
-    Statement stmt = UNKNOT_TRY(db.PrepareCached(
-        "UPDATE staff_sessions SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1"));
-    stmt.Bind(1, session.value()).Bind(2, Seconds(now));
-    UNKNOT_TRY(stmt.Run());
-    if (db.Changes() == 0) return Error::NotFound("no such session");
-    return core::Ok();
-  });
+  return writer_->Write<void>(
+      [&](Connection& db) -> Result<void> {
+        Statement stmt = UNKNOT_TRY(db.PrepareCached(
+            "UPDATE staff_sessions SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1"));
+        stmt.Bind(1, session.value()).Bind(2, Seconds(now));
+        UNKNOT_TRY(stmt.Run());
+        if (db.Changes() == 0) return Error::NotFound("no such session");
+        return core::Ok();
+      },
+      Durability::kRelaxed);
 }
 
 Result<void> SqliteStorage::EndSession(core::ClinicId clinic, core::SessionId session,
@@ -306,8 +308,11 @@ Result<std::vector<Session>> SqliteStorage::ListSessions(core::ClinicId clinic,
 }
 
 Result<AuditEntry> SqliteStorage::AppendAudit(const AuditEntry& entry) {
+  // The entry of a read: durable against a crash of the process at once, against a power cut
+  // within kRelaxedSyncDelay (docs/reliability.md). Entries of writes commit with their write.
   return writer_->Write<AuditEntry>(
-      [&](Connection& db) { return AppendAuditRow(db, entry.clinic, entry); });
+      [&](Connection& db) { return AppendAuditRow(db, entry.clinic, entry); },
+      Durability::kRelaxed);
 }
 
 Result<std::vector<AuditEntry>> SqliteStorage::ListAudit(core::ClinicId clinic,

@@ -44,5 +44,42 @@ TEST(WriteQueueTest, AFailedWriteRollsBackAloneAndTheOthersCommit) {
   EXPECT_LE(stats.transactions, stats.jobs);
 }
 
+TEST(WriteQueueTest, RelaxedCommitsAreSyncedSoonAndLeaveTheConnectionAtFull) {
+  testing::TempDir dir;
+  std::string path = dir.File("q.db");
+  {
+    Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
+    ASSERT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
+  }
+  Connection writer = Connection::Open(path, Connection::OpenMode::kReadWrite).value();
+  ASSERT_TRUE(writer.Exec("PRAGMA synchronous = FULL"));
+  WriteQueue queue(std::move(writer));
+  auto insert = [](std::int64_t x) {
+    return [x](Connection& db) -> core::Result<int> {
+      auto statement = db.Prepare("INSERT INTO t VALUES (?1)").value();
+      statement.Bind(1, x);
+      UNKNOT_TRY(statement.Run());
+      auto level = db.QueryInt("PRAGMA synchronous");  // 1 NORMAL, 2 FULL
+      if (!level) return level.error();
+      return static_cast<int>(*level);
+    };
+  };
+  // A relaxed write commits at NORMAL and is seen by readers at once.
+  EXPECT_EQ(*queue.Write<int>(insert(1), Durability::kRelaxed), 1);
+  Connection reader = Connection::Open(path, Connection::OpenMode::kReadWrite).value();
+  EXPECT_EQ(*reader.QueryInt("SELECT count(*) FROM t"), 1);
+  // The next write asking nothing special is FULL again.
+  EXPECT_EQ(*queue.Write<int>(insert(2)), 2);
+  EXPECT_EQ(queue.stats().relaxed_transactions, 1u);
+  // A relaxed commit with nothing after it is synced by a checkpoint within the delay.
+  const auto syncs_before = queue.stats().relaxed_syncs;
+  EXPECT_EQ(*queue.Write<int>(insert(3), Durability::kRelaxed), 1);
+  for (int i = 0; i < 100 && queue.stats().relaxed_syncs == syncs_before; ++i) {
+    std::this_thread::sleep_for(kRelaxedSyncDelay / 10);
+  }
+  EXPECT_EQ(queue.stats().relaxed_syncs, syncs_before + 1);
+  EXPECT_EQ(*reader.QueryInt("SELECT count(*) FROM t"), 3);
+}
+
 }  // namespace
 }  // namespace unknot::storage::sqlite
