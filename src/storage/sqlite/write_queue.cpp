@@ -43,11 +43,12 @@ void WriteQueue::Loop() {
       } else {
         wake_.wait(lock, ready);
       }
-      // Relaxed commits are synced when the writer has nothing else to do, when they have waited
-      // long enough (even under a steady stream of relaxed writes), and before stopping.
-      sync = unsynced_since_ && (queue_.empty() || std::chrono::steady_clock::now() >=
-                                                       *unsynced_since_ + kRelaxedSyncDelay);
+      // Relaxed commits are synced once they have waited kRelaxedSyncDelay (even under a steady
+      // stream of relaxed writes), and before stopping; not as soon as the writer is idle, or
+      // the next write would wait for that fsync after all.
       stop = stopping_ && queue_.empty();
+      sync = unsynced_since_ &&
+             (stop || std::chrono::steady_clock::now() >= *unsynced_since_ + kRelaxedSyncDelay);
       batch.swap(queue_);
     }
     if (sync) SyncRelaxed();
