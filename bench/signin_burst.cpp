@@ -56,8 +56,8 @@ int main(int argc, char** argv) {
   const int accounts = argc > 8 ? std::atoi(argv[8]) : 50;
 
   const Clock::time_point start = Clock::now();
-  const Clock::time_point end = start + std::chrono::duration_cast<Clock::duration>(
-                                            std::chrono::duration<double>(seconds));
+  const Clock::time_point end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   Clock::time_point fire_at = start;
   bool stop = false;
   int bursts = 0;
@@ -113,7 +113,8 @@ int main(int argc, char** argv) {
         } catch (const std::exception&) {
           stream.reset();
         }
-        mine[status].push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+        mine[status].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
         if (status == 201) right = false;
         if (status == 401) right = true;
         sync.arrive_and_wait();
@@ -138,7 +139,8 @@ int main(int argc, char** argv) {
       return times[static_cast<std::size_t>(q * static_cast<double>(times.size() - 1))];
     };
     std::printf("  status %d: %zu (%.1f/s), latency p50 %.0f ms, p99 %.0f ms, max %.0f ms\n",
-                status, times.size(), static_cast<double>(times.size()) / elapsed, at(0.5), at(0.99), times.back());
+                status, times.size(), static_cast<double>(times.size()) / elapsed, at(0.5),
+                at(0.99), times.back());
   }
   return 0;
 }

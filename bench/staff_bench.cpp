@@ -39,8 +39,8 @@ struct StaffDatabase {
     storage = storage::sqlite::SqliteStorage::Open(path, clock).value();
     clinic = app::LoadDemoClinic(*storage, clock).value().clinic.id;
     auto setup = storage->LoadSetup(clinic).value();
-    core::clinic::Patient person{core::PatientId{}, "Ada", "Lovelace", "ada@example.org",
-                                 "+14155550123", clock.Now()};
+    core::clinic::Patient person{core::PatientId{}, "Ada",          "Lovelace",
+                                 "ada@example.org", "+14155550123", clock.Now()};
     patient = storage->CreatePatient(clinic, person).value().id;
     const auto& service = setup->services.front();
     for (int i = 0; i < 12; ++i) {
