@@ -1,11 +1,10 @@
 #include "api/v1/assessment_routes.hpp"
 
-#include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include "api/json/assessment_json.hpp"
 #include "api/json/request_body.hpp"
+#include "api/v1/query_params.hpp"
 #include "app/assessment.hpp"
 
 namespace unknot::api::v1 {
@@ -82,12 +81,9 @@ void AddAssessmentRoutes(http::Router& router, core::ports::Storage& storage,
              [&storage, &tokens](Request& request) {
                auto clinic = app::LoadClinic(storage, request.PathParam("clinic"));
                if (!clinic) return http::Problem(clinic.error());
-               std::int64_t id = 0;
-               const std::string_view text = request.PathParam("id");
-               auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-               if (ec != std::errc{} || end != text.data() + text.size() || id <= 0) {
-                 return http::Problem(core::Error::NotFound("no such assessment"));
-               }
+               const auto parsed = ParsePositiveId(request.PathParam("id"));
+               if (!parsed) return http::Problem(core::Error::NotFound("no such assessment"));
+               const std::int64_t id = *parsed;
                auto stored = app::GetAssessment(storage, tokens, *clinic, core::AssessmentId{id},
                                                 TokenOf(request));
                if (!stored) return http::Problem(stored.error());

@@ -1,13 +1,12 @@
 #include "api/v1/booking_routes.hpp"
 
-#include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include "api/http/gzip.hpp"
 #include "api/json/booking_json.hpp"
 #include "api/json/request_body.hpp"
 #include "api/v1/availability_cache.hpp"
+#include "api/v1/query_params.hpp"
 #include "api/v1/write_limits.hpp"
 #include "app/booking.hpp"
 
@@ -23,12 +22,9 @@ using core::Error;
 using core::Result;
 
 Result<std::int64_t> ParseId(std::string_view field, std::string_view text) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value <= 0) {
-    return Error::InvalidField(std::string(field), "must be a positive integer id");
-  }
-  return value;
+  auto value = ParsePositiveId(text);
+  if (!value) return Error::InvalidField(std::string(field), "must be a positive integer id");
+  return *value;
 }
 
 Result<std::string> RequiredQuery(const Request& request, std::string_view name) {

@@ -1,6 +1,5 @@
 #include "api/v1/patient_routes.hpp"
 
-#include <charconv>
 #include <set>
 #include <utility>
 
@@ -128,13 +127,9 @@ Result<std::vector<core::ports::StoredAssessment>> FollowedAssessments(
 Result<Response> PatientRecord(core::ports::Storage& storage, Request& request,
                                StaffRequest& staff) {
   const core::ClinicId clinic = staff.clinic().id;
-  std::int64_t id = 0;
-  const std::string_view text = request.PathParam("id");
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0) {
-    return Error::NotFound("no such patient");
-  }
-  const core::PatientId patient_id{id};
+  const auto id = ParsePositiveId(request.PathParam("id"));
+  if (!id) return Error::NotFound("no such patient");
+  const core::PatientId patient_id{*id};
   // Another clinic's patient is not found, like one that does not exist.
   dto::PatientRecord record;
   record.patient = UNKNOT_TRY(storage.FindPatient(clinic, patient_id));
@@ -145,7 +140,7 @@ Result<Response> PatientRecord(core::ports::Storage& storage, Request& request,
       target.patient = staff::PatientLink::kHasAppointment;
     }
   }
-  const std::string record_name = "patient/" + std::to_string(id);
+  const std::string record_name = "patient/" + std::to_string(*id);
   if (auto allowed = staff.Authorize(target); !allowed) {
     // A refused look at one of the clinic's patients is recorded against that patient, so the
     // owner sees attempts on a record as well as reads of it.

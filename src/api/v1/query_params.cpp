@@ -31,13 +31,17 @@ Result<std::optional<std::int64_t>> IntegerQuery(const http::Request& request,
 Result<std::optional<std::int64_t>> IdQuery(const http::Request& request, std::string_view name) {
   auto text = OptionalQuery(request, name);
   if (!text) return std::optional<std::int64_t>{};
+  auto value = ParsePositiveId(*text);
+  if (!value) return Error::InvalidField(std::string(name), "must be a positive integer id");
+  return value;
+}
+
+std::optional<std::int64_t> ParsePositiveId(std::string_view text) {
   std::int64_t value = 0;
-  const char* end = text->data() + text->size();
-  auto [stop, ec] = std::from_chars(text->data(), end, value);
-  if (ec != std::errc{} || stop != end || value <= 0) {
-    return Error::InvalidField(std::string(name), "must be a positive integer id");
-  }
-  return std::optional<std::int64_t>{value};
+  const char* end = text.data() + text.size();
+  auto [stop, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || stop != end || value <= 0) return std::nullopt;
+  return value;
 }
 
 Result<std::optional<core::Instant>> InstantOrDateQuery(const http::Request& request,

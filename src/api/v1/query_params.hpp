@@ -15,6 +15,11 @@
 
 namespace unknot::api::v1 {
 
+// A positive integer id written as plain decimal digits ("12"; not "", "0", "+1", " 1", "1e3" or
+// one past INT64_MAX), or nullopt. Callers decide what a bad id is: a path id names nothing (404),
+// a query parameter or body field is invalid (400).
+std::optional<std::int64_t> ParsePositiveId(std::string_view text);
+
 // The parameter's value, nullopt when absent or empty.
 std::optional<std::string> OptionalQuery(const http::Request& request, std::string_view name);
 

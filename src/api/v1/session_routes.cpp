@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/json/request_body.hpp"
+#include "api/v1/query_params.hpp"
 #include "core/common/time.hpp"
 #include "security/session_secrets.hpp"
 
@@ -33,11 +34,6 @@ constexpr std::string_view kBase = "/api/v1/clinics/{clinic}";
 constexpr std::size_t kMaxPasswordBytes = 1024;
 
 std::string Path(std::string_view tail) { return std::string(kBase) + std::string(tail); }
-
-Response NoStore(Response response) {
-  response.headers.emplace_back("Cache-Control", "no-store");
-  return response;
-}
 
 Response Fail(const Error& error) { return NoStore(http::Problem(error)); }
 
@@ -366,14 +362,9 @@ void AddStaff(StaffRoutes& staff, SessionRouteDeps deps, Request& request,
 }
 
 Result<core::StaffId> StaffIdParam(const Request& request) {
-  std::string_view text = request.PathParam("id");
-  std::int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9' || value > 1'000'000'000'000) return Error::NotFound("no such account");
-    value = value * 10 + (c - '0');
-  }
-  if (value <= 0) return Error::NotFound("no such account");
-  return core::StaffId{value};
+  auto value = ParsePositiveId(request.PathParam("id"));
+  if (!value) return Error::NotFound("no such account");
+  return core::StaffId{*value};
 }
 
 Result<Json> UpdateStaff(StaffRoutes& staff, Request& request, StaffRequest& me) {
@@ -430,12 +421,9 @@ Result<Json> ClinicSessions(StaffRoutes& staff, Request& request, StaffRequest& 
   core::ports::Storage& storage = staff.storage();
   std::optional<core::StaffId> only;
   if (auto text = request.QueryParam("staff")) {
-    char* end = nullptr;
-    long long value = std::strtoll(text->c_str(), &end, 10);
-    if (text->empty() || *end != '\0' || value <= 0) {
-      return Error::InvalidField("staff", "must be a staff account id");
-    }
-    only = core::StaffId{value};
+    auto value = ParsePositiveId(*text);
+    if (!value) return Error::InvalidField("staff", "must be a staff account id");
+    only = core::StaffId{*value};
   }
   auto accounts = UNKNOT_TRY(storage.ListStaff(me.clinic().id));
   std::map<std::int64_t, std::string> emails;
@@ -450,14 +438,11 @@ Result<Json> ClinicSessions(StaffRoutes& staff, Request& request, StaffRequest& 
 }
 
 Result<void> EndOneSession(StaffRoutes& staff, Request& request, StaffRequest& me) {
-  std::string_view text = request.PathParam("id");
-  char* end = nullptr;
-  std::string copy(text);
-  long long value = std::strtoll(copy.c_str(), &end, 10);
-  if (copy.empty() || *end != '\0' || value <= 0) return Error::NotFound("no such session");
+  auto value = ParsePositiveId(request.PathParam("id"));
+  if (!value) return Error::NotFound("no such session");
   UNKNOT_TRY(staff.storage().EndSession(
-      me.clinic().id, core::SessionId{value}, me.now(),
-      me.Audit(std::nullopt, "session/" + std::to_string(value), "ended by the owner")));
+      me.clinic().id, core::SessionId{*value}, me.now(),
+      me.Audit(std::nullopt, "session/" + std::to_string(*value), "ended by the owner")));
   me.Recorded();
   return core::Ok();
 }

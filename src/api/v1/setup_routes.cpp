@@ -1,12 +1,11 @@
 #include "api/v1/setup_routes.hpp"
 
-#include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include "api/json/clinic_json.hpp"
 #include "api/json/request_body.hpp"
 #include "api/json/setup_json.hpp"
+#include "api/v1/query_params.hpp"
 #include "app/clinic_setup_edit.hpp"
 
 namespace unknot::api::v1 {
@@ -27,13 +26,9 @@ std::string SetupPath(std::string_view rest) {
 }
 
 Result<std::int64_t> PathId(const Request& request, std::string_view name) {
-  std::string_view text = request.PathParam(name);
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value <= 0) {
-    return Error::InvalidField(std::string(name), "must be a positive integer id");
-  }
-  return value;
+  auto value = ParsePositiveId(request.PathParam(name));
+  if (!value) return Error::InvalidField(std::string(name), "must be a positive integer id");
+  return *value;
 }
 
 Result<app::StrandedPolicy> KeepParam(const Request& request) {

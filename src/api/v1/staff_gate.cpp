@@ -152,14 +152,10 @@ Result<void> StaffRoutes::CheckWriteOrigin(const http::Request& request,
   return core::Ok();
 }
 
-namespace {
-
 http::Response NoStore(http::Response response) {
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
 }
-
-}  // namespace
 
 void StaffRoutes::Add(http::Method method, std::string_view pattern, staff::Action action,
                       StaffHandler handler) {

@@ -86,6 +86,10 @@ class StaffRequest {
   mutable bool recorded_ = false;
 };
 
+// `response` with Cache-Control: no-store, as every staff answer is sent (the gate adds it to the
+// routes behind it; the sign-in door's routes call this themselves).
+http::Response NoStore(http::Response response);
+
 using StaffHandler = std::function<http::Response(http::Request&, StaffRequest&)>;
 // For a route whose answer comes later (password hashing): calls `respond` exactly once.
 using AsyncStaffHandler =
