@@ -103,7 +103,16 @@ Result<void> StaffRequest::RecordRead(std::optional<core::PatientId> patient, st
 
 StaffRoutes::StaffRoutes(http::Router& router, core::ports::Storage& storage,
                          const core::Clock& clock, StaffGateOptions options)
-    : router_(router), storage_(storage), clock_(clock), options_(std::move(options)) {}
+    : StaffRoutes(router, storage, storage, clock, std::move(options)) {}
+
+StaffRoutes::StaffRoutes(http::Router& router, core::ports::Storage& storage,
+                         core::ports::AuditRepository& read_audit, const core::Clock& clock,
+                         StaffGateOptions options)
+    : router_(router),
+      storage_(storage),
+      read_audit_(read_audit),
+      clock_(clock),
+      options_(std::move(options)) {}
 
 Result<StaffRoutes::Signed> StaffRoutes::CheckSession(const http::Request& request,
                                                       std::string_view slug) const {
@@ -197,7 +206,7 @@ http::Response StaffRoutes::Finish(const http::Request& request, const StaffRequ
   if (!staff_request.recorded()) {
     std::string text(detail);
     if (text.empty()) text = "status " + std::to_string(response.status);
-    auto appended = storage_.AppendAudit(staff_request.Audit(std::nullopt, request.path, text));
+    auto appended = read_audit_.AppendAudit(staff_request.Audit(std::nullopt, request.path, text));
     if (!appended) response = http::Problem(appended.error());
   }
   return NoStore(std::move(response));
@@ -209,7 +218,7 @@ std::variant<http::Response, std::shared_ptr<StaffRequest>> StaffRoutes::Admit(
   if (!signed_in) return NoStore(http::Problem(signed_in.error()));
   auto staff_request = std::make_shared<StaffRequest>(
       std::move(signed_in->clinic), std::move(signed_in->account), std::move(signed_in->session),
-      action, clock_.Now(), request.client_address, request.request_id, storage_);
+      action, clock_.Now(), request.client_address, request.request_id, read_audit_);
   if (ChangesState(request.method)) {
     if (auto checked = CheckWriteOrigin(request, staff_request->session()); !checked) {
       return Finish(request, *staff_request, http::Problem(checked.error()),

@@ -115,6 +115,12 @@ class StaffRoutes {
   // `storage` and `clock` must outlive the router.
   StaffRoutes(http::Router& router, core::ports::Storage& storage, const core::Clock& clock,
               StaffGateOptions options = {});
+  // The same, with the audit entries of reads and of the gate's own records (not those of writes,
+  // which commit with their write in `storage`) appended to `read_audit`: for the benchmark that
+  // prices a read's audit entry (bench/staff_request_bench.cpp). The server uses the one above.
+  StaffRoutes(http::Router& router, core::ports::Storage& storage,
+              core::ports::AuditRepository& read_audit, const core::Clock& clock,
+              StaffGateOptions options = {});
 
   // Registers `handler` for `method` and `pattern` (under /api/v1/clinics/{clinic}/) behind the
   // gate, performing `action`.
@@ -154,6 +160,7 @@ class StaffRoutes {
 
   http::Router& router_;
   core::ports::Storage& storage_;
+  core::ports::AuditRepository& read_audit_;
   const core::Clock& clock_;
   StaffGateOptions options_;
   std::vector<StaffRouteInfo> routes_;

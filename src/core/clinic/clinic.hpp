@@ -50,6 +50,8 @@ struct BookingPolicy {
   RateLimit email_bookings{.count = 5, .period = std::chrono::hours{1}, .burst = 5};
   // Booked online appointments still to come that one email may hold; more go by phone.
   int max_future_online_bookings = 3;
+  // After this many no-shows in 12 months a patient's online bookings need approval; 0: never.
+  int no_show_approval_threshold = 0;
 
   friend bool operator==(const BookingPolicy&, const BookingPolicy&) = default;
 };

@@ -1,9 +1,24 @@
 #include "core/clinic/patient.hpp"
 
 #include "core/clinic/clinic.hpp"
+#include "core/common/enum_names.hpp"
 #include "core/common/text.hpp"
 
 namespace unknot::core::clinic {
+namespace {
+
+constexpr EnumNames<OnlineBooking, 3> kOnlineBookingRules{{
+    {OnlineBooking::kAllowed, "allowed"},
+    {OnlineBooking::kRequiresApproval, "requires_approval"},
+    {OnlineBooking::kBlocked, "blocked"},
+}};
+
+}  // namespace
+
+std::string_view ToString(OnlineBooking rule) { return NameOf(kOnlineBookingRules, rule); }
+std::optional<OnlineBooking> ParseOnlineBooking(std::string_view text) {
+  return ValueOf(kOnlineBookingRules, text);
+}
 
 Result<void> ValidateEmail(std::string_view field, std::string_view email) {
   // Deliberately modest: one '@' with text on both sides, a dot in the domain, no spaces. The

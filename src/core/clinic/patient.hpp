@@ -1,12 +1,19 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/common/ids.hpp"
 #include "core/common/result.hpp"
 #include "core/common/time.hpp"
 
 namespace unknot::core::clinic {
+
+// Whether the patient may book online (set by the front desk on the patient's record).
+enum class OnlineBooking { kAllowed, kRequiresApproval, kBlocked };
+std::string_view ToString(OnlineBooking rule);
+std::optional<OnlineBooking> ParseOnlineBooking(std::string_view text);
 
 struct Patient {
   PatientId id;
@@ -15,6 +22,9 @@ struct Patient {
   std::string email;
   std::string phone;  // E.164
   Instant created_at;
+  OnlineBooking online_booking = OnlineBooking::kAllowed;
+  // Online, only services for new patients (an assessment visit) may be booked.
+  bool assessment_first = false;
 
   friend bool operator==(const Patient&, const Patient&) = default;
 };

@@ -71,6 +71,8 @@ struct Practitioner {
   std::vector<WorkingHours> hours;
   std::vector<Break> breaks;
   std::vector<TimeOff> time_off;
+  // The front desk may book this practitioner over their own appointments (the owner's choice).
+  bool allow_overbooking = false;
 
   bool HasSkill(Skill skill) const;
 

@@ -5,17 +5,20 @@
 namespace unknot::core::scheduling {
 namespace {
 
-constexpr EnumNames<AppointmentStatus, 4> kStatuses{{
+constexpr EnumNames<AppointmentStatus, 6> kStatuses{{
     {AppointmentStatus::kBooked, "booked"},
     {AppointmentStatus::kCancelled, "cancelled"},
     {AppointmentStatus::kCompleted, "completed"},
     {AppointmentStatus::kNoShow, "no_show"},
+    {AppointmentStatus::kRequested, "requested"},
+    {AppointmentStatus::kArrived, "arrived"},
 }};
 
-constexpr EnumNames<BookingSource, 3> kSources{{
+constexpr EnumNames<BookingSource, 4> kSources{{
     {BookingSource::kOnline, "online"},
     {BookingSource::kPhone, "phone"},
     {BookingSource::kStaff, "staff"},
+    {BookingSource::kWalkIn, "walk_in"},
 }};
 
 }  // namespace

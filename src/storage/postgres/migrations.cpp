@@ -474,7 +474,59 @@ END;
 $$;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// Version 6 (issue 14, the front desk): appointments may be 'requested' (an online booking
+// waiting for approval; it holds its time) or 'arrived', come from a 'walk_in', carry a version
+// raised by the database on every change, a cancel reason, whether a request was declined, and
+// whether staff overbooked it (left out of the no-overlap constraints); practitioners may allow
+// overbooking; patients carry their online booking rule; clinics their no-show rule.
+constexpr std::string_view kSchemaV6 = R"sql(
+ALTER TABLE appointments DROP CONSTRAINT appointments_status_check;
+ALTER TABLE appointments ADD CONSTRAINT appointments_status_check
+  CHECK (status IN ('booked', 'cancelled', 'completed', 'no_show', 'requested', 'arrived'));
+ALTER TABLE appointments DROP CONSTRAINT appointments_source_check;
+ALTER TABLE appointments ADD CONSTRAINT appointments_source_check
+  CHECK (source IN ('online', 'phone', 'staff', 'walk_in'));
+ALTER TABLE appointments
+  ADD COLUMN version bigint NOT NULL DEFAULT 1 CHECK (version > 0),
+  ADD COLUMN cancel_reason text NOT NULL DEFAULT '',
+  ADD COLUMN declined boolean NOT NULL DEFAULT false,
+  ADD COLUMN overbooked boolean NOT NULL DEFAULT false,
+  ADD CONSTRAINT appointments_declined_only_cancelled CHECK (NOT declined OR status = 'cancelled');
+ALTER TABLE appointments
+  DROP CONSTRAINT appointments_no_practitioner_overlap,
+  DROP CONSTRAINT appointments_no_room_overlap;
+ALTER TABLE appointments
+  ADD CONSTRAINT appointments_no_practitioner_overlap EXCLUDE USING gist
+    (practitioner_id WITH =, int8range(start_at, blocked_until) WITH &&)
+    WHERE (status <> 'cancelled' AND NOT overbooked),
+  ADD CONSTRAINT appointments_no_room_overlap EXCLUDE USING gist
+    (room_id WITH =, int8range(start_at, blocked_until) WITH &&)
+    WHERE (status <> 'cancelled' AND NOT overbooked);
+
+CREATE FUNCTION unknot_appointment_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.version = OLD.version AND ROW(NEW.*) IS DISTINCT FROM ROW(OLD.*) THEN
+    NEW.version := OLD.version + 1;
+  END IF;
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER appointments_version BEFORE UPDATE ON appointments
+  FOR EACH ROW EXECUTE FUNCTION unknot_appointment_version();
+
+ALTER TABLE practitioners ADD COLUMN allow_overbooking boolean NOT NULL DEFAULT false;
+ALTER TABLE patients
+  ADD COLUMN online_booking text NOT NULL DEFAULT 'allowed'
+    CHECK (online_booking IN ('allowed', 'requires_approval', 'blocked')),
+  ADD COLUMN assessment_first boolean NOT NULL DEFAULT false;
+ALTER TABLE clinics ADD COLUMN no_show_approval_threshold integer NOT NULL DEFAULT 0
+  CHECK (no_show_approval_threshold BETWEEN 0 AND 50);
+CREATE INDEX appointments_no_shows_by_patient ON appointments (clinic_id, patient_id, start_at)
+  WHERE status = 'no_show';
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
      "no-overlap exclusion constraints, manage tokens, idempotency keys",
@@ -487,6 +539,10 @@ constexpr std::array<Migration, 5> kMigrations{{
      "staff accounts, sessions and the append-only audit log; session timeouts per clinic; "
      "the assessment an appointment follows, also stored by unknot_book()",
      kSchemaV5},
+    {6,
+     "requested and arrived appointments, walk-ins, versions, cancel reasons, overbooking; "
+     "patients' online booking rules; the clinic's no-show rule",
+     kSchemaV6},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

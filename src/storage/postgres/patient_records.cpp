@@ -57,7 +57,8 @@ Result<ports::PatientPage> PostgresStorage::SearchPatients(core::ClinicId clinic
             "(SELECT min(a.start_at) FROM appointments a WHERE a.clinic_id = p.clinic_id "
             " AND a.patient_id = p.id AND a.status = 'booked' AND a.start_at > $2), "
             "(SELECT max(a.start_at) FROM appointments a WHERE a.clinic_id = p.clinic_id "
-            " AND a.patient_id = p.id AND a.status <> 'cancelled' AND a.start_at <= $2) "
+            " AND a.patient_id = p.id AND a.status <> 'cancelled' AND a.start_at <= $2), "
+            "p.online_booking, p.assessment_first "
             "FROM patients p WHERE p.clinic_id = $1 "
             "AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM appointments a "
             " WHERE a.clinic_id = p.clinic_id AND a.patient_id = p.id "
@@ -84,6 +85,9 @@ Result<ports::PatientPage> PostgresStorage::SearchPatients(core::ClinicId clinic
               std::nullopt, std::nullopt};
           if (!r[6].is_null()) summary.next_appointment = FromSeconds(Int(r[6]));
           if (!r[7].is_null()) summary.last_appointment = FromSeconds(Int(r[7]));
+          summary.patient.online_booking = UNKNOT_TRY(ParseField<core::clinic::OnlineBooking>(
+              r[8], core::clinic::ParseOnlineBooking, "online booking rule"));
+          summary.patient.assessment_first = r[9].as<bool>();
           page.patients.push_back(std::move(summary));
         }
         return page;
@@ -100,7 +104,8 @@ Result<std::vector<scheduling::Appointment>> PostgresStorage::ListPatientAppoint
                 "id, a.patient_id, a.practitioner_id, a.service_id, "
                 "a.room_id, a.start_at, a.end_at, a.blocked_until, a.status, a.source, "
                 "a.created_at, "
-                "a.updated_at, a.cancelled_at, a.assessment_id FROM patients p "
+                "a.updated_at, a.cancelled_at, a.assessment_id, a.version, a.cancel_reason, "
+                "a.declined, a.overbooked FROM patients p "
                 "LEFT JOIN appointments a ON a.clinic_id = p.clinic_id AND a.patient_id = p.id "
                 "WHERE p.clinic_id = $1 AND p.id = $2 ORDER BY a.start_at DESC, a.id DESC",
             clinic.value(), patient.value());

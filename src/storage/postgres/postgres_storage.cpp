@@ -28,7 +28,21 @@ Result<core::Interval> IntervalFields(const pqxx::field& start, const pqxx::fiel
 
 const std::string kAppointmentColumns =
     "id, patient_id, practitioner_id, service_id, room_id, start_at, end_at, blocked_until, "
-    "status, source, created_at, updated_at, cancelled_at, assessment_id";
+    "status, source, created_at, updated_at, cancelled_at, assessment_id, version, cancel_reason, "
+    "declined, overbooked";
+
+const std::string kPatientColumns =
+    "id, given_name, family_name, email, phone, created_at, online_booking, assessment_first";
+
+Result<clinic::Patient> ReadPatient(const pqxx::row& r, int first) {
+  const auto at = [&](int i) { return r[static_cast<pqxx::row::size_type>(first + i)]; };
+  clinic::Patient p{core::PatientId{Int(at(0))}, Text(at(1)), Text(at(2)), Text(at(3)), Text(at(4)),
+                    FromSeconds(Int(at(5)))};
+  p.online_booking = UNKNOT_TRY(
+      ParseField<clinic::OnlineBooking>(at(6), clinic::ParseOnlineBooking, "online booking rule"));
+  p.assessment_first = at(7).as<bool>();
+  return p;
+}
 
 Result<scheduling::Appointment> ReadAppointment(const pqxx::row& r) {
   scheduling::Appointment a{
@@ -50,6 +64,10 @@ Result<scheduling::Appointment> ReadAppointment(const pqxx::row& r) {
   };
   if (!r[12].is_null()) a.cancelled_at = FromSeconds(Int(r[12]));
   if (!r[13].is_null()) a.assessment = core::AssessmentId{Int(r[13])};
+  a.version = Int(r[14]);
+  a.cancel_reason = Text(r[15]);
+  a.declined = r[16].as<bool>();
+  a.overbooked = r[17].as<bool>();
   return a;
 }
 
@@ -297,10 +315,12 @@ void WriteSetup(pqxx::transaction_base& tx, clinic::ClinicSetup& setup, core::In
 Result<core::PatientId> InsertPatient(pqxx::transaction_base& tx, core::ClinicId clinic,
                                       const clinic::Patient& patient) {
   auto rows = tx.exec_params(
-      "INSERT INTO patients (clinic_id, given_name, family_name, email, phone, created_at) "
-      "SELECT id, $2, $3, $4, $5, $6 FROM clinics WHERE id = $1 RETURNING id",
+      "INSERT INTO patients (clinic_id, given_name, family_name, email, phone, created_at, "
+      "online_booking, assessment_first) "
+      "SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM clinics WHERE id = $1 RETURNING id",
       clinic.value(), patient.given_name, patient.family_name, patient.email, patient.phone,
-      Seconds(patient.created_at));
+      Seconds(patient.created_at), std::string(clinic::ToString(patient.online_booking)),
+      patient.assessment_first);
   if (rows.empty()) return Error::NotFound("no such clinic");
   return core::PatientId{Int(rows[0][0])};
 }
@@ -355,17 +375,19 @@ Result<scheduling::Appointment> InsertAppointmentRow(pqxx::transaction_base& tx,
     id = Int(tx.exec_params1(
         "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
         "start_at, end_at, blocked_until, status, source, created_at, updated_at, cancelled_at, "
-        "manage_token_hash, assessment_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-        "$12, $13, $14, $15) RETURNING id",
+        "manage_token_hash, assessment_id, cancel_reason, declined, overbooked) VALUES ($1, $2, "
+        "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
         clinic.value(), a.patient.value(), a.practitioner.value(), a.service.value(),
         a.room.value(), Seconds(a.time.start()), Seconds(a.time.end()), Seconds(a.blocked_until),
         std::string(scheduling::ToString(a.status)), std::string(scheduling::ToString(a.source)),
         Seconds(a.created_at), Seconds(a.updated_at), a.cancelled_at ? cancelled.c_str() : nullptr,
-        std::string(), a.assessment ? assessment.c_str() : nullptr)[0]);
+        std::string(), a.assessment ? assessment.c_str() : nullptr, a.cancel_reason, a.declined,
+        a.overbooked)[0]);
   });
   if (refused) return *refused;
   scheduling::Appointment stored = a;
   stored.id = core::AppointmentId{id};
+  stored.version = 1;
   return stored;
 }
 
@@ -635,14 +657,10 @@ Result<clinic::Patient> PostgresStorage::FindPatient(core::ClinicId clinic_id,
   return ReadOnce<clinic::Patient>(
       *pool_, [&](pqxx::transaction_base& tx) -> Result<clinic::Patient> {
         auto rows = tx.exec_params(
-            "SELECT id, given_name, family_name, email, phone, created_at FROM patients "
-            "WHERE clinic_id = $1 AND id = $2",
+            "SELECT " + kPatientColumns + " FROM patients WHERE clinic_id = $1 AND id = $2",
             clinic_id.value(), patient.value());
         if (rows.empty()) return Error::NotFound("no such patient");
-        const pqxx::row& r = rows[0];
-        return clinic::Patient{
-            core::PatientId{Int(r[0])}, Text(r[1]), Text(r[2]), Text(r[3]), Text(r[4]),
-            FromSeconds(Int(r[5]))};
+        return ReadPatient(rows[0], 0);
       });
 }
 

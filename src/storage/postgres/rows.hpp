@@ -10,6 +10,7 @@
 
 #include <pqxx/pqxx>
 
+#include "core/clinic/patient.hpp"
 #include "core/common/result.hpp"
 #include "core/scheduling/appointment.hpp"
 #include "storage/columns.hpp"
@@ -28,6 +29,10 @@ template <typename E, typename Parse>
 core::Result<E> ParseField(const pqxx::field& f, Parse parse, std::string_view what) {
   return ParseStoredName<E>(Text(f), parse, what);
 }
+
+// The columns of a patient row, in the order ReadPatient reads them from field `first` on.
+extern const std::string kPatientColumns;
+core::Result<core::clinic::Patient> ReadPatient(const pqxx::row& r, int first);
 
 // The columns of an appointment row, in the order ReadAppointment reads them.
 extern const std::string kAppointmentColumns;

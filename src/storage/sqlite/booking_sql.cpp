@@ -77,10 +77,13 @@ Error NotUpdatable(Connection& db, core::ClinicId clinic, core::AppointmentId ap
 Result<core::PatientId> InsertPatient(Connection& db, core::ClinicId clinic,
                                       const clinic::Patient& patient) {
   Statement stmt = UNKNOT_TRY(db.PrepareCached(
-      "INSERT INTO patients (clinic_id, given_name, family_name, email, phone, created_at) "
-      "SELECT id, ?2, ?3, ?4, ?5, ?6 FROM clinics WHERE id = ?1"));
+      "INSERT INTO patients (clinic_id, given_name, family_name, email, phone, created_at, "
+      "online_booking, assessment_first) "
+      "SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM clinics WHERE id = ?1"));
   stmt.Bind(1, clinic.value()).Bind(2, patient.given_name).Bind(3, patient.family_name);
   stmt.Bind(4, patient.email).Bind(5, patient.phone).Bind(6, Seconds(patient.created_at));
+  stmt.Bind(7, clinic::ToString(patient.online_booking));
+  stmt.Bind(8, std::int64_t{patient.assessment_first ? 1 : 0});
   UNKNOT_TRY(stmt.Run());
   if (db.Changes() == 0) return Error::NotFound("no such clinic");
   return core::PatientId{db.LastInsertRowId()};
@@ -96,8 +99,8 @@ Result<scheduling::Appointment> InsertAppointmentRow(Connection& db, core::Clini
   Statement stmt = UNKNOT_TRY(db.PrepareCached(
       "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
       "start_at, end_at, blocked_until, status, source, created_at, updated_at, cancelled_at, "
-      "manage_token_hash, assessment_id) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"));
+      "manage_token_hash, assessment_id, cancel_reason, declined, overbooked) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"));
   stmt.Bind(1, clinic.value()).Bind(2, a.patient.value()).Bind(3, a.practitioner.value());
   stmt.Bind(4, a.service.value()).Bind(5, a.room.value()).Bind(6, Seconds(a.time.start()));
   stmt.Bind(7, Seconds(a.time.end())).Bind(8, Seconds(a.blocked_until));
@@ -107,9 +110,12 @@ Result<scheduling::Appointment> InsertAppointmentRow(Connection& db, core::Clini
             a.cancelled_at ? std::optional<std::int64_t>{Seconds(*a.cancelled_at)} : std::nullopt);
   stmt.Bind(14, manage_token_hash);
   stmt.Bind(15, a.assessment ? std::optional<std::int64_t>{a.assessment->value()} : std::nullopt);
+  stmt.Bind(16, a.cancel_reason).Bind(17, std::int64_t{a.declined ? 1 : 0});
+  stmt.Bind(18, std::int64_t{a.overbooked ? 1 : 0});
   if (auto run = stmt.Run(); !run) return ConstraintError(db, std::move(run).error());
   scheduling::Appointment stored = a;
   stored.id = core::AppointmentId{db.LastInsertRowId()};
+  stored.version = 1;
   return stored;
 }
 

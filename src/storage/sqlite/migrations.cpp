@@ -509,7 +509,162 @@ CREATE INDEX appointments_by_assessment ON appointments (clinic_id, assessment_i
   WHERE assessment_id IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// Version 7 (issue 14, the front desk):
+// - appointments: statuses 'requested' (an online booking waiting for approval; it holds its time)
+//   and 'arrived'; source 'walk_in'; a version raised on every change (optimistic concurrency for
+//   the calendar), the reason given for a cancel, whether a request was declined, and whether it
+//   was overbooked by staff (such rows are left out of the no-overlap triggers). SQLite cannot
+//   change a CHECK, so the table is rebuilt as in version 6.
+// - practitioners.allow_overbooking; patients' online booking rule and "assessment first";
+//   clinics' no-show rule (after N no-shows in 12 months, online bookings need approval).
+constexpr std::string_view kSchemaV7 = R"sql(
+CREATE TABLE appointments_v7 (
+  id                INTEGER PRIMARY KEY,
+  clinic_id         INTEGER NOT NULL REFERENCES clinics (id),
+  patient_id        INTEGER NOT NULL,
+  practitioner_id   INTEGER NOT NULL,
+  service_id        INTEGER NOT NULL,
+  room_id           INTEGER NOT NULL,
+  start_at          INTEGER NOT NULL,
+  end_at            INTEGER NOT NULL,
+  blocked_until     INTEGER NOT NULL,
+  status            TEXT NOT NULL CHECK (status IN ('booked', 'cancelled', 'completed', 'no_show',
+                                                    'requested', 'arrived')),
+  source            TEXT NOT NULL CHECK (source IN ('online', 'phone', 'staff', 'walk_in')),
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  cancelled_at      INTEGER,
+  manage_token_hash TEXT NOT NULL DEFAULT '',
+  assessment_id     INTEGER,
+  version           INTEGER NOT NULL DEFAULT 1 CHECK (version > 0),
+  cancel_reason     TEXT NOT NULL DEFAULT '',
+  declined          INTEGER NOT NULL DEFAULT 0 CHECK (declined IN (0, 1)),
+  overbooked        INTEGER NOT NULL DEFAULT 0 CHECK (overbooked IN (0, 1)),
+  CHECK (declined = 0 OR status = 'cancelled'),
+  CHECK (start_at < end_at AND end_at <= blocked_until),
+  FOREIGN KEY (clinic_id, patient_id) REFERENCES patients (clinic_id, id),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id),
+  FOREIGN KEY (clinic_id, service_id) REFERENCES services (clinic_id, id),
+  FOREIGN KEY (clinic_id, room_id) REFERENCES rooms (clinic_id, id),
+  FOREIGN KEY (clinic_id, assessment_id) REFERENCES assessments (clinic_id, id)
+);
+INSERT INTO appointments_v7 (id, clinic_id, patient_id, practitioner_id, service_id, room_id,
+                             start_at, end_at, blocked_until, status, source, created_at,
+                             updated_at, cancelled_at, manage_token_hash, assessment_id)
+  SELECT id, clinic_id, patient_id, practitioner_id, service_id, room_id, start_at, end_at,
+         blocked_until, status, source, created_at, updated_at, cancelled_at, manage_token_hash,
+         assessment_id
+  FROM appointments;
+
+CREATE TABLE idempotency_keys_v7 AS SELECT * FROM idempotency_keys;
+DROP TABLE idempotency_keys;
+DROP TABLE appointments;
+ALTER TABLE appointments_v7 RENAME TO appointments;
+
+CREATE INDEX appointments_by_clinic ON appointments (clinic_id, start_at);
+CREATE UNIQUE INDEX appointments_clinic_and_id ON appointments (clinic_id, id);
+CREATE INDEX appointments_by_patient ON appointments (patient_id);
+CREATE INDEX appointments_live_by_clinic
+  ON appointments (clinic_id, start_at, blocked_until, practitioner_id, room_id)
+  WHERE status <> 'cancelled';
+CREATE INDEX appointments_live_by_practitioner
+  ON appointments (practitioner_id, start_at, blocked_until, room_id)
+  WHERE status <> 'cancelled';
+CREATE INDEX appointments_live_by_room
+  ON appointments (room_id, start_at, blocked_until)
+  WHERE status <> 'cancelled';
+
+CREATE TRIGGER appointments_no_overlap_on_insert
+BEFORE INSERT ON appointments
+WHEN NEW.status <> 'cancelled' AND NEW.overbooked = 0
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps another of the same practitioner or room')
+  WHERE EXISTS (SELECT 1 FROM appointments a
+                WHERE a.practitioner_id = NEW.practitioner_id AND a.status <> 'cancelled'
+                  AND a.overbooked = 0
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at)
+     OR EXISTS (SELECT 1 FROM appointments a
+                WHERE a.room_id = NEW.room_id AND a.status <> 'cancelled' AND a.overbooked = 0
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at);
+END;
+
+CREATE TRIGGER appointments_no_overlap_on_update
+BEFORE UPDATE OF practitioner_id, room_id, start_at, end_at, blocked_until, status, overbooked
+  ON appointments
+WHEN NEW.status <> 'cancelled' AND NEW.overbooked = 0
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps another of the same practitioner or room')
+  WHERE EXISTS (SELECT 1 FROM appointments a
+                WHERE a.id <> NEW.id AND a.practitioner_id = NEW.practitioner_id
+                  AND a.status <> 'cancelled' AND a.overbooked = 0
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at)
+     OR EXISTS (SELECT 1 FROM appointments a
+                WHERE a.id <> NEW.id AND a.room_id = NEW.room_id AND a.status <> 'cancelled'
+                  AND a.overbooked = 0
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at);
+END;
+
+CREATE TRIGGER appointments_span_bound_on_insert
+AFTER INSERT ON appointments
+WHEN NEW.blocked_until - NEW.start_at > coalesce(
+  (SELECT longest_seconds FROM appointment_span_bounds WHERE clinic_id = NEW.clinic_id), -1)
+BEGIN
+  INSERT OR REPLACE INTO appointment_span_bounds (clinic_id, longest_seconds)
+    VALUES (NEW.clinic_id, NEW.blocked_until - NEW.start_at);
+END;
+
+CREATE TRIGGER appointments_span_bound_on_update
+AFTER UPDATE OF start_at, blocked_until ON appointments
+WHEN NEW.blocked_until - NEW.start_at > coalesce(
+  (SELECT longest_seconds FROM appointment_span_bounds WHERE clinic_id = NEW.clinic_id), -1)
+BEGIN
+  INSERT OR REPLACE INTO appointment_span_bounds (clinic_id, longest_seconds)
+    VALUES (NEW.clinic_id, NEW.blocked_until - NEW.start_at);
+END;
+
+CREATE TABLE idempotency_keys (
+  clinic_id      INTEGER NOT NULL REFERENCES clinics (id),
+  key            TEXT NOT NULL,
+  fingerprint    TEXT NOT NULL,
+  appointment_id INTEGER NOT NULL,
+  response_body  TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  PRIMARY KEY (clinic_id, key),
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id)
+);
+INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, response_body,
+                              created_at)
+  SELECT clinic_id, key, fingerprint, appointment_id, response_body, created_at
+  FROM idempotency_keys_v7;
+DROP TABLE idempotency_keys_v7;
+CREATE INDEX appointments_by_assessment ON appointments (clinic_id, assessment_id)
+  WHERE assessment_id IS NOT NULL;
+
+CREATE TRIGGER appointments_version_on_update
+AFTER UPDATE OF patient_id, practitioner_id, service_id, room_id, start_at, end_at, blocked_until,
+  status, cancelled_at, cancel_reason, declined, overbooked ON appointments
+WHEN NEW.version = OLD.version
+BEGIN
+  UPDATE appointments SET version = OLD.version + 1 WHERE id = NEW.id;
+END;
+
+ALTER TABLE practitioners ADD COLUMN allow_overbooking INTEGER NOT NULL DEFAULT 0
+  CHECK (allow_overbooking IN (0, 1));
+ALTER TABLE patients ADD COLUMN online_booking TEXT NOT NULL DEFAULT 'allowed'
+  CHECK (online_booking IN ('allowed', 'requires_approval', 'blocked'));
+ALTER TABLE patients ADD COLUMN assessment_first INTEGER NOT NULL DEFAULT 0
+  CHECK (assessment_first IN (0, 1));
+ALTER TABLE clinics ADD COLUMN no_show_approval_threshold INTEGER NOT NULL DEFAULT 0
+  CHECK (no_show_approval_threshold BETWEEN 0 AND 50);
+CREATE INDEX appointments_no_shows_by_patient ON appointments (clinic_id, patient_id, start_at)
+  WHERE status = 'no_show';
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
@@ -520,6 +675,10 @@ constexpr std::array<Migration, 6> kMigrations{{
      "staff accounts, sessions and the append-only audit log; session timeouts per clinic; "
      "the assessment an appointment follows",
      kSchemaV6},
+    {7,
+     "requested and arrived appointments, walk-ins, versions, cancel reasons, overbooking; "
+     "patients' online booking rules; the clinic's no-show rule",
+     kSchemaV7},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

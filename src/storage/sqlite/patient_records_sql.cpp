@@ -44,7 +44,8 @@ Result<ports::PatientPage> SqliteStorage::SearchPatients(core::ClinicId clinic,
       "(SELECT min(a.start_at) FROM appointments a WHERE a.clinic_id = p.clinic_id "
       " AND a.patient_id = p.id AND a.status = 'booked' AND a.start_at > ?2), "
       "(SELECT max(a.start_at) FROM appointments a WHERE a.clinic_id = p.clinic_id "
-      " AND a.patient_id = p.id AND a.status <> 'cancelled' AND a.start_at <= ?2) "
+      " AND a.patient_id = p.id AND a.status <> 'cancelled' AND a.start_at <= ?2), "
+      "p.online_booking, p.assessment_first "
       "FROM patients p WHERE p.clinic_id = ?1 "
       "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM appointments a WHERE a.clinic_id = p.clinic_id "
       " AND a.patient_id = p.id AND a.practitioner_id = ?3 AND a.status <> 'cancelled'))";
@@ -71,6 +72,9 @@ Result<ports::PatientPage> SqliteStorage::SearchPatients(core::ClinicId clinic,
         core::clinic::Patient{core::PatientId{stmt.Int(0)}, stmt.Text(1), stmt.Text(2),
                               stmt.Text(3), stmt.Text(4), FromSeconds(stmt.Int(5))},
         std::nullopt, std::nullopt};
+    summary.patient.online_booking = UNKNOT_TRY(ParseColumn<core::clinic::OnlineBooking>(
+        stmt, 8, core::clinic::ParseOnlineBooking, "online booking rule"));
+    summary.patient.assessment_first = stmt.Int(9) != 0;
     if (auto next = stmt.OptionalInt(6)) summary.next_appointment = FromSeconds(*next);
     if (auto last = stmt.OptionalInt(7)) summary.last_appointment = FromSeconds(*last);
     page.patients.push_back(std::move(summary));

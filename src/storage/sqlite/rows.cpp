@@ -46,9 +46,26 @@ clinic::Clinic ReadClinic(const Statement& s) {
   return c;
 }
 
+const std::string kPatientColumns =
+    "id, given_name, family_name, email, phone, created_at, online_booking, assessment_first";
+
+Result<clinic::Patient> ReadPatient(const Statement& s, int first) {
+  clinic::Patient p{core::PatientId{s.Int(first)},
+                    s.Text(first + 1),
+                    s.Text(first + 2),
+                    s.Text(first + 3),
+                    s.Text(first + 4),
+                    FromSeconds(s.Int(first + 5))};
+  p.online_booking = UNKNOT_TRY(ParseColumn<clinic::OnlineBooking>(
+      s, first + 6, clinic::ParseOnlineBooking, "online booking rule"));
+  p.assessment_first = s.Int(first + 7) != 0;
+  return p;
+}
+
 const std::string kAppointmentColumns =
     "id, patient_id, practitioner_id, service_id, room_id, start_at, end_at, blocked_until, "
-    "status, source, created_at, updated_at, cancelled_at, assessment_id";
+    "status, source, created_at, updated_at, cancelled_at, assessment_id, version, cancel_reason, "
+    "declined, overbooked";
 
 Result<scheduling::Appointment> ReadAppointment(const Statement& s) {
   scheduling::Appointment a{
@@ -70,6 +87,10 @@ Result<scheduling::Appointment> ReadAppointment(const Statement& s) {
   };
   if (auto cancelled = s.OptionalInt(12)) a.cancelled_at = FromSeconds(*cancelled);
   if (auto assessment = s.OptionalInt(13)) a.assessment = core::AssessmentId{*assessment};
+  a.version = s.Int(14);
+  a.cancel_reason = s.Text(15);
+  a.declined = s.Int(16) != 0;
+  a.overbooked = s.Int(17) != 0;
   return a;
 }
 

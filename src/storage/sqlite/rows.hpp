@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clinic/clinic.hpp"
+#include "core/clinic/patient.hpp"
 #include "core/common/interval.hpp"
 #include "core/common/result.hpp"
 #include "core/scheduling/appointment.hpp"
@@ -33,6 +34,10 @@ core::Result<core::Interval> IntervalColumns(const Statement& stmt, int start, i
 
 extern const std::string kClinicColumns;
 core::clinic::Clinic ReadClinic(const Statement& s);
+
+// The columns of a patient row in the order ReadPatient reads them from column `first` on.
+extern const std::string kPatientColumns;
+core::Result<core::clinic::Patient> ReadPatient(const Statement& s, int first);
 
 extern const std::string kAppointmentColumns;
 core::Result<core::scheduling::Appointment> ReadAppointment(const Statement& s);

@@ -191,13 +191,10 @@ Result<clinic::Patient> SqliteStorage::FindPatient(core::ClinicId clinic_id,
                                                    core::PatientId patient) {
   auto reader = UNKNOT_TRY(BorrowReader());
   Statement stmt = UNKNOT_TRY(reader->db().PrepareCached(
-      "SELECT id, given_name, family_name, email, phone, created_at FROM patients "
-      "WHERE clinic_id = ?1 AND id = ?2"));
+      "SELECT " + kPatientColumns + " FROM patients WHERE clinic_id = ?1 AND id = ?2"));
   stmt.Bind(1, clinic_id.value()).Bind(2, patient.value());
   if (!UNKNOT_TRY(stmt.Step())) return Error::NotFound("no such patient");
-  return clinic::Patient{
-      core::PatientId{stmt.Int(0)}, stmt.Text(1), stmt.Text(2), stmt.Text(3), stmt.Text(4),
-      FromSeconds(stmt.Int(5))};
+  return ReadPatient(stmt, 0);
 }
 
 Result<scheduling::Appointment> SqliteStorage::InsertAppointment(

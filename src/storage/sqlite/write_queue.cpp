@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <exception>
 
 namespace unknot::storage::sqlite {
 
@@ -22,38 +23,68 @@ WriteQueue::Stats WriteQueue::stats() const {
   return stats_;
 }
 
-void WriteQueue::Enqueue(Job job) {
-  {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(job));
+core::Result<void> WriteQueue::Submit(Writer& writer) {
+  std::unique_lock lock(mutex_);
+  if (!busy_ && queue_.empty()) {
+    // Nobody writing or waiting: run here.
+    busy_ = true;
+    lock.unlock();
+    RunBatch({&writer});
+    lock.lock();
+    busy_ = false;
+    // Whatever queued meanwhile is the writer thread's; so is a sync that fell due.
+    if (!queue_.empty() || waiting_for_idle_) wake_.notify_one();
+    return std::move(*writer.outcome);
   }
+  queue_.push_back(&writer);
   wake_.notify_one();
+  writer.finished.wait(lock, [&] { return writer.done; });
+  return std::move(*writer.outcome);
 }
 
 void WriteQueue::Loop() {
+  std::unique_lock lock(mutex_);
+  bool tried_final_sync = false;  // a sync that fails while stopping is not retried forever
   while (true) {
-    std::deque<Job> batch;
-    bool sync = false;
-    bool stop = false;
-    {
-      std::unique_lock lock(mutex_);
-      auto ready = [this] { return stopping_ || !queue_.empty(); };
-      if (unsynced_since_) {
-        wake_.wait_until(lock, *unsynced_since_ + kRelaxedSyncDelay, ready);
-      } else {
-        wake_.wait(lock, ready);
-      }
-      // Relaxed commits are synced once they have waited kRelaxedSyncDelay (even under a steady
-      // stream of relaxed writes), and before stopping; not as soon as the writer is idle, or
-      // the next write would wait for that fsync after all.
-      stop = stopping_ && queue_.empty();
-      sync = unsynced_since_ &&
-             (stop || std::chrono::steady_clock::now() >= *unsynced_since_ + kRelaxedSyncDelay);
-      batch.swap(queue_);
+    if (busy_) {
+      // A caller is writing on its own thread; it wakes this one when it is done.
+      waiting_for_idle_ = true;
+      wake_.wait(lock, [this] { return !busy_; });
+      waiting_for_idle_ = false;
+      continue;
     }
+    // Relaxed commits are synced once they have waited kRelaxedSyncDelay (even under a steady
+    // stream of relaxed writes), and before stopping; not as soon as the writer is idle, or
+    // the next write would wait for that fsync after all.
+    const bool stop = stopping_ && queue_.empty();
+    const bool sync = unsynced_since_ &&
+                      ((stop && !tried_final_sync) ||
+                       std::chrono::steady_clock::now() >= *unsynced_since_ + kRelaxedSyncDelay);
+    tried_final_sync = tried_final_sync || (stop && sync);
+    if (queue_.empty() && !sync) {
+      if (stop) return;  // nothing left to write (closing the connection checkpoints the rest)
+      // Woken by a queued write, a relaxed commit (to wait for its sync), or stopping.
+      if (unsynced_since_) {
+        wake_.wait_until(lock, *unsynced_since_ + kRelaxedSyncDelay);
+      } else {
+        wake_.wait(lock);
+      }
+      continue;
+    }
+    std::vector<Writer*> batch(queue_.begin(), queue_.end());
+    queue_.clear();
+    busy_ = true;
+    lock.unlock();
     if (sync) SyncRelaxed();
     if (!batch.empty()) RunBatch(batch);
-    if (stop) return;  // nothing left to write (closing the connection checkpoints the rest)
+    lock.lock();
+    busy_ = false;
+    for (Writer* writer : batch) {
+      writer->done = true;
+      // Notified under the lock: a caller cannot see `done` and leave (destroying its Writer)
+      // before the lock is released.
+      writer->finished.notify_one();
+    }
   }
 }
 
@@ -62,10 +93,10 @@ void WriteQueue::SyncRelaxed() {
   int checkpointed = 0;
   int rc = sqlite3_wal_checkpoint_v2(db_.raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
                                      &checkpointed);
+  std::lock_guard lock(mutex_);
   // SQLITE_BUSY: a reader holds the WAL; the WAL was synced all the same before the attempt.
   if (rc == SQLITE_OK || rc == SQLITE_BUSY) {
     unsynced_since_.reset();
-    std::lock_guard lock(mutex_);
     ++stats_.relaxed_syncs;
   } else {
     // Tried again after another delay, not in a loop; the next FULL commit syncs it anyway.
@@ -73,27 +104,32 @@ void WriteQueue::SyncRelaxed() {
   }
 }
 
-void WriteQueue::RunBatch(std::deque<Job>& batch) {
-  const bool relaxed = std::all_of(batch.begin(), batch.end(), [](const Job& job) {
-    return job.durability == Durability::kRelaxed;
+void WriteQueue::RunBatch(const std::vector<Writer*>& batch) {
+  const bool relaxed = std::all_of(batch.begin(), batch.end(), [](const Writer* writer) {
+    return writer->durability == Durability::kRelaxed;
   });
   // synchronous can only change outside a transaction: NORMAL for this one commit, then FULL.
   core::Result<void> begun =
       relaxed ? db_.ExecCached("PRAGMA synchronous = NORMAL") : core::Result<void>{};
   if (begun) begun = db_.ExecCached("BEGIN IMMEDIATE");
-  std::vector<core::Result<void>> outcomes;
-  outcomes.reserve(batch.size());
   if (begun) {
-    for (Job& job : batch) {
+    for (Writer* job : batch) {
       core::Result<void> savepoint = db_.ExecCached("SAVEPOINT job");
       if (!savepoint) {
-        outcomes.push_back(std::move(savepoint).error());
+        job->outcome = std::move(savepoint).error();
         continue;
       }
-      core::Result<void> outcome = job.run(db_);
+      core::Result<void> outcome = core::Ok();
+      try {
+        outcome = job->run(db_);
+      } catch (const std::exception& e) {
+        outcome = core::Error(core::ErrorCode::kInternal, e.what());
+      } catch (...) {
+        outcome = core::Error(core::ErrorCode::kInternal, "a write threw");
+      }
       if (!outcome) (void)db_.ExecCached("ROLLBACK TO job");
       (void)db_.ExecCached("RELEASE job");
-      outcomes.push_back(std::move(outcome));
+      job->outcome = std::move(outcome);
     }
   }
   core::Result<void> committed = begun ? db_.ExecCached("COMMIT") : std::move(begun);
@@ -103,29 +139,26 @@ void WriteQueue::RunBatch(std::deque<Job>& batch) {
     core::Result<void> full = db_.ExecCached("PRAGMA synchronous = FULL");
     if (!full && committed) committed = std::move(full).error();
   }
-  if (committed) {
-    // A FULL commit synced the WAL, relaxed commits before it included.
-    if (relaxed) {
-      if (!unsynced_since_) unsynced_since_ = std::chrono::steady_clock::now();
-    } else {
-      unsynced_since_.reset();
-    }
-  }
+  bool wake_writer = false;
   {
     std::lock_guard lock(mutex_);
     if (committed) {
+      // A FULL commit synced the WAL, relaxed commits before it included.
+      if (!relaxed) {
+        unsynced_since_.reset();
+      } else if (!unsynced_since_) {
+        unsynced_since_ = std::chrono::steady_clock::now();
+        wake_writer = true;  // so that it waits with the sync delay
+      }
       ++stats_.transactions;
       stats_.jobs += batch.size();
       if (relaxed) ++stats_.relaxed_transactions;
     }
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    // A failed commit fails every job in the batch: none of them is stored.
-    if (!committed) {
-      batch[i].done.set_value(committed.error());
-    } else {
-      batch[i].done.set_value(i < outcomes.size() ? std::move(outcomes[i]) : core::Ok());
-    }
+  if (wake_writer) wake_.notify_one();
+  // A failed commit fails every job in the batch: none of them is stored.
+  if (!committed) {
+    for (Writer* job : batch) job->outcome = committed.error();
   }
 }
 

@@ -1,18 +1,21 @@
 #pragma once
 
-// The single SQLite writer. Every write runs on one thread that owns the write connection.
-// Writes that arrive while a commit is in progress are grouped: the next transaction runs each of
-// them inside its own SAVEPOINT (a failing one is rolled back alone) and commits them together,
-// so N concurrent bookings cost one fsync instead of N.
+// The single SQLite writer: one write connection, used by one thread at a time.
+// - A write that finds the connection idle and nobody waiting runs at once on its caller's thread:
+//   no hand-off to another thread and back, which costs more than a small commit itself.
+// - Writes that arrive while a commit is in progress are queued for the writer thread, which runs
+//   everything queued in one transaction, each inside its own SAVEPOINT (a failing one is rolled
+//   back alone), and commits them together: N concurrent bookings cost one fsync instead of N.
+// The writer thread also syncs relaxed commits (below).
 
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "core/common/result.hpp"
 #include "storage/sqlite/connection.hpp"
@@ -34,27 +37,28 @@ class WriteQueue {
  public:
   // Takes the write connection; starts the writer thread.
   explicit WriteQueue(Connection writer);
-  // Finishes queued writes, then stops the thread.
+  // Syncs what relaxed commits left unsynced, then stops the writer thread. No Write may be
+  // running.
   ~WriteQueue();
   WriteQueue(const WriteQueue&) = delete;
   WriteQueue& operator=(const WriteQueue&) = delete;
 
   // Runs `body(connection)` inside the writer's transaction and waits until it is durably
-  // committed (or rolled back). `body` returns Result<T>; its error rolls back its own work only.
+  // committed (or rolled back). `body` returns Result<T>; its error rolls back its own work only
+  // (so does an exception it throws, reported as an internal error). `body` may run on another
+  // writer's thread.
   // A batch commits with synchronous=FULL if any of its jobs asks for kFull, else NORMAL (WAL:
   // no fsync at commit); a later FULL commit or a checkpoint syncs what NORMAL commits left.
   template <typename T, typename Body>
   core::Result<T> Write(Body body, Durability durability = Durability::kFull) {
     std::optional<core::Result<T>> result;
-    std::promise<core::Result<void>> done;
-    auto committed = done.get_future();
-    Enqueue(Job{[&](Connection& db) -> core::Result<void> {
-                  result.emplace(body(db));
-                  if (*result) return core::Ok();
-                  return result->error();
-                },
-                std::move(done), durability});
-    core::Result<void> outcome = committed.get();
+    Writer writer{[&](Connection& db) -> core::Result<void> {
+                    result.emplace(body(db));
+                    if (*result) return core::Ok();
+                    return result->error();
+                  },
+                  durability};
+    core::Result<void> outcome = Submit(writer);
     if (!outcome) return std::move(outcome).error();
     return std::move(*result);
   }
@@ -69,25 +73,34 @@ class WriteQueue {
   Stats stats() const;
 
  private:
-  struct Job {
+  // One caller's write; lives on that caller's stack until `done`.
+  struct Writer {
+    Writer(std::function<core::Result<void>(Connection&)> job, Durability level)
+        : run(std::move(job)), durability(level) {}
     std::function<core::Result<void>(Connection&)> run;
-    std::promise<core::Result<void>> done;
     Durability durability = Durability::kFull;
+    bool done = false;                          // guarded by mutex_
+    std::optional<core::Result<void>> outcome;  // set before `done`
+    std::condition_variable finished;           // signalled when done
   };
 
-  void Enqueue(Job job);
+  // Runs `writer` at once if the connection is idle, else queues it; returns once it committed.
+  core::Result<void> Submit(Writer& writer);
   void Loop();
-  void RunBatch(std::deque<Job>& batch);
+  // Runs a batch on whichever thread holds the connection (busy_).
+  void RunBatch(const std::vector<Writer*>& batch);
   // Makes relaxed commits durable: a passive checkpoint syncs the WAL first (synchronous=NORMAL
-  // in WAL mode syncs before every checkpoint).
+  // in WAL mode syncs before every checkpoint). Writer thread only, holding the connection.
   void SyncRelaxed();
 
-  Connection db_;
+  Connection db_;  // used only by the thread that set busy_
   mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Job> queue_;  // guarded by mutex_
-  bool stopping_ = false;  // guarded by mutex_
-  // When the oldest commit not yet synced was made; used by the writer thread only.
+  std::condition_variable wake_;   // the writer thread: work queued, connection free, or stopping
+  std::deque<Writer*> queue_;      // guarded by mutex_
+  bool busy_ = false;              // guarded by mutex_: some thread is using db_
+  bool stopping_ = false;          // guarded by mutex_
+  bool waiting_for_idle_ = false;  // guarded by mutex_: the writer thread waits for !busy_
+  // When the oldest commit not yet synced was made; guarded by mutex_.
   std::optional<std::chrono::steady_clock::time_point> unsynced_since_;
   Stats stats_;  // guarded by mutex_
   std::thread thread_;
