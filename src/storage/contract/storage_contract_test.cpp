@@ -253,6 +253,55 @@ TEST_P(StorageContract, AppointmentsAreStoredAndListedByBlockedInterval) {
             (std::vector<core::AppointmentId>{stored->id, second->id}));
 }
 
+TEST_P(StorageContract, FrontDeskFieldsRoundTripAndVersionsRiseOnEveryChange) {
+  auto storage = OpenStorage();
+  ClinicSetup s = *storage->CreateClinic(Demo());
+  ASSERT_GE(s.rooms.size(), 2u);
+  core::clinic::Patient rules = Ana();
+  rules.online_booking = core::clinic::OnlineBooking::kRequiresApproval;
+  rules.assessment_first = true;
+  auto ana = storage->CreatePatient(s.clinic.id, rules);
+  ASSERT_TRUE(ana) << ana.error().message();
+  EXPECT_EQ(*storage->FindPatient(s.clinic.id, ana->id), *ana);
+  EXPECT_EQ(ana->online_booking, core::clinic::OnlineBooking::kRequiresApproval);
+
+  // A request waiting for approval holds its time like a booking.
+  Appointment request = MakeAppointment(s, ana->id, "2026-12-01T17:00:00Z");
+  request.status = AppointmentStatus::kRequested;
+  request.source = BookingSource::kWalkIn;
+  request.cancel_reason = "";
+  auto stored = storage->InsertAppointment(s.clinic.id, request);
+  ASSERT_TRUE(stored) << stored.error().message();
+  EXPECT_EQ(stored->version, 1);
+  EXPECT_EQ(*storage->FindAppointment(s.clinic.id, stored->id), *stored);
+  Appointment same_time = MakeAppointment(s, ana->id, "2026-12-01T17:00:00Z");
+  same_time.room = s.rooms[1].id;
+  EXPECT_EQ(storage->InsertAppointment(s.clinic.id, same_time).error().code(),
+            ErrorCode::kConflict);
+
+  // Staff may overbook a practitioner who allows it: the database leaves such a row out of its
+  // no-overlap rule, and an ordinary appointment still may not overlap another ordinary one.
+  Appointment overbooked = same_time;
+  overbooked.overbooked = true;
+  auto extra = storage->InsertAppointment(s.clinic.id, overbooked);
+  ASSERT_TRUE(extra) << extra.error().message();
+  EXPECT_TRUE(storage->FindAppointment(s.clinic.id, extra->id)->overbooked);
+
+  // Every change raises the version, whichever write made it.
+  Appointment later = *stored;
+  later.time =
+      core::Interval::Create(At("2026-12-01T19:00:00Z"), At("2026-12-01T19:30:00Z")).value();
+  later.blocked_until = later.time.end();
+  later.status = AppointmentStatus::kRequested;
+  auto found = storage->FindAppointment(s.clinic.id, stored->id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->version, 1);
+  auto cancelled = storage->Cancel(s.clinic.id, extra->id, clock_.Now());
+  ASSERT_TRUE(cancelled) << cancelled.error().message();
+  EXPECT_EQ(cancelled->version, 2);
+  EXPECT_EQ(storage->FindAppointment(s.clinic.id, extra->id)->version, 2);
+}
+
 TEST_P(StorageContract, AppointmentCannotPointIntoAnotherClinic) {
   auto storage = OpenStorage();
   ClinicSetup a = *storage->CreateClinic(Demo("clinic-a"));
