@@ -207,13 +207,15 @@ TEST(MigrationUpgradeTest, AVersionFiveDatabaseKeepsItsBookingsThroughTheAppoint
           "appointments_live_by_clinic", "appointments_live_by_practitioner",
           "appointments_live_by_room", "appointments_no_overlap_on_insert",
           "appointments_no_overlap_on_update", "appointments_span_bound_on_insert",
-          "appointments_span_bound_on_update", "audit_log_no_update", "audit_log_no_delete"}) {
+          "appointments_span_bound_on_update", "audit_log_no_update", "audit_log_no_delete",
+          "appointments_version_on_update", "appointments_no_shows_by_patient"}) {
       EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = '" +
                              std::string(name) + "'"),
                 1)
           << name;
     }
     EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v6'"), 0);
+    EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v7'"), 0);
     // The overlap rule still holds on the rebuilt table; the assessment link points in-clinic.
     EXPECT_FALSE(db.Exec(
         "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
@@ -238,6 +240,75 @@ TEST(MigrationUpgradeTest, AVersionFiveDatabaseKeepsItsBookingsThroughTheAppoint
   EXPECT_EQ((*response)->appointment, core::AppointmentId{42});
   EXPECT_EQ((*response)->body, R"({"id":42})");
   EXPECT_TRUE((*storage)->ListStaff(clinic->id)->empty());
+}
+
+TEST(MigrationUpgradeTest, AVersionSixDatabaseKeepsAssessmentLinksAndGainsVersionsAndRequests) {
+  testing::TempDir dir;
+  std::string path = dir.File("v6.db");
+  core::FixedClock clock(core::ParseInstant("2026-11-26T18:00:00Z").value());
+  {
+    Connection db = OpenDatabase(path, CreateMode::kIfMissing, SchemaCheck::kAllowOlder).value();
+    ASSERT_TRUE(
+        db.Exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description "
+                "TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+    for (const Migration& m : Migrations().first(6)) {
+      ASSERT_TRUE(db.Exec(m.sql)) << m.version;
+      ASSERT_TRUE(db.Exec("INSERT INTO schema_version VALUES (" + std::to_string(m.version) +
+                          ", 'old', 0)"));
+    }
+    ASSERT_TRUE(db.Exec(R"sql(
+      INSERT INTO clinics (id, slug, name, phone, address_line1, city, region, postal_code,
+                           country, time_zone, min_notice_minutes, horizon_days,
+                           cancellation_window_minutes, slot_step_minutes, grace_period_minutes,
+                           created_at)
+        VALUES (1, 'old', 'Old', '+14155550100', '1 Main', 'SF', 'CA', '94103', 'US',
+                'America/Los_Angeles', 0, 60, 0, 15, 0, 0);
+      INSERT INTO rooms (id, clinic_id, name, kind) VALUES (4, 1, 'Room 1', 'adjustment');
+      INSERT INTO practitioners (id, clinic_id, slug, display_name, role, status)
+        VALUES (5, 1, 'dr', 'Dr', 'chiropractor', 'active');
+      INSERT INTO services (id, clinic_id, slug, name, duration_minutes, buffer_minutes,
+                            room_kind, eligibility, price_minor_units, currency)
+        VALUES (6, 1, 'adj', 'Adjustment', 30, 0, 'adjustment', 'any_patient', 5000, 'USD');
+      INSERT INTO patients (id, clinic_id, given_name, family_name, email, phone, created_at)
+        VALUES (7, 1, 'Ana', 'Ruiz', 'ana@example.org', '+14155550142', 0);
+      INSERT INTO assessments (id, clinic_id, outcome, manage_token_hash, input, result,
+                               created_at)
+        VALUES (8, 1, 'book_online', 'h', '{}', '{}', 0);
+      INSERT INTO appointments (id, clinic_id, patient_id, practitioner_id, service_id, room_id,
+                                start_at, end_at, blocked_until, status, source, created_at,
+                                updated_at, manage_token_hash, assessment_id)
+        VALUES (42, 1, 7, 5, 6, 4, 1000000, 1001800, 1002400, 'booked', 'online', 0, 0, 'tok', 8);
+    )sql"));
+    auto report = Migrate(db, clock);
+    ASSERT_TRUE(report) << report.error().message();
+    EXPECT_EQ(report->from_version, 6);
+    EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    // A request holds its time; a walk-in is a source; the database raises the version.
+    EXPECT_FALSE(db.Exec(
+        "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
+        "start_at, end_at, blocked_until, status, source, created_at, updated_at) "
+        "VALUES (1, 7, 5, 6, 4, 1001000, 1002800, 1002800, 'requested', 'walk_in', 0, 0)"));
+    ASSERT_TRUE(db.Exec(
+        "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, room_id, "
+        "start_at, end_at, blocked_until, status, source, created_at, updated_at) "
+        "VALUES (1, 7, 5, 6, 4, 2000000, 2001800, 2001800, 'requested', 'walk_in', 0, 0)"));
+    ASSERT_TRUE(db.Exec("UPDATE appointments SET status = 'arrived' WHERE id = 42"));
+    EXPECT_EQ(*db.QueryInt("SELECT version FROM appointments WHERE id = 42"), 2);
+    // A declined appointment is a cancelled one.
+    EXPECT_FALSE(db.Exec("UPDATE appointments SET declined = 1 WHERE id = 42"));
+  }
+  auto storage = SqliteStorage::Open(path, clock);
+  ASSERT_TRUE(storage) << storage.error().message();
+  auto clinic = (*storage)->FindClinic("old");
+  ASSERT_TRUE(clinic);
+  auto appointment = (*storage)->FindAppointment(clinic->id, core::AppointmentId{42});
+  ASSERT_TRUE(appointment) << appointment.error().message();
+  EXPECT_EQ(appointment->assessment, core::AssessmentId{8});
+  EXPECT_EQ(appointment->status, core::scheduling::AppointmentStatus::kArrived);
+  EXPECT_EQ(*(*storage)->ManageTokenHash(clinic->id, core::AppointmentId{42}), "tok");
+  auto patient = (*storage)->FindPatient(clinic->id, core::PatientId{7});
+  ASSERT_TRUE(patient);
+  EXPECT_EQ(patient->online_booking, core::clinic::OnlineBooking::kAllowed);
 }
 
 }  // namespace

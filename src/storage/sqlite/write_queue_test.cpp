@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "temp_dir.hpp"
 
@@ -79,6 +82,90 @@ TEST(WriteQueueTest, RelaxedCommitsAreSyncedSoonAndLeaveTheConnectionAtFull) {
   }
   EXPECT_EQ(queue.stats().relaxed_syncs, syncs_before + 1);
   EXPECT_EQ(*reader.QueryInt("SELECT count(*) FROM t"), 3);
+}
+
+TEST(WriteQueueTest, AWriteThatFindsTheConnectionIdleRunsOnItsCallersThread) {
+  testing::TempDir dir;
+  std::string path = dir.File("q.db");
+  {
+    Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
+    ASSERT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
+  }
+  WriteQueue queue(Connection::Open(path, Connection::OpenMode::kReadWrite).value());
+  for (int i = 0; i < 3; ++i) {
+    auto ran_on = queue.Write<std::thread::id>(
+        [](Connection& db) -> core::Result<std::thread::id> {
+          UNKNOT_TRY(db.Exec("INSERT INTO t VALUES (1)"));
+          return std::this_thread::get_id();
+        },
+        i == 1 ? Durability::kRelaxed : Durability::kFull);
+    ASSERT_TRUE(ran_on);
+    EXPECT_EQ(*ran_on, std::this_thread::get_id());
+  }
+  EXPECT_EQ(queue.stats().jobs, 3u);
+  EXPECT_EQ(queue.stats().transactions, 3u);
+}
+
+TEST(WriteQueueTest, AThrowingWriteIsRolledBackAloneAsAnInternalError) {
+  testing::TempDir dir;
+  std::string path = dir.File("q.db");
+  {
+    Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
+    ASSERT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
+  }
+  WriteQueue queue(Connection::Open(path, Connection::OpenMode::kReadWrite).value());
+  auto thrown = queue.Write<int>([](Connection& db) -> core::Result<int> {
+    UNKNOT_TRY(db.Exec("INSERT INTO t VALUES (1)"));
+    throw std::runtime_error("a bug in a write");
+  });
+  ASSERT_FALSE(thrown);
+  EXPECT_EQ(thrown.error().code(), core::ErrorCode::kInternal);
+  auto next = queue.Write<int>([](Connection& db) -> core::Result<int> {
+    UNKNOT_TRY(db.Exec("INSERT INTO t VALUES (2)"));
+    return 2;
+  });
+  ASSERT_TRUE(next);
+  Connection check = Connection::Open(path, Connection::OpenMode::kReadWrite).value();
+  EXPECT_EQ(*check.QueryInt("SELECT count(*) FROM t"), 1);  // the thrown write's row is gone
+  EXPECT_EQ(*check.QueryInt("SELECT max(x) FROM t"), 2);
+}
+
+TEST(WriteQueueTest, ManyWritersOfBothDurabilitiesAllCommitAndNoneIsLost) {
+  testing::TempDir dir;
+  std::string path = dir.File("q.db");
+  {
+    Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
+    ASSERT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
+  }
+  constexpr int kThreads = 16;
+  constexpr int kWrites = 40;
+  {
+    WriteQueue queue(Connection::Open(path, Connection::OpenMode::kReadWrite).value());
+    std::vector<std::thread> threads;
+    std::atomic<int> failed{0};
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kWrites; ++i) {
+          auto written = queue.Write<int>(
+              [&](Connection& db) -> core::Result<int> {
+                auto insert = db.Prepare("INSERT INTO t VALUES (?1)").value();
+                insert.Bind(1, std::int64_t{t * kWrites + i});
+                UNKNOT_TRY(insert.Run());
+                return i;
+              },
+              (t + i) % 3 == 0 ? Durability::kFull : Durability::kRelaxed);
+          if (!written) failed.fetch_add(1);
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(failed.load(), 0);
+    WriteQueue::Stats stats = queue.stats();
+    EXPECT_EQ(stats.jobs, static_cast<std::uint64_t>(kThreads * kWrites));
+    EXPECT_LE(stats.transactions, stats.jobs);
+  }  // the queue's end syncs what relaxed commits left
+  Connection check = Connection::Open(path, Connection::OpenMode::kReadWrite).value();
+  EXPECT_EQ(*check.QueryInt("SELECT count(DISTINCT x) FROM t"), kThreads * kWrites);
 }
 
 }  // namespace
