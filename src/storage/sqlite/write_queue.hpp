@@ -63,7 +63,8 @@ class WriteQueue {
     return std::move(*result);
   }
 
-  // How many transactions and jobs the writer has committed; for tests and metrics.
+  // How many transactions the writer has committed (a write alone that failed is rolled back and
+  // not counted) and how many jobs it has run; for tests and metrics (Generation()).
   struct Stats {
     std::uint64_t transactions = 0;
     std::uint64_t jobs = 0;
