@@ -230,9 +230,11 @@ class Storage : public ClinicRepository,
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;
 
-  // A number that changes whenever this process commits a write, so derived answers (cached
-  // availability) can tell whether they are still current: equal values mean no write between
-  // the two reads. Writes by other processes are not seen; one process serves a SQLite file.
+  // A number that changes whenever this process commits a write that may change what the
+  // scheduling engine sees (appointments, set-up; not the audit entries of reads nor session
+  // bookkeeping), so derived answers (cached availability) can tell whether they are still
+  // current: equal values mean no such write between the two reads. Writes by other processes
+  // are not seen; one process serves a SQLite file.
   virtual std::uint64_t Generation() const = 0;
 
   // Committed write transactions and the writes (bookings, cancellations, ...) they carried

@@ -48,7 +48,9 @@ class SqliteStorage final : public core::ports::Storage {
   ~SqliteStorage() override;
 
   core::Result<void> Ping() override;
-  std::uint64_t Generation() const override { return writer_->stats().transactions; }
+  // Commits that may have changed what availability sees (not audit entries of reads nor session
+  // bookkeeping: Touches::kNotTheSchedule).
+  std::uint64_t Generation() const override { return writer_->stats().schedule_transactions; }
   WriteCounts Writes() const override {
     WriteQueue::Stats stats = writer_->stats();
     return {stats.transactions, stats.jobs};

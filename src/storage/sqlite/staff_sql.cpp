@@ -266,31 +266,35 @@ Result<void> SqliteStorage::TouchSession(core::SessionId session, core::Instant 
         if (db.Changes() == 0) return Error::NotFound("no such session");
         return core::Ok();
       },
-      Durability::kRelaxed);
+      Durability::kRelaxed, Touches::kNotTheSchedule);
 }
 
 Result<void> SqliteStorage::EndSession(core::ClinicId clinic, core::SessionId session,
                                        core::Instant now, const std::optional<AuditEntry>& audit) {
-  return writer_->Write<void>([&](Connection& db) -> Result<void> {
-    Statement stmt =
-        UNKNOT_TRY(db.PrepareCached("UPDATE staff_sessions SET ended_at = coalesce(ended_at, ?3) "
-                                    "WHERE clinic_id = ?1 AND id = ?2"));
-    stmt.Bind(1, clinic.value()).Bind(2, session.value()).Bind(3, Seconds(now));
-    UNKNOT_TRY(stmt.Run());
-    if (db.Changes() == 0) return Error::NotFound("no such session");
-    return AppendAuditIfAny(db, clinic, audit);
-  });
+  return writer_->Write<void>(
+      [&](Connection& db) -> Result<void> {
+        Statement stmt = UNKNOT_TRY(
+            db.PrepareCached("UPDATE staff_sessions SET ended_at = coalesce(ended_at, ?3) "
+                             "WHERE clinic_id = ?1 AND id = ?2"));
+        stmt.Bind(1, clinic.value()).Bind(2, session.value()).Bind(3, Seconds(now));
+        UNKNOT_TRY(stmt.Run());
+        if (db.Changes() == 0) return Error::NotFound("no such session");
+        return AppendAuditIfAny(db, clinic, audit);
+      },
+      Durability::kFull, Touches::kNotTheSchedule);
 }
 
 Result<int> SqliteStorage::EndSessionsOf(core::ClinicId clinic, core::StaffId staff,
                                          core::Instant now, std::optional<core::SessionId> keep,
                                          const std::optional<AuditEntry>& audit) {
-  return writer_->Write<int>([&](Connection& db) -> Result<int> {
-    UNKNOT_TRY(FindStaffRow(db, clinic, staff));
-    int ended = UNKNOT_TRY(EndSessionRows(db, clinic, staff, now, keep));
-    UNKNOT_TRY(AppendAuditIfAny(db, clinic, audit));
-    return ended;
-  });
+  return writer_->Write<int>(
+      [&](Connection& db) -> Result<int> {
+        UNKNOT_TRY(FindStaffRow(db, clinic, staff));
+        int ended = UNKNOT_TRY(EndSessionRows(db, clinic, staff, now, keep));
+        UNKNOT_TRY(AppendAuditIfAny(db, clinic, audit));
+        return ended;
+      },
+      Durability::kFull, Touches::kNotTheSchedule);
 }
 
 Result<std::vector<Session>> SqliteStorage::ListSessions(core::ClinicId clinic,
@@ -311,8 +315,8 @@ Result<AuditEntry> SqliteStorage::AppendAudit(const AuditEntry& entry) {
   // The entry of a read: durable against a crash of the process at once, against a power cut
   // within kRelaxedSyncDelay (docs/reliability.md). Entries of writes commit with their write.
   return writer_->Write<AuditEntry>(
-      [&](Connection& db) { return AppendAuditRow(db, entry.clinic, entry); },
-      Durability::kRelaxed);
+      [&](Connection& db) { return AppendAuditRow(db, entry.clinic, entry); }, Durability::kRelaxed,
+      Touches::kNotTheSchedule);
 }
 
 Result<std::vector<AuditEntry>> SqliteStorage::ListAudit(core::ClinicId clinic,

@@ -33,6 +33,12 @@ enum class Durability {
 // The most a kRelaxed commit waits for its fsync when no kFull commit comes along.
 inline constexpr std::chrono::milliseconds kRelaxedSyncDelay{500};
 
+// Whether a write can change what the scheduling engine sees (appointments, set-up): such
+// commits raise Stats::schedule_transactions, which caches of availability watch. Audit entries of
+// reads and session bookkeeping say kNotTheSchedule, so a staff member reading records does not
+// empty the patients' availability cache. When in doubt, kSchedule (a needless recompute).
+enum class Touches { kSchedule, kNotTheSchedule };
+
 class WriteQueue {
  public:
   // Takes the write connection; starts the writer thread.
@@ -50,14 +56,15 @@ class WriteQueue {
   // A batch commits with synchronous=FULL if any of its jobs asks for kFull, else NORMAL (WAL:
   // no fsync at commit); a later FULL commit or a checkpoint syncs what NORMAL commits left.
   template <typename T, typename Body>
-  core::Result<T> Write(Body body, Durability durability = Durability::kFull) {
+  core::Result<T> Write(Body body, Durability durability = Durability::kFull,
+                        Touches touches = Touches::kSchedule) {
     std::optional<core::Result<T>> result;
     Writer writer{[&](Connection& db) -> core::Result<void> {
                     result.emplace(body(db));
                     if (*result) return core::Ok();
                     return result->error();
                   },
-                  durability};
+                  durability, touches};
     core::Result<void> outcome = Submit(writer);
     if (!outcome) return std::move(outcome).error();
     return std::move(*result);
@@ -70,16 +77,18 @@ class WriteQueue {
     std::uint64_t jobs = 0;
     std::uint64_t relaxed_transactions = 0;  // committed without an fsync of their own
     std::uint64_t relaxed_syncs = 0;         // checkpoints that synced relaxed commits
+    std::uint64_t schedule_transactions = 0;  // commits with a job of Touches::kSchedule
   };
   Stats stats() const;
 
  private:
   // One caller's write; lives on that caller's stack until `done`.
   struct Writer {
-    Writer(std::function<core::Result<void>(Connection&)> job, Durability level)
-        : run(std::move(job)), durability(level) {}
+    Writer(std::function<core::Result<void>(Connection&)> job, Durability level, Touches what)
+        : run(std::move(job)), durability(level), touches(what) {}
     std::function<core::Result<void>(Connection&)> run;
     Durability durability = Durability::kFull;
+    Touches touches = Touches::kSchedule;
     bool done = false;                          // guarded by mutex_
     std::optional<core::Result<void>> outcome;  // set before `done`
     std::condition_variable finished;           // signalled when done

@@ -168,5 +168,25 @@ TEST(WriteQueueTest, ManyWritersOfBothDurabilitiesAllCommitAndNoneIsLost) {
   EXPECT_EQ(*check.QueryInt("SELECT count(DISTINCT x) FROM t"), kThreads * kWrites);
 }
 
+TEST(WriteQueueTest, OnlyWritesThatTouchTheScheduleRaiseTheScheduleCount) {
+  testing::TempDir dir;
+  std::string path = dir.File("q.db");
+  {
+    Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
+    ASSERT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
+  }
+  WriteQueue queue(Connection::Open(path, Connection::OpenMode::kReadWrite).value());
+  auto insert = [](Connection& db) -> core::Result<int> {
+    UNKNOT_TRY(db.Exec("INSERT INTO t VALUES (1)"));
+    return 1;
+  };
+  ASSERT_TRUE(queue.Write<int>(insert, Durability::kRelaxed, Touches::kNotTheSchedule));
+  ASSERT_TRUE(queue.Write<int>(insert, Durability::kFull, Touches::kNotTheSchedule));
+  EXPECT_EQ(queue.stats().transactions, 2u);
+  EXPECT_EQ(queue.stats().schedule_transactions, 0u);
+  ASSERT_TRUE(queue.Write<int>(insert));  // by default a write may touch the schedule
+  EXPECT_EQ(queue.stats().schedule_transactions, 1u);
+}
+
 }  // namespace
 }  // namespace unknot::storage::sqlite
