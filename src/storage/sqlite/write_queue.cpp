@@ -169,9 +169,8 @@ void WriteQueue::RunBatch(const std::vector<Writer*>& batch) {
       }
       ++stats_.transactions;
       if (relaxed) ++stats_.relaxed_transactions;
-      if (std::any_of(batch.begin(), batch.end(), [](const Writer* writer) {
-            return writer->touches == Touches::kSchedule;
-          })) {
+      if (std::any_of(batch.begin(), batch.end(),
+                      [](const Writer* writer) { return writer->touches == Touches::kSchedule; })) {
         ++stats_.schedule_transactions;
       }
     }

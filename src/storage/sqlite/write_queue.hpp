@@ -75,8 +75,8 @@ class WriteQueue {
   struct Stats {
     std::uint64_t transactions = 0;
     std::uint64_t jobs = 0;
-    std::uint64_t relaxed_transactions = 0;  // committed without an fsync of their own
-    std::uint64_t relaxed_syncs = 0;         // checkpoints that synced relaxed commits
+    std::uint64_t relaxed_transactions = 0;   // committed without an fsync of their own
+    std::uint64_t relaxed_syncs = 0;          // checkpoints that synced relaxed commits
     std::uint64_t schedule_transactions = 0;  // commits with a job of Touches::kSchedule
   };
   Stats stats() const;
