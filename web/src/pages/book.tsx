@@ -4,7 +4,7 @@ import { AlternativeSlots, capable, SlotPicker } from "../components/slotpicker"
 import { Details, DetailErrors, normalizePhone, serverFieldErrors, validateDetails, validateField } from "../lib/validate";
 import { clinicRoot, focusHeading, linkProps } from "../lib/router";
 import { formatLocalDate, formatLocalTime, formatPhone, telHref, zoneAbbreviation, zoneLabel } from "../lib/time";
-import { addressLine, appointmentIcs, icsHref, WHAT_TO_BRING } from "../lib/calendar";
+import { addressLine, useCalendarHref, WHAT_TO_BRING } from "../lib/calendar";
 import { recentAssessment } from "./result";
 
 const fieldLabels: Record<keyof Details, [string, string, string]> = {
@@ -190,7 +190,7 @@ export function Confirmation({ clinic, booked }: { clinic: Clinic; booked: Booke
   const manageUrl = new URL(booked.manage_url, location.origin).toString();
   const manageRoute = booked.manage_url.startsWith(clinicRoot()) ? booked.manage_url.slice(clinicRoot().length) : null;
   useLayoutEffect(focusHeading, []);
-  const ics = useMemo(() => icsHref(appointmentIcs(clinic, a, manageUrl)), [a, manageUrl]);
+  const ics = useCalendarHref(a.id, booked.manage_token, a.start);
   return (
     <main id="main" class="page">
       <h1>You are booked</h1>
@@ -199,7 +199,7 @@ export function Confirmation({ clinic, booked }: { clinic: Clinic; booked: Booke
       <h2>What to bring</h2>
       <p>{WHAT_TO_BRING}</p>
       <div class="actions">
-        <a class="button" href={ics} download={`appointment-${a.id}.ics`}>Add to my calendar (.ics)</a>
+        {ics && <a class="button" href={ics} download={`appointment-${a.id}.ics`}>Add to my calendar (.ics)</a>}
       </div>
       <h2>Change or cancel</h2>
       <p>Keep this link: it is the only way to see, move or cancel the appointment online.</p>
