@@ -35,19 +35,64 @@ std::optional<core::Instant> ParseHttpDate(std::string_view text) {
   return instant;
 }
 
-// When this process first served each entity tag, per clinic and file: Last-Modified.
-class FirstSeen {
+struct Published {
+  BulkFiles files;
+  std::string location_tag, schedule_tag, slot_tag;
+  core::Instant location_modified, schedule_modified, slot_modified;
+  core::Instant Modified() const {
+    return std::max({location_modified, schedule_modified, slot_modified});
+  }
+};
+
+// Per clinic and origin: the last files built, reused while no write has landed
+// (Storage::Generation) for up to kReuseFor, so a poller's manifest and its three files cost one
+// computation; and when this process first served each file's bytes (Last-Modified).
+class BulkCache {
  public:
-  core::Instant Of(const std::string& key, const std::string& etag, core::Instant now) {
+  static constexpr auto kReuseFor = std::chrono::seconds{60};
+
+  template <typename Build>
+  core::Result<std::shared_ptr<const Published>> Get(const std::string& key,
+                                                     std::uint64_t generation, core::Instant now,
+                                                     Build build) {
+    {
+      std::lock_guard lock(mutex_);
+      auto it = entries_.find(key);
+      if (it != entries_.end() && it->second.generation == generation &&
+          now >= it->second.built_at && now - it->second.built_at < kReuseFor) {
+        return it->second.published;
+      }
+    }
+    BulkFiles files = UNKNOT_TRY(build());  // outside the lock: it reads storage
+    auto published = std::make_shared<Published>();
+    published->location_tag = EntityTag(files.location);
+    published->schedule_tag = EntityTag(files.schedule);
+    published->slot_tag = EntityTag(files.slot);
+    published->files = std::move(files);
     std::lock_guard lock(mutex_);
-    auto& entry = seen_[key];
-    if (entry.first != etag) entry = {etag, now};
-    return entry.second;
+    Entry& entry = entries_[key];
+    auto first_seen = [&](std::pair<std::string, core::Instant>& seen, const std::string& tag) {
+      if (seen.first != tag) seen = {tag, now};
+      return seen.second;
+    };
+    published->location_modified = first_seen(entry.location, published->location_tag);
+    published->schedule_modified = first_seen(entry.schedule, published->schedule_tag);
+    published->slot_modified = first_seen(entry.slot, published->slot_tag);
+    entry.generation = generation;
+    entry.built_at = now;
+    entry.published = published;
+    return std::shared_ptr<const Published>(std::move(published));
   }
 
  private:
+  struct Entry {
+    std::uint64_t generation = 0;
+    core::Instant built_at;
+    std::shared_ptr<const Published> published;
+    std::pair<std::string, core::Instant> location, schedule, slot;  // tag, first served
+  };
   std::mutex mutex_;
-  std::map<std::string, std::pair<std::string, core::Instant>> seen_;
+  std::map<std::string, Entry> entries_;
 };
 
 // 200 with the body, or 304 when the client already holds these bytes.
@@ -74,29 +119,14 @@ Response Conditional(const Request& request, std::string body, std::string conte
   return response;
 }
 
-struct Published {
-  BulkFiles files;
-  std::string location_tag, schedule_tag, slot_tag;
-  core::Instant modified;  // the latest Last-Modified of the three
-};
-
-core::Result<Published> Publish(core::ports::Storage& storage, const core::Clock& clock,
-                                FirstSeen& seen, const app::ClinicContext& clinic,
-                                const Links& links) {
-  Published out{.files = UNKNOT_TRY(BuildBulkFiles(storage, clock, clinic, links)),
-                .location_tag = "",
-                .schedule_tag = "",
-                .slot_tag = "",
-                .modified = {}};
-  core::Instant now = clock.Now();
-  const std::string key = links.origin + "|" + links.slug + "|";
-  out.location_tag = EntityTag(out.files.location);
-  out.schedule_tag = EntityTag(out.files.schedule);
-  out.slot_tag = EntityTag(out.files.slot);
-  out.modified = std::max({seen.Of(key + "Location", out.location_tag, now),
-                           seen.Of(key + "Schedule", out.schedule_tag, now),
-                           seen.Of(key + "Slot", out.slot_tag, now)});
-  return out;
+core::Result<std::shared_ptr<const Published>> Publish(core::ports::Storage& storage,
+                                                       const core::Clock& clock, BulkCache& cache,
+                                                       const app::ClinicContext& clinic,
+                                                       const Links& links) {
+  // Read the generation first: a write that lands meanwhile makes the entry stale.
+  std::uint64_t generation = storage.Generation();
+  return cache.Get(links.origin + "|" + links.slug, generation, clock.Now(),
+                   [&] { return BuildBulkFiles(storage, clock, clinic, links); });
 }
 
 template <typename Act>
@@ -142,51 +172,51 @@ core::Result<BulkFiles> BuildBulkFiles(core::ports::Storage& storage, const core
 void AddBulkPublishRoutes(http::Router& router, core::ports::Storage& storage,
                           const core::Clock& clock) {
   // Shared by the handler copies the router keeps; lives as long as the router.
-  auto seen = std::make_shared<FirstSeen>();
+  auto cache = std::make_shared<BulkCache>();
   router.Add(http::Method::kGet, "/fhir/{clinic}/$bulk-publish",
-             [&storage, &clock, seen](Request& request) {
+             [&storage, &clock, cache](Request& request) {
                return WithClinic(
                    storage, request, [&](const app::ClinicContext& clinic, const Links& links) {
-                     auto published = Publish(storage, clock, *seen, clinic, links);
+                     auto published = Publish(storage, clock, *cache, clinic, links);
                      if (!published) return OutcomeResponse(published.error());
                      const std::string base = links.FhirBase() + "/$bulk-publish";
                      Json output = Json::array();
                      for (const char* type : {"Location", "Schedule", "Slot"}) {
                        output.push_back({{"type", type}, {"url", base + "/" + type + ".ndjson"}});
                      }
-                     Json manifest = {{"transactionTime", core::FormatInstant(published->modified)},
+                     core::Instant modified = (*published)->Modified();
+                     Json manifest = {{"transactionTime", core::FormatInstant(modified)},
                                       {"request", base},
                                       {"output", std::move(output)},
                                       {"error", Json::array()}};
                      std::string body = manifest.dump();
-                     return Conditional(request, body, "application/json", EntityTag(body),
-                                        published->modified);
+                     std::string etag = EntityTag(body);
+                     return Conditional(request, std::move(body), "application/json", etag,
+                                        modified);
                    });
              });
   router.Add(
       http::Method::kGet, "/fhir/{clinic}/$bulk-publish/{file}",
-      [&storage, &clock, seen](Request& request) {
+      [&storage, &clock, cache](Request& request) {
         return WithClinic(
             storage, request, [&](const app::ClinicContext& clinic, const Links& links) {
               std::string_view file = request.PathParam("file");
               if (file != "Location.ndjson" && file != "Schedule.ndjson" && file != "Slot.ndjson") {
                 return FhirResponse(404, OperationOutcome("not-found", "no such file"));
               }
-              auto published = Publish(storage, clock, *seen, clinic, links);
+              auto published = Publish(storage, clock, *cache, clinic, links);
               if (!published) return OutcomeResponse(published.error());
-              Published& p = *published;
-              core::Instant now = clock.Now();
-              const std::string key = links.origin + "|" + links.slug + "|";
+              const Published& p = **published;
+              const std::string type(kNdjson);
               if (file == "Location.ndjson") {
-                return Conditional(request, std::move(p.files.location), std::string(kNdjson),
-                                   p.location_tag, seen->Of(key + "Location", p.location_tag, now));
+                return Conditional(request, p.files.location, type, p.location_tag,
+                                   p.location_modified);
               }
               if (file == "Schedule.ndjson") {
-                return Conditional(request, std::move(p.files.schedule), std::string(kNdjson),
-                                   p.schedule_tag, seen->Of(key + "Schedule", p.schedule_tag, now));
+                return Conditional(request, p.files.schedule, type, p.schedule_tag,
+                                   p.schedule_modified);
               }
-              return Conditional(request, std::move(p.files.slot), std::string(kNdjson), p.slot_tag,
-                                 seen->Of(key + "Slot", p.slot_tag, now));
+              return Conditional(request, p.files.slot, type, p.slot_tag, p.slot_modified);
             });
       });
 }

@@ -8,7 +8,9 @@
 // Slots cover now to the clinic's booking horizon; each free Slot carries booking-deep-link and
 // booking-phone. Every answer has a strong ETag (a hash of its bytes) and Last-Modified (when
 // this process first served those bytes), and If-None-Match / If-Modified-Since give 304, so a
-// poller downloads only what changed.
+// poller downloads only what changed. The files are built once for the manifest and its three
+// downloads: reused while no write lands, for at most a minute (free times also move with the
+// clock: minimum notice).
 
 #include <string>
 
