@@ -1,12 +1,13 @@
 // FHIR R4 and SMART Scheduling Links against a real `unknot serve`, judged by third-party code:
 // every resource the server returns must pass the npm `fhir` package's R4 validator, and an
 // outside integrator using npm `fhir-kit-client` finds a free Slot, books it (through the JSON
-// API: FHIR booking is not built yet), sees it gone, cancels, and sees it free again.
+// API: FHIR booking is not built yet), sees it gone, cancels, and sees it free again. A Slot's
+// booking-deep-link, opened in Chromium, lands on the details step for that time.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Fhir } from "fhir";
 import { Client } from "fhir-kit-client";
-import { CLINIC, json, startServer } from "./harness.mjs";
+import { CLINIC, json, newPageIn, startBrowser, startServer } from "./harness.mjs";
 
 const DEEP_LINK = "http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-deep-link";
 const PHONE = "http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-phone";
@@ -148,5 +149,35 @@ describe("FHIR R4", { timeout: 120000 }, () => {
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
     const again = await client.read({ resourceType: "Slot", id: slot.id });
     assert.deepEqual(again, slot);
+  });
+
+  test("a Slot's booking-deep-link opens the details step for that time, and books it", async () => {
+    const bundle = await fhirGet("/Slot?service-type=art-session&_count=1&_offset=5");
+    const slot = bundle.body.entry[0].resource;
+    const link = slot.extension.find((e) => e.url === DEEP_LINK).valueUrl;
+    const chrome = await startBrowser();
+    try {
+      const { page, close } = await newPageIn(chrome.browser);
+      await page.goto(link);
+      await page.getByRole("heading", { name: "3. Your details" }).waitFor();
+      const chosen = await page.locator("p.chosen").textContent();
+      const local = new Intl.DateTimeFormat("en-US", { timeZone: "America/Los_Angeles", hour: "numeric",
+        minute: "2-digit" }).format(new Date(slot.start));
+      assert.ok(chosen.replace(/\s+/g, " ").includes(local.replace(/\s+/g, " ")), `${chosen} names ${local}`);
+      await page.getByLabel("First name").fill("Lin");
+      await page.getByLabel("Last name").fill("Deeplink");
+      await page.getByLabel("Email").fill("lin@example.org");
+      await page.getByLabel("Phone").fill("(415) 555-0177");
+      await page.getByRole("button", { name: "Book", exact: true }).click();
+      await page.getByRole("heading", { name: "You are booked" }).waitFor();
+      const [start, practitioner] = server.sql(
+        "SELECT a.start_at || '|' || a.practitioner_id FROM appointments a JOIN patients p ON p.id = a.patient_id " +
+        "WHERE p.email = 'lin@example.org'").split("|");
+      assert.equal(Number(start), Date.parse(slot.start) / 1000);
+      assert.equal(`Schedule/${practitioner}`, slot.schedule.reference);
+      await close();
+    } finally {
+      await chrome.close();
+    }
   });
 });

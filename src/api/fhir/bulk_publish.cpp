@@ -50,6 +50,7 @@ struct Published {
 class BulkCache {
  public:
   static constexpr auto kReuseFor = std::chrono::seconds{60};
+  static constexpr std::size_t kMaxEntries = 32;
 
   template <typename Build>
   core::Result<std::shared_ptr<const Published>> Get(const std::string& key,
@@ -70,6 +71,8 @@ class BulkCache {
     published->slot_tag = EntityTag(files.slot);
     published->files = std::move(files);
     std::lock_guard lock(mutex_);
+    // The key holds the client's Host: bound what a stream of made-up hosts can make us keep.
+    if (entries_.size() >= kMaxEntries && entries_.count(key) == 0) entries_.clear();
     Entry& entry = entries_[key];
     auto first_seen = [&](std::pair<std::string, core::Instant>& seen, const std::string& tag) {
       if (seen.first != tag) seen = {tag, now};

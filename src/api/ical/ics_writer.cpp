@@ -42,6 +42,22 @@ class Lines {
   std::string out_;
 };
 
+// RFC 5545 3.8.1.11: a request the front desk has not approved yet is tentative.
+std::string_view EventStatus(scheduling::AppointmentStatus status) {
+  switch (status) {
+    case scheduling::AppointmentStatus::kCancelled:
+      return "CANCELLED";
+    case scheduling::AppointmentStatus::kRequested:
+      return "TENTATIVE";
+    case scheduling::AppointmentStatus::kBooked:
+    case scheduling::AppointmentStatus::kCompleted:
+    case scheduling::AppointmentStatus::kNoShow:
+    case scheduling::AppointmentStatus::kArrived:
+      break;
+  }
+  return "CONFIRMED";
+}
+
 constexpr std::string_view kWhatToBring =
     "Wear or bring loose, comfortable clothes; bring a list of your medicines and any scans or "
     "reports about your back; arrive 10 minutes early.";
@@ -142,9 +158,8 @@ std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::T
   const auto* practitioner = setup.FindPractitioner(appointment.practitioner);
   const std::string tzid(zone.name());
   const auto year = date::year_month_day{date::floor<date::days>(appointment.time.start())}.year();
-  const bool cancelled = appointment.status == scheduling::AppointmentStatus::kCancelled;
-  const auto sequence =
-      std::max<std::int64_t>(0, (appointment.updated_at - appointment.created_at).count());
+  // Storage raises the version on every change, from 1 as booked: RFC 5545's revision count.
+  const std::int64_t sequence = std::max<std::int64_t>(0, appointment.version - 1);
 
   Lines lines;
   lines.Add("BEGIN:VCALENDAR");
@@ -173,7 +188,7 @@ std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::T
   description += "\nQuestions: " + clinic.phone;
   lines.Add("DESCRIPTION:" + EscapeText(description));
   if (!manage_url.empty()) lines.Add("URL:" + std::string(manage_url));
-  lines.Add(cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED");
+  lines.Add("STATUS:" + std::string(EventStatus(appointment.status)));
   lines.Add("END:VEVENT");
   lines.Add("END:VCALENDAR");
   return lines.Take();

@@ -15,11 +15,11 @@
 namespace unknot::api::ical {
 
 // The file for `appointment` of the clinic whose setup and zone are given. `manage_url` (the
-// patient's link to see, move or cancel it) goes into URL and DESCRIPTION. SEQUENCE is the number
-// of seconds between booking and the last change (updated_at - created_at): 0 as booked, and
-// larger after every reschedule or cancellation, as RFC 5545 asks of a revised event, without a
-// stored revision counter. DTSTAMP and LAST-MODIFIED are updated_at, so the file is a function of
-// the stored appointment (no clock). A cancelled appointment has STATUS:CANCELLED.
+// patient's link to see, move or cancel it) goes into URL and DESCRIPTION. SEQUENCE is the stored
+// version less one: 0 as booked, raised by every change (reschedule, cancellation), as RFC 5545
+// asks of a revised event. DTSTAMP and LAST-MODIFIED are updated_at, so the file is a function of
+// the stored appointment (no clock). STATUS is CONFIRMED, TENTATIVE for a request the front desk
+// has not approved, or CANCELLED.
 std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::TimeZone& zone,
                            const core::scheduling::Appointment& appointment,
                            std::string_view manage_url);

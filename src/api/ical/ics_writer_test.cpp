@@ -37,7 +37,11 @@ class IcsWriterTest : public DemoClinicFixture {
             .created_at = booked,
             .updated_at = booked,
             .cancelled_at = std::nullopt,
-            .assessment = std::nullopt};
+            .assessment = std::nullopt,
+            .version = 1,
+            .cancel_reason = "",
+            .declined = false,
+            .overbooked = false};
   }
 
   std::string Ics(const scheduling::Appointment& a) const {
@@ -61,9 +65,10 @@ TEST_F(IcsWriterTest, BookedOnTheSpringForwardDay) {
 TEST_F(IcsWriterTest, RescheduledRaisesTheSequence) {
   auto a = At("2027-11-07T18:00:00Z", "2027-11-07T18:30:00Z");
   a.updated_at = a.created_at + std::chrono::hours{24};
+  a.version = 2;
   std::string ics = Ics(a);
   EXPECT_NE(ics.find("DTSTART;TZID=America/Los_Angeles:20271107T100000\r\n"), std::string::npos);
-  EXPECT_NE(ics.find("SEQUENCE:86400\r\n"), std::string::npos);
+  EXPECT_NE(ics.find("SEQUENCE:1\r\n"), std::string::npos);
   testing::ExpectMatchesGolden("ics_rescheduled.ics", ics);
 }
 
@@ -71,11 +76,18 @@ TEST_F(IcsWriterTest, CancelledSaysSo) {
   auto a = At("2027-11-07T18:00:00Z", "2027-11-07T18:30:00Z");
   a.status = scheduling::AppointmentStatus::kCancelled;
   a.updated_at = a.created_at + std::chrono::hours{48};
+  a.version = 3;  // moved, then cancelled
   a.cancelled_at = a.updated_at;
   std::string ics = Ics(a);
   EXPECT_NE(ics.find("STATUS:CANCELLED\r\n"), std::string::npos);
   EXPECT_EQ(ics.find("STATUS:CONFIRMED"), std::string::npos);
   testing::ExpectMatchesGolden("ics_cancelled.ics", ics);
+}
+
+TEST_F(IcsWriterTest, RequestAwaitingApprovalIsTentative) {
+  auto a = At("2027-03-14T17:00:00Z", "2027-03-14T17:30:00Z");
+  a.status = scheduling::AppointmentStatus::kRequested;
+  EXPECT_NE(Ics(a).find("STATUS:TENTATIVE\r\n"), std::string::npos);
 }
 
 TEST_F(IcsWriterTest, TimeZoneHasBothChangesOfTheYear) {
