@@ -164,7 +164,7 @@ int Serve(const ServeOptions& options) {
   api::v1::AddClinicRoutes(router, storage);
   api::v1::AddBookingRoutes(router, storage, clock, tokens);
   api::v1::AddCalendarRoutes(router, storage, tokens);
-  api::fhir::AddFhirRoutes(router, storage, clock);
+  api::fhir::AddFhirRoutes(router, storage, clock, tokens);
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);
   api::v1::AddWriteLimits(router, storage);

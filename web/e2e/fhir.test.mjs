@@ -1,7 +1,8 @@
 // FHIR R4 and SMART Scheduling Links against a real `unknot serve`, judged by third-party code:
 // every resource the server returns must pass the npm `fhir` package's R4 validator, and an
 // outside integrator using npm `fhir-kit-client` finds a free Slot, books it (through the JSON
-// API: FHIR booking is not built yet), sees it gone, cancels, and sees it free again. A Slot's
+// API: FHIR booking is not built yet), sees it gone, reads the Appointment with the manage token,
+// cancels, and sees it free again. A Slot's
 // booking-deep-link, opened in Chromium, lands on the details step for that time.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -143,10 +144,20 @@ describe("FHIR R4", { timeout: 120000 }, () => {
     });
     const { id } = booked.body.appointment;
     const token = booked.body.manage_token;
+    const patient = new Client({ baseUrl: base, bearerToken: token });
+    const appointment = await patient.read({ resourceType: "Appointment", id: String(id) });
+    assertValid(appointment, "Appointment");
+    assert.equal(appointment.status, "booked");
+    assert.equal(Date.parse(appointment.start), Date.parse(slot.start));
+    await assert.rejects(client.read({ resourceType: "Appointment", id: String(id) }),
+      (e) => e.response?.status === 404); // no token, no appointment
     const cancelled = await json(server.api(`/appointments/${id}/cancel`), {
       method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: "{}",
     });
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    const gone = await patient.read({ resourceType: "Appointment", id: String(id) });
+    assertValid(gone, "cancelled Appointment");
+    assert.equal(gone.status, "cancelled");
     const again = await client.read({ resourceType: "Slot", id: slot.id });
     assert.deepEqual(again, slot);
   });

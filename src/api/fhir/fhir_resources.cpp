@@ -180,6 +180,52 @@ Json SlotResource(const clinic::ClinicSetup& setup, const Links& links, const Fr
   return out;
 }
 
+Json AppointmentResource(const clinic::ClinicSetup& setup,
+                         const core::scheduling::Appointment& appointment) {
+  using core::scheduling::AppointmentStatus;
+  std::string status = "booked";
+  switch (appointment.status) {
+    case AppointmentStatus::kBooked:
+      break;
+    case AppointmentStatus::kCancelled:
+      status = "cancelled";
+      break;
+    case AppointmentStatus::kCompleted:
+      status = "fulfilled";
+      break;
+    case AppointmentStatus::kNoShow:
+      status = "noshow";
+      break;
+    case AppointmentStatus::kRequested:
+      status = "pending";
+      break;
+    case AppointmentStatus::kArrived:
+      status = "arrived";
+      break;
+  }
+  const clinic::Service* service = setup.FindService(appointment.service);
+  const clinic::Practitioner* practitioner = setup.FindPractitioner(appointment.practitioner);
+  Json out = {{"resourceType", "Appointment"},
+              {"id", Id(appointment.id.value())},
+              {"meta",
+               {{"versionId", Id(appointment.version)},
+                {"lastUpdated", core::FormatInstant(appointment.updated_at)}}},
+              {"status", status}};
+  if (service != nullptr) out["serviceType"] = Json::array({ServiceConcept(*service)});
+  out["start"] = core::FormatInstant(appointment.time.start());
+  out["end"] = core::FormatInstant(appointment.time.end());
+  out["created"] = core::FormatInstant(appointment.created_at);
+  out["participant"] =
+      Json::array({{{"actor", Reference("Practitioner", Id(appointment.practitioner.value()),
+                                        practitioner != nullptr ? practitioner->display_name : "")},
+                    {"required", "required"},
+                    {"status", "accepted"}},
+                   {{"actor", Reference("Location", setup.clinic.slug, setup.clinic.name)},
+                    {"required", "required"},
+                    {"status", "accepted"}}});
+  return out;
+}
+
 Json CapabilityStatement(const Links& links) {
   auto read_search = [](std::string_view type, Json params) {
     Json resource = {{"type", type},
@@ -195,11 +241,16 @@ Json CapabilityStatement(const Links& links) {
                     {"type", "date"},
                     {"documentation", "ge and lt only; at most 31 days apart"}},
                    {{"name", "status"}, {"type", "token"}, {"documentation", "free only"}}});
-  Json resources = Json::array(
-      {read_search("Location", Json::array()), read_search("Practitioner", Json::array()),
-       read_search("PractitionerRole", Json::array()),
-       read_search("HealthcareService", Json::array()), read_search("Schedule", Json::array()),
-       read_search("Slot", std::move(slot_params))});
+  Json resources =
+      Json::array({read_search("Location", Json::array()),
+                   read_search("Practitioner", Json::array()),
+                   read_search("PractitionerRole", Json::array()),
+                   read_search("HealthcareService", Json::array()),
+                   read_search("Schedule", Json::array()),
+                   read_search("Slot", std::move(slot_params)),
+                   {{"type", "Appointment"},
+                    {"documentation", "read only, with the manage token as a Bearer token"},
+                    {"interaction", Json::array({{{"code", "read"}}})}}});
   return Json{
       {"resourceType", "CapabilityStatement"},
       {"status", "active"},

@@ -15,6 +15,7 @@
 #include "core/clinic/clinic_setup.hpp"
 #include "core/common/interval.hpp"
 #include "core/common/result.hpp"
+#include "core/scheduling/appointment.hpp"
 
 namespace unknot::api::fhir {
 
@@ -66,6 +67,11 @@ struct FreeSlot {
 std::string SlotId(const FreeSlot& slot);
 // status free, with the booking-deep-link and booking-phone extensions.
 Json SlotResource(const core::clinic::ClinicSetup& setup, const Links& links, const FreeSlot& slot);
+
+// An appointment: status, service, start and end, the practitioner and the location as
+// participants (the patient is not published).
+Json AppointmentResource(const core::clinic::ClinicSetup& setup,
+                         const core::scheduling::Appointment& appointment);
 
 // The CapabilityStatement of what /fhir/{clinic} implements, no more.
 Json CapabilityStatement(const Links& links);

@@ -245,6 +245,11 @@ Response Search(core::ports::Storage& storage, const core::Clock& clock, const R
   return WithClinic(storage, request, [&](const app::ClinicContext& clinic, const Links& links) {
     std::string_view type = request.PathParam("type");
     if (type == "Slot") return SlotBundle(storage, clock, clinic, links, request);
+    if (type == "Appointment") {
+      return FhirResponse(400, OperationOutcome("not-supported",
+                                                "Appointments cannot be searched; read one with "
+                                                "its manage token as a Bearer token"));
+    }
     auto resources = ResourcesOf(type, clinic.setup());
     if (!resources) return NotSupported(type);
     auto params = ParseQuery(request.query);
@@ -293,11 +298,35 @@ Response ReadSlot(core::ports::Storage& storage, const core::Clock& clock,
   return FhirResponse(200, SlotResource(clinic.setup(), links, slots->front()));
 }
 
-Response Read(core::ports::Storage& storage, const core::Clock& clock, const Request& request) {
+// Read with the manage token, exactly as the JSON API: a wrong or missing token is 404, like an
+// unknown id, so ids cannot be probed.
+Response ReadAppointment(core::ports::Storage& storage, core::ports::TokenService& tokens,
+                         const app::ClinicContext& clinic, const Request& request,
+                         std::string_view id) {
+  std::string token;
+  if (auto auth = request.Header("authorization"); auth && auth->starts_with("Bearer ")) {
+    token = std::string(auth->substr(7));
+  }
+  std::int64_t value = 0;
+  auto [stop, ec] = std::from_chars(id.data(), id.data() + id.size(), value);
+  if (id.empty() || ec != std::errc{} || stop != id.data() + id.size() || value <= 0) {
+    return FhirResponse(404, OperationOutcome("not-found", "no such Appointment"));
+  }
+  auto appointment =
+      app::GetAppointment(storage, tokens, clinic, core::AppointmentId{value}, token);
+  if (!appointment) return OutcomeResponse(appointment.error());
+  Response response = FhirResponse(200, AppointmentResource(clinic.setup(), *appointment));
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+Response Read(core::ports::Storage& storage, const core::Clock& clock,
+              core::ports::TokenService& tokens, const Request& request) {
   return WithClinic(storage, request, [&](const app::ClinicContext& clinic, const Links& links) {
     std::string_view type = request.PathParam("type");
     std::string_view id = request.PathParam("id");
     if (type == "Slot") return ReadSlot(storage, clock, clinic, links, id);
+    if (type == "Appointment") return ReadAppointment(storage, tokens, clinic, request, id);
     auto resources = ResourcesOf(type, clinic.setup());
     if (!resources) return NotSupported(type);
     for (auto& resource : *resources) {
@@ -310,7 +339,8 @@ Response Read(core::ports::Storage& storage, const core::Clock& clock, const Req
 
 }  // namespace
 
-void AddFhirRoutes(http::Router& router, core::ports::Storage& storage, const core::Clock& clock) {
+void AddFhirRoutes(http::Router& router, core::ports::Storage& storage, const core::Clock& clock,
+                   core::ports::TokenService& tokens) {
   router.Add(http::Method::kGet, "/fhir/{clinic}/metadata", [&storage](Request& request) {
     return WithClinic(storage, request, [](const app::ClinicContext&, const Links& links) {
       return FhirResponse(200, CapabilityStatement(links));
@@ -319,7 +349,9 @@ void AddFhirRoutes(http::Router& router, core::ports::Storage& storage, const co
   router.Add(http::Method::kGet, "/fhir/{clinic}/{type}",
              [&storage, &clock](Request& request) { return Search(storage, clock, request); });
   router.Add(http::Method::kGet, "/fhir/{clinic}/{type}/{id}",
-             [&storage, &clock](Request& request) { return Read(storage, clock, request); });
+             [&storage, &clock, &tokens](Request& request) {
+               return Read(storage, clock, tokens, request);
+             });
   AddBulkPublishRoutes(router, storage, clock);
   // Whatever else reaches /fhir is answered in FHIR's terms too.
   auto unknown = [](Request& request) {

@@ -6,6 +6,8 @@
 //                                                     PractitionerRole, HealthcareService,
 //                                                     Schedule, Slot (a searchset Bundle)
 //   GET /fhir/{clinic}/{type}/{id}                    read
+//   GET /fhir/{clinic}/Appointment/{id}               read, with the manage token as
+//                                                     `Authorization: Bearer` (else 404)
 //   GET /fhir/{clinic}/$bulk-publish[/{file}]         SMART Scheduling Links (bulk_publish.hpp)
 // Slot search: schedule, service-type, start (ge/lt; a date is the clinic's local day), status
 // (free), _count and _offset (the `next` link). Every error is an OperationOutcome; an unknown
@@ -14,9 +16,11 @@
 #include "api/http/router.hpp"
 #include "core/common/clock.hpp"
 #include "core/ports/storage.hpp"
+#include "core/ports/tokens.hpp"
 
 namespace unknot::api::fhir {
 
-void AddFhirRoutes(http::Router& router, core::ports::Storage& storage, const core::Clock& clock);
+void AddFhirRoutes(http::Router& router, core::ports::Storage& storage, const core::Clock& clock,
+                   core::ports::TokenService& tokens);
 
 }  // namespace unknot::api::fhir

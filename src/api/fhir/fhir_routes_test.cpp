@@ -18,7 +18,7 @@ class FhirRoutesTest : public PublicRoutesFixture {
  protected:
   void SetUp() override {
     PublicRoutesFixture::SetUp();
-    AddFhirRoutes(router_, *storage_, clock_);
+    AddFhirRoutes(router_, *storage_, clock_, tokens_);
     setup_ = *storage_->LoadSetup(storage_->FindClinic("mission-sports-chiro")->id).value();
   }
 
@@ -67,7 +67,7 @@ TEST_F(FhirRoutesTest, MetadataListsWhatIsImplemented) {
   std::set<std::string> types;
   for (const auto& r : cap["rest"][0]["resource"]) types.insert(r["type"]);
   EXPECT_EQ(types, (std::set<std::string>{"Location", "Practitioner", "PractitionerRole",
-                                          "HealthcareService", "Schedule", "Slot"}));
+                                          "HealthcareService", "Schedule", "Slot", "Appointment"}));
 }
 
 TEST_F(FhirRoutesTest, LocationHasAddressPhoneAndZone) {
@@ -193,6 +193,41 @@ TEST_F(FhirRoutesTest, SlotsOfOneScheduleCarryBothExtensionsAndReadBack) {
   EXPECT_EQ(Resource(fhir_ + "/Slot/" + id), bundle["entry"][0]["resource"]);
   // An unknown schedule matches nothing (it is not an error).
   EXPECT_EQ(Resource(fhir_ + "/Slot?schedule=Schedule/999")["total"], 0);
+}
+
+TEST_F(FhirRoutesTest, AppointmentReadsWithTheManageTokenOnly) {
+  auto booked = Post("/api/v1/clinics/mission-sports-chiro/appointments",
+                     {{"service", std::stoll(ServiceSlug("art-session"))},
+                      {"start", "2026-12-07T17:00:00Z"},
+                      {"patient",
+                       {{"given_name", "Ana"},
+                        {"family_name", "Ruiz"},
+                        {"email", "ana@example.org"},
+                        {"phone", "+14155550142"}}}});
+  ASSERT_EQ(booked.status, 201u) << booked.body;
+  std::string id = std::to_string(Body(booked)["appointment"]["id"].get<std::int64_t>());
+  std::string token = Body(booked)["manage_token"];
+  auto read = [&](const std::string& bearer) {
+    return Fetch(fhir_ + "/Appointment/" + id, {{"authorization", "Bearer " + bearer}});
+  };
+  auto r = read(token);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto appointment = nlohmann::json::parse(r.body);
+  EXPECT_EQ(appointment["resourceType"], "Appointment");
+  EXPECT_EQ(appointment["status"], "booked");
+  EXPECT_EQ(appointment["start"], "2026-12-07T17:00:00Z");
+  EXPECT_EQ(appointment["serviceType"][0]["coding"][0]["code"], "art-session");
+  EXPECT_EQ(appointment["participant"][0]["actor"]["reference"],
+            "Practitioner/" + std::to_string(setup_.practitioners[0].id.value()));
+  EXPECT_EQ(r.body.find("Ruiz"), std::string::npos);  // the patient is not published
+  EXPECT_EQ(read("wrong").status, 404u);
+  EXPECT_THAT(read("wrong").body, HasSubstr("OperationOutcome"));
+  EXPECT_EQ(Fetch(fhir_ + "/Appointment/" + id).status, 404u);
+  ExpectOutcome(fhir_ + "/Appointment", 400, "");
+  auto cancelled = Post("/api/v1/clinics/mission-sports-chiro/appointments/" + id + "/cancel",
+                        {{"token", token}});
+  ASSERT_EQ(cancelled.status, 200u) << cancelled.body;
+  EXPECT_EQ(nlohmann::json::parse(read(token).body)["status"], "cancelled");
 }
 
 TEST_F(FhirRoutesTest, BulkPublishManifestFilesAndReferences) {

@@ -57,13 +57,14 @@ std::vector<Router::Segment> Router::ParsePattern(std::string_view pattern) {
       segments.push_back({SegmentKind::kLiteral, std::string(part), ""});
       continue;
     }
-    // "{name}" or "{name}.ext": a parameter, optionally followed by a literal suffix.
+    // "{name}" or "{name}.ext": a parameter, optionally followed by a literal extension.
     std::size_t close = part.find('}');
     std::string_view suffix =
         close == std::string_view::npos ? std::string_view() : part.substr(close + 1);
     if (part.size() < 3 || part.front() != '{' || close == std::string_view::npos || close < 2 ||
         part.find('{', 1) != std::string_view::npos ||
-        suffix.find_first_of("{}") != std::string_view::npos) {
+        suffix.find_first_of("{}") != std::string_view::npos ||
+        (!suffix.empty() && (suffix.size() < 2 || suffix.front() != '.'))) {
       throw std::invalid_argument("a route parameter must be a whole segment: " +
                                   std::string(pattern));
     }

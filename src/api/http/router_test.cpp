@@ -89,6 +89,8 @@ TEST(RouterTest, ParamWithSuffixBeatsPlainParamWhateverTheOrder) {
   EXPECT_THROW(router.Add(Method::kGet, "/x/{a}b{c}", Named("bad")), std::invalid_argument);
   EXPECT_THROW(router.Add(Method::kGet, "/x/{rest...}.ics", Named("bad")), std::invalid_argument);
   EXPECT_THROW(router.Add(Method::kGet, "/x/a{id}", Named("bad")), std::invalid_argument);
+  EXPECT_THROW(router.Add(Method::kGet, "/x/{id}ics", Named("bad")), std::invalid_argument);
+  EXPECT_THROW(router.Add(Method::kGet, "/x/{id}.", Named("bad")), std::invalid_argument);
 }
 
 TEST(RouterTest, ParamDoesNotMatchEmptyOrMissingSegments) {
