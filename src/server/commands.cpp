@@ -7,12 +7,14 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "api/fhir/fhir_routes.hpp"
 #include "api/http/metrics.hpp"
 #include "api/http/router.hpp"
 #include "api/http/server.hpp"
 #include "api/http/static_files.hpp"
 #include "api/v1/assessment_routes.hpp"
 #include "api/v1/booking_routes.hpp"
+#include "api/v1/calendar_routes.hpp"
 #include "api/v1/clinic_routes.hpp"
 #include "api/v1/sign_in_throttle.hpp"
 #include "api/v1/staff_api.hpp"
@@ -161,6 +163,8 @@ int Serve(const ServeOptions& options) {
   security::SodiumTokens tokens;
   api::v1::AddClinicRoutes(router, storage);
   api::v1::AddBookingRoutes(router, storage, clock, tokens);
+  api::v1::AddCalendarRoutes(router, storage, tokens);
+  api::fhir::AddFhirRoutes(router, storage, clock, tokens);
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);
   api::v1::AddWriteLimits(router, storage);

@@ -135,8 +135,13 @@ describe("patient app", { timeout: 240000 }, () => {
     await page.getByRole("heading", { name: "You are booked" }).waitFor();
     await expectAccessible(page, "confirmation");
 
-    const ics = decodeURIComponent((await page.getByRole("link", { name: /Add to my calendar/ }).getAttribute("href")).split(",")[1]);
+    // The file comes from the server (GET …/appointments/{id}.ics), folded at 75 octets.
+    const ics = decodeURIComponent((await page.getByRole("link", { name: /Add to my calendar/ }).getAttribute("href")).split(",")[1])
+      .replace(/\r\n /g, "");
     assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
+    assert.match(ics, /\r\nPRODID:-\/\/Unknot\/\/Appointments\/\/EN\r\n/);
+    assert.match(ics, /\r\nSEQUENCE:0\r\n/);
+    assert.match(ics, /\r\nSTATUS:CONFIRMED\r\n/);
     assert.match(ics, /DTSTART;TZID=America\/Los_Angeles:\d{8}T\d{6}\r\n/);
     assert.match(ics, /BEGIN:VTIMEZONE\r\nTZID:America\/Los_Angeles/);
     assert.match(ics, /\r\nURL:http:\/\/127\.0\.0\.1:\d+\/c\/mission-sports-chiro\/manage\/\d+#token=/);

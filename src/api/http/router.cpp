@@ -54,17 +54,26 @@ std::vector<Router::Segment> Router::ParsePattern(std::string_view pattern) {
     bool opens = part.find('{') != std::string_view::npos;
     bool closes = part.find('}') != std::string_view::npos;
     if (!opens && !closes) {
-      segments.push_back({SegmentKind::kLiteral, std::string(part)});
+      segments.push_back({SegmentKind::kLiteral, std::string(part), ""});
       continue;
     }
-    if (part.size() < 3 || part.front() != '{' || part.back() != '}' ||
-        part.find_first_of("{}", 1) != part.size() - 1) {
+    // "{name}" or "{name}.ext": a parameter, optionally followed by a literal extension.
+    std::size_t close = part.find('}');
+    std::string_view suffix =
+        close == std::string_view::npos ? std::string_view() : part.substr(close + 1);
+    if (part.size() < 3 || part.front() != '{' || close == std::string_view::npos || close < 2 ||
+        part.find('{', 1) != std::string_view::npos ||
+        suffix.find_first_of("{}") != std::string_view::npos ||
+        (!suffix.empty() && (suffix.size() < 2 || suffix.front() != '.'))) {
       throw std::invalid_argument("a route parameter must be a whole segment: " +
                                   std::string(pattern));
     }
-    std::string_view name = part.substr(1, part.size() - 2);
+    std::string_view name = part.substr(1, close - 1);
     SegmentKind kind = SegmentKind::kParam;
     if (name.size() > 3 && name.substr(name.size() - 3) == "...") {
+      if (!suffix.empty()) {
+        throw std::invalid_argument("a catch-all cannot have a suffix: " + std::string(pattern));
+      }
       if (i + 1 != parts.size()) {
         throw std::invalid_argument("a catch-all must be the last segment: " +
                                     std::string(pattern));
@@ -77,7 +86,7 @@ std::vector<Router::Segment> Router::ParsePattern(std::string_view pattern) {
         throw std::invalid_argument("duplicate route parameter: " + std::string(pattern));
       }
     }
-    segments.push_back({kind, std::string(name)});
+    segments.push_back({kind, std::string(name), std::string(suffix)});
   }
   return segments;
 }
@@ -124,10 +133,13 @@ bool Router::Matches(const Entry& route, const std::vector<std::string_view>& pa
       case SegmentKind::kLiteral:
         if (path_segments[i] != segment.text) return false;
         break;
-      case SegmentKind::kParam:
-        if (path_segments[i].empty()) return false;
-        params[segment.text] = std::string(path_segments[i]);
+      case SegmentKind::kParam: {
+        std::string_view part = path_segments[i];
+        if (part.size() <= segment.suffix.size() || !part.ends_with(segment.suffix)) return false;
+        part.remove_suffix(segment.suffix.size());
+        params[segment.text] = std::string(part);
         break;
+      }
       case SegmentKind::kCatchAll: {
         std::string rest;
         for (std::size_t j = i; j < path_segments.size(); ++j) {
@@ -146,6 +158,10 @@ bool Router::MoreSpecific(const Entry& a, const Entry& b) {
   std::size_t common = std::min(a.segments.size(), b.segments.size());
   for (std::size_t i = 0; i < common; ++i) {
     if (a.segments[i].kind != b.segments[i].kind) return a.segments[i].kind < b.segments[i].kind;
+    // "{id}.ics" is more specific than "{id}".
+    if (a.segments[i].suffix.empty() != b.segments[i].suffix.empty()) {
+      return !a.segments[i].suffix.empty();
+    }
   }
   return false;  // equally specific: the route added first wins
 }

@@ -42,7 +42,8 @@ std::optional<Response> RefuseNonJsonBody(const Request& request);
 class Router {
  public:
   // Registers `handler` for `method` on `pattern`, e.g. "/api/v1/clinics/{clinic}/services" or
-  // "/c/{clinic}/{path...}". A `{name}` segment matches one non-empty segment; a final
+  // "/c/{clinic}/{path...}". A `{name}` segment matches one non-empty segment, and `{name}.ext`
+  // one that ends with ".ext" after a non-empty name (it beats a plain `{name}`); a final
   // `{name...}` matches the rest of the path, possibly empty ("/c/x/" gives path ""), but not a
   // missing segment ("/c/x" does not match). Throws std::invalid_argument for a malformed pattern
   // (a programming error caught at startup): no leading '/', a brace that is not a whole segment,
@@ -78,7 +79,8 @@ class Router {
   enum class SegmentKind { kLiteral, kParam, kCatchAll };  // in order of precedence
   struct Segment {
     SegmentKind kind;
-    std::string text;  // the literal, or the parameter's name
+    std::string text;    // the literal, or the parameter's name
+    std::string suffix;  // a parameter's literal suffix ("{id}.ics": ".ics"), else empty
 
     friend bool operator==(const Segment&, const Segment&) = default;
   };

@@ -77,6 +77,22 @@ TEST(RouterTest, LiteralWinsOverParamWhateverTheOrder) {
   EXPECT_EQ(Dispatch(router, Method::kGet, "/c/y/x").body, "literal-first b=y c=x");
 }
 
+TEST(RouterTest, ParamWithSuffixBeatsPlainParamWhateverTheOrder) {
+  Router router;
+  router.Add(Method::kGet, "/appointments/{id}", Named("plain"));
+  router.Add(Method::kGet, "/appointments/{id}.ics", Named("ics"));
+
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/appointments/7.ics").body, "ics id=7");
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/appointments/7").body, "plain id=7");
+  // The name before the suffix must not be empty.
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/appointments/.ics").body, "plain id=.ics");
+  EXPECT_THROW(router.Add(Method::kGet, "/x/{a}b{c}", Named("bad")), std::invalid_argument);
+  EXPECT_THROW(router.Add(Method::kGet, "/x/{rest...}.ics", Named("bad")), std::invalid_argument);
+  EXPECT_THROW(router.Add(Method::kGet, "/x/a{id}", Named("bad")), std::invalid_argument);
+  EXPECT_THROW(router.Add(Method::kGet, "/x/{id}ics", Named("bad")), std::invalid_argument);
+  EXPECT_THROW(router.Add(Method::kGet, "/x/{id}.", Named("bad")), std::invalid_argument);
+}
+
 TEST(RouterTest, ParamDoesNotMatchEmptyOrMissingSegments) {
   Router router;
   router.Add(Method::kGet, "/clinics/{clinic}", Named("clinic"));

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "api/staff_test_fixture.hpp"
+#include "api/v1/calendar_routes.hpp"
 #include "api/v1/clinic_routes.hpp"
 #include "knowledge/load_knowledge.hpp"
 #include "security/sodium_tokens.hpp"
@@ -29,6 +30,8 @@ const std::set<std::string> kPublicRoutes = {
     "GET /api/v1/clinics/{clinic}/availability",
     "POST /api/v1/clinics/{clinic}/appointments",
     "GET /api/v1/clinics/{clinic}/appointments/{id}",
+    // The patient's calendar file: guarded by the manage token like the appointment itself.
+    "GET /api/v1/clinics/{clinic}/appointments/{id}.ics",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/cancel",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/reschedule",
     "GET /api/v1/clinics/{clinic}/assessment-form",
@@ -69,6 +72,7 @@ class AuthorizationMatrixTest : public StaffFixture {
     knowledge_ = std::move(*loaded);
     AddClinicRoutes(router_, *storage_);
     AddBookingRoutes(router_, *storage_, clock_, tokens_);
+    AddCalendarRoutes(router_, *storage_, tokens_);
     AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
                         knowledge_.body_map_svg);
   }

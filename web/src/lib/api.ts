@@ -137,6 +137,14 @@ export const api = {
   reschedule: (id: number, token: string, start: string, practitioner?: number) =>
     post<{ appointment: Appointment }>(`/appointments/${id}/reschedule`,
       practitioner ? { start, practitioner } : { start }, bearer(token)).then((r) => r.appointment),
+  // The appointment as an iCalendar file, written by the server (the product's one writer).
+  calendar: async (id: number, token: string) => {
+    let response: Response;
+    try { response = await fetch(`${base()}/appointments/${id}.ics`, { headers: bearer(token) }); }
+    catch { throw new ApiError(0, null); }
+    if (!response.ok) throw new ApiError(response.status, null);
+    return response.text();
+  },
   assessmentForm: () => request<AssessmentForm>("/assessment-form"),
   bodyMap: async (url: string) => {
     let response: Response;

@@ -3,8 +3,8 @@ import { Appointment, api, ApiError, Booked, Clinic, Practitioner, Problem, Serv
 import { AlternativeSlots, capable, SlotPicker } from "../components/slotpicker";
 import { Details, DetailErrors, normalizePhone, serverFieldErrors, validateDetails, validateField } from "../lib/validate";
 import { clinicRoot, focusHeading, linkProps } from "../lib/router";
-import { formatLocalDate, formatLocalTime, formatPhone, telHref, zoneAbbreviation, zoneLabel } from "../lib/time";
-import { addressLine, appointmentIcs, icsHref, WHAT_TO_BRING } from "../lib/calendar";
+import { formatLocalDate, formatLocalTime, formatPhone, localDate, telHref, zoneAbbreviation, zoneLabel } from "../lib/time";
+import { addressLine, useCalendarHref, WHAT_TO_BRING } from "../lib/calendar";
 import { recentAssessment } from "./result";
 
 const fieldLabels: Record<keyof Details, [string, string, string]> = {
@@ -25,7 +25,9 @@ export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Cl
   const [practitioners, setPractitioners] = useState<Practitioner[]>([]);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [serviceId, setServiceId] = useState<number | null>(query.get("service") ? +query.get("service")! : null);
-  const [practitioner, setPractitioner] = useState<number | null>(null);
+  // A deep link (SMART Scheduling Links' booking-deep-link on a FHIR Slot) names the time too:
+  // book?service=&practitioner=&start= opens the details step for it.
+  const [practitioner, setPractitioner] = useState<number | null>(query.get("practitioner") ? +query.get("practitioner")! : null);
   const [slot, setSlot] = useState<Slot | null>(null);
   const [details, setDetails] = useState<Details>({ given_name: "", family_name: "", email: "", phone: "" });
   const [errors, setErrors] = useState<DetailErrors>({});
@@ -51,6 +53,20 @@ export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Cl
       .then(([s, p]) => { setServices(s); setPractitioners(p); })
       .catch(setLoadError);
   }, []);
+
+  const linkedStart = query.get("start");
+  useEffect(() => {
+    if (!linkedStart || serviceId === null) return;
+    const day = localDate(clinic.time_zone, new Date(linkedStart));
+    api.availability(serviceId, day, day, practitioner ?? undefined).then((a) => {
+      const found = a.days.flatMap((d) => d.slots).find((s) => Date.parse(s.start) === Date.parse(linkedStart));
+      if (found) setSlot(found);
+      else setProblem({ text: "The time in your link is no longer free. Please choose another time below." });
+    }).catch(() => {});
+  }, []);
+  // Once the linked time is chosen, the next thing to do is to give one's details.
+  const linkedSlot = linkedStart !== null && slot !== null && Date.parse(slot.start) === Date.parse(linkedStart);
+  useEffect(() => { if (linkedSlot) document.getElementById("details-heading")?.scrollIntoView(); }, [linkedSlot]);
 
   const offered = useMemo(() => {
     if (!services || allowed === undefined) return [];
@@ -190,7 +206,7 @@ export function Confirmation({ clinic, booked }: { clinic: Clinic; booked: Booke
   const manageUrl = new URL(booked.manage_url, location.origin).toString();
   const manageRoute = booked.manage_url.startsWith(clinicRoot()) ? booked.manage_url.slice(clinicRoot().length) : null;
   useLayoutEffect(focusHeading, []);
-  const ics = useMemo(() => icsHref(appointmentIcs(clinic, a, manageUrl)), [a, manageUrl]);
+  const ics = useCalendarHref(a.id, booked.manage_token, a.start);
   return (
     <main id="main" class="page">
       <h1>You are booked</h1>
@@ -199,7 +215,7 @@ export function Confirmation({ clinic, booked }: { clinic: Clinic; booked: Booke
       <h2>What to bring</h2>
       <p>{WHAT_TO_BRING}</p>
       <div class="actions">
-        <a class="button" href={ics} download={`appointment-${a.id}.ics`}>Add to my calendar (.ics)</a>
+        {ics && <a class="button" href={ics} download={`appointment-${a.id}.ics`}>Add to my calendar (.ics)</a>}
       </div>
       <h2>Change or cancel</h2>
       <p>Keep this link: it is the only way to see, move or cancel the appointment online.</p>

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, Appointment, Clinic, Practitioner, Service, Slot } from "../lib/api";
 import { AppointmentDetails } from "./book";
 import { AlternativeSlots, capable, SlotPicker } from "../components/slotpicker";
-import { appointmentIcs, icsHref } from "../lib/calendar";
+import { useCalendarHref } from "../lib/calendar";
 import { describeMinutes, onlineChange } from "../lib/policy";
 import { formatInstantDateTime, formatPhone, telHref } from "../lib/time";
 
@@ -23,9 +23,9 @@ export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; 
     Promise.all([api.services(), api.practitioners()]).then(([s, p]) => { setServices(s); setPractitioners(p); }).catch(() => {});
   }, [id, token]);
 
-  // Building the .ics walks the zone's offsets over three years: once per appointment state.
-  const ics = useMemo(() => appointment?.status === "booked"
-    ? icsHref(appointmentIcs(clinic, appointment, location.href)) : null, [appointment, clinic]);
+  // The server writes the .ics; fetched again when the appointment moves.
+  const ics = useCalendarHref(id, token,
+    appointment?.status === "booked" ? `${appointment.start}|${appointment.practitioner.id}` : null);
 
   if (loadError) {
     return <main id="main" class="page"><h1>Your appointment</h1>

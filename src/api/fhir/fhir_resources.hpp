@@ -1,0 +1,91 @@
+#pragma once
+
+// FHIR R4 codecs: the clinic's setup and free slots as FHIR resources (JSON), and errors as
+// OperationOutcome. Pure functions of their arguments; the routes (fhir_routes.hpp) decide what
+// to read. Ids: Location is the clinic's slug; Practitioner, PractitionerRole and Schedule share
+// the practitioner's id; HealthcareService is the service's id; a Slot is
+// "{practitioner}-{service}-{start as Unix seconds}", so the same free time keeps its id.
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "api/http/message.hpp"
+#include "core/clinic/clinic_setup.hpp"
+#include "core/common/interval.hpp"
+#include "core/common/result.hpp"
+#include "core/scheduling/appointment.hpp"
+
+namespace unknot::api::fhir {
+
+using Json = nlohmann::ordered_json;
+
+inline constexpr std::string_view kFhirJson = "application/fhir+json";
+// Our code systems: services by slug, roles and skills by their API names.
+inline constexpr std::string_view kServiceSystem = "https://unknot.dev/fhir/CodeSystem/service";
+inline constexpr std::string_view kRoleSystem = "https://unknot.dev/fhir/CodeSystem/role";
+inline constexpr std::string_view kSkillSystem = "https://unknot.dev/fhir/CodeSystem/skill";
+// The IANA zone of a Location (FHIR R4 core extension).
+inline constexpr std::string_view kTimeZoneExtension =
+    "http://hl7.org/fhir/StructureDefinition/timezone";
+// SMART Scheduling Links (HL7 IG, STU1) Slot extensions.
+inline constexpr std::string_view kBookingDeepLinkExtension =
+    "http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-deep-link";
+inline constexpr std::string_view kBookingPhoneExtension =
+    "http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-phone";
+
+// Links a resource needs that depend on where the client reached us.
+struct Links {
+  std::string origin;  // "http://host:port" (PublicOrigin)
+  std::string slug;    // the clinic's
+
+  // "{origin}/fhir/{slug}"
+  std::string FhirBase() const;
+  // The patient app's page that opens the booking of this service, practitioner and start.
+  std::string BookingDeepLink(core::ServiceId service, core::PractitionerId practitioner,
+                              core::Instant start) const;
+};
+
+Json LocationResource(const core::clinic::Clinic& clinic);
+Json PractitionerResource(const core::clinic::Practitioner& practitioner);
+// Who they are at the clinic: role as code, skills as specialty, the services they may deliver.
+Json PractitionerRoleResource(const core::clinic::ClinicSetup& setup,
+                              const core::clinic::Practitioner& practitioner);
+Json HealthcareServiceResource(const core::clinic::ClinicSetup& setup,
+                               const core::clinic::Service& service);
+// One per practitioner, serving every service they may deliver.
+Json ScheduleResource(const core::clinic::ClinicSetup& setup,
+                      const core::clinic::Practitioner& practitioner);
+
+// A free time of one practitioner for one service.
+struct FreeSlot {
+  core::Interval time;
+  core::PractitionerId practitioner;
+  core::ServiceId service;
+};
+std::string SlotId(const FreeSlot& slot);
+// status free, with the booking-deep-link and booking-phone extensions.
+Json SlotResource(const core::clinic::ClinicSetup& setup, const Links& links, const FreeSlot& slot);
+
+// An appointment: status, service, start and end, the practitioner and the location as
+// participants (the patient is not published).
+Json AppointmentResource(const core::clinic::ClinicSetup& setup,
+                         const core::scheduling::Appointment& appointment);
+
+// The CapabilityStatement of what /fhir/{clinic} implements, no more.
+Json CapabilityStatement(const Links& links);
+
+// An OperationOutcome with one error issue. `code` is from the FHIR issue-type value set
+// ("invalid", "not-found", "not-supported", "exception", ...).
+Json OperationOutcome(std::string_view code, std::string_view diagnostics,
+                      std::string_view expression = "");
+
+// A FHIR answer: `status` with `resource` as application/fhir+json.
+http::Response FhirResponse(unsigned status, const Json& resource);
+// An expected failure as an OperationOutcome with the status http::StatusFor gives it; each
+// field error becomes an issue whose expression names the parameter. Internal and unavailable
+// errors are logged and not described, as http::Problem does.
+http::Response OutcomeResponse(const core::Error& error);
+
+}  // namespace unknot::api::fhir
