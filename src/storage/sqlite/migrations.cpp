@@ -509,7 +509,54 @@ CREATE INDEX appointments_by_assessment ON appointments (clinic_id, assessment_i
   WHERE assessment_id IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// The change feed of the live calendar (core/ports/appointment_changes.hpp): every insert or
+// update of an appointment takes the clinic's next change number from
+// appointment_change_counters and stores it in the row's change_seq, by trigger, so no write path
+// can forget it. One writer at a time makes the numbers follow the commits. Self-contained (adds
+// a column, a table, an index and triggers; numbers the existing rows), so it also applies to an
+// appointments table rebuilt by an earlier migration. The update trigger leaves alone an update
+// that sets change_seq itself (its own), so it never recurses.
+constexpr std::string_view kSchemaChangeFeed = R"sql(
+ALTER TABLE appointments ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE appointment_change_counters (
+  clinic_id   INTEGER PRIMARY KEY REFERENCES clinics (id),
+  last_change INTEGER NOT NULL
+);
+
+UPDATE appointments SET change_seq = (
+  SELECT count(*) FROM appointments b
+  WHERE b.clinic_id = appointments.clinic_id AND b.id <= appointments.id);
+INSERT INTO appointment_change_counters (clinic_id, last_change)
+  SELECT clinic_id, max(change_seq) FROM appointments GROUP BY clinic_id;
+
+CREATE INDEX appointments_by_change ON appointments (clinic_id, change_seq);
+
+CREATE TRIGGER appointments_change_on_insert
+AFTER INSERT ON appointments
+BEGIN
+  INSERT INTO appointment_change_counters (clinic_id, last_change) VALUES (NEW.clinic_id, 1)
+    ON CONFLICT (clinic_id) DO UPDATE SET last_change = last_change + 1;
+  UPDATE appointments
+    SET change_seq = (SELECT last_change FROM appointment_change_counters
+                      WHERE clinic_id = NEW.clinic_id)
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER appointments_change_on_update
+AFTER UPDATE ON appointments
+WHEN NEW.change_seq = OLD.change_seq
+BEGIN
+  INSERT INTO appointment_change_counters (clinic_id, last_change) VALUES (NEW.clinic_id, 1)
+    ON CONFLICT (clinic_id) DO UPDATE SET last_change = last_change + 1;
+  UPDATE appointments
+    SET change_seq = (SELECT last_change FROM appointment_change_counters
+                      WHERE clinic_id = NEW.clinic_id)
+    WHERE id = NEW.id;
+END;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
@@ -520,6 +567,7 @@ constexpr std::array<Migration, 6> kMigrations{{
      "staff accounts, sessions and the append-only audit log; session timeouts per clinic; "
      "the assessment an appointment follows",
      kSchemaV6},
+    {7, "change numbers of appointments for the live calendar", kSchemaChangeFeed},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(
