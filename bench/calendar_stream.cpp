@@ -85,18 +85,21 @@ int main(int argc, char** argv) {
       signed_in.headers["set-cookie"].substr(0, signed_in.headers["set-cookie"].find(';'));
 
   std::int64_t service = 0;
-  for (const auto& s : Json::parse(HttpRequest(port, "GET", kBase + "/services").body)["services"]) {
+  const Json services = Json::parse(HttpRequest(port, "GET", kBase + "/services").body);
+  for (const auto& s : services["services"]) {
     if (s["slug"] == "art-session") service = s["id"];
   }
   auto availability = HttpRequest(port, "GET",
                                   kBase + "/availability?service=" + std::to_string(service) +
                                       "&from=" + DateInDays(14) + "&to=" + DateInDays(40));
   std::vector<std::string> starts;
-  for (const auto& day : Json::parse(availability.body)["days"]) {
+  const Json days = Json::parse(availability.body);
+  for (const auto& day : days["days"]) {
     for (const auto& slot : day["slots"]) starts.push_back(slot["start"]);
   }
   if (static_cast<int>(starts.size()) < rounds) {
-    std::fprintf(stderr, "only %zu free slots\n", starts.size());
+    std::fprintf(stderr, "only %zu free slots (service %lld, availability %u)\n", starts.size(),
+                 static_cast<long long>(service), availability.status);
     return 1;
   }
 
