@@ -123,8 +123,8 @@ int main(int argc, char** argv) {
   std::vector<double> booking_ms, first_ms, all_ms;
   for (int round = 0; round < rounds; ++round) {
     // Spread over the slots so consecutive bookings do not collide.
-    const std::string start = starts[static_cast<std::size_t>(round) * starts.size() /
-                                     static_cast<std::size_t>(rounds)];
+    const std::string start =
+        starts[static_cast<std::size_t>(round) * starts.size() / static_cast<std::size_t>(rounds)];
     Json body = {{"service", service},
                  {"start", start},
                  {"patient",
@@ -171,31 +171,34 @@ int main(int argc, char** argv) {
       }
     }
     if (remaining > 0) {
-      std::fprintf(stderr, "round %d: %zu of %zu streams never got the booking\n", round,
-                   remaining, clients.size());
+      std::fprintf(stderr, "round %d: %zu of %zu streams never got the booking\n", round, remaining,
+                   clients.size());
       return 1;
     }
     booking_ms.push_back(Ms(answered - sent));
     first_ms.push_back(Ms(first - sent));
     all_ms.push_back(Ms(last - sent));
-    std::printf("round %2d: booking answered %6.1f ms, first stream %6.1f ms, all %d streams "
-                "%6.1f ms after it was sent\n",
-                round, booking_ms.back(), first_ms.back(), streams, all_ms.back());
+    std::printf(
+        "round %2d: booking answered %6.1f ms, first stream %6.1f ms, all %d streams "
+        "%6.1f ms after it was sent\n",
+        round, booking_ms.back(), first_ms.back(), streams, all_ms.back());
   }
   auto median = [](std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   };
-  std::printf("streams %d, rounds %d: all told in median %.1f ms, max %.1f ms (booking answered "
-              "in median %.1f ms)\n",
-              streams, rounds, median(all_ms), *std::max_element(all_ms.begin(), all_ms.end()),
-              median(booking_ms));
+  std::printf(
+      "streams %d, rounds %d: all told in median %.1f ms, max %.1f ms (booking answered "
+      "in median %.1f ms)\n",
+      streams, rounds, median(all_ms), *std::max_element(all_ms.begin(), all_ms.end()),
+      median(booking_ms));
   if (!pid.empty()) {
     const long rss_after = RssKib(pid);
-    std::printf("server RSS: %ld KiB before the streams, %ld KiB with %d open (%.1f KiB each), "
-                "%ld KiB after the rounds\n",
-                rss_before, rss_open, streams,
-                static_cast<double>(rss_open - rss_before) / streams, rss_after);
+    std::printf(
+        "server RSS: %ld KiB before the streams, %ld KiB with %d open (%.1f KiB each), "
+        "%ld KiB after the rounds\n",
+        rss_before, rss_open, streams, static_cast<double>(rss_open - rss_before) / streams,
+        rss_after);
   }
   return 0;
 }
