@@ -570,10 +570,15 @@ net::awaitable<Server::Impl::Answered> Server::Impl::Answer(BeastRequest&& messa
 }
 
 net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered answered) {
+  metrics_.IncrementStreams();
   struct GiveBack {
     std::atomic<std::size_t>& open;
-    ~GiveBack() { open.fetch_sub(1); }
-  } give_back{open_streams_};
+    Metrics& metrics;
+    ~GiveBack() {
+      open.fetch_sub(1);
+      metrics.DecrementStreams();
+    }
+  } give_back{open_streams_, metrics_};
   StreamStart& start = *answered.stream;
   auto state = std::make_shared<StreamState>(options_.stream_queue_limit);
   auto executor = co_await net::this_coro::executor;

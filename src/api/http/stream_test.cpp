@@ -106,6 +106,7 @@ TEST_F(StreamTest, TheHeadGoesOutAtOnceAndTheBodyAsItIsQueued) {
   auto sink = sinks_.Get(0);
   ASSERT_TRUE(sink);
   EXPECT_EQ(server_->open_streams(), 1u);
+  EXPECT_EQ(metrics_.open_streams(), 1);
 
   EXPECT_TRUE(sink->Send(SseEvent("1", "note", "first")));
   auto first = client->Next(2s);
@@ -123,6 +124,8 @@ TEST_F(StreamTest, TheHeadGoesOutAtOnceAndTheBodyAsItIsQueued) {
   EXPECT_FALSE(client->Next(2s));
   EXPECT_TRUE(client->ended());
   EXPECT_TRUE(Eventually([&] { return server_->open_streams() == 0; }));
+  EXPECT_TRUE(Eventually([&] { return metrics_.open_streams() == 0; }));
+  EXPECT_NE(metrics_.Render("test").find("unknot_http_open_streams 0\n"), std::string::npos);
 }
 
 TEST_F(StreamTest, ARefusalIsAnOrdinaryResponse) {
