@@ -4,7 +4,7 @@
 // changed, reads the changes once (AppointmentChangeFeed::ChangesSince) and hands them to every
 // subscriber of that clinic (each open calendar stream), in change order, none missed or sent
 // twice. What tells it: Notify (a PostgreSQL LISTEN connection, for writes on any server), or for
-// a single-process database the storage's generation, polled every tick (no query unless this
+// a single-process database the storage's commit count, polled every tick (no query unless this
 // process committed something).
 
 #include <chrono>
@@ -42,7 +42,8 @@ struct LiveChangesOptions {
   // How often the feed looks at the generation and drops subscribers that are gone.
   std::chrono::milliseconds tick{200};
   // For a database only this process writes (SQLite): a number that changes with every commit
-  // (core::ports::Storage::Generation). When it changed, every clinic with subscribers is read.
+  // (core::ports::Storage::Writes().commits). When it changed, every clinic with subscribers is
+  // read.
   // Empty: only Notify tells.
   std::function<std::uint64_t()> generation;
   // Changes read per query.

@@ -187,7 +187,10 @@ int Serve(const ServeOptions& options) {
   }
   const bool postgres = storage::postgres::IsPostgresUri(options.database);
   app::LiveChangesOptions live_options;
-  if (!postgres) live_options.generation = [&storage] { return storage.Generation(); };
+  // Every commit counts (not Generation(), which skips writes that cannot change availability):
+  // a write the calendar shows must never be missed; a commit that changed no appointment costs
+  // one indexed read per clinic with open calendars.
+  if (!postgres) live_options.generation = [&storage] { return storage.Writes().commits; };
   auto live = std::make_unique<app::LiveChanges>(*change_feed, live_options);
   std::unique_ptr<storage::postgres::ChangeListener> listener;
   if (postgres) {
