@@ -15,7 +15,13 @@
 #     without its audit entry (1 and 8 threads); then availability (as in 2, gzip) alone and while
 #     bursts of 50 concurrent staff sign-ins (bench/signin_burst.cpp, argon2id each) arrive at
 #     once, back to back, three rounds each, and the server's peak RSS.
-# BENCH_ONLY=sqlite, BENCH_ONLY=postgres or BENCH_ONLY=staff runs only parts 1-3, part 4 or part 5.
+#  6. the live calendar (issue 14): 200 staff calendar streams open on one server, then 10
+#     bookings one by one through the public API; for each, the time until all 200 streams had
+#     it (bench/calendar_stream.cpp), and the server's RSS before and with the streams open. On
+#     SQLite (one server), then on PostgreSQL with the streams on one server and the bookings
+#     through another (LISTEN/NOTIFY between them).
+# BENCH_ONLY=sqlite, BENCH_ONLY=postgres, BENCH_ONLY=staff or BENCH_ONLY=calendar runs only parts
+# 1-3, part 4, part 5 or part 6.
 # Bounded: every load stops by itself; only loopback is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +45,7 @@ stop_server() {
   if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   server_pid=""
 }
-trap 'stop_server; scripts/pg-test-server stop "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap 'stop_server; for d in pg pgcal; do scripts/pg-test-server stop "$work/$d" >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
 
 start_server() {  # database, threads, more serve options...
   taskset -c 0 $unknot serve --database "$1" --listen 127.0.0.1:$port --threads "$2" \
@@ -169,4 +175,35 @@ for round in 1 2 3; do
 done
 echo "== server peak RSS (availability and sign-ins): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
 stop_server
+fi
+
+if [[ "$only" == all || "$only" == calendar ]]; then
+echo "== live calendar: 200 streams, 10 bookings (SQLite, server 2 threads on CPU 0)"
+streams=${CALENDAR_STREAMS:-200}
+rm -f "$work"/calendar.db*
+$unknot migrate --database "$work/calendar.db" >/dev/null
+$unknot demo --database "$work/calendar.db" >/dev/null
+start_server "$work/calendar.db" 2 --trusted-proxy 127.0.0.1
+taskset -c 1 $build/bench/unknot_bench_calendar_stream "$port" desk@demo.unknot.test \
+  demo-phones-and-calendar "$streams" 10 "$server_pid"
+stop_server
+
+echo "== live calendar on PostgreSQL: 200 streams on server B, 10 bookings through server A"
+chmod a+x "$work"
+scripts/pg-test-server start "$work/pgcal" >/dev/null
+cal_uri="$(cat "$work/pgcal/uri")"
+$unknot migrate --database "$cal_uri" >/dev/null
+$unknot demo --database "$cal_uri" >/dev/null
+start_server "$cal_uri" 2 --trusted-proxy 127.0.0.1
+stream_pid=$server_pid
+stream_port=$port
+port=$((port + 1))
+start_server "$cal_uri" 2 --trusted-proxy 127.0.0.1
+book_pid=$server_pid
+taskset -c 1 $build/bench/unknot_bench_calendar_stream "$stream_port" desk@demo.unknot.test \
+  demo-phones-and-calendar "$streams" 10 "$stream_pid" "$port"
+server_pid=$book_pid; stop_server
+server_pid=$stream_pid; stop_server
+port=$stream_port
+scripts/pg-test-server stop "$work/pgcal" >/dev/null
 fi

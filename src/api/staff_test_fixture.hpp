@@ -8,8 +8,10 @@
 #include <string>
 
 #include "api/test_fixture.hpp"
+#include "api/v1/calendar_stream.hpp"
 #include "api/v1/staff_api.hpp"
 #include "app/demo_clinic.hpp"
+#include "app/live_changes.hpp"
 #include "security/password_hasher.hpp"
 
 namespace unknot::api {
@@ -38,6 +40,8 @@ class StaffFixture : public DemoClinicFixture {
     hasher_ = std::make_unique<security::PasswordHasher>(options);
     staff_ = std::make_unique<v1::StaffRoutes>(router_, *storage_, clock_);
     v1::AddStaffApi(router_, *staff_, {*hasher_, common_, throttle_});
+    live_ = std::make_unique<app::LiveChanges>(*storage_);
+    v1::AddCalendarStreamRoutes(*staff_, *live_, *storage_);
 
     owner_ = AddAccount(clinic_.id, "owner@clinic.test", core::staff::StaffRole::kOwner);
     desk_ = AddAccount(clinic_.id, "desk@clinic.test", core::staff::StaffRole::kFrontDesk);
@@ -135,6 +139,7 @@ class StaffFixture : public DemoClinicFixture {
   std::unique_ptr<security::PasswordHasher> hasher_;
   v1::SignInThrottle throttle_;
   std::unique_ptr<v1::StaffRoutes> staff_;
+  std::unique_ptr<app::LiveChanges> live_;
   core::staff::StaffAccount owner_, desk_, maya_account_, other_owner_;
   int requests_ = 0;
 };

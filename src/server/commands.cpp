@@ -15,12 +15,14 @@
 #include "api/v1/assessment_routes.hpp"
 #include "api/v1/booking_routes.hpp"
 #include "api/v1/calendar_routes.hpp"
+#include "api/v1/calendar_stream.hpp"
 #include "api/v1/clinic_routes.hpp"
 #include "api/v1/sign_in_throttle.hpp"
 #include "api/v1/staff_api.hpp"
 #include "api/v1/write_limits.hpp"
 #include "api/web_routes.hpp"
 #include "app/demo_clinic.hpp"
+#include "app/live_changes.hpp"
 #include "core/common/clock.hpp"
 #include "knowledge/load_common_passwords.hpp"
 #include "knowledge/load_knowledge.hpp"
@@ -28,6 +30,7 @@
 #include "security/sodium_tokens.hpp"
 #include "server/command_support.hpp"
 #include "server/demo_staff.hpp"
+#include "storage/postgres/change_listener.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pool.hpp"
 #include "storage/postgres/postgres_storage.hpp"
@@ -179,6 +182,30 @@ int Serve(const ServeOptions& options) {
   api::v1::StaffRoutes staff(router, storage, clock, gate_options);
   api::v1::AddStaffApi(router, staff, {*hasher, *common_passwords, throttle});
 
+  // The live calendar: one change feed for this server. On PostgreSQL it is told by LISTEN, so
+  // writes through any server reach it; a SQLite file has one writer, this process, whose commit
+  // count says when to look.
+  auto* change_feed = dynamic_cast<core::ports::AppointmentChangeFeed*>(&storage);
+  if (change_feed == nullptr) {
+    return Fail(core::Error(core::ErrorCode::kInternal, "the storage has no change feed"));
+  }
+  const bool postgres = storage::postgres::IsPostgresUri(options.database);
+  app::LiveChangesOptions live_options;
+  // Every commit counts (not Generation(), which skips writes that cannot change availability):
+  // a write the calendar shows must never be missed; a commit that changed no appointment costs
+  // one indexed read per clinic with open calendars.
+  if (!postgres) live_options.generation = [&storage] { return storage.Writes().commits; };
+  auto live = std::make_unique<app::LiveChanges>(*change_feed, live_options);
+  std::unique_ptr<storage::postgres::ChangeListener> listener;
+  if (postgres) {
+    auto started = storage::postgres::ChangeListener::Start(
+        options.database,
+        [&live = *live](std::optional<core::ClinicId> clinic) { live.Notify(clinic); });
+    if (!started) return Fail(started.error());
+    listener = std::move(*started);
+  }
+  api::v1::AddCalendarStreamRoutes(staff, *live, *change_feed);
+
   api::AddWebRoutes(router, storage, files);
   api::AddOpsRoutes(router, storage, metrics, std::string(kVersion));
 
@@ -186,6 +213,7 @@ int Serve(const ServeOptions& options) {
   server_options.host = listen->host;
   server_options.port = listen->port;
   server_options.threads = options.threads;
+  server_options.max_streams = options.max_streams;
   server_options.trusted_proxies = std::move(*trusted_proxies);
   auto server = api::http::Server::Create(server_options, std::move(router), metrics);
   if (!server) return Fail(server.error());
@@ -209,6 +237,9 @@ int Serve(const ServeOptions& options) {
   (*server)->Run();
   // Hashes still queued answer into the server's io_context: they finish before it goes.
   hasher.reset();
+  // Every stream has ended with Run(); the feed stops telling them.
+  listener.reset();
+  live->Stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -44,6 +44,8 @@ struct ServeOptions {
   // Origins besides the Host header's that staff writes may come from (a public name behind a
   // proxy), e.g. https://clinic.example.
   std::vector<std::string> allowed_origins;
+  // Live calendar streams open at once; one more is refused with 503.
+  std::size_t max_streams = 1000;
 };
 
 int Migrate(const DatabaseOptions& database);

@@ -103,6 +103,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{512}))
       ->capture_default_str();
 
+  serve_cmd
+      ->add_option("--max-streams", serve.max_streams,
+                   "Live calendar streams (server-sent events) open at once; one more gets 503")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
+      ->capture_default_str();
+
   unknot::server::DatabaseOptions database{DefaultDatabase(), 1};
   CLI::App* migrate_cmd = app.add_subcommand(
       "migrate", "Create the database or bring its schema up to date (safe to run again)");

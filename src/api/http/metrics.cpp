@@ -49,6 +49,12 @@ void Metrics::DecrementInFlight() { in_flight_.fetch_sub(1, std::memory_order_re
 
 std::int64_t Metrics::in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
+void Metrics::IncrementStreams() { open_streams_.fetch_add(1, std::memory_order_relaxed); }
+
+void Metrics::DecrementStreams() { open_streams_.fetch_sub(1, std::memory_order_relaxed); }
+
+std::int64_t Metrics::open_streams() const { return open_streams_.load(std::memory_order_relaxed); }
+
 std::string Metrics::Render(std::string_view version) const {
   std::string out;
   auto it = std::back_inserter(out);
@@ -84,6 +90,10 @@ std::string Metrics::Render(std::string_view version) const {
   out += "# HELP unknot_http_requests_in_flight HTTP requests being handled now.\n";
   out += "# TYPE unknot_http_requests_in_flight gauge\n";
   fmt::format_to(it, "unknot_http_requests_in_flight {}\n", in_flight());
+
+  out += "# HELP unknot_http_open_streams Streamed responses (live calendars) open now.\n";
+  out += "# TYPE unknot_http_open_streams gauge\n";
+  fmt::format_to(it, "unknot_http_open_streams {}\n", open_streams());
   return out;
 }
 

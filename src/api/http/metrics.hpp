@@ -37,9 +37,14 @@ class Metrics {
   void DecrementInFlight();
   std::int64_t in_flight() const;
 
+  // The open streams gauge (Router::AddStream responses being sent).
+  void IncrementStreams();
+  void DecrementStreams();
+  std::int64_t open_streams() const;
+
   // All families, each with # HELP and # TYPE: unknot_build_info{version}, unknot_http_requests_
   // total{method,code}, the unknot_http_request_duration_seconds histogram and
-  // unknot_http_requests_in_flight.
+  // unknot_http_requests_in_flight, unknot_http_open_streams.
   std::string Render(std::string_view version) const;
 
  private:
@@ -50,6 +55,7 @@ class Metrics {
   std::array<std::atomic<std::uint64_t>, kBucketBounds.size() + 1> buckets_{};
   std::atomic<std::uint64_t> duration_sum_ns_{0};
   std::atomic<std::int64_t> in_flight_{0};
+  std::atomic<std::int64_t> open_streams_{0};
 };
 
 }  // namespace unknot::api::http

@@ -78,7 +78,7 @@ TEST(MetricsTest, EveryFamilyHasHelpAndType) {
 
   for (const char* family :
        {"unknot_build_info", "unknot_http_requests_total", "unknot_http_request_duration_seconds",
-        "unknot_http_requests_in_flight"}) {
+        "unknot_http_requests_in_flight", "unknot_http_open_streams"}) {
     EXPECT_THAT(text, HasSubstr(std::string("# HELP ") + family + " ")) << family;
     EXPECT_THAT(text, HasSubstr(std::string("# TYPE ") + family + " ")) << family;
   }

@@ -92,11 +92,18 @@ std::vector<Router::Segment> Router::ParsePattern(std::string_view pattern) {
 }
 
 void Router::Add(Method method, std::string_view pattern, Handler handler) {
-  routes_.push_back({method, std::string(pattern), ParsePattern(pattern), std::move(handler), {}});
+  routes_.push_back(
+      {method, std::string(pattern), ParsePattern(pattern), std::move(handler), {}, {}});
 }
 
 void Router::AddAsync(Method method, std::string_view pattern, AsyncHandler handler) {
-  routes_.push_back({method, std::string(pattern), ParsePattern(pattern), {}, std::move(handler)});
+  routes_.push_back(
+      {method, std::string(pattern), ParsePattern(pattern), {}, std::move(handler), {}});
+}
+
+void Router::AddStream(Method method, std::string_view pattern, StreamHandler handler) {
+  routes_.push_back(
+      {method, std::string(pattern), ParsePattern(pattern), {}, {}, std::move(handler)});
 }
 
 std::vector<RouteInfo> Router::Routes() const {
@@ -112,7 +119,8 @@ void Router::Wrap(Method method, std::string_view pattern,
   for (Entry& route : routes_) {
     if (route.method == method && route.segments == segments) {
       if (!route.handler) {
-        throw std::invalid_argument("cannot wrap the asynchronous route " + std::string(pattern));
+        throw std::invalid_argument("cannot wrap the asynchronous or streaming route " +
+                                    std::string(pattern));
       }
       route.handler = wrap(std::move(route.handler));
       return;
@@ -222,10 +230,21 @@ Response Escaped(const Request& request, const std::exception* e) {
 
 }  // namespace
 
-std::variant<Response, Router::Start> Router::Route(Request& request) const {
+std::variant<Response, Router::Start, StreamStart> Router::Route(Request& request) const {
   auto found = Find(request);
   if (auto* response = std::get_if<Response>(&found)) return std::move(*response);
   const Entry* route = std::get<const Entry*>(found);
+  if (route->stream) {
+    try {
+      StreamReply reply = route->stream(request);
+      if (auto* response = std::get_if<Response>(&reply)) return std::move(*response);
+      return std::move(std::get<StreamStart>(reply));
+    } catch (const std::exception& e) {
+      return Escaped(request, &e);
+    } catch (...) {
+      return Escaped(request, nullptr);
+    }
+  }
   if (route->handler) {
     try {
       return route->handler(request);
@@ -254,6 +273,13 @@ std::variant<Response, Router::Start> Router::Route(Request& request) const {
 Response Router::Dispatch(Request& request) const {
   auto routed = Route(request);
   if (auto* response = std::get_if<Response>(&routed)) return std::move(*response);
+  if (auto* stream = std::get_if<StreamStart>(&routed)) {
+    Response head;
+    head.status = stream->status;
+    head.content_type = std::move(stream->content_type);
+    head.headers = std::move(stream->headers);
+    return head;
+  }
   std::promise<Response> answer;
   std::future<Response> future = answer.get_future();
   auto shared = std::make_shared<std::promise<Response>>(std::move(answer));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/http/message.hpp"
+#include "api/http/stream.hpp"
 
 namespace unknot::api::http {
 
@@ -51,6 +52,9 @@ class Router {
   void Add(Method method, std::string_view pattern, Handler handler);
   // The same for a handler that answers later (see AsyncHandler).
   void AddAsync(Method method, std::string_view pattern, AsyncHandler handler);
+  // The same for a route that may answer with a long-lived stream (api/http/stream.hpp). Its
+  // handler runs synchronously like a Handler's; the stream's body comes later.
+  void AddStream(Method method, std::string_view pattern, StreamHandler handler);
 
   // Replaces the handler registered for exactly `method` and `pattern` with wrap(handler), so
   // one piece of code (e.g. rate limits) can guard routes that others registered. Throws
@@ -64,13 +68,16 @@ class Router {
   // with an `Allow` header. A handler that throws: the exception is logged and a 500 problem
   // returned; this is the one catch site per request. A state-changing request whose body is
   // not JSON gets 415 before its handler runs (RefuseNonJsonBody). An asynchronous route is
-  // waited for on this thread (tests; the server uses Route instead).
+  // waited for on this thread (tests; the server uses Route instead). A streaming route's
+  // StreamStart becomes a response with its status and headers and an empty body, and the stream
+  // is never opened (on_open is not called).
   Response Dispatch(Request& request) const;
 
-  // As Dispatch, without waiting: a synchronous route's (or an error's) response now, or for an
-  // asynchronous route a function that starts it and calls `respond` with its response later.
+  // As Dispatch, without waiting: a synchronous route's (or an error's) response now, for an
+  // asynchronous route a function that starts it and calls `respond` with its response later,
+  // or a streaming route's StreamStart for the server to open.
   using Start = std::function<void(Respond)>;
-  std::variant<Response, Start> Route(Request& request) const;
+  std::variant<Response, Start, StreamStart> Route(Request& request) const;
 
   // Every registered route, in the order added.
   std::vector<RouteInfo> Routes() const;
@@ -88,8 +95,9 @@ class Router {
     Method method;
     std::string pattern;
     std::vector<Segment> segments;
-    Handler handler;     // set for a synchronous route
-    AsyncHandler async;  // set for an asynchronous one
+    Handler handler;       // set for a synchronous route
+    AsyncHandler async;    // set for an asynchronous one
+    StreamHandler stream;  // set for a streaming one
   };
 
   static std::vector<Segment> ParsePattern(std::string_view pattern);

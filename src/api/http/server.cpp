@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <csignal>
@@ -30,9 +31,11 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "api/http/beast_messages.hpp"
@@ -103,12 +106,99 @@ bool ExpectsContinue(const BeastRequest& request) {
          });
 }
 
+// The shared state of one open stream: the StreamSink its producer holds, and what the
+// connection's coroutine sends. The producer's side holds no asio object but a copy of the
+// strand's executor, which is dropped (under the mutex) before the coroutine ends, so a late Send
+// touches nothing of the server. The timer pointer is used on the strand only.
+class StreamState final : public StreamSink, public std::enable_shared_from_this<StreamState> {
+ public:
+  explicit StreamState(std::size_t queue_limit) : queue_limit_(queue_limit) {}
+
+  bool Send(std::string data) override {
+    std::lock_guard lock(mutex_);
+    if (closed_) return false;
+    if (queued_.size() + data.size() > queue_limit_) {
+      // The client does not read: cut it off rather than hold ever more for it.
+      closed_ = true;
+      WakeLocked();
+      return false;
+    }
+    queued_ += data;
+    WakeLocked();
+    return true;
+  }
+
+  void Close() override {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+    WakeLocked();
+  }
+
+  bool open() const override {
+    std::lock_guard lock(mutex_);
+    return !closed_;
+  }
+
+  // On the strand: the coroutine waits on `timer` while nothing is queued.
+  void Attach(net::any_io_executor executor, net::steady_timer* timer) {
+    std::lock_guard lock(mutex_);
+    executor_ = std::move(executor);
+    timer_ = timer;
+  }
+  // On the strand, before the coroutine's frame goes: no more wake-ups, Send fails.
+  void Detach() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    executor_ = net::any_io_executor();
+    timer_ = nullptr;
+  }
+
+  struct Taken {
+    std::string data;
+    bool closed = false;
+  };
+  // On the strand: what is queued, and whether the stream is to end after it.
+  Taken Take() {
+    std::lock_guard lock(mutex_);
+    wake_posted_ = false;
+    Taken taken{.data = std::move(queued_), .closed = closed_};
+    queued_.clear();
+    return taken;
+  }
+
+  // On the strand: wakes the coroutine now (the client left, the server stops).
+  void WakeOnStrand() {
+    std::lock_guard lock(mutex_);
+    if (timer_ != nullptr) timer_->cancel();
+  }
+
+  // A buffer for the read that notices the client leaving; it lives as long as the read may.
+  std::array<char, 512> discard{};
+
+ private:
+  void WakeLocked() {
+    if (wake_posted_ || !executor_) return;
+    wake_posted_ = true;
+    net::post(executor_, [self = shared_from_this()] { self->WakeOnStrand(); });
+  }
+
+  const std::size_t queue_limit_;
+  mutable std::mutex mutex_;
+  std::string queued_;                  // guarded by mutex_
+  bool closed_ = false;                 // guarded by mutex_
+  bool wake_posted_ = false;            // guarded by mutex_
+  net::any_io_executor executor_;       // guarded by mutex_; empty when not attached
+  net::steady_timer* timer_ = nullptr;  // guarded by mutex_; dereferenced on the strand only
+};
+
 // One accepted connection. Lives in its coroutine's frame; touched only on its strand.
 struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
 
   beast::tcp_stream stream;
-  bool idle = false;  // waiting for the next request, so Stop() may close it
+  bool idle = false;                       // waiting for the next request, so Stop() may close it
+  std::shared_ptr<StreamState> streaming;  // set while it serves a stream, so Stop() may end it
 };
 
 // Keeps the in-flight gauge up while a request is being answered.
@@ -147,6 +237,7 @@ class Server::Impl {
   std::uint16_t port() const { return port_; }
   void Run();
   void Stop();
+  std::size_t open_streams() const { return open_streams_; }
 
  private:
   struct Registered {
@@ -178,10 +269,20 @@ class Server::Impl {
   // Reads one request into `parser`, answering "Expect: 100-continue" on the way.
   net::awaitable<ErrorCode> ReadRequest(Connection& connection, beast::flat_buffer& buffer,
                                         bhttp::request_parser<bhttp::string_body>& parser);
+  // What Answer produced: a response to write, or else the head of a stream to open (one of
+  // the max_streams places is then taken; ServeStream gives it back).
+  struct Answered {
+    BeastResponse response;
+    std::optional<StreamStart> stream;
+    unsigned version = 11;
+    std::string request_id;
+  };
   // Dispatches a request that was read whole from `peer` (an IP address) and records it in the
   // metrics.
-  net::awaitable<BeastResponse> Answer(BeastRequest&& message, bool keep_alive,
-                                       std::string_view peer);
+  net::awaitable<Answered> Answer(BeastRequest&& message, bool keep_alive, std::string_view peer);
+  // Writes a stream's head, hands its sink to the route, then sends what the route queues until
+  // the route closes it, the client leaves or the server stops.
+  net::awaitable<void> ServeStream(Connection& connection, Answered answered);
   // A request id: this process's random prefix and a counter.
   std::string NextRequestId();
   // Records and logs a response; `started` is when the request had been read.
@@ -198,6 +299,7 @@ class Server::Impl {
   std::atomic<bool> stopping_{false};
   const std::string request_id_prefix_ = RandomHex64();
   std::atomic<std::uint64_t> next_request_{0};
+  std::atomic<std::size_t> open_streams_{0};
 
   // Declared before io_: coroutine frames destroyed with io_ unregister themselves.
   std::mutex connections_mutex_;
@@ -264,8 +366,12 @@ void Server::Impl::CloseIdleConnections() {
     net::post(registered.executor, [this, connection_id = id] {
       std::lock_guard inner_lock(connections_mutex_);
       auto it = connections_.find(connection_id);
-      if (it != connections_.end() && it->second.connection->idle) {
-        it->second.connection->stream.cancel();
+      if (it == connections_.end()) return;
+      Connection& connection = *it->second.connection;
+      if (connection.idle) {
+        connection.stream.cancel();
+      } else if (connection.streaming) {
+        connection.streaming->Close();
       }
     });
   }
@@ -320,7 +426,12 @@ net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint
     }
 
     bool keep_alive = parser.get().keep_alive();
-    BeastResponse response = co_await Answer(parser.release(), keep_alive, peer);
+    Answered answered = co_await Answer(parser.release(), keep_alive, peer);
+    if (answered.stream) {
+      co_await ServeStream(connection, std::move(answered));
+      co_return;
+    }
+    BeastResponse& response = answered.response;
     connection.stream.expires_after(options_.timeout);
     auto [write_error, written] =
         co_await bhttp::async_write(connection.stream, response, kNoThrow);
@@ -389,8 +500,8 @@ net::awaitable<Response> AwaitResponse(Router::Start start) {
 
 }  // namespace
 
-net::awaitable<BeastResponse> Server::Impl::Answer(BeastRequest&& message, bool keep_alive,
-                                                   std::string_view peer) {
+net::awaitable<Server::Impl::Answered> Server::Impl::Answer(BeastRequest&& message, bool keep_alive,
+                                                            std::string_view peer) {
   InFlight in_flight(metrics_);
   auto started = std::chrono::steady_clock::now();
   Method method = ToMethod(message.method());
@@ -417,8 +528,28 @@ net::awaitable<BeastResponse> Server::Impl::Answer(BeastRequest&& message, bool 
     auto routed = router_.Route(*request);
     if (auto* ready = std::get_if<Response>(&routed)) {
       response = std::move(*ready);
+    } else if (auto* start = std::get_if<Router::Start>(&routed)) {
+      response = co_await AwaitResponse(std::move(*start));
     } else {
-      response = co_await AwaitResponse(std::move(std::get<Router::Start>(routed)));
+      StreamStart& stream = std::get<StreamStart>(routed);
+      if (method == Method::kHead) {
+        response.status = stream.status;
+        response.content_type = std::move(stream.content_type);
+        response.headers = std::move(stream.headers);
+      } else if (stopping_) {
+        response = Problem(503, "", "the server is stopping");
+        response.headers.emplace_back("Retry-After", "1");
+      } else if (open_streams_.fetch_add(1) >= options_.max_streams) {
+        open_streams_.fetch_sub(1);
+        response = Problem(503, "", "the server has as many open streams as it serves; try later");
+        response.headers.emplace_back("Retry-After", "5");
+      } else {
+        Account(method, target, stream.status, started);
+        co_return Answered{.response = BeastResponse(),
+                           .stream = std::move(stream),
+                           .version = version,
+                           .request_id = std::move(request_id)};
+      }
     }
   } else {
     response = Problem(400, "", request.error().message());
@@ -432,7 +563,113 @@ net::awaitable<BeastResponse> Server::Impl::Answer(BeastRequest&& message, bool 
                                             .server_name = options_.server_name});
   // Recorded before the write, so a client that has its response also sees it counted.
   Account(method, target, status, started);
-  co_return beast_response;
+  co_return Answered{.response = std::move(beast_response),
+                     .stream = std::nullopt,
+                     .version = version,
+                     .request_id = std::string()};
+}
+
+net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered answered) {
+  metrics_.IncrementStreams();
+  struct GiveBack {
+    std::atomic<std::size_t>& open;
+    Metrics& metrics;
+    ~GiveBack() {
+      open.fetch_sub(1);
+      metrics.DecrementStreams();
+    }
+  } give_back{open_streams_, metrics_};
+  StreamStart& start = *answered.stream;
+  auto state = std::make_shared<StreamState>(options_.stream_queue_limit);
+  auto executor = co_await net::this_coro::executor;
+  net::steady_timer timer(executor);
+  state->Attach(executor, &timer);
+  connection.streaming = state;
+  // Whatever ends the coroutine (also the io_context going away with it suspended), the
+  // producer's sink stops reaching into it first.
+  struct Detach {
+    StreamState& state;
+    Connection& connection;
+    ~Detach() {
+      state.Detach();
+      connection.streaming.reset();
+    }
+  } detach{*state, connection};
+  // Stop() either ran before `streaming` was set, and then stopping_ is seen here, or it will
+  // find the stream and close it (both on this strand).
+  if (stopping_) co_return;
+
+  // HTTP/1.1 gets a chunked body; HTTP/1.0 a body that ends when the connection closes.
+  const bool chunked = answered.version >= 11;
+  bhttp::response<bhttp::empty_body> head(static_cast<bhttp::status>(start.status),
+                                          answered.version);
+  head.set(bhttp::field::server, options_.server_name);
+  head.set(bhttp::field::content_type, start.content_type);
+  for (const auto& [name, value] : start.headers) head.insert(name, value);
+  head.set("X-Request-Id", answered.request_id);
+  head.keep_alive(false);
+  if (chunked) head.chunked(true);
+  bhttp::response_serializer<bhttp::empty_body> serializer(head);
+  connection.stream.expires_after(options_.timeout);
+  auto [head_error, head_bytes] =
+      co_await bhttp::async_write_header(connection.stream, serializer, kNoThrow);
+  if (head_error) co_return;
+  connection.stream.expires_never();
+
+  // The client sends nothing more on a stream: a read that completes means it left (or broke the
+  // protocol); either way the stream ends. The handler touches only the shared state.
+  connection.stream.async_read_some(net::buffer(state->discard),
+                                    [state](const ErrorCode&, std::size_t) {
+                                      state->Close();
+                                      state->WakeOnStrand();
+                                    });
+  if (start.on_open) start.on_open(state);
+
+  auto write = [&](std::string data) -> net::awaitable<bool> {
+    connection.stream.expires_after(options_.timeout);
+    ErrorCode ec;
+    std::size_t written = 0;
+    if (chunked) {
+      std::tie(ec, written) = co_await net::async_write(
+          connection.stream, bhttp::make_chunk(net::buffer(data)), kNoThrow);
+    } else {
+      std::tie(ec, written) =
+          co_await net::async_write(connection.stream, net::buffer(data), kNoThrow);
+    }
+    connection.stream.expires_never();
+    co_return !ec;
+  };
+
+  auto last_sent = std::chrono::steady_clock::now();
+  bool healthy = true;
+  while (healthy) {
+    StreamState::Taken taken = state->Take();
+    if (!taken.data.empty()) {
+      healthy = co_await write(std::move(taken.data));
+      last_sent = std::chrono::steady_clock::now();
+      continue;
+    }
+    if (taken.closed || stopping_) break;
+    if (!start.heartbeat.empty()) {
+      auto due = last_sent + start.heartbeat_interval;
+      if (std::chrono::steady_clock::now() >= due) {
+        healthy = co_await write(start.heartbeat);
+        last_sent = std::chrono::steady_clock::now();
+        continue;
+      }
+      timer.expires_at(due);
+    } else {
+      timer.expires_at(net::steady_timer::time_point::max());
+    }
+    co_await timer.async_wait(kNoThrow);
+  }
+  state->Close();
+  if (healthy && chunked) {
+    connection.stream.expires_after(options_.timeout);
+    co_await net::async_write(connection.stream, bhttp::make_chunk_last(), kNoThrow);
+  }
+  ErrorCode ignored;
+  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 void Server::Impl::Account(Method method, std::string_view target, unsigned status,
@@ -486,5 +723,7 @@ std::uint16_t Server::port() const { return impl_->port(); }
 void Server::Run() { impl_->Run(); }
 
 void Server::Stop() { impl_->Stop(); }
+
+std::size_t Server::open_streams() const { return impl_->open_streams(); }
 
 }  // namespace unknot::api::http

@@ -22,6 +22,10 @@ struct ServerOptions {
   unsigned threads = 1;            // I/O threads; handlers run on them
   std::size_t body_limit = 1 << 20;
   std::chrono::seconds timeout{30};  // per read or write, against slow or idle clients
+  // Streams (Router::AddStream) open at once; a request for one more gets 503 with Retry-After.
+  std::size_t max_streams = 1000;
+  // What a stream may hold queued for a client that does not read before it is cut off.
+  std::size_t stream_queue_limit = 1 << 20;
   std::string server_name = "unknot";
   // Reverse proxies whose X-Forwarded-For is believed when they are the peer (Request::
   // client_address); none by default.
@@ -49,9 +53,13 @@ class Server {
   void Run();
 
   // Thread-safe and graceful: stops accepting, closes idle keep-alive connections, lets requests
-  // in progress finish (their responses say `Connection: close`); Run() then returns. May be
+  // in progress finish (their responses say `Connection: close`), ends open streams once what
+  // they queued is sent; Run() then returns. May be
   // called before Run(), in which case Run() returns at once.
   void Stop();
+
+  // Streams open now.
+  std::size_t open_streams() const;
 
  private:
   class Impl;

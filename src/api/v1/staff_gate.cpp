@@ -199,6 +199,29 @@ void StaffRoutes::AddAsync(http::Method method, std::string_view pattern, staff:
       });
 }
 
+void StaffRoutes::AddStream(http::Method method, std::string_view pattern, staff::Action action,
+                            StaffStreamHandler handler) {
+  routes_.push_back({method, std::string(pattern), action});
+  router_.AddStream(
+      method, pattern,
+      [this, action, handler = std::move(handler)](http::Request& request) -> http::StreamReply {
+        auto admitted = Admit(request, action);
+        if (auto* refused = std::get_if<http::Response>(&admitted)) return std::move(*refused);
+        auto& staff_request = *std::get<std::shared_ptr<StaffRequest>>(admitted);
+        http::StreamReply reply = handler(request, staff_request);
+        if (auto* response = std::get_if<http::Response>(&reply)) {
+          return Finish(request, staff_request, std::move(*response));
+        }
+        auto& start = std::get<http::StreamStart>(reply);
+        http::Response head;
+        head.status = start.status;
+        head = Finish(request, staff_request, std::move(head), "stream opened");
+        if (head.status != start.status) return head;  // its audit entry could not be stored
+        for (auto& header : head.headers) start.headers.push_back(std::move(header));
+        return reply;
+      });
+}
+
 http::Response StaffRoutes::Finish(const http::Request& request, const StaffRequest& staff_request,
                                    http::Response response, std::string_view detail) const {
   // Leaves the entry of an access the handler did not record itself (a refusal, a read of

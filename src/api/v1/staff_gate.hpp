@@ -94,6 +94,8 @@ using StaffHandler = std::function<http::Response(http::Request&, StaffRequest&)
 // For a route whose answer comes later (password hashing): calls `respond` exactly once.
 using AsyncStaffHandler =
     std::function<void(http::Request&, std::shared_ptr<StaffRequest>, http::Respond)>;
+// For a route that may answer with a long-lived stream (http::StreamStart).
+using StaffStreamHandler = std::function<http::StreamReply(http::Request&, StaffRequest&)>;
 
 struct StaffRouteInfo {
   http::Method method;
@@ -128,6 +130,11 @@ class StaffRoutes {
            StaffHandler handler);
   void AddAsync(http::Method method, std::string_view pattern, core::staff::Action action,
                 AsyncStaffHandler handler);
+  // A stream is one access: the gate appends its entry ("stream opened") before the head goes
+  // out unless the handler recorded one, and a stream whose entry cannot be stored is not opened.
+  // Its head carries Cache-Control: no-store too.
+  void AddStream(http::Method method, std::string_view pattern, core::staff::Action action,
+                 StaffStreamHandler handler);
 
   // Every route registered here, for the authorization matrix test.
   const std::vector<StaffRouteInfo>& routes() const { return routes_; }

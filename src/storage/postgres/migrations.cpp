@@ -524,9 +524,67 @@ ALTER TABLE clinics ADD COLUMN no_show_approval_threshold integer NOT NULL DEFAU
   CHECK (no_show_approval_threshold BETWEEN 0 AND 50);
 CREATE INDEX appointments_no_shows_by_patient ON appointments (clinic_id, patient_id, start_at)
   WHERE status = 'no_show';
+// The change feed of the live calendar (core/ports/appointment_changes.hpp): every insert or
+// update of an appointment takes the clinic's next change number from
+// appointment_change_counters, in a BEFORE trigger, so no write path can forget it. The counter
+// row stays locked until the transaction ends, so the numbers of one clinic follow the commits
+// (a later number cannot commit first). Only the counter row is locked, never the clinic's row:
+// SaveSetup locks that one and then takes SHARE on appointments, so locking it here would
+// deadlock. pg_notify tells every listening server (delivered at commit, once per clinic per
+// transaction). An update that sets change_seq itself keeps it. Self-contained, so it also
+// applies to an appointments table rebuilt by an earlier migration.
+constexpr std::string_view kSchemaChangeFeed = R"sql(
+ALTER TABLE appointments ADD COLUMN change_seq bigint NOT NULL DEFAULT 0;
+
+CREATE TABLE appointment_change_counters (
+  clinic_id   bigint PRIMARY KEY REFERENCES clinics (id),
+  last_change bigint NOT NULL
+);
+
+UPDATE appointments a SET change_seq = n.seq
+  FROM (SELECT id, row_number() OVER (PARTITION BY clinic_id ORDER BY id) AS seq
+        FROM appointments) n
+  WHERE a.id = n.id;
+-- Every clinic has its counter row from the start, so the appointment trigger only ever updates
+-- one: inserting it would check its reference to clinics (KEY SHARE on the clinic's row).
+INSERT INTO appointment_change_counters (clinic_id, last_change)
+  SELECT c.id, coalesce((SELECT max(a.change_seq) FROM appointments a WHERE a.clinic_id = c.id), 0)
+  FROM clinics c;
+
+CREATE FUNCTION unknot_clinic_created() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO appointment_change_counters (clinic_id, last_change) VALUES (NEW.id, 0)
+    ON CONFLICT (clinic_id) DO NOTHING;
+  RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER clinics_change_counter
+  AFTER INSERT ON clinics
+  FOR EACH ROW EXECUTE FUNCTION unknot_clinic_created();
+
+CREATE INDEX appointments_by_change ON appointments (clinic_id, change_seq);
+
+CREATE FUNCTION unknot_appointment_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.change_seq <> OLD.change_seq THEN
+    RETURN NEW;
+  END IF;
+  INSERT INTO appointment_change_counters AS c (clinic_id, last_change)
+    VALUES (NEW.clinic_id, 1)
+    ON CONFLICT (clinic_id) DO UPDATE SET last_change = c.last_change + 1
+    RETURNING c.last_change INTO NEW.change_seq;
+  PERFORM pg_notify('unknot_appointments', NEW.clinic_id::text);
+  RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER appointments_change
+  BEFORE INSERT OR UPDATE ON appointments
+  FOR EACH ROW EXECUTE FUNCTION unknot_appointment_changed();
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+constexpr std::array<Migration, 7> kMigrations{{
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
      "no-overlap exclusion constraints, manage tokens, idempotency keys",
@@ -543,6 +601,8 @@ constexpr std::array<Migration, 6> kMigrations{{
      "requested and arrived appointments, walk-ins, versions, cancel reasons, overbooking; "
      "patients' online booking rules; the clinic's no-show rule",
      kSchemaV6},
+    {7, "change numbers of appointments for the live calendar; NOTIFY unknot_appointments",
+     kSchemaChangeFeed},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

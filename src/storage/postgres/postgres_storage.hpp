@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "core/common/clock.hpp"
+#include "core/ports/appointment_changes.hpp"
 #include "core/ports/storage.hpp"
 
 namespace unknot::storage::postgres {
@@ -35,7 +36,8 @@ struct Options {
   std::size_t pool_size = 8;  // connections this process opens at most
 };
 
-class PostgresStorage final : public core::ports::Storage {
+class PostgresStorage final : public core::ports::Storage,
+                              public core::ports::AppointmentChangeFeed {
  public:
   // Connects and checks the schema version: an unreachable server, a malformed URI, a database
   // that needs `unknot migrate` or is newer than this binary fail with one line.
@@ -136,6 +138,12 @@ class PostgresStorage final : public core::ports::Storage {
       core::ClinicId clinic, const core::ports::AuditFilter& filter) override;
   core::Result<std::vector<core::ports::BrokenLink>> VerifyAudit(
       std::optional<core::ClinicId> clinic) override;
+
+  // The live calendar's change feed: change_feed.cpp.
+  core::Result<std::vector<core::ports::AppointmentChange>> ChangesSince(core::ClinicId clinic,
+                                                                         std::int64_t after,
+                                                                         int limit) override;
+  core::Result<std::int64_t> LastChange(core::ClinicId clinic) override;
 
   core::Result<core::ports::PatientPage> SearchPatients(
       core::ClinicId clinic, const core::ports::PatientQuery& query) override;

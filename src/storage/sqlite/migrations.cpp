@@ -662,9 +662,58 @@ ALTER TABLE clinics ADD COLUMN no_show_approval_threshold INTEGER NOT NULL DEFAU
   CHECK (no_show_approval_threshold BETWEEN 0 AND 50);
 CREATE INDEX appointments_no_shows_by_patient ON appointments (clinic_id, patient_id, start_at)
   WHERE status = 'no_show';
+// The change feed of the live calendar (core/ports/appointment_changes.hpp): every insert or
+// update of an appointment takes the clinic's next change number from
+// appointment_change_counters and stores it in the row's change_seq, by trigger, so no write path
+// can forget it. One writer at a time makes the numbers follow the commits. Self-contained (adds
+// a column, a table, an index and triggers; numbers the existing rows), so it also applies to an
+// appointments table rebuilt by an earlier migration. The update trigger leaves alone an update
+// that sets change_seq itself (its own), so it never recurses.
+constexpr std::string_view kSchemaChangeFeed = R"sql(
+ALTER TABLE appointments ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE appointment_change_counters (
+  clinic_id   INTEGER PRIMARY KEY REFERENCES clinics (id),
+  last_change INTEGER NOT NULL
+);
+
+UPDATE appointments SET change_seq = (
+  SELECT count(*) FROM appointments b
+  WHERE b.clinic_id = appointments.clinic_id AND b.id <= appointments.id);
+INSERT INTO appointment_change_counters (clinic_id, last_change)
+  SELECT clinic_id, max(change_seq) FROM appointments GROUP BY clinic_id;
+
+CREATE INDEX appointments_by_change ON appointments (clinic_id, change_seq);
+
+CREATE TRIGGER appointments_change_on_insert
+AFTER INSERT ON appointments
+BEGIN
+  INSERT INTO appointment_change_counters (clinic_id, last_change) VALUES (NEW.clinic_id, 1)
+    ON CONFLICT (clinic_id) DO UPDATE SET last_change = last_change + 1;
+  UPDATE appointments
+    SET change_seq = (SELECT last_change FROM appointment_change_counters
+                      WHERE clinic_id = NEW.clinic_id)
+    WHERE id = NEW.id;
+END;
+
+-- Version 7's version trigger is folded into this one: two AFTER UPDATE triggers that each
+-- update the row would fire each other and take two change numbers for one change.
+DROP TRIGGER appointments_version_on_update;
+CREATE TRIGGER appointments_change_on_update
+AFTER UPDATE ON appointments
+WHEN NEW.change_seq = OLD.change_seq
+BEGIN
+  INSERT INTO appointment_change_counters (clinic_id, last_change) VALUES (NEW.clinic_id, 1)
+    ON CONFLICT (clinic_id) DO UPDATE SET last_change = last_change + 1;
+  UPDATE appointments
+    SET change_seq = (SELECT last_change FROM appointment_change_counters
+                      WHERE clinic_id = NEW.clinic_id),
+        version = CASE WHEN NEW.version = OLD.version THEN OLD.version + 1 ELSE NEW.version END
+    WHERE id = NEW.id;
+END;
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+constexpr std::array<Migration, 8> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
@@ -679,6 +728,7 @@ constexpr std::array<Migration, 7> kMigrations{{
      "requested and arrived appointments, walk-ins, versions, cancel reasons, overbooking; "
      "patients' online booking rules; the clinic's no-show rule",
      kSchemaV7},
+    {8, "change numbers of appointments for the live calendar", kSchemaChangeFeed},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -208,7 +208,7 @@ TEST(MigrationUpgradeTest, AVersionFiveDatabaseKeepsItsBookingsThroughTheAppoint
           "appointments_live_by_room", "appointments_no_overlap_on_insert",
           "appointments_no_overlap_on_update", "appointments_span_bound_on_insert",
           "appointments_span_bound_on_update", "audit_log_no_update", "audit_log_no_delete",
-          "appointments_version_on_update", "appointments_no_shows_by_patient"}) {
+          "appointments_change_on_update", "appointments_no_shows_by_patient"}) {
       EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = '" +
                              std::string(name) + "'"),
                 1)

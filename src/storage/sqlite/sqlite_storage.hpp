@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/common/clock.hpp"
+#include "core/ports/appointment_changes.hpp"
 #include "core/ports/storage.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
@@ -40,7 +41,7 @@ core::Result<Connection> OpenDatabase(const std::string& path, CreateMode create
 // Fails like OpenDatabase, and with kConflict for a schema newer than this binary.
 core::Result<MigrationReport> MigrateDatabase(const std::string& path, const core::Clock& clock);
 
-class SqliteStorage final : public core::ports::Storage {
+class SqliteStorage final : public core::ports::Storage, public core::ports::AppointmentChangeFeed {
  public:
   // Opens a migrated database (SchemaCheck::kRequireLatest).
   static core::Result<std::unique_ptr<SqliteStorage>> Open(const std::string& path,
@@ -145,6 +146,12 @@ class SqliteStorage final : public core::ports::Storage {
       core::ClinicId clinic, core::PatientId patient) override;
   core::Result<bool> HasAppointmentWith(core::ClinicId clinic, core::PatientId patient,
                                         core::PractitionerId practitioner) override;
+
+  // The live calendar's change feed: change_feed_sql.cpp.
+  core::Result<std::vector<core::ports::AppointmentChange>> ChangesSince(core::ClinicId clinic,
+                                                                         std::int64_t after,
+                                                                         int limit) override;
+  core::Result<std::int64_t> LastChange(core::ClinicId clinic) override;
 
   // Commits so far; grouped writes make transactions < jobs under concurrent load.
   WriteQueue::Stats write_stats() const { return writer_->stats(); }
