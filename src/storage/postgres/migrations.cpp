@@ -524,6 +524,8 @@ ALTER TABLE clinics ADD COLUMN no_show_approval_threshold integer NOT NULL DEFAU
   CHECK (no_show_approval_threshold BETWEEN 0 AND 50);
 CREATE INDEX appointments_no_shows_by_patient ON appointments (clinic_id, patient_id, start_at)
   WHERE status = 'no_show';
+)sql";
+
 // The change feed of the live calendar (core/ports/appointment_changes.hpp): every insert or
 // update of an appointment takes the clinic's next change number from
 // appointment_change_counters, in a BEFORE trigger, so no write path can forget it. The counter
