@@ -14,9 +14,9 @@
 #include "api/http/static_files.hpp"
 #include "api/v1/assessment_routes.hpp"
 #include "api/v1/booking_routes.hpp"
-#include "api/v1/calendar_routes.hpp"
 #include "api/v1/calendar_stream.hpp"
 #include "api/v1/clinic_routes.hpp"
+#include "api/v1/ics_routes.hpp"
 #include "api/v1/sign_in_throttle.hpp"
 #include "api/v1/staff_api.hpp"
 #include "api/v1/write_limits.hpp"
@@ -166,7 +166,7 @@ int Serve(const ServeOptions& options) {
   security::SodiumTokens tokens;
   api::v1::AddClinicRoutes(router, storage);
   api::v1::AddBookingRoutes(router, storage, clock, tokens);
-  api::v1::AddCalendarRoutes(router, storage, tokens);
+  api::v1::AddIcsRoutes(router, storage, tokens);
   api::fhir::AddFhirRoutes(router, storage, clock, tokens);
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);

@@ -9,8 +9,8 @@
 #include <set>
 
 #include "api/staff_test_fixture.hpp"
-#include "api/v1/calendar_routes.hpp"
 #include "api/v1/clinic_routes.hpp"
+#include "api/v1/ics_routes.hpp"
 #include "knowledge/load_knowledge.hpp"
 #include "security/sodium_tokens.hpp"
 
@@ -72,7 +72,7 @@ class AuthorizationMatrixTest : public StaffFixture {
     knowledge_ = std::move(*loaded);
     AddClinicRoutes(router_, *storage_);
     AddBookingRoutes(router_, *storage_, clock_, tokens_);
-    AddCalendarRoutes(router_, *storage_, tokens_);
+    AddIcsRoutes(router_, *storage_, tokens_);
     AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
                         knowledge_.body_map_svg);
   }

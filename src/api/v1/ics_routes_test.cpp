@@ -1,4 +1,4 @@
-#include "api/v1/calendar_routes.hpp"
+#include "api/v1/ics_routes.hpp"
 
 #include "api/test_fixture.hpp"
 
@@ -8,11 +8,11 @@ namespace {
 using Json = nlohmann::json;
 
 // Booked, moved and cancelled through the JSON API; the .ics follows each change.
-class CalendarRoutesTest : public PublicRoutesFixture {
+class IcsRoutesTest : public PublicRoutesFixture {
  protected:
   void SetUp() override {
     PublicRoutesFixture::SetUp();
-    v1::AddCalendarRoutes(router_, *storage_, tokens_);
+    v1::AddIcsRoutes(router_, *storage_, tokens_);
     auto setup = *storage_->LoadSetup(storage_->FindClinic("mission-sports-chiro")->id).value();
     for (const auto& s : setup.services) {
       if (s.slug == "art-session") art_ = s.id.value();
@@ -56,7 +56,7 @@ class CalendarRoutesTest : public PublicRoutesFixture {
   const std::string base_ = "/api/v1/clinics/mission-sports-chiro";
 };
 
-TEST_F(CalendarRoutesTest, BookedAppointmentWithTheManageLink) {
+TEST_F(IcsRoutesTest, BookedAppointmentWithTheManageLink) {
   auto r = Ics(token_);
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(r.content_type, "text/calendar; charset=utf-8");
@@ -74,12 +74,12 @@ TEST_F(CalendarRoutesTest, BookedAppointmentWithTheManageLink) {
   EXPECT_TRUE(no_store);
 }
 
-TEST_F(CalendarRoutesTest, WrongTokenIsNotFound) {
+TEST_F(IcsRoutesTest, WrongTokenIsNotFound) {
   EXPECT_EQ(Ics("not-the-token").status, 404u);
   EXPECT_EQ(Ics("").status, 404u);
 }
 
-TEST_F(CalendarRoutesTest, EachRescheduleRaisesTheSequenceAndCancelSaysCancelled) {
+TEST_F(IcsRoutesTest, EachRescheduleRaisesTheSequenceAndCancelSaysCancelled) {
   auto Move = [&](const char* start) {
     auto r =
         Post(base_ + "/appointments/" + id_ + "/reschedule", {{"token", token_}, {"start", start}});

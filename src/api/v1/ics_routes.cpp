@@ -1,4 +1,4 @@
-#include "api/v1/calendar_routes.hpp"
+#include "api/v1/ics_routes.hpp"
 
 #include "api/ical/ics_writer.hpp"
 #include "api/public_url.hpp"
@@ -45,8 +45,8 @@ Response AppointmentCalendar(core::ports::Storage& storage, core::ports::TokenSe
 
 }  // namespace
 
-void AddCalendarRoutes(http::Router& router, core::ports::Storage& storage,
-                       core::ports::TokenService& tokens) {
+void AddIcsRoutes(http::Router& router, core::ports::Storage& storage,
+                  core::ports::TokenService& tokens) {
   router.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/appointments/{id}.ics",
              [&storage, &tokens](Request& request) {
                return AppointmentCalendar(storage, tokens, request);
