@@ -2,6 +2,8 @@
 
 // JSON shapes of the front desk's calendar (API v1, docs/api.md "Front desk calendar").
 
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "app/staff_booking.hpp"
@@ -14,8 +16,9 @@ namespace unknot::api::json {
 nlohmann::json CalendarAppointmentJson(const app::ClinicContext& clinic,
                                        const core::ports::CalendarAppointment& entry);
 
-// {time_zone, from, to, practitioners: [{id, slug, name, allow_overbooking, working, free}],
-//  rooms: [{id, name}], appointments: [...]}.
-nlohmann::json CalendarJson(const app::ClinicContext& clinic, const app::CalendarView& view);
+// The body of GET .../calendar: {time_zone, from, to, practitioners: [{id, slug, name,
+// allow_overbooking, working: [{start, end}], free: [{start, end}]}], rooms: [{id, name}],
+// appointments: [CalendarAppointmentJson...]}, written directly as JSON text.
+std::string CalendarBody(const app::ClinicContext& clinic, const app::CalendarView& view);
 
 }  // namespace unknot::api::json

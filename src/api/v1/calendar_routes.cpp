@@ -211,12 +211,12 @@ Result<Response> Calendar(core::ports::Storage& storage, Request& request, Staff
     view.practitioners.clear();
     view.appointments.clear();
   }
-  Json body = dto::CalendarJson(clinic, view);
+  std::string body = dto::CalendarBody(clinic, view);
   UNKNOT_TRY(staff.RecordRead(std::nullopt, "calendar",
                               "from " + core::FormatLocalDate(*from) + ", " + std::to_string(days) +
                                   " days: " + std::to_string(view.appointments.size()) +
                                   " appointments"));
-  return Response::Json(200, body.dump());
+  return Response::Json(200, std::move(body));
 }
 
 Result<Response> Book(core::ports::Storage& storage, const core::Clock& clock, Request& request,
