@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/http/gzip.hpp"
 #include "api/json/booking_json.hpp"
 #include "api/json/calendar_json.hpp"
 #include "api/json/request_body.hpp"
@@ -216,7 +217,15 @@ Result<Response> Calendar(core::ports::Storage& storage, Request& request, Staff
                               "from " + core::FormatLocalDate(*from) + ", " + std::to_string(days) +
                                   " days: " + std::to_string(view.appointments.size()) +
                                   " appointments"));
-  return Response::Json(200, std::move(body));
+  // A week of a busy clinic is some 200 KB of JSON, which gzip takes to about 13 KB.
+  if (http::AcceptsGzip(request)) {
+    Response response = Response::Json(200, http::Gzip(body));
+    response.headers = {{"Content-Encoding", "gzip"}, {"Vary", "Accept-Encoding"}};
+    return response;
+  }
+  Response response = Response::Json(200, std::move(body));
+  response.headers = {{"Vary", "Accept-Encoding"}};
+  return response;
 }
 
 Result<Response> Book(core::ports::Storage& storage, const core::Clock& clock, Request& request,

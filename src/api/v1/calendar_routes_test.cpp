@@ -278,6 +278,18 @@ TEST_F(CalendarRoutesTest, CalendarShowsWorkingAndFreeTime) {
   EXPECT_EQ(body["appointments"][0]["patient"]["given_name"], "Ana");
   EXPECT_EQ(body["rooms"].size(), setup_.rooms.size());
 
+  // Gzipped for a client that takes it.
+  http::Request zipped;
+  zipped.method = http::Method::kGet;
+  zipped.path = base_ + "/calendar";
+  zipped.query = "from=2026-11-27&days=7";
+  zipped.headers = {{"cookie", desk_.cookie}, {"accept-encoding", "gzip, br"}};
+  zipped.client_address = "203.0.113.7";
+  auto packed = router_.Dispatch(zipped);
+  ASSERT_EQ(packed.status, 200u);
+  EXPECT_EQ(HeaderOf(packed, "Content-Encoding"), "gzip");
+  EXPECT_EQ(HeaderOf(packed, "Cache-Control"), "no-store");
+
   EXPECT_EQ(FirstField(StaffGet(&desk_, base_ + "/calendar?from=2026-11-27&days=8")), "days");
   EXPECT_EQ(FirstField(StaffGet(&desk_, base_ + "/calendar?from=27.11.2026")), "from");
   EXPECT_EQ(StaffGet(nullptr, base_ + "/calendar?from=2026-11-27").status, 401u);
