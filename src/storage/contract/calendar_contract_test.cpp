@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "app/demo_clinic.hpp"
 #include "storage/contract/contract.hpp"
 
@@ -220,6 +223,34 @@ TEST_P(CalendarContract, UpdateChecksTheVersionAndTheOverlapRule) {
   auto missing = storage_->UpdateAppointment(id(), ghost, 1, clock_.Now(), Entry());
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(CalendarContract, OfConcurrentWritesWithOneVersionExactlyOneWins) {
+  const Appointment a = Book(Draft(0, 0, "2026-11-27T17:00:00Z")).value();
+  constexpr int kWriters = 8;
+  std::atomic<int> won{0};
+  std::atomic<int> stale{0};
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      Appointment changed = a;
+      changed.status = AppointmentStatus::kCancelled;
+      changed.cancelled_at = clock_.Now();
+      changed.cancel_reason = "writer " + std::to_string(i);
+      auto stored = storage_->UpdateAppointment(id(), changed, 1, clock_.Now(), Entry());
+      if (stored) {
+        ++won;
+      } else if (stored.error().fields().size() == 1 &&
+                 stored.error().fields()[0].field == core::ports::kVersionField) {
+        ++stale;
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(stale.load(), kWriters - 1);
+  EXPECT_EQ(storage_->FindAppointment(id(), a.id)->version, 2);
+  EXPECT_EQ(AuditCount(), 2u);  // the booking's and the one winner's
 }
 
 TEST_P(CalendarContract, AllowOverbookingRoundTripsThroughTheSetup) {
