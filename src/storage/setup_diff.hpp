@@ -16,7 +16,7 @@ namespace unknot::storage {
 
 struct PractitionerDiff {
   const core::clinic::Practitioner* changed = nullptr;
-  bool row = false;     // slug, display name, role, bio or status
+  bool row = false;     // slug, display name, role, bio, status or allow_overbooking
   bool skills = false;  // replace every skill
   bool hours = false;   // replace every working-hours span
   bool breaks = false;  // replace every break
@@ -115,7 +115,8 @@ inline core::Result<SetupDiff> DiffSetup(const core::clinic::ClinicSetup& stored
         PractitionerDiff d;
         d.changed = &c;
         d.row = s.slug != c.slug || s.display_name != c.display_name || s.role != c.role ||
-                s.bio != c.bio || s.status != c.status;
+                s.bio != c.bio || s.status != c.status ||
+                s.allow_overbooking != c.allow_overbooking;
         d.skills = s.skills != c.skills;
         d.hours = s.hours != c.hours;
         d.breaks = s.breaks != c.breaks;

@@ -170,6 +170,7 @@ json StaffPractitionerJson(const clinic::Practitioner& practitioner) {
   json time_off = json::array();
   for (const auto& t : practitioner.time_off) time_off.push_back(TimeOffJson(t));
   out["time_off"] = std::move(time_off);
+  out["allow_overbooking"] = practitioner.allow_overbooking;
   return out;
 }
 
@@ -250,6 +251,10 @@ Result<clinic::Practitioner> ParsePractitionerBody(const json& body) {
   p.bio = UNKNOT_TRY(Text(body, "", "bio", /*required=*/false));
   p.status = UNKNOT_TRY(Bool(body, "", "active")) ? clinic::PractitionerStatus::kActive
                                                   : clinic::PractitionerStatus::kInactive;
+  // Optional (issue 14): whether the front desk may book over this practitioner's appointments.
+  if (body.contains("allow_overbooking")) {
+    p.allow_overbooking = UNKNOT_TRY(Bool(body, "", "allow_overbooking"));
+  }
   auto hours = UNKNOT_TRY(List(body, "", "weekly_hours", /*required=*/true));
   for (std::size_t i = 0; i < hours.size(); ++i) {
     const std::string at = Item("weekly_hours", i);

@@ -37,7 +37,9 @@ Result<void> ValidateEmail(std::string_view field, std::string_view email) {
   return Ok();
 }
 
-Result<void> Validate(const Patient& patient) {
+Result<void> Validate(const Patient& patient) { return Validate(patient, EmailRule::kRequired); }
+
+Result<void> Validate(const Patient& patient, EmailRule email) {
   if (patient.given_name.empty() || patient.given_name.size() > 100) {
     return Error::InvalidField("given_name", "must be 1 to 100 characters");
   }
@@ -46,7 +48,9 @@ Result<void> Validate(const Patient& patient) {
     return Error::InvalidField("family_name", "must be 1 to 100 characters");
   }
   UNKNOT_TRY(ValidateText("family_name", patient.family_name));
-  UNKNOT_TRY(ValidateEmail("email", patient.email));
+  if (email == EmailRule::kRequired || !patient.email.empty()) {
+    UNKNOT_TRY(ValidateEmail("email", patient.email));
+  }
   return ValidatePhone("phone", patient.phone);
 }
 

@@ -31,6 +31,14 @@ struct Patient {
 
 // Names present and of sane length, a plausible email address, an E.164 phone number.
 Result<void> Validate(const Patient& patient);
+
+// Whether a patient record must carry an email address: online, always (it is how the patient
+// hears from us); a caller the front desk books by phone may have none.
+enum class EmailRule { kRequired, kOptional };
+
+// Validate(patient), except that with EmailRule::kOptional an empty email passes (a given one
+// must still be an email address).
+Result<void> Validate(const Patient& patient, EmailRule email);
 Result<void> ValidateEmail(std::string_view field, std::string_view email);
 
 }  // namespace unknot::core::clinic

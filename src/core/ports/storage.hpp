@@ -20,6 +20,7 @@
 #include "core/clinical/knowledge.hpp"
 #include "core/common/interval.hpp"
 #include "core/common/result.hpp"
+#include "core/ports/calendar.hpp"
 #include "core/ports/staff.hpp"
 #include "core/scheduling/appointment.hpp"
 #include "core/scheduling/availability.hpp"
@@ -225,7 +226,8 @@ class Storage : public ClinicRepository,
                 public StaffRepository,
                 public SessionRepository,
                 public AuditRepository,
-                public PatientRecords {
+                public PatientRecords,
+                public CalendarRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

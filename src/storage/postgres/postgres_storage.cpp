@@ -143,8 +143,8 @@ Result<clinic::ClinicSetup> ReadSetup(pqxx::transaction_base& tx, core::ClinicId
          UNKNOT_TRY(ParseField<clinic::RoomKind>(r[2], clinic::ParseRoomKind, "room kind"))});
   }
   for (const pqxx::row& r :
-       tx.exec_params("SELECT id, slug, display_name, role, bio, status FROM practitioners "
-                      "WHERE clinic_id = $1 ORDER BY id",
+       tx.exec_params("SELECT id, slug, display_name, role, bio, status, allow_overbooking "
+                      "FROM practitioners WHERE clinic_id = $1 ORDER BY id",
                       cid)) {
     clinic::Practitioner p;
     p.id = core::PractitionerId{Int(r[0])};
@@ -154,6 +154,7 @@ Result<clinic::ClinicSetup> ReadSetup(pqxx::transaction_base& tx, core::ClinicId
     p.bio = Text(r[4]);
     p.status = Text(r[5]) == "active" ? clinic::PractitionerStatus::kActive
                                       : clinic::PractitionerStatus::kInactive;
+    p.allow_overbooking = r[6].as<bool>();
     setup.practitioners.push_back(std::move(p));
   }
   auto& practitioners = setup.practitioners;
@@ -261,10 +262,11 @@ void WriteSetup(pqxx::transaction_base& tx, clinic::ClinicSetup& setup, core::In
   }
   for (clinic::Practitioner& p : setup.practitioners) {
     p.id = core::PractitionerId{Int(tx.exec_params1(
-        "INSERT INTO practitioners (clinic_id, slug, display_name, role, bio, status) "
-        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO practitioners (clinic_id, slug, display_name, role, bio, status, "
+        "allow_overbooking) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         cid, p.slug, p.display_name, std::string(clinic::ToString(p.role)), p.bio,
-        std::string(p.status == clinic::PractitionerStatus::kActive ? "active" : "inactive"))[0])};
+        std::string(p.status == clinic::PractitionerStatus::kActive ? "active" : "inactive"),
+        p.allow_overbooking)[0])};
     const std::int64_t pid = p.id.value();
     for (clinic::Skill s : p.skills) {
       tx.exec_params(

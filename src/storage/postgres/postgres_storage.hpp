@@ -152,6 +152,16 @@ class PostgresStorage final : public core::ports::Storage,
   core::Result<bool> HasAppointmentWith(core::ClinicId clinic, core::PatientId patient,
                                         core::PractitionerId practitioner) override;
 
+  // The front desk's calendar and writes: staff_booking.cpp.
+  core::Result<std::vector<core::ports::CalendarAppointment>> ListCalendar(
+      core::ClinicId clinic, core::Interval window) override;
+  core::Result<core::scheduling::Appointment> StaffBook(
+      core::ClinicId clinic, const core::ports::StaffBooking& booking) override;
+  core::Result<core::scheduling::Appointment> UpdateAppointment(
+      core::ClinicId clinic, const core::scheduling::Appointment& changed,
+      std::int64_t expected_version, core::Instant now,
+      const core::staff::AuditEntry& audit) override;
+
  private:
   PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock);
 

@@ -149,8 +149,9 @@ void WritePractitioners(pqxx::dbtransaction& tx, std::int64_t cid, const SetupDi
     if (d.row) {
       tx.exec_params(
           "UPDATE practitioners SET slug = $3, display_name = $4, role = $5, bio = $6, "
-          "status = $7 WHERE clinic_id = $1 AND id = $2",
-          cid, pid, p.slug, p.display_name, Name(clinic::ToString(p.role)), p.bio, Status(p));
+          "status = $7, allow_overbooking = $8 WHERE clinic_id = $1 AND id = $2",
+          cid, pid, p.slug, p.display_name, Name(clinic::ToString(p.role)), p.bio, Status(p),
+          p.allow_overbooking);
     }
     if (d.skills) {
       DeleteChildren(tx, "practitioner_skills", cid, pid);
@@ -178,9 +179,10 @@ void WritePractitioners(pqxx::dbtransaction& tx, std::int64_t cid, const SetupDi
   for (const clinic::Practitioner* p : diff.insert_practitioners) {
     const std::int64_t pid =
         tx.exec_params1(
-              "INSERT INTO practitioners (clinic_id, slug, display_name, role, bio, status) "
-              "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-              cid, p->slug, p->display_name, Name(clinic::ToString(p->role)), p->bio, Status(*p))[0]
+              "INSERT INTO practitioners (clinic_id, slug, display_name, role, bio, status, "
+              "allow_overbooking) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+              cid, p->slug, p->display_name, Name(clinic::ToString(p->role)), p->bio, Status(*p),
+              p->allow_overbooking)[0]
             .as<std::int64_t>();
     InsertSkills(tx, cid, pid, *p);
     InsertHours(tx, cid, pid, *p);

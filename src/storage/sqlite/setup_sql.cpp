@@ -113,7 +113,7 @@ Result<clinic::ClinicSetup> ReadSetup(Connection& db, core::ClinicId clinic_id) 
       }));
   setup.practitioners = UNKNOT_TRY(QueryAll<clinic::Practitioner>(
       db,
-      "SELECT id, slug, display_name, role, bio, status FROM practitioners "
+      "SELECT id, slug, display_name, role, bio, status, allow_overbooking FROM practitioners "
       "WHERE clinic_id = ?1 ORDER BY id",
       clinic_id, [](const Statement& s) -> Result<clinic::Practitioner> {
         clinic::Practitioner p;
@@ -124,6 +124,7 @@ Result<clinic::ClinicSetup> ReadSetup(Connection& db, core::ClinicId clinic_id) 
         p.bio = s.Text(4);
         p.status = s.Text(5) == "active" ? clinic::PractitionerStatus::kActive
                                          : clinic::PractitionerStatus::kInactive;
+        p.allow_overbooking = s.Int(6) != 0;
         return p;
       }));
   UNKNOT_TRY(LoadSchedules(db, clinic_id, setup.practitioners));
@@ -195,8 +196,8 @@ Result<clinic::ClinicSetup> WriteSetup(Connection& db, clinic::ClinicSetup setup
   }
 
   Statement practitioner = UNKNOT_TRY(db.PrepareCached(
-      "INSERT INTO practitioners (clinic_id, slug, display_name, role, bio, status) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+      "INSERT INTO practitioners (clinic_id, slug, display_name, role, bio, status, "
+      "allow_overbooking) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   Statement skill = UNKNOT_TRY(db.PrepareCached(
       "INSERT INTO practitioner_skills (clinic_id, practitioner_id, skill) VALUES (?1, ?2, ?3)"));
   Statement hours = UNKNOT_TRY(db.PrepareCached(
@@ -213,6 +214,7 @@ Result<clinic::ClinicSetup> WriteSetup(Connection& db, clinic::ClinicSetup setup
     practitioner.Bind(1, cid).Bind(2, p.slug).Bind(3, p.display_name);
     practitioner.Bind(4, clinic::ToString(p.role)).Bind(5, p.bio);
     practitioner.Bind(6, p.status == clinic::PractitionerStatus::kActive ? "active" : "inactive");
+    practitioner.Bind(7, std::int64_t{p.allow_overbooking ? 1 : 0});
     p.id = core::PractitionerId{UNKNOT_TRY(Insert(practitioner, db))};
     for (clinic::Skill s : p.skills) {
       skill.Reset();

@@ -180,11 +180,12 @@ Result<void> WritePractitionerRow(Connection& db, core::ClinicId cid,
                                   const clinic::Practitioner& p) {
   return Run(db,
              "UPDATE practitioners SET slug = ?3, display_name = ?4, role = ?5, bio = ?6, "
-             "status = ?7 WHERE clinic_id = ?1 AND id = ?2",
+             "status = ?7, allow_overbooking = ?8 WHERE clinic_id = ?1 AND id = ?2",
              [&](Statement& s) {
                s.Bind(1, cid.value()).Bind(2, p.id.value()).Bind(3, p.slug);
                s.Bind(4, p.display_name).Bind(5, clinic::ToString(p.role)).Bind(6, p.bio);
                s.Bind(7, p.status == clinic::PractitionerStatus::kActive ? "active" : "inactive");
+               s.Bind(8, std::int64_t{p.allow_overbooking ? 1 : 0});
              });
 }
 
@@ -226,12 +227,13 @@ Result<void> WritePractitioners(Connection& db, core::ClinicId cid, const SetupD
     clinic::Practitioner p = *changed;
     p.id = core::PractitionerId{UNKNOT_TRY(InsertRow(
         db,
-        "INSERT INTO practitioners (clinic_id, slug, display_name, role, bio, status) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO practitioners (clinic_id, slug, display_name, role, bio, status, "
+        "allow_overbooking) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         [&](Statement& s) {
           s.Bind(1, cid.value()).Bind(2, p.slug).Bind(3, p.display_name);
           s.Bind(4, clinic::ToString(p.role)).Bind(5, p.bio);
           s.Bind(6, p.status == clinic::PractitionerStatus::kActive ? "active" : "inactive");
+          s.Bind(7, std::int64_t{p.allow_overbooking ? 1 : 0});
         }))};
     UNKNOT_TRY(InsertSkills(db, cid, p));
     UNKNOT_TRY(InsertHours(db, cid, p));

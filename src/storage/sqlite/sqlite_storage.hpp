@@ -152,6 +152,15 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
                                                                          std::int64_t after,
                                                                          int limit) override;
   core::Result<std::int64_t> LastChange(core::ClinicId clinic) override;
+  // The front desk's calendar and writes: staff_booking_sql.cpp.
+  core::Result<std::vector<core::ports::CalendarAppointment>> ListCalendar(
+      core::ClinicId clinic, core::Interval window) override;
+  core::Result<core::scheduling::Appointment> StaffBook(
+      core::ClinicId clinic, const core::ports::StaffBooking& booking) override;
+  core::Result<core::scheduling::Appointment> UpdateAppointment(
+      core::ClinicId clinic, const core::scheduling::Appointment& changed,
+      std::int64_t expected_version, core::Instant now,
+      const core::staff::AuditEntry& audit) override;
 
   // Commits so far; grouped writes make transactions < jobs under concurrent load.
   WriteQueue::Stats write_stats() const { return writer_->stats(); }
