@@ -1,6 +1,7 @@
 #include "api/v1/staff_api.hpp"
 
 #include "api/v1/audit_routes.hpp"
+#include "api/v1/booking_rules_routes.hpp"
 #include "api/v1/patient_routes.hpp"
 #include "api/v1/setup_routes.hpp"
 
@@ -11,6 +12,7 @@ void AddStaffApi(http::Router& router, StaffRoutes& staff, SessionRouteDeps deps
   AddPatientRoutes(staff, staff.storage());
   AddAuditRoutes(staff, staff.storage());
   AddSetupRoutes(staff, staff.storage(), staff.clock());
+  AddBookingRulesRoutes(staff, staff.storage());
 }
 
 }  // namespace unknot::api::v1

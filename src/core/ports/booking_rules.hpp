@@ -81,8 +81,7 @@ class BookingRulesRepository {
   // is `version`, and returns it as stored; `audit` is appended in the same transaction.
   // kNotFound; kConflict when its version is another or it is no longer requested (nothing
   // written; the caller reads the current state to show it).
-  virtual Result<scheduling::Appointment> DecideRequest(ClinicId clinic,
-                                                        AppointmentId appointment,
+  virtual Result<scheduling::Appointment> DecideRequest(ClinicId clinic, AppointmentId appointment,
                                                         std::int64_t version,
                                                         RequestDecision decision,
                                                         std::string_view reason, Instant now,

@@ -147,7 +147,7 @@ struct NewBooking {
     bool service_for_new_patients = false;
     int no_show_threshold = 0;  // 0: the clinic has no no-show rule
   };
-  std::optional<OnlineRules> online_rules;
+  std::optional<OnlineRules> online_rules = std::nullopt;
 };
 
 // The field of the kConflict that Book returns when NewBooking::max_future_online is reached.

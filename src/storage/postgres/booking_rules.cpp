@@ -43,12 +43,12 @@ Result<clinic::Patient> PostgresStorage::SetBookingRules(core::ClinicId clinic,
                                                          const core::staff::AuditEntry& audit) {
   return WriteOnce<clinic::Patient>(
       *pool_, [&](pqxx::dbtransaction& tx) -> Result<clinic::Patient> {
-        auto rows = tx.exec_params("UPDATE patients SET online_booking = $3, assessment_first = $4 "
-                                   "WHERE clinic_id = $1 AND id = $2 RETURNING " +
-                                       kPatientColumns,
-                                   clinic.value(), patient.value(),
-                                   std::string(clinic::ToString(rules.online_booking)),
-                                   rules.assessment_first);
+        auto rows = tx.exec_params(
+            "UPDATE patients SET online_booking = $3, assessment_first = $4 "
+            "WHERE clinic_id = $1 AND id = $2 RETURNING " +
+                kPatientColumns,
+            clinic.value(), patient.value(), std::string(clinic::ToString(rules.online_booking)),
+            rules.assessment_first);
         if (rows.empty()) return Error::NotFound("no such patient");
         UNKNOT_TRY(AppendAuditRow(tx, clinic, audit));
         return ReadPatient(rows[0], 0);
@@ -80,11 +80,12 @@ Result<std::vector<ports::PendingRequest>> PostgresStorage::ListRequests(core::C
             clinic.value(), Seconds(now));
         std::vector<ports::PendingRequest> out;
         const int first_patient_column =
-            static_cast<int>(std::count(kAppointmentColumns.begin(), kAppointmentColumns.end(), ',')) +
+            static_cast<int>(
+                std::count(kAppointmentColumns.begin(), kAppointmentColumns.end(), ',')) +
             1;
         for (const pqxx::row& r : rows) {
-          out.push_back({UNKNOT_TRY(ReadAppointment(r)),
-                         UNKNOT_TRY(ReadPatient(r, first_patient_column))});
+          out.push_back(
+              {UNKNOT_TRY(ReadAppointment(r)), UNKNOT_TRY(ReadPatient(r, first_patient_column))});
         }
         return out;
       });
@@ -100,27 +101,26 @@ Result<scheduling::Appointment> PostgresStorage::DecideRequest(
             " WHERE clinic_id = $1 AND id = $2 AND version = $3 AND status = 'requested' "
             "RETURNING " +
             kAppointmentColumns;
-        auto rows =
-            decision == ports::RequestDecision::kApprove
-                ? tx.exec_params("UPDATE appointments SET status = 'booked', updated_at = $4" +
-                                     where,
-                                 clinic.value(), appointment.value(), version, Seconds(now))
-                : tx.exec_params(
-                      "UPDATE appointments SET status = 'cancelled', declined = true, "
-                      "cancelled_at = $4, updated_at = $4, cancel_reason = $5" +
-                          where,
-                      clinic.value(), appointment.value(), version, Seconds(now),
-                      std::string(reason));
+        auto rows = decision == ports::RequestDecision::kApprove
+                        ? tx.exec_params(
+                              "UPDATE appointments SET status = 'booked', updated_at = $4" + where,
+                              clinic.value(), appointment.value(), version, Seconds(now))
+                        : tx.exec_params(
+                              "UPDATE appointments SET status = 'cancelled', declined = true, "
+                              "cancelled_at = $4, updated_at = $4, cancel_reason = $5" +
+                                  where,
+                              clinic.value(), appointment.value(), version, Seconds(now),
+                              std::string(reason));
         if (rows.empty()) {
-          auto found = tx.exec_params(
-              "SELECT " + kAppointmentColumns + " FROM appointments WHERE clinic_id = $1 AND id = $2",
-              clinic.value(), appointment.value());
+          auto found = tx.exec_params("SELECT " + kAppointmentColumns +
+                                          " FROM appointments WHERE clinic_id = $1 AND id = $2",
+                                      clinic.value(), appointment.value());
           if (found.empty()) return Error::NotFound("no such appointment");
           scheduling::Appointment current = UNKNOT_TRY(ReadAppointment(found[0]));
           if (current.status != scheduling::AppointmentStatus::kRequested) {
-            return Error(ErrorCode::kConflict, "the appointment is " +
-                                                   std::string(scheduling::ToString(current.status)) +
-                                                   ", no longer a request");
+            return Error(ErrorCode::kConflict,
+                         "the appointment is " + std::string(scheduling::ToString(current.status)) +
+                             ", no longer a request");
           }
           return Error(ErrorCode::kConflict,
                        "the request was changed by someone else since you saw it (version " +

@@ -506,9 +506,10 @@ Result<scheduling::AppointmentStatus> DecideOnlineRules(pqxx::transaction_base& 
                                                         const core::ports::NewBooking& booking,
                                                         core::Instant now) {
   scheduling::AppointmentStatus status = booking.appointment.status;
-  tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1::bigint || ':email:' || "
-                 "lower($2::text), 0))",
-                 clinic.value(), booking.patient.email);
+  tx.exec_params(
+      "SELECT pg_advisory_xact_lock(hashtextextended($1::bigint || ':email:' || "
+      "lower($2::text), 0))",
+      clinic.value(), booking.patient.email);
   auto found = tx.exec_params(
       "SELECT id, online_booking, assessment_first FROM patients WHERE clinic_id = $1 "
       "AND lower(email) = lower($2) ORDER BY id LIMIT 1 FOR SHARE",
@@ -526,8 +527,8 @@ Result<scheduling::AppointmentStatus> DecideOnlineRules(pqxx::transaction_base& 
       approval = Int(tx.exec_params1(
                      "SELECT count(*) FROM appointments WHERE clinic_id = $1 AND patient_id = $2 "
                      "AND status = 'no_show' AND start_at >= $3 AND start_at < $4",
-                     clinic.value(), patient.value(),
-                     Seconds(now - core::ports::kNoShowWindow), Seconds(now))[0]) >= threshold;
+                     clinic.value(), patient.value(), Seconds(now - core::ports::kNoShowWindow),
+                     Seconds(now))[0]) >= threshold;
     }
     if (approval) status = scheduling::AppointmentStatus::kRequested;
   }

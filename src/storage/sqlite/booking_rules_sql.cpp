@@ -19,8 +19,8 @@ namespace {
 
 Result<clinic::Patient> FindPatientRow(Connection& db, core::ClinicId clinic,
                                        core::PatientId patient) {
-  Statement stmt = UNKNOT_TRY(db.PrepareCached(
-      "SELECT " + kPatientColumns + " FROM patients WHERE clinic_id = ?1 AND id = ?2"));
+  Statement stmt = UNKNOT_TRY(db.PrepareCached("SELECT " + kPatientColumns +
+                                               " FROM patients WHERE clinic_id = ?1 AND id = ?2"));
   stmt.Bind(1, clinic.value()).Bind(2, patient.value());
   if (!UNKNOT_TRY(stmt.Step())) return Error::NotFound("no such patient");
   return ReadPatient(stmt, 0);
@@ -33,9 +33,9 @@ Result<clinic::Patient> SqliteStorage::SetBookingRules(core::ClinicId clinic,
                                                        const ports::BookingRules& rules,
                                                        const core::staff::AuditEntry& audit) {
   return writer_->Write<clinic::Patient>([&](Connection& db) -> Result<clinic::Patient> {
-    Statement stmt = UNKNOT_TRY(db.PrepareCached(
-        "UPDATE patients SET online_booking = ?3, assessment_first = ?4 "
-        "WHERE clinic_id = ?1 AND id = ?2"));
+    Statement stmt = UNKNOT_TRY(
+        db.PrepareCached("UPDATE patients SET online_booking = ?3, assessment_first = ?4 "
+                         "WHERE clinic_id = ?1 AND id = ?2"));
     stmt.Bind(1, clinic.value()).Bind(2, patient.value());
     stmt.Bind(3, clinic::ToString(rules.online_booking));
     stmt.Bind(4, std::int64_t{rules.assessment_first ? 1 : 0});
@@ -94,12 +94,11 @@ Result<scheduling::Appointment> SqliteStorage::DecideRequest(
         if (decision == ports::RequestDecision::kDecline) stmt.Bind(5, reason);
         UNKNOT_TRY(stmt.Run());
         if (db.Changes() == 0) {
-          scheduling::Appointment current =
-              UNKNOT_TRY(FindAppointmentRow(db, clinic, appointment));
+          scheduling::Appointment current = UNKNOT_TRY(FindAppointmentRow(db, clinic, appointment));
           if (current.status != scheduling::AppointmentStatus::kRequested) {
-            return Error(ErrorCode::kConflict, "the appointment is " +
-                                                   std::string(scheduling::ToString(current.status)) +
-                                                   ", no longer a request");
+            return Error(ErrorCode::kConflict,
+                         "the appointment is " + std::string(scheduling::ToString(current.status)) +
+                             ", no longer a request");
           }
           return Error(ErrorCode::kConflict,
                        "the request was changed by someone else since you saw it (version " +

@@ -269,10 +269,10 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
 }
 
 Result<int> CountNoShowRows(Connection& db, core::ClinicId clinic, core::PatientId patient,
-                           core::Instant since, core::Instant until) {
-  Statement stmt = UNKNOT_TRY(db.PrepareCached(
-      "SELECT count(*) FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
-      "AND status = 'no_show' AND start_at >= ?3 AND start_at < ?4"));
+                            core::Instant since, core::Instant until) {
+  Statement stmt = UNKNOT_TRY(
+      db.PrepareCached("SELECT count(*) FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
+                       "AND status = 'no_show' AND start_at >= ?3 AND start_at < ?4"));
   stmt.Bind(1, clinic.value()).Bind(2, patient.value());
   stmt.Bind(3, Seconds(since)).Bind(4, Seconds(until));
   UNKNOT_TRY(stmt.Step());
