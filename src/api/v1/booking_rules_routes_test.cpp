@@ -172,10 +172,11 @@ TEST_F(BookingRulesRoutesTest, FrontDeskSetsRulesAuditedAndValidated) {
   EXPECT_TRUE(stored.assessment_first);
   core::ports::AuditFilter filter;
   filter.patient = ana.id;
-  auto entries = storage_->ListAudit(clinic_.id, filter).value();
-  ASSERT_FALSE(entries.empty());
-  EXPECT_EQ(entries[0].action, "set_patient_booking_rules");
-  EXPECT_EQ(entries[0].record, "patient/" + std::to_string(ana.id.value()));
+  auto entries = storage_->ListAudit(clinic_.id, filter);
+  ASSERT_TRUE(entries);
+  ASSERT_FALSE(entries->empty());
+  EXPECT_EQ((*entries)[0].action, "set_patient_booking_rules");
+  EXPECT_EQ((*entries)[0].record, "patient/" + std::to_string(ana.id.value()));
 
   http::Response bad =
       Send(Method::kPut, RulesPath(ana.id),
@@ -249,7 +250,9 @@ TEST_F(BookingRulesRoutesTest, RequestsAreListedApprovedAndDeclinedWithVersions)
   core::ports::AuditFilter filter;
   filter.limit = 1000;
   int decisions = 0;
-  for (const auto& entry : storage_->ListAudit(clinic_.id, filter).value()) {
+  auto log = storage_->ListAudit(clinic_.id, filter);
+  ASSERT_TRUE(log);
+  for (const auto& entry : *log) {
     if (entry.action == "decide_booking_request" && entry.detail == "approved") {
       EXPECT_EQ(entry.record, "appointment/" + std::to_string(a));
       ++decisions;

@@ -181,8 +181,10 @@ TEST_P(BookingRulesContract, NoShowsInTheLast12MonthsRequireApprovalAtTheThresho
   core::clinic::Patient ana = Ana(OnlineBooking::kAllowed);
   AddNoShow(ana.id, "2025-11-20T17:00:00Z");  // more than 12 months before now
   AddNoShow(ana.id, "2026-06-01T17:00:00Z");
-  EXPECT_EQ(storage_->CountNoShows(setup_.clinic.id, ana.id,
-                                   clock_.Now() - core::ports::kNoShowWindow, clock_.Now()),
+  EXPECT_EQ(storage_
+                ->CountNoShows(setup_.clinic.id, ana.id, clock_.Now() - core::ports::kNoShowWindow,
+                               clock_.Now())
+                .value(),
             1);
   auto below =
       storage_->Book(setup_.clinic.id, Online("2026-12-01T17:00:00Z", "ana@example.org", 2));
