@@ -7,6 +7,7 @@
 
 #include "api/staff_test_fixture.hpp"
 #include "api/v1/booking_routes.hpp"
+#include "api/v1/clinic_routes.hpp"
 #include "security/sodium_tokens.hpp"
 
 namespace unknot::api {
@@ -21,6 +22,7 @@ class BookingRulesRoutesTest : public StaffFixture {
   void SetUp() override {
     StaffFixture::SetUp();
     v1::AddBookingRoutes(router_, *storage_, clock_, tokens_);
+    v1::AddClinicRoutes(router_, *storage_);
     setup_ = *storage_->LoadSetup(clinic_.id).value();
     for (const auto& s : setup_.services) {
       if (s.slug == "art-session") art_ = s.id.value();
@@ -238,6 +240,12 @@ TEST_F(BookingRulesRoutesTest, RequestsAreListedApprovedAndDeclinedWithVersions)
   EXPECT_EQ(Body(declined)["appointment"]["status"], "declined");
   EXPECT_EQ(Body(declined)["appointment"]["declined"], true);
   EXPECT_EQ(Body(declined)["appointment"]["cancel_reason"], "practitioner away");
+  // The patient's manage page says so.
+  http::Response manage =
+      Send(Method::kGet, base_ + "/appointments/" + std::to_string(b), std::nullopt, nullptr,
+           {{"authorization", "Bearer " + second["manage_token"].get<std::string>()}});
+  ASSERT_EQ(manage.status, 200u) << manage.body;
+  EXPECT_EQ(Body(manage)["appointment"]["status"], "declined");
   auto stored = storage_->FindAppointment(clinic_.id, core::AppointmentId{b}).value();
   EXPECT_EQ(stored.status, AppointmentStatus::kCancelled);
   EXPECT_TRUE(stored.declined);
@@ -267,6 +275,27 @@ TEST_F(BookingRulesRoutesTest, RequestsAreListedApprovedAndDeclinedWithVersions)
   EXPECT_EQ(Body(Send(Method::kPost, DecidePath(a, "approve"), Json::object(),
                       &desk_browser_))["errors"][0]["field"],
             "version");
+}
+
+TEST_F(BookingRulesRoutesTest, OwnerSetsTheClinicsNoShowRuleThroughSetUp) {
+  Browser owner = SignIn("owner@clinic.test");
+  http::Response setup = Get(base_ + "/setup", owner);
+  ASSERT_EQ(setup.status, 200u) << setup.body;
+  Json clinic = Body(setup)["clinic"];
+  EXPECT_EQ(clinic["booking_policy"]["no_show_approval_threshold"], 0);
+  clinic["booking_policy"]["no_show_approval_threshold"] = 51;
+  http::Response bad = Send(Method::kPut, base_ + "/setup/clinic", clinic, &owner);
+  ASSERT_EQ(bad.status, 400u) << bad.body;
+  EXPECT_EQ(Body(bad)["errors"][0]["field"], "booking_policy.no_show_approval_threshold");
+  clinic["booking_policy"]["no_show_approval_threshold"] = 3;
+  http::Response saved = Send(Method::kPut, base_ + "/setup/clinic", clinic, &owner);
+  ASSERT_EQ(saved.status, 200u) << saved.body;
+  EXPECT_EQ(Body(saved)["booking_policy"]["no_show_approval_threshold"], 3);
+  EXPECT_EQ((*storage_->LoadSetup(clinic_.id))->clinic.policy.no_show_approval_threshold, 3);
+  // Patients do not see it.
+  http::Response public_clinic = Send(Method::kGet, base_, std::nullopt, nullptr);
+  ASSERT_EQ(public_clinic.status, 200u) << public_clinic.body;
+  EXPECT_FALSE(Body(public_clinic)["booking_policy"].contains("no_show_approval_threshold"));
 }
 
 }  // namespace
