@@ -57,6 +57,26 @@ TooManyBookings CapReached(const ClinicContext& clinic) {
                  c.phone + " to book more"};
 }
 
+// A refusal by the patient's booking rules (core::ports::CheckOnlineRules), for the patient.
+std::optional<RuleRefused> RuleRefusal(const Error& error, const ClinicContext& clinic) {
+  const std::string& phone = clinic.setup().clinic.phone;
+  if (error.code() == ErrorCode::kForbidden && error.fields().size() == 1 &&
+      error.fields().front().field == core::ports::kBlockedPatientField) {
+    return RuleRefused{RuleRefused::Rule::kBlocked,
+                       "We're sorry, we can't take this booking online. Please call the clinic "
+                       "at " +
+                           phone + " and we'll be glad to find you a time."};
+  }
+  if (error.code() == ErrorCode::kInvalidArgument && error.fields().size() == 1 &&
+      error.fields().front().field == "service") {
+    return RuleRefused{RuleRefused::Rule::kAssessmentFirst,
+                       "The clinic would like to see you for an assessment visit first: please "
+                       "book a service for new patients, or call the clinic at " +
+                           phone + "."};
+  }
+  return std::nullopt;
+}
+
 bool IsCapRefusal(const Error& error) {
   return error.code() == ErrorCode::kConflict && error.fields().size() == 1 &&
          error.fields().front().field == core::ports::kFutureBookingsCapField;
@@ -232,6 +252,10 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
                                   .max_future_online = std::nullopt};
     if (request.source == scheduling::BookingSource::kOnline) {
       write.max_future_online = clinic.setup().clinic.policy.max_future_online_bookings;
+      write.online_rules = core::ports::NewBooking::OnlineRules{
+          .service_for_new_patients =
+              service->eligibility == core::clinic::PatientEligibility::kNewPatientsOnly,
+          .no_show_threshold = clinic.setup().clinic.policy.no_show_approval_threshold};
     }
     // The writer tries the appointment's room, then other_rooms in order. When the check did
     // not know the rooms' bookings (first attempt, named practitioner), each practitioner starts
@@ -267,6 +291,7 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
       return BookingOutcome{std::move(booked)};
     }
     if (IsCapRefusal(stored.error())) return BookingOutcome{CapReached(clinic)};
+    if (auto refused = RuleRefusal(stored.error(), clinic)) return BookingOutcome{*refused};
     if (stored.error().code() != ErrorCode::kConflict) return std::move(stored).error();
     // A concurrent retry with the same key won the race: answer as it was answered.
     if (auto earlier = UNKNOT_TRY(replay())) return std::move(*earlier);

@@ -80,13 +80,28 @@ struct TooManyBookings {
   std::string message;  // says to call the clinic, with its number
 };
 
-using BookingOutcome = std::variant<Booked, Replayed, Refused, TooManyBookings>;
+// The patient's booking rules (set by the front desk on their record) refuse this online booking.
+// Nothing was written.
+struct RuleRefused {
+  enum class Rule {
+    kBlocked,          // the patient may not book online at all
+    kAssessmentFirst,  // online, only a service for new patients (the assessment visit)
+  };
+  Rule rule = Rule::kBlocked;
+  std::string message;  // kind, for the patient; says to call the clinic, with its number
+};
+
+using BookingOutcome = std::variant<Booked, Replayed, Refused, TooManyBookings, RuleRefused>;
 
 // Renders the response body for a booking, to be stored under its Idempotency-Key.
 using BookedRenderer = std::function<std::string(const ClinicContext&, const Booked&)>;
 
 // An online booking counts against the clinic's cap on future online bookings per email,
-// checked inside the storage write so parallel requests cannot exceed it (TooManyBookings).
+// checked inside the storage write so parallel requests cannot exceed it (TooManyBookings;
+// requested appointments count). It follows the booking rules of the patient with the request's
+// email, decided inside the same write: blocked or assessment first refuse it (RuleRefused);
+// "requires approval", or the clinic's no-show rule, store it as requested (Booked, with that
+// status; it holds its time until the front desk decides).
 // Errors: kNotFound (service, practitioner), kInvalidArgument (patient fields, named
 // "patient.<field>"; an Idempotency-Key reused for a different request).
 core::Result<BookingOutcome> BookAppointment(

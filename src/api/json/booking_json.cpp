@@ -77,7 +77,8 @@ json AppointmentJson(const app::ClinicContext& clinic, const scheduling::Appoint
   const auto* service = clinic.setup().FindService(a.service);
   json out = TimeJson(clinic, a.time);
   out["id"] = a.id.value();
-  out["status"] = scheduling::ToString(a.status);
+  // A request the front desk declined is cancelled; the patient is told which.
+  out["status"] = a.declined ? std::string_view("declined") : scheduling::ToString(a.status);
   out["source"] = scheduling::ToString(a.source);
   out["service"] = {{"id", a.service.value()},
                     {"slug", service != nullptr ? service->slug : ""},

@@ -153,6 +153,8 @@ Result<clinic::RateLimit> RateLimitBody(const json& object, const std::string& p
 
 json StaffClinicJson(const clinic::Clinic& clinic) {
   json out = ClinicJson(clinic);
+  // Staff only: patients need not know when their bookings start to need approval.
+  out["booking_policy"]["no_show_approval_threshold"] = clinic.policy.no_show_approval_threshold;
   out["sessions"] = {{"idle_timeout_minutes", clinic.sessions.idle_timeout.count()},
                      {"absolute_timeout_minutes", clinic.sessions.absolute_timeout.count()}};
   return out;
@@ -218,6 +220,11 @@ Result<clinic::Clinic> ParseClinicBody(const json& body) {
       minutes{UNKNOT_TRY(Integer(policy, bp, "grace_period_minutes", -kMaxMinutes, kMaxMinutes))};
   c.policy.max_future_online_bookings =
       static_cast<int>(UNKNOT_TRY(Integer(policy, bp, "max_future_online_bookings", 0, kMaxInt)));
+  // Optional, for clients older than the rule: absent is 0 (off).
+  if (Member(policy, "no_show_approval_threshold") != nullptr) {
+    c.policy.no_show_approval_threshold =
+        static_cast<int>(UNKNOT_TRY(Integer(policy, bp, "no_show_approval_threshold", 0, 50)));
+  }
   const json& rates = *UNKNOT_TRY(Object(policy, bp, "rate_limits"));
   const std::string rp = bp + ".rate_limits";
   c.policy.address_writes =

@@ -60,6 +60,21 @@ json PatientAppointmentJson(const app::ClinicContext& clinic,
   return out;
 }
 
+json StaffAppointmentJson(const app::ClinicContext& clinic,
+                          const core::scheduling::Appointment& appointment) {
+  json out = PatientAppointmentJson(clinic, appointment);
+  out["patient_id"] = appointment.patient.value();
+  out["version"] = appointment.version;
+  out["declined"] = appointment.declined;
+  out["cancel_reason"] = appointment.cancel_reason;
+  return out;
+}
+
+json BookingRulesJson(const core::clinic::Patient& patient) {
+  return {{"online_booking", core::clinic::ToString(patient.online_booking)},
+          {"assessment_first", patient.assessment_first}};
+}
+
 core::Result<json> StoredAssessmentJson(const core::ports::StoredAssessment& assessment) {
   // Parsed first: leaving a braced list half built through UNKNOT_TRY's return would skip the
   // destructors of the elements already made (g++ statement expressions).
@@ -79,6 +94,8 @@ core::Result<json> PatientRecordJson(const app::ClinicContext& clinic,
     appointments.push_back(PatientAppointmentJson(clinic, appointment));
   }
   json out = {{"patient", PatientContactJson(record.patient)},
+              {"booking_rules", BookingRulesJson(record.patient)},
+              {"no_shows_12_months", record.no_shows_12_months},
               {"appointments", std::move(appointments)}};
   if (record.assessments) {
     json assessments = json::array();

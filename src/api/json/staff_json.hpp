@@ -32,6 +32,14 @@ nlohmann::json PatientContactJson(const core::clinic::Patient& patient);
 nlohmann::json PatientAppointmentJson(const app::ClinicContext& clinic,
                                       const core::scheduling::Appointment& appointment);
 
+// An appointment as the front desk acts on it: PatientAppointmentJson plus "patient_id",
+// "version" (sent back with a change), "declined" and "cancel_reason".
+nlohmann::json StaffAppointmentJson(const app::ClinicContext& clinic,
+                                    const core::scheduling::Appointment& appointment);
+
+// {"online_booking": "allowed" | "requires_approval" | "blocked", "assessment_first": bool}.
+nlohmann::json BookingRulesJson(const core::clinic::Patient& patient);
+
 // A stored self-assessment: {"id", "created_at", "outcome", "input", "result"} with the stored
 // input and result embedded as JSON. kInternal when the stored text is not JSON.
 core::Result<nlohmann::json> StoredAssessmentJson(const core::ports::StoredAssessment& assessment);
@@ -43,10 +51,13 @@ struct PatientRecord {
   // The self-assessments the appointments followed, newest appointment's first; nullopt when the
   // role may not see them (the answer then has no "assessments" member at all).
   std::optional<std::vector<core::ports::StoredAssessment>> assessments;
+  // Appointments with status no_show that started in the last 12 months (the clinic's rule
+  // may make such a patient's online bookings need approval).
+  int no_shows_12_months = 0;
 };
 
-// {"patient": contact, "appointments": [...], "assessments": [...]}. kInternal as
-// StoredAssessmentJson.
+// {"patient": contact, "booking_rules": BookingRulesJson, "no_shows_12_months": n,
+// "appointments": [...], "assessments": [...]}. kInternal as StoredAssessmentJson.
 core::Result<nlohmann::json> PatientRecordJson(const app::ClinicContext& clinic,
                                                const PatientRecord& record);
 

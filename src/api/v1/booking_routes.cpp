@@ -111,6 +111,20 @@ Response ChangeRefusedResponse(const app::ClinicContext& clinic,
       {{"reason", scheduling::ToString(refused.reason)}, {"phone", clinic.setup().clinic.phone}});
 }
 
+// 403 for a patient blocked from booking online, 422 naming "service" for one who must book a
+// new-patient service first; both with the clinic's phone number.
+Response RuleRefusedResponse(const app::ClinicContext& clinic, const app::RuleRefused& refused) {
+  const bool blocked = refused.rule == app::RuleRefused::Rule::kBlocked;
+  return ProblemWith(
+      blocked ? 403 : 422, blocked ? "Online booking not available" : "Assessment visit first",
+      refused.message,
+      // No field error for a blocked patient: nothing the patient typed is wrong.
+      blocked ? std::vector<core::FieldError>{}
+              : std::vector<core::FieldError>{{"service", "must be a service for new patients"}},
+      {{"reason", blocked ? "online_booking_blocked" : "assessment_first"},
+       {"phone", clinic.setup().clinic.phone}});
+}
+
 Response AppointmentResponse(const app::ClinicContext& clinic,
                              const scheduling::Appointment& appointment) {
   return Response::Json(200,
@@ -215,6 +229,9 @@ Response Book(core::ports::Storage& storage, const core::Clock& clock,
   }
   if (auto* capped = std::get_if<app::TooManyBookings>(&*outcome)) {
     return TooManyBookingsResponse(*clinic, *capped);
+  }
+  if (auto* ruled = std::get_if<app::RuleRefused>(&*outcome)) {
+    return RuleRefusedResponse(*clinic, *ruled);
   }
   return RefusedResponse(*clinic, std::get<app::Refused>(*outcome));
 }

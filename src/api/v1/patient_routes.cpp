@@ -153,6 +153,8 @@ Result<Response> PatientRecord(core::ports::Storage& storage, Request& request,
       staff::Decide(staff.principal(), staff::Action::kViewSelfAssessment, target).allowed();
 
   record.appointments = UNKNOT_TRY(storage.ListPatientAppointments(clinic, patient_id));
+  record.no_shows_12_months = UNKNOT_TRY(storage.CountNoShows(
+      clinic, patient_id, staff.now() - core::ports::kNoShowWindow, staff.now()));
   app::ClinicContext context = UNKNOT_TRY(LoadContext(storage, clinic));
   if (with_assessments) {
     record.assessments = UNKNOT_TRY(FollowedAssessments(storage, clinic, record.appointments));

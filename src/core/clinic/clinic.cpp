@@ -93,6 +93,9 @@ Result<void> Validate(const BookingPolicy& policy) {
   if (policy.max_future_online_bookings < 1 || policy.max_future_online_bookings > 10'000) {
     return Error::InvalidField("policy.max_future_online_bookings", "must be 1 to 10000");
   }
+  if (policy.no_show_approval_threshold < 0 || policy.no_show_approval_threshold > 50) {
+    return Error::InvalidField("policy.no_show_approval_threshold", "must be 0 (off) to 50");
+  }
   return Ok();
 }
 

@@ -20,6 +20,7 @@
 #include "core/clinical/knowledge.hpp"
 #include "core/common/interval.hpp"
 #include "core/common/result.hpp"
+#include "core/ports/booking_rules.hpp"
 #include "core/ports/calendar.hpp"
 #include "core/ports/staff.hpp"
 #include "core/scheduling/appointment.hpp"
@@ -134,7 +135,20 @@ struct NewBooking {
   // For an online appointment: the most booked online appointments starting after now that the
   // patient (by email, case-insensitive, within the clinic) may hold, this one included. Checked
   // inside the write, so concurrent bookings of one email cannot pass it together. nullopt: no cap.
+  // Requested appointments (waiting for approval) count as booked ones.
   std::optional<int> max_future_online;
+  // For an online booking: the stored booking rules of the patient found by email (a new patient
+  // has none) are applied inside the write, so a rule set meanwhile by the front desk is never
+  // missed. Blocked: kForbidden whose one field error is kBlockedPatientField, nothing written.
+  // Assessment first and the service is not for new patients only: kInvalidArgument on
+  // "service", nothing written. Requires approval, or at least `no_show_threshold` (> 0)
+  // appointments with status no_show starting in the kNoShowWindow before now: stored with
+  // status requested instead of the appointment's own. nullopt: no rules apply (staff bookings).
+  struct OnlineRules {
+    bool service_for_new_patients = false;
+    int no_show_threshold = 0;  // 0: the clinic has no no-show rule
+  };
+  std::optional<OnlineRules> online_rules = std::nullopt;
 };
 
 // The field of the kConflict that Book returns when NewBooking::max_future_online is reached.
@@ -168,7 +182,8 @@ class BookingRepository {
   // stored, returns kConflict too without writing — callers look the key up first (FindResponse),
   // so this only happens to a concurrent retry, which then finds it. When the patient already
   // holds max_future_online future online bookings: kConflict whose one field error is
-  // kFutureBookingsCapField, nothing written.
+  // kFutureBookingsCapField, nothing written. online_rules: see NewBooking; the returned
+  // appointment has the status stored (requested when the rules asked for approval).
   virtual Result<scheduling::Appointment> Book(ClinicId clinic, const NewBooking& booking) = 0;
 
   // The response stored under an Idempotency-Key; nullopt when there is none.
@@ -227,7 +242,8 @@ class Storage : public ClinicRepository,
                 public SessionRepository,
                 public AuditRepository,
                 public PatientRecords,
-                public CalendarRepository {
+                public CalendarRepository,
+                public BookingRulesRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

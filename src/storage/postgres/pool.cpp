@@ -74,6 +74,15 @@ Error Translate(const std::exception& error) {
   // such as "server closed the connection unexpectedly" when the server went away while a
   // statement was sent (libpqxx raises broken_connection only when it notices that first).
   const bool libpq_failure = state.empty() && dynamic_cast<const pqxx::sql_error*>(&error);
+  // The connection went away during COMMIT: the write may or may not have been stored. The
+  // caller cannot know, like a lost connection, and retries (an Idempotency-Key answers a retry
+  // of a booking that was stored as it was first answered).
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
+    return Error(ErrorCode::kUnavailable,
+                 "PostgreSQL connection lost while committing; the write may or may not be "
+                 "stored: " +
+                     what);
+  }
   if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr || libpq_failure ||
       state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {
     return Error(ErrorCode::kUnavailable, "PostgreSQL is unavailable: " + what);

@@ -85,7 +85,7 @@ const std::string kClinicColumns =
     "slot_step_minutes, grace_period_minutes, address_write_count, "
     "address_write_period_seconds, address_write_burst, email_booking_count, "
     "email_booking_period_seconds, email_booking_burst, max_future_online_bookings, "
-    "session_idle_timeout_minutes, session_absolute_timeout_minutes";
+    "session_idle_timeout_minutes, session_absolute_timeout_minutes, no_show_approval_threshold";
 
 clinic::Clinic ReadClinic(const pqxx::row& r) {
   clinic::Clinic c;
@@ -107,6 +107,7 @@ clinic::Clinic ReadClinic(const pqxx::row& r) {
   c.policy.max_future_online_bookings = static_cast<int>(Int(r[22]));
   c.sessions.idle_timeout = std::chrono::minutes{Int(r[23])};
   c.sessions.absolute_timeout = std::chrono::minutes{Int(r[24])};
+  c.policy.no_show_approval_threshold = static_cast<int>(Int(r[25]));
   return c;
 }
 
@@ -242,8 +243,9 @@ void WriteSetup(pqxx::transaction_base& tx, clinic::ClinicSetup& setup, core::In
       "address_write_count, address_write_period_seconds, address_write_burst, "
       "email_booking_count, email_booking_period_seconds, email_booking_burst, "
       "max_future_online_bookings, session_idle_timeout_minutes, "
-      "session_absolute_timeout_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-      "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
+      "session_absolute_timeout_minutes, no_show_approval_threshold) VALUES ($1, $2, $3, $4, $5, "
+      "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "
+      "$25, $26) RETURNING id",
       c.slug, c.name, c.phone, c.address.line1, c.address.line2, c.address.city, c.address.region,
       c.address.postal_code, c.address.country, c.time_zone, Minutes(c.policy.min_notice),
       static_cast<std::int64_t>(c.policy.horizon.count()), Minutes(c.policy.cancellation_window),
@@ -253,7 +255,8 @@ void WriteSetup(pqxx::transaction_base& tx, clinic::ClinicSetup& setup, core::In
       c.policy.address_writes.burst, c.policy.email_bookings.count,
       static_cast<std::int64_t>(c.policy.email_bookings.period.count()),
       c.policy.email_bookings.burst, c.policy.max_future_online_bookings,
-      Minutes(c.sessions.idle_timeout), Minutes(c.sessions.absolute_timeout))[0])};
+      Minutes(c.sessions.idle_timeout), Minutes(c.sessions.absolute_timeout),
+      c.policy.no_show_approval_threshold)[0])};
   const std::int64_t cid = c.id.value();
   for (clinic::Room& r : setup.rooms) {
     r.id = core::RoomId{Int(tx.exec_params1(
@@ -494,6 +497,59 @@ Result<scheduling::Appointment> CallBook(pqxx::transaction_base& tx, core::Clini
   }
 }
 
+// The stored booking rules of the patient an online booking is for (found by email, as
+// unknot_book() finds them) and the future bookings cap counted with requested appointments
+// (unknot_book() counts booked ones only), decided in the booking's transaction: under the
+// advisory lock unknot_book() takes for the email, so no other booking of the email commits
+// between this read and the booking, and with the patient row locked FOR SHARE, so a rule change
+// waits for the booking. Returns the status to store; CheckOnlineRules' refusals.
+Result<scheduling::AppointmentStatus> DecideOnlineRules(pqxx::transaction_base& tx,
+                                                        core::ClinicId clinic,
+                                                        const core::ports::NewBooking& booking,
+                                                        core::Instant now) {
+  scheduling::AppointmentStatus status = booking.appointment.status;
+  tx.exec_params(
+      "SELECT pg_advisory_xact_lock(hashtextextended($1::bigint || ':email:' || "
+      "lower($2::text), 0))",
+      clinic.value(), booking.patient.email);
+  auto found = tx.exec_params(
+      "SELECT id, online_booking, assessment_first FROM patients WHERE clinic_id = $1 "
+      "AND lower(email) = lower($2) ORDER BY id LIMIT 1 FOR SHARE",
+      clinic.value(), booking.patient.email);
+  if (found.empty()) return status;  // a new patient: no rules, no bookings
+  const core::PatientId patient{Int(found[0][0])};
+  if (booking.online_rules) {
+    const auto rule = UNKNOT_TRY(ParseField<clinic::OnlineBooking>(
+        found[0][1], clinic::ParseOnlineBooking, "online booking rule"));
+    UNKNOT_TRY(core::ports::CheckOnlineRules(rule, found[0][2].as<bool>(),
+                                             booking.online_rules->service_for_new_patients));
+    bool approval = rule == clinic::OnlineBooking::kRequiresApproval;
+    const int threshold = booking.online_rules->no_show_threshold;
+    if (!approval && threshold > 0) {
+      approval = Int(tx.exec_params1(
+                     "SELECT count(*) FROM appointments WHERE clinic_id = $1 AND patient_id = $2 "
+                     "AND status = 'no_show' AND start_at >= $3 AND start_at < $4",
+                     clinic.value(), patient.value(), Seconds(now - core::ports::kNoShowWindow),
+                     Seconds(now))[0]) >= threshold;
+    }
+    if (approval) status = scheduling::AppointmentStatus::kRequested;
+  }
+  if (booking.max_future_online &&
+      booking.appointment.source == scheduling::BookingSource::kOnline) {
+    const std::int64_t held = Int(tx.exec_params1(
+        "SELECT count(*) FROM appointments a JOIN patients p ON p.id = a.patient_id "
+        "WHERE p.clinic_id = $1 AND lower(p.email) = lower($2) "
+        "AND a.status IN ('booked', 'requested') AND a.source = 'online' AND a.start_at > $3",
+        clinic.value(), booking.patient.email, Seconds(now))[0]);
+    if (held >= *booking.max_future_online) {
+      return Error(ErrorCode::kConflict, "the patient has too many future online bookings",
+                   {{std::string(core::ports::kFutureBookingsCapField),
+                     "has as many future online bookings as the clinic allows"}});
+    }
+  }
+  return status;
+}
+
 }  // namespace
 
 PostgresStorage::PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock)
@@ -721,7 +777,7 @@ Result<scheduling::Appointment> PostgresStorage::Book(core::ClinicId clinic_id,
                                                       const core::ports::NewBooking& booking) {
   UNKNOT_TRY(clinic::Validate(booking.patient));
   const core::Instant now = clock_.Now();
-  if (!booking.idempotency) {
+  if (!booking.idempotency && !booking.online_rules) {
     // The common case: one statement, committed on its own (one round trip). A serialization
     // failure or deadlock is retried like a transaction.
     for (int attempt = 1;; ++attempt) {
@@ -744,16 +800,24 @@ Result<scheduling::Appointment> PostgresStorage::Book(core::ClinicId clinic_id,
     }
   }
   // With an Idempotency-Key the stored answer needs the appointment's id, so the booking and the
-  // key are one transaction; concurrent retries with one key wait for each other on a lock.
+  // key are one transaction; concurrent retries with one key wait for each other on a lock. An
+  // online booking's rules are read in the booking's transaction too (DecideOnlineRules).
   return WriteOnce<scheduling::Appointment>(
       *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
-        tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1 || ':key:' || $2, 0))",
-                       std::to_string(clinic_id.value()), booking.idempotency->key);
-        if (UNKNOT_TRY(FindResponseRow(tx, clinic_id, booking.idempotency->key))) {
-          return Error(ErrorCode::kConflict, "the Idempotency-Key was used by another request",
-                       {{"Idempotency-Key", "is already used"}});
+        if (booking.idempotency) {
+          tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1 || ':key:' || $2, 0))",
+                         std::to_string(clinic_id.value()), booking.idempotency->key);
+          if (UNKNOT_TRY(FindResponseRow(tx, clinic_id, booking.idempotency->key))) {
+            return Error(ErrorCode::kConflict, "the Idempotency-Key was used by another request",
+                         {{"Idempotency-Key", "is already used"}});
+          }
         }
-        scheduling::Appointment appointment = UNKNOT_TRY(CallBook(tx, clinic_id, booking, now));
+        core::ports::NewBooking decided = booking;
+        if (booking.online_rules) {
+          decided.appointment.status = UNKNOT_TRY(DecideOnlineRules(tx, clinic_id, booking, now));
+        }
+        scheduling::Appointment appointment = UNKNOT_TRY(CallBook(tx, clinic_id, decided, now));
+        if (!booking.idempotency) return appointment;
         tx.exec_params(
             "INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, "
             "response_body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",

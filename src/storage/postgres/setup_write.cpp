@@ -68,7 +68,8 @@ void UpdateClinic(pqxx::dbtransaction& tx, core::ClinicId id, const clinic::Clin
       "address_write_period_seconds = $17, address_write_burst = $18, "
       "email_booking_count = $19, email_booking_period_seconds = $20, "
       "email_booking_burst = $21, max_future_online_bookings = $22, "
-      "session_idle_timeout_minutes = $23, session_absolute_timeout_minutes = $24 WHERE id = $1",
+      "session_idle_timeout_minutes = $23, session_absolute_timeout_minutes = $24, "
+      "no_show_approval_threshold = $25 WHERE id = $1",
       id.value(), c.name, c.phone, c.address.line1, c.address.line2, c.address.city,
       c.address.region, c.address.postal_code, c.address.country, c.time_zone,
       Minutes(p.min_notice), static_cast<std::int64_t>(p.horizon.count()),
@@ -77,7 +78,7 @@ void UpdateClinic(pqxx::dbtransaction& tx, core::ClinicId id, const clinic::Clin
       p.address_writes.burst, p.email_bookings.count,
       static_cast<std::int64_t>(p.email_bookings.period.count()), p.email_bookings.burst,
       p.max_future_online_bookings, Minutes(c.sessions.idle_timeout),
-      Minutes(c.sessions.absolute_timeout));
+      Minutes(c.sessions.absolute_timeout), p.no_show_approval_threshold);
 }
 
 Result<void> WriteRooms(pqxx::dbtransaction& tx, std::int64_t cid, const SetupDiff& diff) {

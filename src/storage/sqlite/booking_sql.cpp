@@ -181,19 +181,36 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
     }
   }
   // The same person booking again is the same patient record (matched by email, in the clinic).
-  Statement find = UNKNOT_TRY(
-      db.PrepareCached("SELECT id FROM patients WHERE clinic_id = ?1 AND email = ?2 COLLATE NOCASE "
-                       "ORDER BY id LIMIT 1"));
+  Statement find = UNKNOT_TRY(db.PrepareCached(
+      "SELECT id, online_booking, assessment_first FROM patients WHERE clinic_id = ?1 "
+      "AND email = ?2 COLLATE NOCASE ORDER BY id LIMIT 1"));
   find.Bind(1, clinic.value()).Bind(2, booking.patient.email);
   core::PatientId patient;
+  scheduling::AppointmentStatus status = booking.appointment.status;
   if (UNKNOT_TRY(find.Step())) {
     patient = core::PatientId{find.Int(0)};
+    if (booking.online_rules) {
+      // The rules as stored now: the writer's transaction sees every rule change committed.
+      const auto rule = UNKNOT_TRY(ParseColumn<clinic::OnlineBooking>(
+          find, 1, clinic::ParseOnlineBooking, "online booking rule"));
+      const bool assessment_first = find.Int(2) != 0;
+      const core::ports::NewBooking::OnlineRules& rules = *booking.online_rules;
+      UNKNOT_TRY(
+          core::ports::CheckOnlineRules(rule, assessment_first, rules.service_for_new_patients));
+      bool approval = rule == clinic::OnlineBooking::kRequiresApproval;
+      if (!approval && rules.no_show_threshold > 0) {
+        approval = UNKNOT_TRY(CountNoShowRows(db, clinic, patient, now - core::ports::kNoShowWindow,
+                                              now)) >= rules.no_show_threshold;
+      }
+      if (approval) status = scheduling::AppointmentStatus::kRequested;
+    }
     if (booking.max_future_online &&
         booking.appointment.source == scheduling::BookingSource::kOnline) {
       // Inside the writer's transaction, so no other booking of this email lands meanwhile.
       Statement count = UNKNOT_TRY(db.PrepareCached(
           "SELECT count(*) FROM patients p JOIN appointments a ON a.patient_id = p.id "
-          "WHERE p.clinic_id = ?1 AND p.email = ?2 COLLATE NOCASE AND a.status = 'booked' "
+          "WHERE p.clinic_id = ?1 AND p.email = ?2 COLLATE NOCASE "
+          "AND a.status IN ('booked', 'requested') "
           "AND a.source = 'online' AND a.start_at > ?3"));
       count.Bind(1, clinic.value()).Bind(2, booking.patient.email).Bind(3, Seconds(now));
       UNKNOT_TRY(count.Step());
@@ -210,6 +227,7 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
   }
   scheduling::Appointment appointment = booking.appointment;
   appointment.patient = patient;
+  appointment.status = status;
   appointment.created_at = now;
   appointment.updated_at = now;
   // Pick the room inside the transaction: the caller's choice when it is free (one probe), else
@@ -248,6 +266,17 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
     UNKNOT_TRY(remember.Run());
   }
   return appointment;
+}
+
+Result<int> CountNoShowRows(Connection& db, core::ClinicId clinic, core::PatientId patient,
+                            core::Instant since, core::Instant until) {
+  Statement stmt = UNKNOT_TRY(
+      db.PrepareCached("SELECT count(*) FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
+                       "AND status = 'no_show' AND start_at >= ?3 AND start_at < ?4"));
+  stmt.Bind(1, clinic.value()).Bind(2, patient.value());
+  stmt.Bind(3, Seconds(since)).Bind(4, Seconds(until));
+  UNKNOT_TRY(stmt.Step());
+  return static_cast<int>(stmt.Int(0));
 }
 
 Result<scheduling::Appointment> CancelRow(Connection& db, core::ClinicId clinic,

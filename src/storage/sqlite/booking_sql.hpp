@@ -35,6 +35,10 @@ core::Result<std::vector<core::scheduling::Booking>> ListPractitionerBookingRows
     Connection& db, core::ClinicId clinic, core::PractitionerId practitioner,
     core::Interval window);
 
+// How many of the patient's appointments are no_show and start in [since, until).
+core::Result<int> CountNoShowRows(Connection& db, core::ClinicId clinic, core::PatientId patient,
+                                  core::Instant since, core::Instant until);
+
 core::Result<core::scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
                                                      const core::ports::NewBooking& booking,
                                                      core::Instant now);

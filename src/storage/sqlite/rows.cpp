@@ -21,7 +21,7 @@ const std::string kClinicColumns =
     "slot_step_minutes, grace_period_minutes, address_write_count, "
     "address_write_period_seconds, address_write_burst, email_booking_count, "
     "email_booking_period_seconds, email_booking_burst, max_future_online_bookings, "
-    "session_idle_timeout_minutes, session_absolute_timeout_minutes";
+    "session_idle_timeout_minutes, session_absolute_timeout_minutes, no_show_approval_threshold";
 
 clinic::Clinic ReadClinic(const Statement& s) {
   clinic::Clinic c;
@@ -43,6 +43,7 @@ clinic::Clinic ReadClinic(const Statement& s) {
   c.policy.max_future_online_bookings = static_cast<int>(s.Int(22));
   c.sessions.idle_timeout = std::chrono::minutes{s.Int(23)};
   c.sessions.absolute_timeout = std::chrono::minutes{s.Int(24)};
+  c.policy.no_show_approval_threshold = static_cast<int>(s.Int(25));
   return c;
 }
 

@@ -161,8 +161,9 @@ Result<clinic::ClinicSetup> WriteSetup(Connection& db, clinic::ClinicSetup setup
       "address_write_count, address_write_period_seconds, address_write_burst, "
       "email_booking_count, email_booking_period_seconds, email_booking_burst, "
       "max_future_online_bookings, session_idle_timeout_minutes, "
-      "session_absolute_timeout_minutes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-      "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"));
+      "session_absolute_timeout_minutes, no_show_approval_threshold) VALUES (?1, ?2, ?3, ?4, ?5, "
+      "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
+      "?25, ?26)"));
   stmt.Bind(1, c.slug).Bind(2, c.name).Bind(3, c.phone).Bind(4, c.address.line1);
   stmt.Bind(5, c.address.line2).Bind(6, c.address.city).Bind(7, c.address.region);
   stmt.Bind(8, c.address.postal_code).Bind(9, c.address.country).Bind(10, c.time_zone);
@@ -176,6 +177,7 @@ Result<clinic::ClinicSetup> WriteSetup(Connection& db, clinic::ClinicSetup setup
   stmt.Bind(21, std::int64_t{per_email.period.count()}).Bind(22, std::int64_t{per_email.burst});
   stmt.Bind(23, std::int64_t{c.policy.max_future_online_bookings});
   stmt.Bind(24, Minutes(c.sessions.idle_timeout)).Bind(25, Minutes(c.sessions.absolute_timeout));
+  stmt.Bind(26, std::int64_t{c.policy.no_show_approval_threshold});
   auto clinic_id = Insert(stmt, db);
   if (!clinic_id) {
     if (clinic_id.error().code() == ErrorCode::kConflict) {

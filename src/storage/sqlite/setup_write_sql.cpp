@@ -70,8 +70,8 @@ Result<void> UpdateClinic(Connection& db, const clinic::Clinic& c) {
              "address_write_period_seconds = ?17, address_write_burst = ?18, "
              "email_booking_count = ?19, email_booking_period_seconds = ?20, "
              "email_booking_burst = ?21, max_future_online_bookings = ?22, "
-             "session_idle_timeout_minutes = ?23, session_absolute_timeout_minutes = ?24 "
-             "WHERE id = ?1",
+             "session_idle_timeout_minutes = ?23, session_absolute_timeout_minutes = ?24, "
+             "no_show_approval_threshold = ?25 WHERE id = ?1",
              [&](Statement& s) {
                s.Bind(1, c.id.value()).Bind(2, c.name).Bind(3, c.phone);
                s.Bind(4, c.address.line1).Bind(5, c.address.line2).Bind(6, c.address.city);
@@ -89,6 +89,7 @@ Result<void> UpdateClinic(Connection& db, const clinic::Clinic& c) {
                s.Bind(22, std::int64_t{c.policy.max_future_online_bookings});
                s.Bind(23, Minutes(c.sessions.idle_timeout));
                s.Bind(24, Minutes(c.sessions.absolute_timeout));
+               s.Bind(25, std::int64_t{c.policy.no_show_approval_threshold});
              });
 }
 

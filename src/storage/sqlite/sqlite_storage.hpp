@@ -161,6 +161,18 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
       core::ClinicId clinic, const core::scheduling::Appointment& changed,
       std::int64_t expected_version, core::Instant now,
       const core::staff::AuditEntry& audit) override;
+  // Booking rules and requests: booking_rules_sql.cpp.
+  core::Result<core::clinic::Patient> SetBookingRules(
+      core::ClinicId clinic, core::PatientId patient, const core::ports::BookingRules& rules,
+      const core::staff::AuditEntry& audit) override;
+  core::Result<int> CountNoShows(core::ClinicId clinic, core::PatientId patient,
+                                 core::Instant since, core::Instant until) override;
+  core::Result<std::vector<core::ports::PendingRequest>> ListRequests(core::ClinicId clinic,
+                                                                      core::Instant now) override;
+  core::Result<core::scheduling::Appointment> DecideRequest(
+      core::ClinicId clinic, core::AppointmentId appointment, std::int64_t version,
+      core::ports::RequestDecision decision, std::string_view reason, core::Instant now,
+      const core::staff::AuditEntry& audit) override;
 
   // Commits so far; grouped writes make transactions < jobs under concurrent load.
   WriteQueue::Stats write_stats() const { return writer_->stats(); }

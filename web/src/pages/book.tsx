@@ -5,6 +5,7 @@ import { Details, DetailErrors, normalizePhone, serverFieldErrors, validateDetai
 import { clinicRoot, focusHeading, linkProps } from "../lib/router";
 import { formatLocalDate, formatLocalTime, formatPhone, localDate, telHref, zoneAbbreviation, zoneLabel } from "../lib/time";
 import { addressLine, useCalendarHref, WHAT_TO_BRING } from "../lib/calendar";
+import { confirmationText, statusLabel } from "../lib/request";
 import { recentAssessment } from "./result";
 
 const fieldLabels: Record<keyof Details, [string, string, string]> = {
@@ -124,7 +125,8 @@ export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Cl
           setErrors(serverFieldErrors(p.errors));
           setProblem({ text: "Please check the fields marked below." });
         } else {
-          setProblem({ text: p?.detail ?? error.message, phone: true });
+          // A patient the clinic books by phone only: the detail already gives the number.
+          setProblem({ text: p?.detail ?? error.message, phone: p?.reason !== "online_booking_blocked" });
         }
       }
     } finally {
@@ -207,10 +209,11 @@ export function Confirmation({ clinic, booked }: { clinic: Clinic; booked: Booke
   const manageRoute = booked.manage_url.startsWith(clinicRoot()) ? booked.manage_url.slice(clinicRoot().length) : null;
   useLayoutEffect(focusHeading, []);
   const ics = useCalendarHref(a.id, booked.manage_token, a.start);
+  const text = confirmationText(a.status);
   return (
     <main id="main" class="page">
-      <h1>You are booked</h1>
-      <p role="status">Your appointment is confirmed.</p>
+      <h1>{text.heading}</h1>
+      <p role="status">{text.status}</p>
       <AppointmentDetails clinic={clinic} appointment={a} />
       <h2>What to bring</h2>
       <p>{WHAT_TO_BRING}</p>
@@ -232,7 +235,7 @@ export function AppointmentDetails({ clinic, appointment: a }: { clinic: Clinic;
       <dt>Time</dt><dd>{formatLocalTime(a.local_start)} – {formatLocalTime(a.local_end)} {zoneAbbreviation(a.time_zone, a.start)} ({zoneLabel(a.time_zone)})</dd>
       <dt>Practitioner</dt><dd>{a.practitioner.display_name}</dd>
       <dt>Where</dt><dd>{clinic.name}, {addressLine(clinic)} ({a.room.name})</dd>
-      <dt>Status</dt><dd class="status">{a.status === "booked" ? "Booked" : a.status.replace("_", " ")}</dd>
+      <dt>Status</dt><dd class="status">{statusLabel(a.status)}</dd>
     </dl>
   );
 }

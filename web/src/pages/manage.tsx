@@ -4,6 +4,7 @@ import { AppointmentDetails } from "./book";
 import { AlternativeSlots, capable, SlotPicker } from "../components/slotpicker";
 import { useCalendarHref } from "../lib/calendar";
 import { describeMinutes, onlineChange } from "../lib/policy";
+import { requestNotice } from "../lib/request";
 import { formatInstantDateTime, formatPhone, telHref } from "../lib/time";
 
 export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; token: string }) {
@@ -67,6 +68,9 @@ export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; 
       <h1>Your appointment</h1>
       {message && <p class="success" role="status">{message}</p>}
       <AppointmentDetails clinic={clinic} appointment={appointment} />
+      {requestNotice(appointment.status, clinic.phone) && (
+        <p class="notice" data-request-status={appointment.status}>{requestNotice(appointment.status, clinic.phone)}</p>
+      )}
       {ics && (
         <p><a class="button" href={ics} download={`appointment-${appointment.id}.ics`}>Add to my calendar (.ics)</a></p>
       )}
