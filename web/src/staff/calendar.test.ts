@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import {
   addDays, alternativesOf, appointmentOf, CalAppointment, CalendarData, conflictMessage, debounce, eventsOf,
-  freeStarts, fromCalendarDate, offsetString, rangeOf, refId, requestsOf, resourcesOf, toFloating,
+  freeStarts, fromCalendarDate, offsetString, rangeOf, refId, requestsOf, resourcesOf, slotLimits, toFloating,
 } from "./calendar";
 
 const LA = "America/Los_Angeles";
@@ -167,5 +167,13 @@ describe("the live refetch", () => {
     d(); d.cancel(); vi.advanceTimersByTime(500);
     expect(fn).toHaveBeenCalledTimes(2);
     vi.useRealTimers();
+  });
+});
+
+describe("the grid's hours", () => {
+  it("spans the clinic's opening hours with an hour either side", () => {
+    expect(slotLimits([{ start: "09:00", end: "17:30" }, { start: "08:30", end: "12:00" }])).toEqual({ min: "07:00:00", max: "19:00:00" });
+    expect(slotLimits([])).toEqual({ min: "07:00:00", max: "20:00:00" });
+    expect(slotLimits([{ start: "00:00", end: "23:30" }])).toEqual({ min: "00:00:00", max: "24:00:00" });
   });
 });

@@ -264,3 +264,14 @@ export function addDays(day: string, n: number): string {
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 }
+
+/** The hours the grid shows: the clinic's earliest opening to its latest closing, an hour either side. */
+export function slotLimits(hours: { start: string; end: string }[]): { min: string; max: string } {
+  const minutes = (t: string) => { const m = t.match(/^(\d{1,2}):(\d{2})/); return m ? +m[1] * 60 + +m[2] : null; };
+  const starts = hours.map((h) => minutes(h.start)).filter((x): x is number => x !== null);
+  const ends = hours.map((h) => minutes(h.end)).filter((x): x is number => x !== null);
+  if (!starts.length || !ends.length) return { min: "07:00:00", max: "20:00:00" };
+  const hh = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:00:00`;
+  return { min: hh(Math.max(0, Math.floor(Math.min(...starts) / 60) * 60 - 60)),
+    max: hh(Math.min(24 * 60, Math.ceil(Math.max(...ends) / 60) * 60 + 60)) };
+}

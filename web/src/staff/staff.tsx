@@ -16,6 +16,7 @@ import { UsersPage } from "./pages/users";
 import { AccountPage } from "./pages/account";
 import { PatientPage, PatientsPage } from "./pages/patients";
 import { AuditPage } from "./pages/audit";
+import { CalendarPage } from "./pages/calendar";
 import "./staff.css";
 
 const TITLES: [RegExp, string][] = [
@@ -23,7 +24,7 @@ const TITLES: [RegExp, string][] = [
   [/^staff\/setup\/rooms/, "Rooms"], [/^staff\/setup\/practitioners/, "Practitioners"],
   [/^staff\/setup\/services/, "Services"], [/^staff\/setup/, "Clinic set-up"],
   [/^staff\/users/, "Users & sessions"], [/^staff\/account/, "My account"],
-  [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff/, "Staff"],
+  [/^staff\/calendar/, "Calendar"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff/, "Staff"],
 ];
 
 export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: string; query: URLSearchParams }) {
@@ -85,6 +86,7 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
     case "account": content = <AccountPage ctx={ctx} onSignedOut={() => { setSession(null); setSignedOutNote("You are signed out on every device."); navigate("staff/sign-in"); }} />; break;
     case "patients": content = parts[2] ? <PatientPage ctx={ctx} id={+parts[2]} /> : <PatientsPage ctx={ctx} query={query} />; break;
     case "audit": content = <AuditPage ctx={ctx} query={query} />; break;
+    case "calendar": content = <CalendarPage ctx={ctx} query={query} />; break;
   }
   content ??= <Page title="Page not found"><p><a {...linkProps("staff")}>Go to the staff home page</a></p></Page>;
   const current = currentNav(route);
@@ -127,6 +129,7 @@ function StaffHome({ ctx }: { ctx: StaffContext }) {
   const { session, clinic } = ctx;
   const items = visibleNav(session.permissions).filter((i) => i.route !== "staff");
   const describe: Record<string, string> = {
+    "staff/calendar": "The day or week per practitioner or room, live; book a caller, move, cancel, check in; approve requests.",
     "staff/patients": "Find a patient by name, email or phone; see their appointments and knot checks.",
     "staff/setup": allowed(session.permissions, "edit_clinic_setup")
       ? "Clinic details, booking policy, rooms, practitioners and their hours, services."
