@@ -1,9 +1,9 @@
 // The staff pages under /c/{clinic}/staff/…: a bundle chunk of its own, loaded by app.tsx only
 // when a staff route opens, so the patient pages do not carry it.
 import { ComponentChildren, Fragment } from "preact";
-import { useEffect, useLayoutEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Clinic, clinicSlug } from "../lib/api";
-import { focusNewPage, linkProps, navigate, routeOf } from "../lib/router";
+import { focusHeading, focusNewPage, linkProps, navigate, routeOf } from "../lib/router";
 import { SkipLink } from "../components/skiplink";
 import { Session, StaffApiError, StaffClient } from "./api";
 import { allowed, currentNav, ROLE_LABELS, signInRoute, visibleNav } from "./nav";
@@ -16,7 +16,6 @@ import { UsersPage } from "./pages/users";
 import { AccountPage } from "./pages/account";
 import { PatientPage, PatientsPage } from "./pages/patients";
 import { AuditPage } from "./pages/audit";
-import { CalendarPage } from "./pages/calendar";
 import "./staff.css";
 
 const TITLES: [RegExp, string][] = [
@@ -86,7 +85,7 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
     case "account": content = <AccountPage ctx={ctx} onSignedOut={() => { setSession(null); setSignedOutNote("You are signed out on every device."); navigate("staff/sign-in"); }} />; break;
     case "patients": content = parts[2] ? <PatientPage ctx={ctx} id={+parts[2]} /> : <PatientsPage ctx={ctx} query={query} />; break;
     case "audit": content = <AuditPage ctx={ctx} query={query} />; break;
-    case "calendar": content = <CalendarPage ctx={ctx} query={query} />; break;
+    case "calendar": content = <LazyCalendar ctx={ctx} query={query} />; break;
   }
   content ??= <Page title="Page not found"><p><a {...linkProps("staff")}>Go to the staff home page</a></p></Page>;
   const current = currentNav(route);
@@ -148,6 +147,31 @@ function StaffHome({ ctx }: { ctx: StaffContext }) {
           <li class="card" key={i.route}><h2><a {...linkProps(i.route)}>{i.label}</a></h2><p>{describe[i.route]}</p></li>
         ))}
       </ul>
+    </Page>
+  );
+}
+
+// The calendar grid (@event-calendar/core, ~130 kB) is a chunk of its own, loaded when the
+// calendar opens: the other staff pages do not carry it, and the patient pages never do.
+type CalendarModule = typeof import("./pages/calendar");
+let calendarModule: Promise<CalendarModule> | null = null;
+
+function LazyCalendar({ ctx, query }: { ctx: StaffContext; query: URLSearchParams }) {
+  const [mod, setMod] = useState<CalendarModule | null>(null);
+  const [failed, setFailed] = useState<StaffApiError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const hadFocus = useRef(false);
+  useEffect(() => {
+    calendarModule ??= import("./pages/calendar");
+    calendarModule.then((m) => { hadFocus.current = document.activeElement?.tagName === "H1"; setMod(() => m); }).catch(() => { calendarModule = null; setFailed(new StaffApiError(0, null)); });
+  }, [attempt]);
+  // The loaded page has a heading of its own: the focus goes on with it.
+  useLayoutEffect(() => { if (mod && hadFocus.current) focusHeading(); }, [mod]);
+  if (mod) return <mod.CalendarPage ctx={ctx} query={query} />;
+  return (
+    <Page title="Calendar">
+      {failed ? <LoadFailed error={failed} retry={() => { setFailed(null); setAttempt((a) => a + 1); }} />
+        : <p role="status">Loading the calendar…</p>}
     </Page>
   );
 }

@@ -23,6 +23,7 @@ import { ErrorSummary, Field, LoadFailed, Page, SelectField, StaffContext, useFo
 type Span = "day" | "week";
 interface Message { kind: "error" | "ok"; text: string; alternatives?: string[]; retry?: (start: string) => void }
 
+const TABLE_ROLES = "[role=table],[role=rowgroup],[role=row],[role=columnheader],[role=rowheader],[role=cell],[role=gridcell],[aria-colindex],[aria-colspan],[aria-rowindex]";
 const VIEWS: Record<Span, string> = { day: "resourceTimeGridDay", week: "resourceTimeGridWeek" };
 
 export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSearchParams }) {
@@ -149,7 +150,20 @@ export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSear
       },
     });
     ec.current = calendar;
-    return () => { ec.current = null; void destroyCalendar(calendar); };
+    // The grid's own ARIA table (role=table/rowgroup/row around event buttons and the hour
+    // labels) is not a valid table, which axe rightly reports: drop those roles, so it reads as
+    // a group of labelled buttons (each appointment) in the labelled region around it.
+    const strip = () => {
+      const root = box.current;
+      if (!root) return;
+      for (const el of root.querySelectorAll(TABLE_ROLES)) {
+        for (const a of ["role", "aria-colindex", "aria-colspan", "aria-rowindex", "aria-rowspan"]) el.removeAttribute(a);
+      }
+    };
+    strip();
+    const watcher = new MutationObserver(strip);
+    watcher.observe(box.current, { subtree: true, childList: true, attributes: true, attributeFilter: ["role", "aria-colindex", "aria-colspan", "aria-rowindex"] });
+    return () => { watcher.disconnect(); ec.current = null; void destroyCalendar(calendar); };
   }, []);
 
   useEffect(() => { ec.current?.setOption("view", VIEWS[span]); }, [span]);
@@ -383,7 +397,7 @@ const BOOK_FIELDS = ["patient", "patient.given_name", "patient.family_name", "pa
   "service", "practitioner", "day", "start", "source", "room"];
 const BOOK_LABELS: Record<string, string> = {
   patient: "Patient", "patient.given_name": "Given name", "patient.family_name": "Family name",
-  "patient.phone": "Phone", "patient.email": "Email", service: "Service", practitioner: "Practitioner",
+  "patient.phone": "Phone number", "patient.email": "Email", service: "Service", practitioner: "Practitioner",
   day: "Day", start: "Time", source: "How they reached us", room: "Room",
 };
 
@@ -532,7 +546,7 @@ function BookDialog({ ctx, data, day: firstDay, onClose, onBooked }: {
             <div class="inline-fields">
               <Field name="patient.given_name" label="Given name" value={person.given_name} error={f["patient.given_name"]} onValue={setP("given_name")} autoComplete="off" />
               <Field name="patient.family_name" label="Family name" value={person.family_name} error={f["patient.family_name"]} onValue={setP("family_name")} autoComplete="off" />
-              <Field name="patient.phone" label="Phone" type="tel" value={person.phone} error={f["patient.phone"]} onValue={setP("phone")} autoComplete="off" />
+              <Field name="patient.phone" label="Phone number" type="tel" value={person.phone} error={f["patient.phone"]} onValue={setP("phone")} autoComplete="off" />
               <Field name="patient.email" label="Email (optional)" type="email" value={person.email} error={f["patient.email"]} onValue={setP("email")}
                 hint="A phone booking may have none." autoComplete="off" />
             </div>
