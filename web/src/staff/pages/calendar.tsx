@@ -267,7 +267,7 @@ export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSear
       </div>
       {error && <LoadFailed error={error} retry={() => void load()} />}
       {!data && !error && <p role="status">Loading the calendar…</p>}
-      <p class="legend hint"><span class="swatch sw-working" /> working hours <span class="swatch sw-free" /> free{" "}
+      <p class="legend hint"><span class="swatch sw-off" /> not working <span class="swatch sw-working" /> working hours <span class="swatch sw-free" /> free{" "}
         <span class="swatch sw-requested" /> to approve. Drag an appointment to move it; select it for details.</p>
       <div class="cal-scroll" role="region" aria-label="Calendar grid (scrolls inside this box)" tabIndex={0}>
         <div class="cal-grid" ref={box} />
