@@ -96,7 +96,8 @@ export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSear
     const limits = slotLimits(clinic.opening_hours);
     const calendar = createCalendar(box.current, [ResourceTimeGrid, Interaction], {
       view: VIEWS[span],
-      date: localDate(zone),
+      // ?date=YYYY-MM-DD opens on that clinic day (links, tests); else today.
+      date: /^\d{4}-\d{2}-\d{2}$/.test(query.get("date") ?? "") ? query.get("date")! : localDate(zone),
       timeZone: offsetString(zone),
       headerToolbar: { start: "", center: "", end: "" },
       height: "auto",
