@@ -271,7 +271,7 @@ export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSear
       <p class="legend hint"><span class="swatch sw-off" /> not working <span class="swatch sw-working" /> working hours <span class="swatch sw-free" /> free{" "}
         <span class="swatch sw-requested" /> to approve. Drag an appointment to move it; select it for details.</p>
       <div class="cal-scroll" role="region" aria-label="Calendar grid (scrolls inside this box)" tabIndex={0}>
-        <div class="cal-grid" ref={box} />
+        <div class={`cal-grid by-${mode}`} ref={box} />
       </div>
       {chosen && (
         <Details key={chosen.id} a={chosen} data={data} zone={zone} busy={busy}
