@@ -145,6 +145,11 @@ describe("why a change was refused", () => {
     expect(conflictMessage(0, null, LA)).toContain("did not answer");
   });
 
+  it("words a refused booking as not booked", () => {
+    expect(conflictMessage(409, { alternatives: [] } as never, LA, "book")).toMatch(/^That time is taken, so it was not booked\./);
+    expect(conflictMessage(400, { detail: "bad start" }, LA, "book")).toBe("Not booked: bad start.");
+  });
+
   it("reads alternatives as strings or slots", () => {
     expect(alternativesOf({ alternatives: ["a", { start: "b" }, 3] })).toEqual(["a", "b"]);
     expect(alternativesOf(null)).toEqual([]);

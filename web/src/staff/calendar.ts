@@ -198,7 +198,10 @@ export function currentOf(problem: unknown): CalAppointment | null {
  * someone changed it first (409 with `current`), the time is taken (409, with the alternatives),
  * outside the practitioner's hours (422), or the server's own words.
  */
-export function conflictMessage(status: number, problem: { detail?: string; title?: string } | null, zone: string): string {
+export function conflictMessage(status: number, problem: { detail?: string; title?: string } | null, zone: string,
+  action: "change" | "book" = "change"): string {
+  const nothing = action === "book" ? "it was not booked" : "nothing was changed";
+  const Nothing = action === "book" ? "Not booked" : "Nothing was changed";
   const current = currentOf(problem);
   if (status === 409 && current) {
     const state = STATUS_LABELS[current.status] ?? current.status;
@@ -207,15 +210,15 @@ export function conflictMessage(status: number, problem: { detail?: string; titl
   }
   const alternatives = alternativesOf(problem);
   if (status === 409) {
-    return `That time is taken, so nothing was changed.${alternatives.length
+    return `That time is taken, so ${nothing}.${alternatives.length
       ? ` Free times nearby: ${alternatives.map((a) => formatInstantDateTime(a, zone)).join("; ")}.` : " There is no free time nearby."}`;
   }
   if (status === 422) {
-    return `That time is outside the practitioner's working hours, so nothing was changed.${problem?.detail ? ` ${problem.detail}` : ""}`;
+    return `That time is outside the practitioner's working hours, so ${nothing}.${problem?.detail ? ` ${problem.detail}` : ""}`;
   }
-  if (status === 0 || status >= 502) return "The clinic's server did not answer, so nothing was changed. Try again.";
-  if (status === 403) return "Your role cannot change appointments.";
-  return `Nothing was changed: ${problem?.detail ?? problem?.title ?? `the server answered ${status}`}.`;
+  if (status === 0 || status >= 502) return `The clinic's server did not answer, so ${nothing}. Try again.`;
+  if (status === 403) return action === "book" ? "Your role cannot book appointments." : "Your role cannot change appointments.";
+  return `${Nothing}: ${problem?.detail ?? problem?.title ?? `the server answered ${status}`}.`;
 }
 
 /** A time label in the clinic's zone, "9:30 AM". */

@@ -496,12 +496,12 @@ function BookDialog({ ctx, data, day: firstDay, onClose, onBooked }: {
         const alts = alternativesOf(error.problem);
         setAlternatives(alts);
         setExtra(alts);
-        mapped.fields.start = conflictMessage(409, error.problem, zone);
+        mapped.fields.start = conflictMessage(409, error.problem, zone, "book");
         if (dayData) client.calendar(day, 1).then(setDayData).catch(() => undefined);
       } else if (error.status === 422) {
-        mapped.fields.start = conflictMessage(422, error.problem, zone);
+        mapped.fields.start = conflictMessage(422, error.problem, zone, "book");
       } else if (!Object.keys(mapped.fields).length && !mapped.other.length) {
-        mapped.other.push(conflictMessage(error.status, error.problem, zone).replace("Nothing was changed", "Not booked"));
+        mapped.other.push(conflictMessage(error.status, error.problem, zone, "book"));
       }
       form.fail(mapped);
     } finally {
