@@ -151,19 +151,28 @@ describe("front desk calendar", { timeout: 300000 }, () => {
       patient: { given_name: "Sits", family_name: "Tight", email: "sits.tight@example.org", phone: "+14155550182" } });
     assert.equal(b.status, 201, JSON.stringify(b.body));
 
-    const { page, errors, close } = await newPageIn(chrome.browser);
+    // Tall enough that both appointments are on screen at once (the pointer drags between them).
+    const { page, errors, close } = await newPageIn(chrome.browser, { width: 1280, height: 1600 });
     await openCalendar(page, day);
     const mover = page.locator(".cal-grid .ec-event", { hasText: "Drag Mover" });
     const sitter = page.locator(".cal-grid .ec-event", { hasText: "Sits Tight" });
     await mover.waitFor();
     await sitter.waitFor();
     const before = await mover.innerText();
-    await sitter.scrollIntoViewIfNeeded();
-    await mover.scrollIntoViewIfNeeded();
+    // The mover at the top of the grid's scrolling box, the box at the top of the page.
+    await page.locator(".cal-scroll").evaluate((el) => el.scrollIntoView({ block: "start" }));
+    await mover.evaluate((el) => {
+      // Whichever scrolls: the page's box around the grid, or the grid's own body.
+      const scroller = [...document.querySelectorAll(".cal-scroll, .cal-grid .ec-body")]
+        .find((s) => s.scrollHeight > s.clientHeight + 1);
+      if (scroller) scroller.scrollTop += el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 40;
+    });
 
     // Drag by the pointer: down on the mover's first slot, up on the sitter's first slot.
     const from = await mover.boundingBox();
     const to = await sitter.boundingBox();
+    const height = page.viewportSize().height;
+    assert.ok(from.y > 0 && to.y + 10 < height, `both appointments on screen (${from.y}, ${to.y} of ${height})`);
     const patches = [];
     page.on("request", (r) => { if (r.method() === "PATCH") patches.push(JSON.parse(r.postData() ?? "{}")); });
     await page.mouse.move(from.x + from.width / 2, from.y + 4);

@@ -13,7 +13,7 @@ import { formatInstantDateTime, formatPhone, localDate } from "../../lib/time";
 import { PatientRow, StaffApiError } from "../api";
 import {
   alternativesOf, appointmentLines, appointmentOf, CalAppointment, CalendarData, conflictMessage,
-  currentOf, debounce, eventsOf, freeStarts, fromCalendarDate, Mode, movable, nameMaps, offsetString,
+  calendarDay, currentOf, debounce, eventsOf, freeStarts, fromCalendarDate, Mode, movable, nameMaps, offsetString,
   patientName, rangeOf, refId, requestsOf, resourcesOf, slotLimits, SOURCE_LABELS, STATUS_LABELS, timeLabel,
 } from "../calendar";
 import { localToInstant, mapFieldErrors, MappedErrors, instantToLocal } from "../forms";
@@ -21,6 +21,7 @@ import { allowed } from "../nav";
 import { ErrorSummary, Field, LoadFailed, Page, SelectField, StaffContext, useFormErrors } from "../ui";
 
 type Span = "day" | "week";
+interface Preset { practitioner?: number; day?: string; start?: string }
 interface Message { kind: "error" | "ok"; text: string; alternatives?: string[]; retry?: (start: string) => void }
 
 const TABLE_ROLES = "[role=table],[role=rowgroup],[role=row],[role=columnheader],[role=rowheader],[role=cell],[role=gridcell],[aria-colindex],[aria-colspan],[aria-rowindex]";
@@ -37,7 +38,8 @@ export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSear
   const [requests, setRequests] = useState<CalAppointment[] | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
-  const [booking, setBooking] = useState(false);
+  // The dialog, open with what a click on the grid chose (practitioner, day, time), if any.
+  const [booking, setBooking] = useState<false | Preset>(false);
   const [live, setLive] = useState<"connecting" | "live" | "reconnecting">("connecting");
   const [title, setTitle] = useState("");
   const [busy, setBusy] = useState(false);
@@ -119,6 +121,12 @@ export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSear
         range.current = rangeOf(info.start, info.end);
         setTitle(info.view.title);
         void load();
+      },
+      // A click on an empty time in a practitioner's column books a caller there.
+      dateClick: (info) => {
+        const column = info.resource && modeRef.current === "practitioners" ? +info.resource.id : undefined;
+        const start = fromCalendarDate(info.date, zone);
+        setBooking({ practitioner: column, day: calendarDay(info.date), start });
       },
       eventClick: (info) => {
         const a = info.event.extendedProps.appointment as CalAppointment | undefined;
@@ -247,7 +255,7 @@ export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSear
           <button type="button" aria-pressed={pressed(mode === "rooms")} onClick={() => setMode("rooms")}>Rooms</button>
         </div>
         <label class="check"><input type="checkbox" checked={showCancelled} onChange={(e) => setShowCancelled(e.currentTarget.checked)} /> Show cancelled</label>
-        <button type="button" class="primary" onClick={() => setBooking(true)}>Book a caller</button>
+        <button type="button" class="primary" onClick={() => setBooking({})}>Book a caller</button>
       </div>
       <p class="cal-title"><strong>{title}</strong> <span class="hint">({clinic.name} time, {zone})</span>{" "}
         <span class={`live live-${live}`} role="status">{live === "live" ? "Live" : live === "connecting" ? "Connecting…" : "Reconnecting…"}</span></p>
@@ -305,7 +313,7 @@ export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSear
         </section>
       )}
       {booking && data && (
-        <BookDialog ctx={ctx} data={data} day={range.current?.from ?? localDate(zone)}
+        <BookDialog ctx={ctx} data={data} day={booking.day ?? range.current?.from ?? localDate(zone)} preset={booking}
           onClose={() => setBooking(false)}
           onBooked={(a, text) => { setBooking(false); setMessage({ kind: "ok", text }); if (a) setSelected(a.id); void load(); }} />
       )}
@@ -403,8 +411,8 @@ const BOOK_LABELS: Record<string, string> = {
 };
 
 /** "Book a caller": find or add the patient, the service, practitioner, day and a free time. */
-function BookDialog({ ctx, data, day: firstDay, onClose, onBooked }: {
-  ctx: StaffContext; data: CalendarData; day: string; onClose: () => void;
+function BookDialog({ ctx, data, day: firstDay, preset, onClose, onBooked }: {
+  ctx: StaffContext; data: CalendarData; day: string; preset: Preset; onClose: () => void;
   onBooked: (a: CalAppointment | null, text: string) => void;
 }) {
   const { client, clinic } = ctx;
@@ -419,7 +427,7 @@ function BookDialog({ ctx, data, day: firstDay, onClose, onBooked }: {
   const [person, setPerson] = useState({ given_name: "", family_name: "", phone: "", email: "" });
   const [services, setServices] = useState<Service[] | null>(null);
   const [service, setService] = useState("");
-  const [practitioner, setPractitioner] = useState(String(data.practitioners[0]?.id ?? ""));
+  const [practitioner, setPractitioner] = useState(String(preset.practitioner ?? data.practitioners[0]?.id ?? ""));
   const [day, setDay] = useState(firstDay < localDate(zone) ? localDate(zone) : firstDay);
   const [dayData, setDayData] = useState<CalendarData | null>(null);
   const [start, setStart] = useState("");
@@ -453,7 +461,17 @@ function BookDialog({ ctx, data, day: firstDay, onClose, onBooked }: {
     const spans = overbook && prac.allow_overbooking ? prac.working : prac.free;
     return [...new Set([...freeStarts(spans, svc.duration_minutes, day, zone), ...extra])].sort();
   }, [svc, prac, dayData, overbook, extra, day]);
-  useEffect(() => { if (start && !starts.includes(start)) setStart(""); }, [starts]);
+  // The clicked time, once the day's free times are known and if it is one of them.
+  const wanted = useRef(preset.start ?? "");
+  useEffect(() => {
+    if (wanted.current && svc && starts.length) {
+      const at = Date.parse(wanted.current);
+      const hit = starts.find((x) => Date.parse(x) <= at && at < Date.parse(x) + svc.duration_minutes * 60000);
+      wanted.current = "";
+      if (hit) { setStart(hit); return; }
+    }
+    if (start && !starts.includes(start)) setStart("");
+  }, [starts]);
 
   const search = async () => {
     if (!q.trim()) return;
