@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import {
-  addDays, alternativesOf, appointmentOf, CalAppointment, CalendarData, conflictMessage, debounce, eventsOf,
+  addDays, assessmentSummary, alternativesOf, appointmentOf, CalAppointment, CalendarData, conflictMessage, debounce, eventsOf,
   freeStarts, fromCalendarDate, offsetString, rangeOf, refId, requestsOf, resourcesOf, slotLimits, toFloating,
 } from "./calendar";
 
@@ -180,5 +180,17 @@ describe("the grid's hours", () => {
     expect(slotLimits([{ start: "09:00", end: "17:30" }, { start: "08:30", end: "12:00" }])).toEqual({ min: "07:00:00", max: "19:00:00" });
     expect(slotLimits([])).toEqual({ min: "07:00:00", max: "20:00:00" });
     expect(slotLimits([{ start: "00:00", end: "23:30" }])).toEqual({ min: "00:00:00", max: "24:00:00" });
+  });
+});
+
+describe("the knot check a booking followed", () => {
+  it("reads an id or an object", () => {
+    expect(assessmentSummary(null)).toBeNull();
+    expect(assessmentSummary(12)).toEqual({ id: 12, outcome: null, reasons: [], knots: [] });
+    expect(assessmentSummary({ id: 3, outcome: "see_chiropractor_first", reasons: [{ rule: "r", reason: "Pain 8/10." }],
+      knots: [{ region: "upper_trapezius", side: "left", pain: 8 }] })).toEqual({
+      id: 3, outcome: "See the chiropractor first", reasons: ["Pain 8/10."], knots: ["upper trapezius (left), pain 8/10"] });
+    expect(assessmentSummary({ id: 4, result: { outcome: "book_online", reasons: ["ok"] }, input: { knots: [{ region: "calf" }] } }))
+      .toEqual({ id: 4, outcome: "Could book online", reasons: ["ok"], knots: ["calf"] });
   });
 });

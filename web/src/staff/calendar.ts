@@ -278,3 +278,36 @@ export function slotLimits(hours: { start: string; end: string }[]): { min: stri
   return { min: hh(Math.max(0, Math.floor(Math.min(...starts) / 60) * 60 - 60)),
     max: hh(Math.min(24 * 60, Math.ceil(Math.max(...ends) / 60) * 60 + 60)) };
 }
+
+const OUTCOMES: Record<string, string> = {
+  book_online: "Could book online", see_chiropractor_first: "See the chiropractor first",
+  medical_care_soon: "Medical care soon", emergency: "Emergency care advised",
+};
+
+/**
+ * What the details panel says of the knot check a booking followed: the contract names
+ * `assessment` without a shape, so an id, or an object with an id, an outcome, reasons and knots.
+ */
+export function assessmentSummary(value: unknown): { id: number | null; outcome: string | null; reasons: string[]; knots: string[] } | null {
+  if (value === null || value === undefined || value === false) return null;
+  if (typeof value === "number") return { id: value, outcome: null, reasons: [], knots: [] };
+  if (typeof value !== "object") return null;
+  const v = value as { id?: unknown; outcome?: unknown; result?: { outcome?: unknown; reasons?: unknown };
+    reasons?: unknown; knots?: unknown; input?: { knots?: unknown } };
+  const outcome = typeof v.outcome === "string" ? v.outcome : typeof v.result?.outcome === "string" ? v.result.outcome : null;
+  const reasonList = Array.isArray(v.reasons) ? v.reasons : Array.isArray(v.result?.reasons) ? v.result!.reasons as unknown[] : [];
+  const knotList = Array.isArray(v.knots) ? v.knots : Array.isArray(v.input?.knots) ? v.input!.knots as unknown[] : [];
+  const text = (x: unknown, key: string) => typeof x === "string" ? x
+    : x && typeof x === "object" && typeof (x as Record<string, unknown>)[key] === "string" ? (x as Record<string, string>)[key] : "";
+  return {
+    id: typeof v.id === "number" ? v.id : null,
+    outcome: outcome ? OUTCOMES[outcome] ?? outcome.replace(/_/g, " ") : null,
+    reasons: reasonList.map((r) => text(r, "reason")).filter(Boolean),
+    knots: knotList.map((k) => {
+      const region = text(k, "region").replace(/_/g, " ");
+      const side = text(k, "side");
+      const pain = k && typeof k === "object" && typeof (k as { pain?: unknown }).pain === "number" ? `, pain ${(k as { pain: number }).pain}/10` : "";
+      return region ? `${region}${side ? ` (${side})` : ""}${pain}` : "";
+    }).filter(Boolean),
+  };
+}

@@ -12,7 +12,7 @@ import { linkProps } from "../../lib/router";
 import { formatInstantDateTime, formatPhone, localDate } from "../../lib/time";
 import { PatientRow, StaffApiError } from "../api";
 import {
-  alternativesOf, appointmentLines, appointmentOf, CalAppointment, CalendarData, conflictMessage,
+  alternativesOf, appointmentLines, assessmentSummary, appointmentOf, CalAppointment, CalendarData, conflictMessage,
   calendarDay, currentOf, debounce, eventsOf, freeStarts, fromCalendarDate, Mode, movable, nameMaps, offsetString,
   patientName, rangeOf, refId, requestsOf, resourcesOf, slotLimits, SOURCE_LABELS, STATUS_LABELS, timeLabel,
 } from "../calendar";
@@ -338,6 +338,7 @@ function Details({ a, data, zone, busy, onClose, onMove, onStatus, onCancel, onA
   const room = refId(a.room);
   const roomName = room === null ? "—" : (typeof a.room === "object" && a.room?.name) || names.rooms.get(room) || `#${room}`;
   const open = a.status === "booked" || a.status === "arrived";
+  const check = assessmentSummary(a.assessment);
   return (
     <section class="card details" aria-labelledby="details-title">
       <h2 id="details-title" tabIndex={-1} ref={heading}>{patientName(a.patient)}: {a.service.name}</h2>
@@ -348,8 +349,16 @@ function Details({ a, data, zone, busy, onClose, onMove, onStatus, onCancel, onA
         <dt>Status</dt><dd>{STATUS_LABELS[a.status] ?? a.status}{a.overbooked ? " (overbooked)" : ""}{a.declined ? " (declined)" : ""}</dd>
         <dt>Booked by</dt><dd>{SOURCE_LABELS[a.source] ?? a.source}</dd>
         {a.cancel_reason ? <><dt>Reason</dt><dd>{a.cancel_reason}</dd></> : null}
-        <dt>Patient</dt><dd><a {...linkProps(`staff/patients/${a.patient.id}`)}>Open {patientName(a.patient)}'s record</a>
-          {a.assessment ? " (with the knot check this booking followed)" : ""}</dd>
+        <dt>Patient</dt><dd><a {...linkProps(`staff/patients/${a.patient.id}`)}>Open {patientName(a.patient)}'s record</a></dd>
+        {check && <>
+          <dt>Knot check</dt>
+          <dd>
+            {check.id !== null ? `#${check.id}` : "Yes"}{check.outcome ? `: ${check.outcome}` : ""}
+            {check.knots.length ? <> · {check.knots.join("; ")}</> : null}
+            {check.reasons.length ? <ul class="plain-list">{check.reasons.map((r) => <li key={r}>{r}</li>)}</ul> : null}
+            <span class="hint"> Decision support, not a diagnosis; the record has the whole check.</span>
+          </dd>
+        </>}
       </dl>
       {a.status === "requested" && (
         <div class="actions">
