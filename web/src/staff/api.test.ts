@@ -138,3 +138,46 @@ describe("helpers", () => {
     expect(query({})).toBe("");
   });
 });
+
+describe("StaffClient: the calendar", () => {
+  it("makes the calendar's calls as the contract says, every change with the CSRF token and the version", async () => {
+    const ok = () => answer(200, { id: 7 });
+    const { c, fetcher } = client(answer(200, session), answer(200, { appointments: [] }), answer(201, { id: 7 }),
+      ok(), ok(), ok(), answer(200, { requests: [] }), ok(), ok(), ok());
+    await c.session();
+    await c.calendar("2026-12-01", 7);
+    await c.bookCaller({ patient: { given_name: "A", family_name: "B", phone: "+14155550100" }, service: 1,
+      practitioner: 2, start: "2026-12-01T17:00:00Z", source: "phone" });
+    await c.moveAppointment(7, { version: 3, start: "2026-12-01T18:00:00Z", practitioner: 4 });
+    await c.cancelAppointment(7, 4, "ill");
+    await c.setStatus(7, 5, "arrived");
+    await c.requests();
+    await c.approve(8, 1);
+    await c.decline(9, 1);
+    await c.decline(10, 2, "no slot");
+    const calls = fetcher.mock.calls.slice(1).map(([url, init]) => [init!.method, url, init!.body ?? null,
+      (init!.headers as Record<string, string>)["X-CSRF-Token"] ?? null]);
+    const base = "/api/v1/clinics/demo/calendar";
+    expect(calls).toEqual([
+      ["GET", `${base}?from=2026-12-01&days=7`, null, null],
+      ["POST", `${base}/appointments`, JSON.stringify({ patient: { given_name: "A", family_name: "B", phone: "+14155550100" },
+        service: 1, practitioner: 2, start: "2026-12-01T17:00:00Z", source: "phone" }), "tok-123"],
+      ["PATCH", `${base}/appointments/7`, JSON.stringify({ version: 3, start: "2026-12-01T18:00:00Z", practitioner: 4 }), "tok-123"],
+      ["POST", `${base}/appointments/7/cancel`, JSON.stringify({ version: 4, reason: "ill" }), "tok-123"],
+      ["POST", `${base}/appointments/7/status`, JSON.stringify({ version: 5, status: "arrived" }), "tok-123"],
+      ["GET", `${base}/requests`, null, null],
+      ["POST", `${base}/appointments/8/approve`, JSON.stringify({ version: 1 }), "tok-123"],
+      ["POST", `${base}/appointments/9/decline`, JSON.stringify({ version: 1 }), "tok-123"],
+      ["POST", `${base}/appointments/10/decline`, JSON.stringify({ version: 2, reason: "no slot" }), "tok-123"],
+    ]);
+    expect(c.calendarEventsUrl()).toBe(`${base}/events`);
+  });
+
+  it("keeps a 409's alternatives and current state on the error", async () => {
+    const { c } = client(answer(409, { title: "taken", alternatives: ["2026-12-01T19:00:00Z"], current: { id: 7, version: 9 } }));
+    const e = await failure(c.moveAppointment(7, { version: 3, start: "2026-12-01T18:00:00Z" }));
+    expect(e.status).toBe(409);
+    expect(e.problem?.alternatives).toEqual(["2026-12-01T19:00:00Z"]);
+    expect(e.problem?.current).toEqual({ id: 7, version: 9 });
+  });
+});

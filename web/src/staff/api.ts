@@ -4,6 +4,7 @@
 // `X-CSRF-Token` (the browser adds `Origin`). A 401 from any route but sign-in itself means the
 // session is gone: the client calls `onSignedOut`, which returns to the sign-in page.
 import { ApiError, Clinic, Practitioner, Problem, Service } from "../lib/api";
+import type { CalendarData } from "./calendar";
 
 export type Access = "clinic" | "own_schedule" | "own_patients" | "denied";
 export type StaffRole = "owner" | "front_desk" | "practitioner";
@@ -64,7 +65,20 @@ export interface AuditEntry {
 export interface AuditFilters { staff?: string; patient?: string; from?: string; to?: string }
 export interface Stranded { id: number; start: string; end: string; practitioner_id: number; service_id: number }
 
-export interface StaffProblem extends Problem { stranded?: Stranded[]; retry_after_seconds?: number }
+export interface StaffProblem extends Problem {
+  stranded?: Stranded[]; retry_after_seconds?: number;
+  // `alternatives` of the calendar API are RFC 3339 starts, not slots: read them with
+  // alternativesOf (calendar.ts).
+  /** A stale version's 409: the appointment as stored now. */
+  current?: unknown;
+}
+
+/** A phone, walk-in or desk booking (POST …/calendar/appointments). */
+export interface CallerBooking {
+  patient: number | { given_name: string; family_name: string; phone: string; email?: string };
+  service: number; practitioner: number; room?: number; start: string;
+  source: "phone" | "walk_in" | "staff"; overbook?: boolean;
+}
 
 /** A failed staff request: the status, the problem details and the `Retry-After` seconds, if any. */
 export class StaffApiError extends ApiError {
@@ -172,6 +186,22 @@ export class StaffClient {
   audit = (filters: AuditFilters, before?: number | null, limit = 50) =>
     this.get<{ entries: AuditEntry[]; next_before: number | null }>(`/audit${query({ ...filters, before, limit })}`);
   auditCsvHref = (filters: AuditFilters) => `${this.base}/audit.csv${query({ ...filters })}`;
+
+  // The calendar (issue 14). Every change sends the version the desk saw; a 409 says why.
+  calendar = (from: string, days: number) => this.get<CalendarData>(`/calendar${query({ from, days })}`);
+  bookCaller = (booking: CallerBooking) => this.post<unknown>("/calendar/appointments", booking);
+  moveAppointment = (id: number, change: { version: number; start: string; practitioner?: number; room?: number }) =>
+    this.patch<unknown>(`/calendar/appointments/${id}`, change);
+  cancelAppointment = (id: number, version: number, reason: string) =>
+    this.post<unknown>(`/calendar/appointments/${id}/cancel`, { version, reason });
+  setStatus = (id: number, version: number, status: "arrived" | "completed" | "no_show") =>
+    this.post<unknown>(`/calendar/appointments/${id}/status`, { version, status });
+  requests = () => this.get<unknown>("/calendar/requests");
+  approve = (id: number, version: number) => this.post<unknown>(`/calendar/appointments/${id}/approve`, { version });
+  decline = (id: number, version: number, reason?: string) =>
+    this.post<unknown>(`/calendar/appointments/${id}/decline`, reason ? { version, reason } : { version });
+  /** The live stream's URL (Server-Sent Events, same-origin cookie). */
+  calendarEventsUrl = () => `${this.base}/calendar/events`;
 
   // Clinic set-up. `keep` re-sends a change that would strand appointments with ?keep_appointments=true.
   setup = () => this.get<Setup>("/setup");

@@ -8,6 +8,7 @@ export interface NavItem { route: string; label: string; needs: string[] }
 /** In the order of the navigation. An item is shown when every action it needs is allowed. */
 export const NAV: NavItem[] = [
   { route: "staff", label: "Home", needs: [] },
+  { route: "staff/calendar", label: "Calendar", needs: ["view_schedule"] },
   { route: "staff/patients", label: "Patients", needs: ["search_patients"] },
   { route: "staff/setup", label: "Clinic set-up", needs: ["view_clinic_setup"] },
   { route: "staff/users", label: "Users & sessions", needs: ["manage_staff"] },

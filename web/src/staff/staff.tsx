@@ -1,9 +1,9 @@
 // The staff pages under /c/{clinic}/staff/…: a bundle chunk of its own, loaded by app.tsx only
 // when a staff route opens, so the patient pages do not carry it.
 import { ComponentChildren, Fragment } from "preact";
-import { useEffect, useLayoutEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Clinic, clinicSlug } from "../lib/api";
-import { focusNewPage, linkProps, navigate, routeOf } from "../lib/router";
+import { focusHeading, focusNewPage, linkProps, navigate, routeOf } from "../lib/router";
 import { SkipLink } from "../components/skiplink";
 import { Session, StaffApiError, StaffClient } from "./api";
 import { allowed, currentNav, ROLE_LABELS, signInRoute, visibleNav } from "./nav";
@@ -23,7 +23,7 @@ const TITLES: [RegExp, string][] = [
   [/^staff\/setup\/rooms/, "Rooms"], [/^staff\/setup\/practitioners/, "Practitioners"],
   [/^staff\/setup\/services/, "Services"], [/^staff\/setup/, "Clinic set-up"],
   [/^staff\/users/, "Users & sessions"], [/^staff\/account/, "My account"],
-  [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff/, "Staff"],
+  [/^staff\/calendar/, "Calendar"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff/, "Staff"],
 ];
 
 export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: string; query: URLSearchParams }) {
@@ -85,6 +85,7 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
     case "account": content = <AccountPage ctx={ctx} onSignedOut={() => { setSession(null); setSignedOutNote("You are signed out on every device."); navigate("staff/sign-in"); }} />; break;
     case "patients": content = parts[2] ? <PatientPage ctx={ctx} id={+parts[2]} /> : <PatientsPage ctx={ctx} query={query} />; break;
     case "audit": content = <AuditPage ctx={ctx} query={query} />; break;
+    case "calendar": content = <LazyCalendar ctx={ctx} query={query} />; break;
   }
   content ??= <Page title="Page not found"><p><a {...linkProps("staff")}>Go to the staff home page</a></p></Page>;
   const current = currentNav(route);
@@ -127,6 +128,7 @@ function StaffHome({ ctx }: { ctx: StaffContext }) {
   const { session, clinic } = ctx;
   const items = visibleNav(session.permissions).filter((i) => i.route !== "staff");
   const describe: Record<string, string> = {
+    "staff/calendar": "The day or week per practitioner or room, live; book a caller, move, cancel, check in; approve requests.",
     "staff/patients": "Find a patient by name, email or phone; see their appointments and knot checks.",
     "staff/setup": allowed(session.permissions, "edit_clinic_setup")
       ? "Clinic details, booking policy, rooms, practitioners and their hours, services."
@@ -145,6 +147,31 @@ function StaffHome({ ctx }: { ctx: StaffContext }) {
           <li class="card" key={i.route}><h2><a {...linkProps(i.route)}>{i.label}</a></h2><p>{describe[i.route]}</p></li>
         ))}
       </ul>
+    </Page>
+  );
+}
+
+// The calendar grid (@event-calendar/core, ~130 kB) is a chunk of its own, loaded when the
+// calendar opens: the other staff pages do not carry it, and the patient pages never do.
+type CalendarModule = typeof import("./pages/calendar");
+let calendarModule: Promise<CalendarModule> | null = null;
+
+function LazyCalendar({ ctx, query }: { ctx: StaffContext; query: URLSearchParams }) {
+  const [mod, setMod] = useState<CalendarModule | null>(null);
+  const [failed, setFailed] = useState<StaffApiError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const hadFocus = useRef(false);
+  useEffect(() => {
+    calendarModule ??= import("./pages/calendar");
+    calendarModule.then((m) => { hadFocus.current = document.activeElement?.tagName === "H1"; setMod(() => m); }).catch(() => { calendarModule = null; setFailed(new StaffApiError(0, null)); });
+  }, [attempt]);
+  // The loaded page has a heading of its own: the focus goes on with it.
+  useLayoutEffect(() => { if (mod && hadFocus.current) focusHeading(); }, [mod]);
+  if (mod) return <mod.CalendarPage ctx={ctx} query={query} />;
+  return (
+    <Page title="Calendar">
+      {failed ? <LoadFailed error={failed} retry={() => { setFailed(null); setAttempt((a) => a + 1); }} />
+        : <p role="status">Loading the calendar…</p>}
     </Page>
   );
 }
