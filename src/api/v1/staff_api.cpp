@@ -1,8 +1,8 @@
 #include "api/v1/staff_api.hpp"
 
 #include "api/v1/audit_routes.hpp"
-#include "api/v1/calendar_routes.hpp"
 #include "api/v1/booking_rules_routes.hpp"
+#include "api/v1/calendar_routes.hpp"
 #include "api/v1/patient_routes.hpp"
 #include "api/v1/setup_routes.hpp"
 
