@@ -63,6 +63,7 @@ Result<Edited> Apply(clinic::ClinicSetup& setup, const SetupEdit& edit) {
     clinic::Practitioner p = e->practitioner;
     if (!p.id.is_set()) {
       p.time_off.clear();
+      p.allow_overbooking = e->allow_overbooking.value_or(false);
       setup.practitioners.push_back(std::move(p));
       return Edited{Prefix("practitioners", setup.practitioners.size() - 1), 0,
                     setup.practitioners.size() - 1};
@@ -72,6 +73,7 @@ Result<Edited> Apply(clinic::ClinicSetup& setup, const SetupEdit& edit) {
       return Error(ErrorCode::kNotFound, "no such practitioner", {{"id", "no such practitioner"}});
     }
     p.time_off = stored->time_off;
+    p.allow_overbooking = e->allow_overbooking.value_or(stored->allow_overbooking);
     *stored = std::move(p);
     return Edited{Prefix("practitioners", IndexOf(setup.practitioners, stored)), stored->id.value(),
                   IndexOf(setup.practitioners, stored)};

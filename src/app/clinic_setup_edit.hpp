@@ -32,6 +32,10 @@ struct SaveRoom {
 // has edits of its own (a new practitioner starts with none; a changed one keeps theirs).
 struct SavePractitioner {
   core::clinic::Practitioner practitioner;
+  // Whether the front desk may book over this practitioner's appointments (issue 14). Unset keeps
+  // what is stored (false for a new practitioner), so a client that does not know the field
+  // cannot take the owner's permission away by saving the rest of the record.
+  std::optional<bool> allow_overbooking{};
 };
 struct AddTimeOff {
   core::PractitionerId practitioner;

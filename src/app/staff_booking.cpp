@@ -107,22 +107,45 @@ Result<std::variant<Placement, StaffRefused>> Place(
     }
     return std::variant<Placement, StaffRefused>{std::move(refused)};
   };
-  auto decide =
-      [&](const std::vector<scheduling::Booking>& around,
-          bool overbooked) -> Result<std::optional<std::variant<Placement, StaffRefused>>> {
+  // The room for a start the engine would not offer (an overbooking outside the practitioner's
+  // hours or off the slot grid): the one asked for, else the one to keep, else the first of the
+  // service's kind, as long as no appointment in `around` holds it.
+  auto pick_room = [&](const std::vector<scheduling::Booking>& around) -> std::optional<Placement> {
+    Placement placement{who, {}, true, {}};
+    if (room) {
+      if (RoomBusy(around, *room, blocked)) return std::nullopt;
+      placement.room = *room;
+      return placement;
+    }
+    if (preferred && !RoomBusy(around, *preferred, blocked)) {
+      const clinic::Room* kept = clinic.setup().FindRoom(*preferred);
+      if (kept != nullptr && kept->kind == service.room_kind) {
+        placement.room = *preferred;
+        return placement;
+      }
+    }
+    for (const clinic::Room& r : clinic.setup().rooms) {
+      if (r.kind == service.room_kind && !RoomBusy(around, r.id, blocked)) {
+        placement.room = r.id;
+        return placement;
+      }
+    }
+    return std::nullopt;
+  };
+  // nullopt: taken (by `around`); a refusal other than taken is final unless overbooking may
+  // override it.
+  auto decide = [&](const std::vector<scheduling::Booking>& around, bool overbooked)
+      -> Result<std::variant<std::monostate, Placement, scheduling::SlotRefusal>> {
+    using Answer = std::variant<std::monostate, Placement, scheduling::SlotRefusal>;
     scheduling::SlotDecision decision =
         UNKNOT_TRY(scheduling::CheckSlot(rules, around, start, service.id, who, start));
     if (!decision.option) {
-      if (*decision.refusal == scheduling::SlotRefusal::kTaken) {
-        return std::optional<std::variant<Placement, StaffRefused>>{};
-      }
-      return std::optional{
-          UNKNOT_TRY(refuse(*decision.refusal, RefusalMessage(*decision.refusal)))};
+      if (*decision.refusal == scheduling::SlotRefusal::kTaken) return Answer{};
+      return Answer{*decision.refusal};
     }
     Placement placement{who, decision.option->room, overbooked, {}};
     if (room) {
-      if (RoomBusy(around, *room, blocked))
-        return std::optional<std::variant<Placement, StaffRefused>>{};
+      if (RoomBusy(around, *room, blocked)) return Answer{};
       placement.room = *room;
     } else {
       if (preferred && !RoomBusy(around, *preferred, blocked)) {
@@ -135,17 +158,32 @@ Result<std::variant<Placement, StaffRefused>> Place(
         }
       }
     }
-    return std::optional<std::variant<Placement, StaffRefused>>{std::move(placement)};
+    return Answer{std::move(placement)};
+  };
+  // What overbooking may override: the practitioner's own appointments, their hours (breaks and
+  // time off included) and the slot grid. Never another practitioner's appointment in the room.
+  auto overridable = [](scheduling::SlotRefusal reason) {
+    return reason == scheduling::SlotRefusal::kTaken ||
+           reason == scheduling::SlotRefusal::kOutsideHours ||
+           reason == scheduling::SlotRefusal::kNotOnStep;
   };
 
-  if (auto placed = UNKNOT_TRY(decide(bookings, false))) return std::move(*placed);
-  if (overbook == Overbook::kNo) {
-    return refuse(scheduling::SlotRefusal::kTaken, RefusalMessage(scheduling::SlotRefusal::kTaken));
+  auto first = UNKNOT_TRY(decide(bookings, false));
+  using Placed = std::variant<Placement, StaffRefused>;
+  if (auto* placed = std::get_if<Placement>(&first)) return Placed{std::move(*placed)};
+  const scheduling::SlotRefusal reason = std::holds_alternative<std::monostate>(first)
+                                             ? scheduling::SlotRefusal::kTaken
+                                             : std::get<scheduling::SlotRefusal>(first);
+  if (overbook == Overbook::kNo || !overridable(reason)) {
+    return refuse(reason, RefusalMessage(reason));
   }
   if (!practitioner->allow_overbooking) {
-    return refuse(scheduling::SlotRefusal::kTaken,
-                  "this time is taken, and the owner has not allowed overbooking for this "
-                  "practitioner");
+    return refuse(reason, reason == scheduling::SlotRefusal::kTaken
+                              ? "this time is taken, and the owner has not allowed overbooking "
+                                "for this practitioner"
+                              : RefusalMessage(reason) +
+                                    ", and the owner has not allowed overbooking for this "
+                                    "practitioner");
   }
   // Over the practitioner's own appointments: only other practitioners' stand in the way (of
   // the room).
@@ -153,9 +191,14 @@ Result<std::variant<Placement, StaffRefused>> Place(
   for (const scheduling::Booking& b : bookings) {
     if (b.practitioner != who) others.push_back(b);
   }
-  if (auto placed = UNKNOT_TRY(decide(others, true))) {
-    if (auto* p = std::get_if<Placement>(&*placed)) p->other_rooms.clear();
-    return std::move(*placed);
+  auto second = UNKNOT_TRY(decide(others, true));
+  if (auto* placed = std::get_if<Placement>(&second)) {
+    placed->other_rooms.clear();
+    return Placed{std::move(*placed)};
+  }
+  if (auto* refusal = std::get_if<scheduling::SlotRefusal>(&second);
+      refusal && overridable(*refusal)) {
+    if (auto placed = pick_room(others)) return Placed{std::move(*placed)};
   }
   return refuse(scheduling::SlotRefusal::kTaken,
                 "this time is taken: every suitable room is busy with other practitioners' "

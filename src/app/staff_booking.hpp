@@ -66,8 +66,9 @@ using StaffOutcome = std::variant<core::scheduling::Appointment, StaffRefused>;
 
 // Books for the front desk: the engine's rules but for notice and horizon (a booking may be
 // inside the online minimum notice, beyond the horizon, or already begun, for a walk-in). Over
-// another appointment of the practitioner only with Overbook::kIfAllowed and the practitioner's
-// allow_overbooking (stored overbooked; its room still free of other practitioners'). `audit`
+// another appointment of the practitioner, outside their hours (breaks, time off) or off the slot
+// grid only with Overbook::kIfAllowed and the practitioner's allow_overbooking (stored
+// overbooked; its room still free of other practitioners'). `audit`
 // commits with it. Errors: kInvalidArgument naming "service", "practitioner", "room" or
 // "patient.<field>"; kNotFound ("patient") for a patient id not on file.
 core::Result<StaffOutcome> StaffBook(core::ports::Storage& storage, const core::Clock& clock,

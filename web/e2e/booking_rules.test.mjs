@@ -3,7 +3,7 @@
 // a blocked patient's online attempt is refused with the clinic's phone number.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CLINIC, json, newPageIn, startBrowser, startServer } from "./harness.mjs";
+import { CLINIC, json, newPageIn, seriousViolations, startBrowser, startServer } from "./harness.mjs";
 
 const DESK = { email: "frontdesk@example.org", password: "phones ring and the book fills 42" };
 
@@ -98,17 +98,47 @@ describe("booking rules", { timeout: 180000 }, () => {
     await close();
   });
 
-  test("a blocked patient's online attempt is refused with the phone number", async () => {
+  test("the desk blocks a patient on the record; their online attempt is refused with the phone number", async () => {
     const { service, slots } = await freeSlots(5);
     const email = "bo.blocked@example.org";
     assert.equal((await book(service, slots[0], email)).status, 201);
     const id = await patientId(email);
-    assert.equal((await asDesk(`/patients/${id}/booking-rules`, "PUT",
-      { online_booking: "blocked", assessment_first: false })).status, 200);
     const clinic = (await json(server.api(""))).body;
+
+    // The front desk sets the rule on the patient's record, in the browser.
+    const desk = await newPageIn(chrome.browser);
+    await desk.page.goto(server.url(`staff/patients/${id}`));
+    await desk.page.waitForURL(/\/staff\/sign-in\?next=/);
+    await desk.page.getByLabel("Email").fill(DESK.email);
+    await desk.page.getByLabel("Password").fill(DESK.password);
+    await desk.page.getByRole("button", { name: "Sign in" }).click();
+    await desk.page.getByRole("heading", { level: 2, name: "Online booking" }).waitFor();
+    await desk.page.getByText("0 no-shows in the last 12 months").waitFor();
+    await desk.page.getByRole("combobox", { name: "Online booking" }).selectOption("blocked");
+    await desk.page.getByRole("button", { name: "Save booking rules" }).click();
+    await desk.page.getByText("Booking rules saved.").waitFor();
+    assert.deepEqual(await seriousViolations(desk.page), [], "axe: the patient record");
+    assert.equal((await asDesk(`/patients/${id}`)).body.booking_rules.online_booking, "blocked");
+    await desk.close();
+
+    // The patient tries to book online, in the browser: refused kindly, with the number to call.
+    const { page, close } = await newPageIn(chrome.browser);
+    await page.goto(server.url(`book?service=${service.id}`));
+    await page.locator("button.slot").nth(3).click();
+    await page.getByLabel("First name").fill("Bo");
+    await page.getByLabel("Last name").fill("Blocked");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Phone").fill("+14155550177");
+    await page.getByRole("button", { name: "Book", exact: true }).click();
+    const alert = page.locator(".error[role=alert]");
+    await alert.waitFor();
+    const text = await alert.innerText();
+    assert.match(text, /call the clinic/);
+    assert.ok(text.includes(clinic.phone), text);
+    await close();
+    // Nothing was written: the patient still has the one appointment made before the rule.
+    assert.equal((await asDesk(`/patients/${id}`)).body.appointments.length, 1);
     const refused = await book(service, slots[1], email);
     assert.equal(refused.status, 403, JSON.stringify(refused.body));
-    assert.match(refused.body.detail, /call the clinic/);
-    assert.ok(refused.body.detail.includes(clinic.phone), refused.body.detail);
   });
 });

@@ -139,9 +139,47 @@ TEST_F(CalendarRoutesTest, ATakenTimeIsRefusedUnlessThePractitionerAllowsOverboo
   r = Send(http::Method::kPost, "/calendar/appointments", desk_,
            Booking(0, "2026-11-27T17:00:00Z"));
   EXPECT_EQ(r.status, 409u);
-  // Outside hours stays refused even for overbooking.
-  over["start"] = "2026-11-28T03:00:00Z";
-  EXPECT_EQ(Send(http::Method::kPost, "/calendar/appointments", desk_, over).status, 422u);
+  // Outside hours (Friday 19:00 local) and off the slot grid (09:07): refused unless asked to
+  // overbook, then booked as overbooked.
+  for (const char* start : {"2026-11-28T03:00:00Z", "2026-11-27T17:07:00Z"}) {
+    SCOPED_TRACE(start);
+    Json odd = Booking(0, start);
+    odd["source"] = "walk_in";
+    r = Send(http::Method::kPost, "/calendar/appointments", desk_, odd);
+    EXPECT_EQ(r.status, 422u) << r.body;
+    odd["overbook"] = true;
+    r = Send(http::Method::kPost, "/calendar/appointments", desk_, odd);
+    ASSERT_EQ(r.status, 201u) << r.body;
+    EXPECT_EQ(Body(r)["overbooked"], true);
+    EXPECT_EQ(Body(r)["start"], start);
+  }
+}
+
+TEST_F(CalendarRoutesTest, OverbookingNeverTakesAnotherPractitionersRoom) {
+  AllowOverbooking(0);
+  // Another practitioner holds the asked-for room at 19:00 local, outside Dr. Okafor's hours.
+  auto theirs = AddAppointment(ana_, 1, "2026-11-28T03:00:00Z");
+  Json over = Booking(0, "2026-11-28T03:00:00Z");
+  over["overbook"] = true;
+  over["room"] = theirs.room.value();
+  auto r = Send(http::Method::kPost, "/calendar/appointments", desk_, over);
+  ASSERT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(Body(r)["reason"], "taken");
+  // Without a room asked for, another room of the kind is found.
+  over.erase("room");
+  r = Send(http::Method::kPost, "/calendar/appointments", desk_, over);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_NE(Body(r)["room"], theirs.room.value());
+}
+
+TEST_F(CalendarRoutesTest, OutsideHoursWithoutOverbookingPermissionSaysWhy) {
+  Json over = Booking(0, "2026-11-28T03:00:00Z");
+  over["overbook"] = true;
+  auto r = Send(http::Method::kPost, "/calendar/appointments", desk_, over);
+  ASSERT_EQ(r.status, 422u) << r.body;
+  EXPECT_EQ(Body(r)["reason"], "outside_hours");
+  EXPECT_NE(Body(r)["detail"].get<std::string>().find("not allowed overbooking"),
+            std::string::npos);
 }
 
 TEST_F(CalendarRoutesTest, MoveAnswersAnOldVersionWithTheCurrentState) {

@@ -169,6 +169,42 @@ Result<Response> PatientRecord(core::ports::Storage& storage, Request& request,
   return Response::Json(200, body.dump());
 }
 
+// The self-assessment one appointment followed, for the calendar's appointment view: the knots
+// the patient marked on the body map, the triage outcome and its reasons. 404 when the appointment
+// followed none. Judged on the appointment's practitioner and the principal's link to its patient.
+Result<Response> AppointmentAssessment(core::ports::Storage& storage, Request& request,
+                                       StaffRequest& staff) {
+  const core::ClinicId clinic = staff.clinic().id;
+  const auto id = ParsePositiveId(request.PathParam("id"));
+  if (!id) return Error::NotFound("no such appointment");
+  const core::scheduling::Appointment appointment =
+      UNKNOT_TRY(storage.FindAppointment(clinic, core::AppointmentId{*id}));
+  staff::Target target{clinic, staff::Reach::kOneThing, appointment.practitioner,
+                       staff::PatientLink::kNone};
+  if (const auto& practitioner = staff.principal().practitioner) {
+    if (UNKNOT_TRY(storage.HasAppointmentWith(clinic, appointment.patient, *practitioner))) {
+      target.patient = staff::PatientLink::kHasAppointment;
+    }
+  }
+  const std::string record_name = "appointment/" + std::to_string(*id) + "/assessment";
+  if (auto allowed = staff.Authorize(target); !allowed) {
+    UNKNOT_TRY(staff.RecordRead(appointment.patient, record_name,
+                                "refused: " + allowed.error().message()));
+    return std::move(allowed).error();
+  }
+  if (!appointment.assessment) {
+    UNKNOT_TRY(staff.RecordRead(appointment.patient, record_name, "none"));
+    return Error::NotFound("the appointment follows no self-assessment");
+  }
+  std::vector<core::ports::StoredAssessment> found =
+      UNKNOT_TRY(FollowedAssessments(storage, clinic, {appointment}));
+  Json body = UNKNOT_TRY(dto::StoredAssessmentJson(found.front()));
+  UNKNOT_TRY(
+      staff.RecordRead(appointment.patient, record_name,
+                       "self-assessment " + std::to_string(appointment.assessment->value())));
+  return Response::Json(200, body.dump());
+}
+
 }  // namespace
 
 void AddPatientRoutes(StaffRoutes& routes, core::ports::Storage& storage) {
@@ -179,6 +215,12 @@ void AddPatientRoutes(StaffRoutes& routes, core::ports::Storage& storage) {
   routes.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/patients/{id}",
              staff::Action::kViewPatientContact, [&storage](Request& request, StaffRequest& staff) {
                auto response = PatientRecord(storage, request, staff);
+               if (!response) return http::Problem(response.error());
+               return std::move(*response);
+             });
+  routes.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/calendar/appointments/{id}/assessment",
+             staff::Action::kViewSelfAssessment, [&storage](Request& request, StaffRequest& staff) {
+               auto response = AppointmentAssessment(storage, request, staff);
                if (!response) return http::Problem(response.error());
                return std::move(*response);
              });

@@ -254,6 +254,36 @@ TEST_F(PatientRoutesTest, APractitionerOpensOnlyTheirOwnPatients) {
   EXPECT_EQ(StaffGet(&desk_, PatientPath(carla_)).status, 200u);
 }
 
+// The calendar's appointment view reads the assessment one appointment followed: the desk and
+// the appointment's practitioner may, another practitioner may not; each read is recorded.
+TEST_F(PatientRoutesTest, AnAppointmentsAssessmentIsReadForTheCalendar) {
+  core::AssessmentId assessment = AddAssessment();
+  auto followed = AddAppointment(ana_, 0, "2026-11-20T17:00:00Z", assessment);
+  auto without = AddAppointment(ben_, 1, "2026-11-20T18:00:00Z");
+  auto path = [&](const core::scheduling::Appointment& a) {
+    return base_ + "/calendar/appointments/" + std::to_string(a.id.value()) + "/assessment";
+  };
+  auto r = StaffGet(&desk_, path(followed));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  Json body = Body(r);
+  EXPECT_EQ(body["id"], assessment.value());
+  EXPECT_EQ(body["outcome"], "see_chiropractor_first");
+  EXPECT_EQ(body["input"]["knots"][0]["region"], "upper_trapezius");
+  EXPECT_EQ(body["result"]["reasons"][0], "pain after a car accident");
+  auto log = AuditLog();
+  EXPECT_EQ(log[0].action, "view_self_assessment");
+  EXPECT_EQ(log[0].patient, ana_.id);
+  EXPECT_EQ(log[0].record, "appointment/" + std::to_string(followed.id.value()) + "/assessment");
+
+  EXPECT_EQ(StaffGet(&okafor_, path(followed)).status, 200u);
+  const auto before = AuditLog().size();
+  EXPECT_EQ(StaffGet(&other_practitioner_, path(followed)).status, 403u);
+  EXPECT_EQ(AuditLog().size(), before + 1);
+  EXPECT_EQ(StaffGet(&desk_, path(without)).status, 404u);
+  EXPECT_EQ(StaffGet(&desk_, base_ + "/calendar/appointments/999999/assessment").status, 404u);
+  EXPECT_EQ(StaffGet(&desk_, base_ + "/calendar/appointments/x/assessment").status, 404u);
+}
+
 TEST_F(PatientRoutesTest, AnotherClinicsPatientIsNotFound) {
   core::clinic::ClinicSetup other = app::DemoClinicSetup(clock_.Now()).value();
   other.clinic.slug = "other-clinic";

@@ -120,7 +120,7 @@ void AddSetupRoutes(StaffRoutes& routes, core::ports::Storage& storage, const co
           Json body = UNKNOT_TRY(Body(request));
           auto thing = UNKNOT_TRY(parse(body));
           thing.id = decltype(thing.id){id};
-          return wrap(std::move(thing));
+          return wrap(std::move(thing), body);
         }();
         return RunEdit(
             storage, clock, request, staff, edit, with_id ? 200 : 201,
@@ -134,21 +134,26 @@ void AddSetupRoutes(StaffRoutes& routes, core::ports::Storage& storage, const co
   };
   add_pair(
       "rooms", [](const Json& body) { return dto::ParseRoomBody(body); },
-      [](clinic::Room room) { return app::SetupEdit{app::SaveRoom{std::move(room)}}; },
+      [](clinic::Room room, const Json&) { return app::SetupEdit{app::SaveRoom{std::move(room)}}; },
       [](const clinic::ClinicSetup& setup, std::int64_t id) {
         const auto* room = Find(setup.rooms, id);
         return room != nullptr ? dto::RoomJson(*room) : Json::object();
       });
   add_pair(
       "practitioners", [](const Json& body) { return dto::ParsePractitionerBody(body); },
-      [](clinic::Practitioner p) { return app::SetupEdit{app::SavePractitioner{std::move(p)}}; },
+      [](clinic::Practitioner p, const Json& body) {
+        // Absent, the stored permission stays (a client that does not know it keeps it).
+        std::optional<bool> overbooking;
+        if (body.contains("allow_overbooking")) overbooking = p.allow_overbooking;
+        return app::SetupEdit{app::SavePractitioner{std::move(p), overbooking}};
+      },
       [](const clinic::ClinicSetup& setup, std::int64_t id) {
         const auto* p = Find(setup.practitioners, id);
         return p != nullptr ? dto::StaffPractitionerJson(*p) : Json::object();
       });
   add_pair(
       "services", [](const Json& body) { return dto::ParseServiceBody(body); },
-      [](clinic::Service s) { return app::SetupEdit{app::SaveService{std::move(s)}}; },
+      [](clinic::Service s, const Json&) { return app::SetupEdit{app::SaveService{std::move(s)}}; },
       [](const clinic::ClinicSetup& setup, std::int64_t id) {
         const auto* s = Find(setup.services, id);
         return s != nullptr ? dto::ServiceJson(*s) : Json::object();

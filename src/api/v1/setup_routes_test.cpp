@@ -186,6 +186,38 @@ TEST_F(SetupRoutesTest, InvalidFieldsAreNamedAsTheBodyWritesThem) {
   EXPECT_EQ(Shown()["clinic"]["sessions"]["idle_timeout_minutes"], 45);
 }
 
+// A practitioner saved without allow_overbooking keeps the stored permission: a client that does
+// not know the field (an older set-up page) must not take the owner's permission away.
+TEST_F(SetupRoutesTest, OverbookingIsKeptUnlessTheBodySetsIt) {
+  json practitioner = Shown()["practitioners"][0];
+  const std::string id = std::to_string(practitioner["id"].get<std::int64_t>());
+  ASSERT_EQ(practitioner["allow_overbooking"], false);
+  practitioner["allow_overbooking"] = true;
+  auto allowed = Send(http::Method::kPut, "/practitioners/" + id, owner_, &practitioner);
+  ASSERT_EQ(allowed.status, 200u) << allowed.body;
+  EXPECT_EQ(Body(allowed)["allow_overbooking"], true);
+
+  practitioner.erase("allow_overbooking");
+  practitioner["bio"] = "ART, Graston";
+  auto kept = Send(http::Method::kPut, "/practitioners/" + id, owner_, &practitioner);
+  ASSERT_EQ(kept.status, 200u) << kept.body;
+  EXPECT_EQ(Body(kept)["allow_overbooking"], true);
+  EXPECT_EQ(Shown()["practitioners"][0]["allow_overbooking"], true);
+
+  practitioner["allow_overbooking"] = false;
+  auto withdrawn = Send(http::Method::kPut, "/practitioners/" + id, owner_, &practitioner);
+  ASSERT_EQ(withdrawn.status, 200u) << withdrawn.body;
+  EXPECT_EQ(Shown()["practitioners"][0]["allow_overbooking"], false);
+
+  json added = practitioner;
+  added.erase("id");
+  added.erase("allow_overbooking");
+  added["slug"] = "new-therapist";
+  auto created = Send(http::Method::kPost, "/practitioners", owner_, &added);
+  ASSERT_EQ(created.status, 201u) << created.body;
+  EXPECT_EQ(Body(created)["allow_overbooking"], false);
+}
+
 TEST_F(SetupRoutesTest, TimeOffOverABookingIsRefusedWithTheStrandedUnlessKept) {
   core::scheduling::Appointment booked = Book();
   const std::string who = std::to_string(booked.practitioner.value());

@@ -29,6 +29,8 @@ export interface Span { day: string; start: string; end: string; label?: string 
 export interface TimeOff { id: number; start: string; end: string; reason?: string }
 export interface SetupPractitioner extends Practitioner {
   weekly_hours: Span[]; breaks: Span[]; time_off: TimeOff[];
+  /** The front desk may book over this practitioner's appointments or outside their hours. */
+  allow_overbooking?: boolean;
 }
 export interface SetupClinic extends Clinic {
   booking_policy: Clinic["booking_policy"] & { max_future_online_bookings?: number; [k: string]: unknown };
@@ -57,6 +59,7 @@ export interface PatientAssessment {
 export interface PatientRecord {
   patient: { id: number; given_name: string; family_name: string; email: string; phone: string; [k: string]: unknown };
   appointments: PatientAppointment[]; assessments: PatientAssessment[];
+  booking_rules?: { online_booking: string; assessment_first: boolean }; no_shows_12_months?: number;
 }
 export interface AuditEntry {
   sequence: number; at: string; staff_id: number | null; staff_email: string; role: string; action: string;
@@ -181,6 +184,10 @@ export class StaffClient {
   patients = (q: string, page = 1, per_page = 25) =>
     this.get<PatientPage>(`/patients${query({ q, page, per_page })}`);
   patient = (id: number) => this.get<PatientRecord>(`/patients/${id}`);
+  setBookingRules = (id: number, rules: { online_booking: string; assessment_first: boolean }) =>
+    this.put<unknown>(`/patients/${id}/booking-rules`, rules);
+  /** The self-assessment an appointment followed (404 when none). */
+  appointmentAssessment = (id: number) => this.get<PatientAssessment>(`/calendar/appointments/${id}/assessment`);
 
   // Audit log.
   audit = (filters: AuditFilters, before?: number | null, limit = 50) =>

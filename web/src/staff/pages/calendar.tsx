@@ -11,6 +11,7 @@ import { api, Service } from "../../lib/api";
 import { linkProps } from "../../lib/router";
 import { formatInstantDateTime, formatPhone, localDate } from "../../lib/time";
 import { PatientRow, StaffApiError } from "../api";
+import { AppointmentCheckMap } from "../assessment_map";
 import {
   alternativesOf, appointmentLines, assessmentSummary, appointmentOf, CalAppointment, CalendarData, conflictMessage,
   calendarDay, currentOf, debounce, eventsOf, freeStarts, fromCalendarDate, Mode, movable, nameMaps, offsetString,
@@ -282,7 +283,7 @@ export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSear
         <div class={`cal-grid by-${mode}`} ref={box} />
       </div>
       {chosen && (
-        <Details key={chosen.id} a={chosen} data={data} zone={zone} busy={busy}
+        <Details key={chosen.id} ctx={ctx} a={chosen} data={data} zone={zone} busy={busy}
           onClose={() => setSelected(null)}
           onMove={(start) => void move(chosen, start)}
           onStatus={(s) => act(client.setStatus(chosen.id, chosen.version, s),
@@ -321,7 +322,8 @@ export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSear
   );
 }
 
-function Details({ a, data, zone, busy, onClose, onMove, onStatus, onCancel, onApprove, onDecline }: {
+function Details({ ctx, a, data, zone, busy, onClose, onMove, onStatus, onCancel, onApprove, onDecline }: {
+  ctx: StaffContext;
   a: CalAppointment; data: CalendarData | null; zone: string; busy: boolean; onClose: () => void;
   onMove: (start: string) => void;
   onStatus: (s: "arrived" | "completed" | "no_show") => Promise<boolean>;
@@ -360,6 +362,7 @@ function Details({ a, data, zone, busy, onClose, onMove, onStatus, onCancel, onA
           </dd>
         </>}
       </dl>
+      {check && allowed(ctx.session.permissions, "view_self_assessment") && <AppointmentCheckMap ctx={ctx} appointment={a.id} />}
       {a.status === "requested" && (
         <div class="actions">
           <button type="button" class="primary" disabled={busy} onClick={() => void onApprove()}>Approve</button>
@@ -467,7 +470,10 @@ function BookDialog({ ctx, data, day: firstDay, preset, onClose, onBooked }: {
   const prac = (dayData ?? data).practitioners.find((p) => String(p.id) === practitioner) ?? null;
   const starts = useMemo(() => {
     if (!svc || !prac || !dayData) return [];
-    const spans = overbook && prac.allow_overbooking ? prac.working : prac.free;
+    // Overbooking may go over the practitioner's own appointments and outside their hours: the
+    // whole clinic day, 06:00 to 22:00 local, is offered.
+    const wholeDay = [{ start: localToInstant(`${day}T06:00`, zone) ?? "", end: localToInstant(`${day}T22:00`, zone) ?? "" }];
+    const spans = overbook && prac.allow_overbooking ? wholeDay : prac.free;
     return [...new Set([...freeStarts(spans, svc.duration_minutes, day, zone), ...extra])].sort();
   }, [svc, prac, dayData, overbook, extra, day]);
   // The clicked time, once the day's free times are known and if it is one of them.
@@ -596,7 +602,7 @@ function BookDialog({ ctx, data, day: firstDay, preset, onClose, onBooked }: {
             onValue={(v) => { setStart(v); form.clearField("start"); }} />
           {prac?.allow_overbooking && (
             <label class="check"><input type="checkbox" checked={overbook} onChange={(e) => setOverbook(e.currentTarget.checked)} />
-              {" "}Overbook (allowed for {prac.name}): any time in working hours</label>
+              {" "}Overbook (allowed for {prac.name}): any time from 06:00 to 22:00, over their own appointments or outside their hours</label>
           )}
         </div>
         {alternatives.length > 0 && (

@@ -2,11 +2,13 @@
 // appointments and the knot self-assessments that led to them. Every read is audited by the server.
 import { useState } from "preact/hooks";
 import { api, AssessmentForm } from "../../lib/api";
-import { label, regionLabel } from "../../lib/labels";
+import { label } from "../../lib/labels";
 import { linkProps, navigate } from "../../lib/router";
 import { formatPhone, telHref } from "../../lib/time";
 import { PatientAssessment, query as toQuery } from "../api";
+import { AssessmentMap } from "../assessment_map";
 import { LoadFailed, Page, StaffContext, useLoad, when } from "../ui";
+import { BookingRulesSection } from "./booking_rules";
 
 const PER_PAGE = 25;
 
@@ -90,6 +92,8 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
             <dt>Phone</dt><dd><a href={telHref(rec.patient.phone)}>{formatPhone(rec.patient.phone)}</a></dd>
             <dt>Patient id</dt><dd>{rec.patient.id}</dd>
           </dl>
+          {rec.booking_rules && <BookingRulesSection key={`${rec.booking_rules.online_booking}-${rec.booking_rules.assessment_first}`}
+            ctx={ctx} patient={rec.patient.id} rules={rec.booking_rules} noShows={rec.no_shows_12_months ?? 0} onSaved={load.reload} />}
           <h2>Appointments</h2>
           {rec.appointments.length === 0 ? <p>None.</p> : (
             <div class="table-wrap" tabIndex={0} role="region" aria-label="Appointments (scrolls sideways on small screens)">
@@ -116,14 +120,16 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
           <p class="note">What the patient told us online, and what the knot check suggested from it. It is decision
             support, not a diagnosis: the patient has not been examined.</p>
           {rec.assessments.length === 0 ? <p>None led to an appointment.</p>
-            : rec.assessments.map((a) => <AssessmentSummary key={a.id} a={a} zone={zone} form={form.data} />)}
+            : rec.assessments.map((a) => <AssessmentSummary key={a.id} a={a} zone={zone} form={form.data} clinic={ctx.clinic.slug} />)}
         </>
       )}
     </Page>
   );
 }
 
-function AssessmentSummary({ a, zone, form }: { a: PatientAssessment; zone: string; form: AssessmentForm | null }) {
+function AssessmentSummary({ a, zone, form, clinic }: {
+  a: PatientAssessment; zone: string; form: AssessmentForm | null; clinic: string;
+}) {
   const regions = new Map((form?.regions ?? []).map((r) => [r.id, r.label]));
   const causes = new Map((form?.causes ?? []).map((c) => [c.id, c.label]));
   const outcome = a.outcome ?? a.result.outcome ?? "";
@@ -135,12 +141,7 @@ function AssessmentSummary({ a, zone, form }: { a: PatientAssessment; zone: stri
       {a.input.knots?.length ? (
         <>
           <h4>Where it hurts</h4>
-          <ul>
-            {a.input.knots.map((k, i) => (
-              <li key={i}>{regionLabel(regions.get(k.region) ?? label(k.region), k.side)}
-                {k.pain !== undefined ? `, pain ${k.pain}/10` : ""}{k.duration ? `, ${label(k.duration).toLowerCase()}` : ""}</li>
-            ))}
-          </ul>
+          <AssessmentMap clinic={clinic} knots={a.input.knots} regions={regions} caption="Where the patient marked knots" />
         </>
       ) : null}
       {a.input.causes?.length ? <p>How it started: {a.input.causes.map((c) => causes.get(c) ?? label(c)).join("; ")}</p> : null}

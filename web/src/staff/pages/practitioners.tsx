@@ -89,6 +89,7 @@ function PractitionerForm({ ctx, setup, practitioner: p, onSaved }: {
   const [skills, setSkills] = useState<string[]>(p?.skills ?? []);
   const [bio, setBio] = useState(p?.bio ?? "");
   const [active, setActive] = useState(p?.active ?? true);
+  const [overbooking, setOverbooking] = useState(p?.allow_overbooking ?? false);
   const [hours, setHours] = useState<SpanRow[]>(toRows(p?.weekly_hours));
   const [breaks, setBreaks] = useState<SpanRow[]>(toRows(p?.breaks));
   const [busy, setBusy] = useState(false);
@@ -97,11 +98,11 @@ function PractitionerForm({ ctx, setup, practitioner: p, onSaved }: {
   const form = useFormErrors();
   const editable = canEdit(ctx);
 
-  const fieldNames = useMemo(() => ["display_name", "slug", "role", "skills", "bio", "active", "weekly_hours", "breaks",
+  const fieldNames = useMemo(() => ["display_name", "slug", "role", "skills", "bio", "active", "allow_overbooking", "weekly_hours", "breaks",
     ...hours.flatMap((_, i) => ["day", "start", "end"].map((k) => `weekly_hours[${i}].${k}`)),
     ...breaks.flatMap((_, i) => ["day", "start", "end", "label"].map((k) => `breaks[${i}].${k}`))], [hours.length, breaks.length]);
   const labels: Record<string, string> = { display_name: "Name", slug: "Web name", role: "Role", skills: "Skills",
-    bio: "Bio", active: "Active", weekly_hours: "Weekly hours", breaks: "Breaks" };
+    bio: "Bio", active: "Active", allow_overbooking: "Overbooking", weekly_hours: "Weekly hours", breaks: "Breaks" };
   hours.forEach((_, i) => ["day", "start", "end"].forEach((k) => { labels[`weekly_hours[${i}].${k}`] = `Hours row ${i + 1}, ${k}`; }));
   breaks.forEach((_, i) => ["day", "start", "end", "label"].forEach((k) => { labels[`breaks[${i}].${k}`] = `Break ${i + 1}, ${k}`; }));
 
@@ -118,7 +119,7 @@ function PractitionerForm({ ctx, setup, practitioner: p, onSaved }: {
     });
     const body = {
       display_name: name.trim(), slug: slug.trim() || slugify(name), role, skills, bio: bio.trim(), active,
-      weekly_hours: spans(hours, "weekly_hours", false), breaks: spans(breaks, "breaks", true),
+      allow_overbooking: overbooking, weekly_hours: spans(hours, "weekly_hours", false), breaks: spans(breaks, "breaks", true),
     };
     return { fields, body };
   };
@@ -193,6 +194,10 @@ function PractitionerForm({ ctx, setup, practitioner: p, onSaved }: {
         <label class="check"><input type="checkbox" id="f-active" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
           Active (takes bookings)</label>
         {form.errors.fields.active && <p class="field-error">{form.errors.fields.active}</p>}
+        <label class="check"><input type="checkbox" id="f-allow_overbooking" checked={overbooking}
+          onChange={(e) => setOverbooking(e.currentTarget.checked)} />
+          The front desk may overbook (book over this practitioner's appointments or outside their hours)</label>
+        {form.errors.fields.allow_overbooking && <p class="field-error">{form.errors.fields.allow_overbooking}</p>}
         {spanEditor("weekly_hours", hours, setHours, "Weekly hours")}
         {spanEditor("breaks", breaks, setBreaks, "Breaks")}
         {stranded && <StrandedList stranded={stranded} ctx={ctx} names={names(setup)} busy={busy}

@@ -69,6 +69,8 @@ const CLINIC_FIELDS: [string, string, Reader, string?][] = [
   ["booking_policy.slot_step_minutes", "Slot step", minutes(240), "Minutes between possible start times."],
   ["booking_policy.grace_period_minutes", "Grace period after booking", minutes(24 * 60), "Changes allowed right after booking, in minutes."],
   ["booking_policy.max_future_online_bookings", "Most upcoming online bookings per email", whole(0, 100)],
+  ["booking_policy.no_show_approval_threshold", "Online bookings need approval after this many no-shows in 12 months",
+    whole(0, 50), "0 turns the rule off."],
   ["sessions.idle_timeout_minutes", "Staff sessions end after this long unused", minutes(60 * 24), "Minutes, or e.g. 30 min."],
   ["sessions.absolute_timeout_minutes", "Staff sessions end this long after sign-in", minutes(60 * 24 * 7), "Minutes, or e.g. 12 h."],
 ];
