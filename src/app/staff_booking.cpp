@@ -31,18 +31,19 @@ void Drop(std::vector<scheduling::Booking>& bookings,
   if (it != bookings.end()) bookings.erase(it);
 }
 
-// Up to 3 free starts of `service` with `who` nearest to `start` on its local day.
+// Up to 3 free starts of `service` with `who` nearest to `start` on its local day, none before
+// `now` (a time already gone is no alternative).
 Result<std::vector<scheduling::OfferedSlot>> Alternatives(
     core::ports::Storage& storage, const ClinicContext& clinic, const clinic::ClinicSetup& rules,
     core::ServiceId service, core::PractitionerId who, core::Instant start,
-    const std::optional<scheduling::Booking>& own) {
+    const std::optional<scheduling::Booking>& own, core::Instant now) {
   const core::LocalDate day = core::LocalDateOf(clinic.zone, start);
   auto window = core::Interval::Create(core::Instant{date::sys_days{day}} - 36h,
                                        core::Instant{date::sys_days{day}} + 60h);
   auto bookings = UNKNOT_TRY(storage.ListBookings(clinic.setup().clinic.id, *window));
   Drop(bookings, own);
-  auto days = UNKNOT_TRY(
-      scheduling::FindAvailability(rules, bookings, window->start(), {service, day, day, who}));
+  auto days = UNKNOT_TRY(scheduling::FindAvailability(
+      rules, bookings, std::max(now, window->start()), {service, day, day, who}));
   return scheduling::NearestSlots(days, start, 3);
 }
 
@@ -82,7 +83,7 @@ Result<std::variant<Placement, StaffRefused>> Place(
     core::ports::Storage& storage, const ClinicContext& clinic, const clinic::Service& service,
     core::PractitionerId who, std::optional<core::RoomId> room,
     std::optional<core::RoomId> preferred, core::Instant start, Overbook overbook,
-    const std::optional<scheduling::Booking>& own) {
+    const std::optional<scheduling::Booking>& own, core::Instant now) {
   const clinic::Practitioner* practitioner = clinic.setup().FindPractitioner(who);
   if (practitioner == nullptr) return Error::InvalidField("practitioner", "no such practitioner");
   if (room) {
@@ -103,7 +104,7 @@ Result<std::variant<Placement, StaffRefused>> Place(
     StaffRefused refused{reason, std::move(message), {}};
     if (reason == scheduling::SlotRefusal::kTaken) {
       refused.alternatives =
-          UNKNOT_TRY(Alternatives(storage, clinic, rules, service.id, who, start, own));
+          UNKNOT_TRY(Alternatives(storage, clinic, rules, service.id, who, start, own, now));
     }
     return std::variant<Placement, StaffRefused>{std::move(refused)};
   };
@@ -267,8 +268,9 @@ Result<StaffOutcome> StaffBook(core::ports::Storage& storage, const core::Clock&
       return Error::InvalidField("patient." + f.field, f.reason);
     }
   }
-  auto placed = UNKNOT_TRY(Place(storage, clinic, *service, request.practitioner, request.room,
-                                 std::nullopt, request.start, request.overbook, std::nullopt));
+  auto placed =
+      UNKNOT_TRY(Place(storage, clinic, *service, request.practitioner, request.room, std::nullopt,
+                       request.start, request.overbook, std::nullopt, clock.Now()));
   if (auto* refused = std::get_if<StaffRefused>(&placed)) return StaffOutcome{std::move(*refused)};
   Placement& place = std::get<Placement>(placed);
   const core::Instant now = clock.Now();
@@ -301,10 +303,10 @@ Result<StaffOutcome> StaffBook(core::ports::Storage& storage, const core::Clock&
   if (!stored && stored.error().code() == ErrorCode::kConflict && stored.error().fields().empty()) {
     // Taken between the check and the write.
     const clinic::ClinicSetup rules = StaffRules(clinic.setup());
-    return StaffOutcome{
-        StaffRefused{scheduling::SlotRefusal::kTaken, stored.error().message(),
-                     UNKNOT_TRY(Alternatives(storage, clinic, rules, service->id,
-                                             request.practitioner, request.start, std::nullopt))}};
+    return StaffOutcome{StaffRefused{
+        scheduling::SlotRefusal::kTaken, stored.error().message(),
+        UNKNOT_TRY(Alternatives(storage, clinic, rules, service->id, request.practitioner,
+                                request.start, std::nullopt, clock.Now()))}};
   }
   return StaffOutcome{UNKNOT_TRY(std::move(stored))};
 }
@@ -326,7 +328,7 @@ Result<StaffOutcome> StaffMove(core::ports::Storage& storage, const core::Clock&
   const std::optional<scheduling::Booking> own =
       scheduling::Booking{current.practitioner, current.room, current.BlockedInterval()};
   auto placed = UNKNOT_TRY(Place(storage, clinic, *service, who, request.room, current.room,
-                                 request.start, request.overbook, own));
+                                 request.start, request.overbook, own, clock.Now()));
   if (auto* refused = std::get_if<StaffRefused>(&placed)) return StaffOutcome{std::move(*refused)};
   const Placement& place = std::get<Placement>(placed);
   scheduling::Appointment moved = current;
@@ -341,9 +343,10 @@ Result<StaffOutcome> StaffMove(core::ports::Storage& storage, const core::Clock&
                                           clock.Now(), entry);
   if (!stored && stored.error().code() == ErrorCode::kConflict && stored.error().fields().empty()) {
     const clinic::ClinicSetup rules = StaffRules(clinic.setup());
-    return StaffOutcome{StaffRefused{
-        scheduling::SlotRefusal::kTaken, stored.error().message(),
-        UNKNOT_TRY(Alternatives(storage, clinic, rules, service->id, who, request.start, own))}};
+    return StaffOutcome{
+        StaffRefused{scheduling::SlotRefusal::kTaken, stored.error().message(),
+                     UNKNOT_TRY(Alternatives(storage, clinic, rules, service->id, who,
+                                             request.start, own, clock.Now()))}};
   }
   return StaffOutcome{UNKNOT_TRY(std::move(stored))};
 }

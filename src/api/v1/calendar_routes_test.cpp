@@ -155,6 +155,19 @@ TEST_F(CalendarRoutesTest, ATakenTimeIsRefusedUnlessThePractitionerAllowsOverboo
   }
 }
 
+// Today's alternatives are never times already gone (the fixture's now is 10:00 local, 18:00Z).
+TEST_F(CalendarRoutesTest, AlternativesToATakenTimeTodayAreNotInThePast) {
+  AddAppointment(ana_, 0, "2026-11-26T18:30:00Z");
+  auto r = Send(http::Method::kPost, "/calendar/appointments", desk_,
+                Booking(0, "2026-11-26T18:30:00Z"));
+  ASSERT_EQ(r.status, 409u) << r.body;
+  const Json alternatives = Body(r)["alternatives"];
+  ASSERT_FALSE(alternatives.empty());
+  for (const Json& a : alternatives) {
+    EXPECT_GE(a["start"].get<std::string>(), "2026-11-26T18:00:00Z") << a.dump();
+  }
+}
+
 TEST_F(CalendarRoutesTest, OverbookingNeverTakesAnotherPractitionersRoom) {
   AllowOverbooking(0);
   // Another practitioner holds the asked-for room at 19:00 local, outside Dr. Okafor's hours.
