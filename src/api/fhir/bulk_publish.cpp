@@ -5,7 +5,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <sstream>
 
 #include "api/fhir/slot_search.hpp"
 #include "api/public_url.hpp"
@@ -27,12 +26,36 @@ std::string HttpDate(core::Instant instant) {
   return date::format("%a, %d %b %Y %H:%M:%S GMT", instant);
 }
 
+// An IMF-fixdate (RFC 9110 section 5.6.7), "Sun, 06 Nov 1994 08:49:37 GMT": the form HttpDate
+// writes and the one a client echoes back. Parsed by hand: date::parse trips g++ 12's
+// -Wmaybe-uninitialized at -O2 inside date.h, which breaks the release build.
 std::optional<core::Instant> ParseHttpDate(std::string_view text) {
-  std::istringstream in{std::string(text)};
-  core::Instant instant;
-  in >> date::parse("%a, %d %b %Y %H:%M:%S GMT", instant);
-  if (in.fail()) return std::nullopt;
-  return instant;
+  constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  if (text.size() != 29 || text.substr(3, 2) != ", " || text[7] != ' ' || text[11] != ' ' ||
+      text[16] != ' ' || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT") {
+    return std::nullopt;
+  }
+  auto number = [text](std::size_t at, std::size_t length) -> std::optional<int> {
+    int value = 0;
+    for (char c : text.substr(at, length)) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  };
+  const std::size_t month = kMonths.find(text.substr(8, 3));
+  const auto day = number(5, 2), year = number(12, 4);
+  const auto hour = number(17, 2), minute = number(20, 2), second = number(23, 2);
+  if (month == std::string_view::npos || month % 3 != 0 || !day || !year || !hour || !minute ||
+      !second || *hour > 23 || *minute > 59 || *second > 60) {
+    return std::nullopt;
+  }
+  const date::year_month_day ymd{date::year{*year},
+                                 date::month{static_cast<unsigned>(month / 3 + 1)},
+                                 date::day{static_cast<unsigned>(*day)}};
+  if (!ymd.ok()) return std::nullopt;
+  return core::Instant{date::sys_days{ymd}} + std::chrono::hours{*hour} +
+         std::chrono::minutes{*minute} + std::chrono::seconds{*second};
 }
 
 struct Published {

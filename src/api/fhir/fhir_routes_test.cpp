@@ -280,6 +280,18 @@ TEST_F(FhirRoutesTest, BulkPublishAnswersNotModified) {
   EXPECT_TRUE(again.body.empty());
   auto since = Fetch(fhir_ + "/$bulk-publish/Slot.ndjson", {{"if-modified-since", modified}});
   EXPECT_EQ(since.status, 304u);
+  // An earlier date, or one that is not an IMF-fixdate, gets the file.
+  for (const char* date : {"Thu, 26 Nov 2026 17:59:59 GMT", "Thu, 26 Nov 2026 18:00:00 UTC",
+                           "Thu, 31 Nov 2026 18:00:00 GMT", "Thursday, 26-Nov-26 18:00:00 GMT",
+                           "Thu, 26 Nov 2026 24:00:00 GMT", ""}) {
+    SCOPED_TRACE(date);
+    EXPECT_EQ(Fetch(fhir_ + "/$bulk-publish/Slot.ndjson", {{"if-modified-since", date}}).status,
+              200u);
+  }
+  EXPECT_EQ(Fetch(fhir_ + "/$bulk-publish/Slot.ndjson",
+                  {{"if-modified-since", "Fri, 27 Nov 2026 09:30:00 GMT"}})
+                .status,
+            304u);
   // A booking takes a slot: the file changes, and so does its tag.
   auto booked = Post("/api/v1/clinics/mission-sports-chiro/appointments",
                      {{"service", std::stoll(ServiceSlug("art-session"))},
