@@ -247,4 +247,29 @@ describe("front desk calendar", { timeout: 300000 }, () => {
     await patient.close();
     await desk.close();
   });
+  test("the appointment's self-assessment shows its knots on the body map", async () => {
+    const check = await json(server.api("/assessments"), { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ knots: [{ region: "upper_trapezius_ridge", side: "left", pain: 6, duration: "weeks" }],
+        causes: ["desk_hours", "posture"], answers: { visited_before: "yes", assessed_before: "yes" }, age_band: "18_44" }) });
+    assert.equal(check.status, 201, JSON.stringify(check.body));
+    const { service, days } = await openSlots();
+    const { day, practitioner, first } = twoSlotsOneDay(days, 3);
+    const made = await bookOverApi({ service: service.id, start: first.start, practitioner, assessment: check.body.id,
+      patient: { given_name: "Map", family_name: "Marked", email: "map.marked@example.org", phone: "+14155550184" } });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+
+    const { page, errors, close } = await newPageIn(chrome.browser);
+    await openCalendar(page, day);
+    await page.locator(".cal-grid .ec-event", { hasText: "Map Marked" }).click();
+    const details = page.getByRole("region", { name: /^Map Marked: / });
+    await details.waitFor();
+    const figure = details.locator("figure.assessment-map");
+    await figure.waitFor();
+    // The picture: the marked place highlighted on the map; its text equivalent: the list.
+    await figure.locator(".body-map [data-region='upper_trapezius_ridge'][data-side='left'].tp").first().waitFor();
+    assert.match(await figure.locator("figcaption").innerText(), /Where the patient marked knots:[\s\S]*\(left\), pain 6\/10/);
+    await expectAccessible(page, "calendar appointment with its knot check");
+    assert.deepEqual(errors, []);
+    await close();
+  });
 });
