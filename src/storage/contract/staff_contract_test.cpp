@@ -319,6 +319,48 @@ TEST_P(StaffContract, EndingASessionKeepsTheFirstEndAndIsScopedToTheClinic) {
             ErrorCode::kNotFound);
 }
 
+// Generation() tells the availability cache whether the schedule may have changed: an audit entry
+// of a read and session bookkeeping must not change it (they would empty the cache on every staff
+// read), while a schedule write must.
+TEST_P(StaffContract, AuditEntriesAndSessionBookkeepingLeaveTheGenerationAlone) {
+  StaffAccount sam = Stored(a_, "sam@example.org");
+  Session s = StoredSession(sam, "hash-g", "2026-11-26T17:00:00Z");
+  const std::uint64_t before = storage_->Generation();
+  ASSERT_TRUE(storage_->AppendAudit(Entry(a_.clinic.id, "view_patient_contact")));
+  ASSERT_TRUE(storage_->TouchSession(s.id, At("2026-11-26T17:10:00Z")));
+  ASSERT_TRUE(storage_->EndSession(a_.clinic.id, s.id, At("2026-11-26T17:20:00Z"),
+                                   Entry(a_.clinic.id, "sign_out")));
+  ASSERT_TRUE(storage_->EndSessionsOf(a_.clinic.id, sam.id, clock_.Now(), std::nullopt,
+                                      Entry(a_.clinic.id, "end_sessions")));
+  EXPECT_EQ(storage_->Generation(), before);
+  core::clinic::Patient ana;
+  ana.given_name = "Ana";
+  ana.family_name = "Ruiz";
+  ana.email = "ana@example.org";
+  ana.phone = "+14155550142";
+  ana.created_at = clock_.Now();
+  auto patient = storage_->CreatePatient(a_.clinic.id, ana);
+  ASSERT_TRUE(patient) << patient.error().message();
+  const core::Instant start = At("2026-11-27T17:00:00Z");
+  auto booked = storage_->InsertAppointment(
+      a_.clinic.id,
+      core::scheduling::Appointment{.id = {},
+                                    .patient = patient->id,
+                                    .practitioner = a_.practitioners[0].id,
+                                    .service = a_.services[1].id,
+                                    .room = a_.rooms[0].id,
+                                    .time = core::Interval::Create(start, start + 30min).value(),
+                                    .blocked_until = start + 30min,
+                                    .status = core::scheduling::AppointmentStatus::kBooked,
+                                    .source = core::scheduling::BookingSource::kPhone,
+                                    .created_at = clock_.Now(),
+                                    .updated_at = clock_.Now(),
+                                    .cancelled_at = std::nullopt,
+                                    .assessment = std::nullopt});
+  ASSERT_TRUE(booked) << booked.error().message();
+  EXPECT_NE(storage_->Generation(), before);
+}
+
 TEST_P(StaffContract, ListedSessionsAreTheOpenUnexpiredOnesNewestFirst) {
   StaffAccount sam = Stored(a_, "sam@example.org");
   StaffAccount kim = Stored(a_, "kim@example.org");

@@ -179,7 +179,7 @@ Result<void> ConnectionPool::WithConnection(
 }
 
 Result<void> ConnectionPool::InTransaction(
-    const std::function<Result<void>(pqxx::dbtransaction&)>& work) {
+    const std::function<Result<void>(pqxx::dbtransaction&)>& work, Touches touches) {
   for (int attempt = 1;; ++attempt) {
     std::string state;
     Result<void> result = WithConnection([&](pqxx::connection& connection) -> Result<void> {
@@ -196,6 +196,7 @@ Result<void> ConnectionPool::InTransaction(
     if (result) {
       std::lock_guard lock(mutex_);
       ++commits_;
+      if (touches == Touches::kSchedule) ++schedule_commits_;
     }
     if (result || !IsRetryableState(state) || attempt == kAttempts) return result;
     std::this_thread::sleep_for(std::chrono::milliseconds{attempt});
@@ -205,6 +206,7 @@ Result<void> ConnectionPool::InTransaction(
 void ConnectionPool::CountCommit() {
   std::lock_guard lock(mutex_);
   ++commits_;
+  ++schedule_commits_;
 }
 
 bool ConnectionPool::IsRetryable(const std::exception& error) {
@@ -214,6 +216,11 @@ bool ConnectionPool::IsRetryable(const std::exception& error) {
 std::uint64_t ConnectionPool::commits() const {
   std::lock_guard lock(mutex_);
   return commits_;
+}
+
+std::uint64_t ConnectionPool::schedule_commits() const {
+  std::lock_guard lock(mutex_);
+  return schedule_commits_;
 }
 
 }  // namespace unknot::storage::postgres

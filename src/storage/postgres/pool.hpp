@@ -41,6 +41,10 @@ struct PreparedStatement {
   std::string sql;
 };
 
+// Whether a write transaction may change what the scheduling engine sees (appointments, set-up),
+// for PostgresStorage::Generation(). Audit entries of reads and session bookkeeping do not.
+enum class Touches { kSchedule, kNotTheSchedule };
+
 class ConnectionPool {
  public:
   // Connects once to check that the server answers (kUnavailable with libpq's reason when it
@@ -60,11 +64,13 @@ class ConnectionPool {
   // Runs `work` in a READ COMMITTED transaction and commits it when `work` succeeds (rolls back
   // otherwise). Serialization failures and deadlocks retry the whole transaction a few times.
   core::Result<void> InTransaction(
-      const std::function<core::Result<void>(pqxx::dbtransaction&)>& work);
+      const std::function<core::Result<void>(pqxx::dbtransaction&)>& work,
+      Touches touches = Touches::kSchedule);
 
   // Committed write transactions so far (InTransaction calls that succeeded, and writes
-  // counted with CountCommit).
+  // counted with CountCommit); schedule_commits() only those that may touch the schedule.
   std::uint64_t commits() const;
+  std::uint64_t schedule_commits() const;
   void CountCommit();
 
   // Whether an error of a transaction is worth retrying from the start: a serialization failure
@@ -84,6 +90,7 @@ class ConnectionPool {
   std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mutex_
   std::size_t open_ = 0;                                 // guarded by mutex_
   std::uint64_t commits_ = 0;                            // guarded by mutex_
+  std::uint64_t schedule_commits_ = 0;                   // guarded by mutex_
 };
 
 }  // namespace unknot::storage::postgres

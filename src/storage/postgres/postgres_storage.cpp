@@ -557,7 +557,7 @@ PostgresStorage::PostgresStorage(std::unique_ptr<ConnectionPool> pool, const cor
 
 PostgresStorage::~PostgresStorage() = default;
 
-std::uint64_t PostgresStorage::Generation() const { return pool_->commits(); }
+std::uint64_t PostgresStorage::Generation() const { return pool_->schedule_commits(); }
 
 core::ports::Storage::WriteCounts PostgresStorage::Writes() const {
   const std::uint64_t commits = pool_->commits();

@@ -50,15 +50,19 @@ core::Result<T> ReadOnce(ConnectionPool& pool, Read read) {
   return std::move(*out);
 }
 
-// Runs a write transaction that produces a T; an error result rolls it back.
+// Runs a write transaction that produces a T; an error result rolls it back. `touches`: whether
+// it may change what availability sees (Touches::kNotTheSchedule for audit entries of reads and
+// session bookkeeping, so they do not empty the availability cache).
 template <typename T, typename Write>
-core::Result<T> WriteOnce(ConnectionPool& pool, Write write) {
+core::Result<T> WriteOnce(ConnectionPool& pool, Write write, Touches touches = Touches::kSchedule) {
   std::optional<core::Result<T>> out;
-  auto done = pool.InTransaction([&](pqxx::dbtransaction& tx) -> core::Result<void> {
-    out.emplace(write(tx));
-    if (!*out) return out->error();  // roll back
-    return core::Ok();
-  });
+  auto done = pool.InTransaction(
+      [&](pqxx::dbtransaction& tx) -> core::Result<void> {
+        out.emplace(write(tx));
+        if (!*out) return out->error();  // roll back
+        return core::Ok();
+      },
+      touches);
   if (!done) return done.error();
   return std::move(*out);
 }

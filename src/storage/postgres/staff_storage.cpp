@@ -263,37 +263,46 @@ Result<PostgresStorage::SessionWithStaff> PostgresStorage::FindSession(
 }
 
 Result<void> PostgresStorage::TouchSession(core::SessionId session, core::Instant now) {
-  return WriteOnce<void>(*pool_, [&](pqxx::dbtransaction& tx) -> Result<void> {
-    auto updated = tx.exec_params(
-        "UPDATE staff_sessions SET last_seen_at = greatest(last_seen_at, $2) WHERE id = $1",
-        session.value(), Seconds(now));
-    if (updated.affected_rows() == 0) return Error::NotFound("no such session");
-    return core::Ok();
-  });
+  return WriteOnce<void>(
+      *pool_,
+      [&](pqxx::dbtransaction& tx) -> Result<void> {
+        auto updated = tx.exec_params(
+            "UPDATE staff_sessions SET last_seen_at = greatest(last_seen_at, $2) WHERE id = $1",
+            session.value(), Seconds(now));
+        if (updated.affected_rows() == 0) return Error::NotFound("no such session");
+        return core::Ok();
+      },
+      Touches::kNotTheSchedule);
 }
 
 Result<void> PostgresStorage::EndSession(core::ClinicId clinic, core::SessionId session,
                                          core::Instant now,
                                          const std::optional<AuditEntry>& audit) {
-  return WriteOnce<void>(*pool_, [&](pqxx::dbtransaction& tx) -> Result<void> {
-    auto updated = tx.exec_params(
-        "UPDATE staff_sessions SET ended_at = coalesce(ended_at, $3) "
-        "WHERE clinic_id = $1 AND id = $2",
-        clinic.value(), session.value(), Seconds(now));
-    if (updated.affected_rows() == 0) return Error::NotFound("no such session");
-    return AppendAuditIfAny(tx, clinic, audit);
-  });
+  return WriteOnce<void>(
+      *pool_,
+      [&](pqxx::dbtransaction& tx) -> Result<void> {
+        auto updated = tx.exec_params(
+            "UPDATE staff_sessions SET ended_at = coalesce(ended_at, $3) "
+            "WHERE clinic_id = $1 AND id = $2",
+            clinic.value(), session.value(), Seconds(now));
+        if (updated.affected_rows() == 0) return Error::NotFound("no such session");
+        return AppendAuditIfAny(tx, clinic, audit);
+      },
+      Touches::kNotTheSchedule);
 }
 
 Result<int> PostgresStorage::EndSessionsOf(core::ClinicId clinic, core::StaffId staff,
                                            core::Instant now, std::optional<core::SessionId> keep,
                                            const std::optional<AuditEntry>& audit) {
-  return WriteOnce<int>(*pool_, [&](pqxx::dbtransaction& tx) -> Result<int> {
-    UNKNOT_TRY(FindStaffRow(tx, clinic, staff));
-    int ended = EndSessionRows(tx, clinic, staff, now, keep);
-    UNKNOT_TRY(AppendAuditIfAny(tx, clinic, audit));
-    return ended;
-  });
+  return WriteOnce<int>(
+      *pool_,
+      [&](pqxx::dbtransaction& tx) -> Result<int> {
+        UNKNOT_TRY(FindStaffRow(tx, clinic, staff));
+        int ended = EndSessionRows(tx, clinic, staff, now, keep);
+        UNKNOT_TRY(AppendAuditIfAny(tx, clinic, audit));
+        return ended;
+      },
+      Touches::kNotTheSchedule);
 }
 
 Result<std::vector<Session>> PostgresStorage::ListSessions(core::ClinicId clinic,
@@ -317,7 +326,8 @@ Result<std::vector<Session>> PostgresStorage::ListSessions(core::ClinicId clinic
 
 Result<AuditEntry> PostgresStorage::AppendAudit(const AuditEntry& entry) {
   return WriteOnce<AuditEntry>(
-      *pool_, [&](pqxx::dbtransaction& tx) { return AppendAuditRow(tx, entry.clinic, entry); });
+      *pool_, [&](pqxx::dbtransaction& tx) { return AppendAuditRow(tx, entry.clinic, entry); },
+      Touches::kNotTheSchedule);
 }
 
 Result<std::vector<AuditEntry>> PostgresStorage::ListAudit(core::ClinicId clinic,
