@@ -39,7 +39,10 @@ class StaffFixture : public DemoClinicFixture {
     options.cost = security::HashCost::Minimum();
     hasher_ = std::make_unique<security::PasswordHasher>(options);
     staff_ = std::make_unique<v1::StaffRoutes>(router_, *storage_, clock_);
-    v1::AddStaffApi(router_, *staff_, {*hasher_, common_, throttle_});
+    auto knowledge = knowledge::LoadKnowledge(std::filesystem::path(testing::SourceDir()) / "data");
+    ASSERT_TRUE(knowledge) << knowledge.error().message();
+    staff_knowledge_ = std::move(*knowledge);
+    v1::AddStaffApi(router_, *staff_, {*hasher_, common_, throttle_, &staff_knowledge_.knowledge});
     live_ = std::make_unique<app::LiveChanges>(*storage_);
     v1::AddCalendarStreamRoutes(*staff_, *live_, *storage_);
 
@@ -136,6 +139,7 @@ class StaffFixture : public DemoClinicFixture {
   core::PractitionerId maya_;
   core::PractitionerId sam_;
   core::staff::CommonPasswords common_;
+  knowledge::LoadedKnowledge staff_knowledge_;  // for the visit-note routes
   std::unique_ptr<security::PasswordHasher> hasher_;
   v1::SignInThrottle throttle_;
   std::unique_ptr<v1::StaffRoutes> staff_;

@@ -180,7 +180,8 @@ int Serve(const ServeOptions& options) {
                                                         : security::CookieSecurity::kPlainHttp;
   gate_options.allowed_origins = options.allowed_origins;
   api::v1::StaffRoutes staff(router, storage, clock, gate_options);
-  api::v1::AddStaffApi(router, staff, {*hasher, *common_passwords, throttle});
+  api::v1::AddStaffApi(router, staff,
+                       {*hasher, *common_passwords, throttle, &knowledge->knowledge});
 
   // The live calendar: one change feed for this server. On PostgreSQL it is told by LISTEN, so
   // writes through any server reach it; a SQLite file has one writer, this process, whose commit

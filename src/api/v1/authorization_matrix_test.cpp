@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "api/staff_test_fixture.hpp"
@@ -160,6 +161,31 @@ TEST_F(AuthorizationMatrixTest, EveryStaffRouteByRoleAndClinic) {
     }
   }
   EXPECT_EQ(checked, static_cast<int>(staff_->routes().size() * 3));
+}
+
+// Issue 15's visit notes: each route with its action, and the front desk refused on every one.
+TEST_F(AuthorizationMatrixTest, VisitNoteRoutesAreClinicalAndNeverTheFrontDesks) {
+  const std::map<std::string, staff::Action> expected = {
+      {"GET /api/v1/clinics/{clinic}/visits/{appointment}/note", staff::Action::kViewClinicalNotes},
+      {"PUT /api/v1/clinics/{clinic}/visits/{appointment}/note",
+       staff::Action::kWriteClinicalNotes},
+      {"POST /api/v1/clinics/{clinic}/visits/{appointment}/note/sign",
+       staff::Action::kWriteClinicalNotes},
+      {"POST /api/v1/clinics/{clinic}/visits/{appointment}/note/addenda",
+       staff::Action::kWriteClinicalNotes},
+      {"GET /api/v1/clinics/{clinic}/patients/{id}/notes", staff::Action::kViewClinicalNotes},
+  };
+  std::size_t found = 0;
+  for (const auto& route : staff_->routes()) {
+    auto it = expected.find(Key(route.method, route.pattern));
+    if (it == expected.end()) continue;
+    ++found;
+    SCOPED_TRACE(it->first);
+    EXPECT_EQ(route.action, it->second);
+    Browser desk = SignIn("desk@clinic.test");
+    EXPECT_EQ(Call(route, clinic_.slug, &desk).status, 403u);
+  }
+  EXPECT_EQ(found, expected.size());
 }
 
 }  // namespace

@@ -31,6 +31,9 @@ struct SessionRouteDeps {
   security::PasswordHasher& hasher;
   const core::staff::CommonPasswords& common_passwords;
   SignInThrottle& throttle;
+  // The clinical knowledge the visit-note routes check findings against; without it (nullptr)
+  // they are not served.
+  const core::clinical::Knowledge* knowledge = nullptr;
 };
 
 // Registers the routes above: sign-in, GET and DELETE of the session on `router` (their own door:

@@ -715,7 +715,76 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations{{
+// Visit notes (SOAP) and their addenda (issue 15). A note belongs to one appointment and keeps
+// its patient and practitioner; its content is the API's JSON document. The database keeps what
+// was signed: a signed note and every addendum refuse UPDATE and DELETE, a note is stored as a
+// draft first (signing is an UPDATE of the draft), and an addendum follows a signed note only,
+// with the next sequence of that note (1, 2, 3 ...).
+constexpr std::string_view kSchemaVisitNotes = R"sql(
+CREATE TABLE visit_notes (
+  id              INTEGER PRIMARY KEY,
+  clinic_id       INTEGER NOT NULL REFERENCES clinics (id),
+  appointment_id  INTEGER NOT NULL UNIQUE REFERENCES appointments (id),
+  patient_id      INTEGER NOT NULL,
+  practitioner_id INTEGER NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('draft', 'signed')),
+  version         INTEGER NOT NULL CHECK (version > 0),
+  content         TEXT NOT NULL,
+  author_id       INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  signed_by       INTEGER,
+  signed_at       INTEGER,
+  CHECK ((status = 'signed') = (signed_by IS NOT NULL AND signed_at IS NOT NULL))
+);
+CREATE INDEX visit_notes_by_patient ON visit_notes (clinic_id, patient_id);
+
+CREATE TABLE visit_note_addenda (
+  note_id   INTEGER NOT NULL REFERENCES visit_notes (id),
+  sequence  INTEGER NOT NULL CHECK (sequence > 0),
+  text      TEXT NOT NULL,
+  author_id INTEGER NOT NULL,
+  signed_at INTEGER NOT NULL,
+  PRIMARY KEY (note_id, sequence)
+);
+
+CREATE TRIGGER visit_notes_draft_first BEFORE INSERT ON visit_notes
+WHEN NEW.status <> 'draft'
+BEGIN
+  SELECT RAISE(ABORT, 'a visit note is stored as a draft first');
+END;
+CREATE TRIGGER visit_notes_signed_no_update BEFORE UPDATE ON visit_notes
+WHEN OLD.status = 'signed'
+BEGIN
+  SELECT RAISE(ABORT, 'a signed visit note is never changed');
+END;
+CREATE TRIGGER visit_notes_signed_no_delete BEFORE DELETE ON visit_notes
+WHEN OLD.status = 'signed'
+BEGIN
+  SELECT RAISE(ABORT, 'a signed visit note is never changed');
+END;
+CREATE TRIGGER visit_note_addenda_after_signing BEFORE INSERT ON visit_note_addenda
+WHEN (SELECT status FROM visit_notes WHERE id = NEW.note_id) IS NOT 'signed'
+BEGIN
+  SELECT RAISE(ABORT, 'an addendum follows a signed visit note only');
+END;
+CREATE TRIGGER visit_note_addenda_in_sequence BEFORE INSERT ON visit_note_addenda
+WHEN NEW.sequence <> (SELECT coalesce(max(sequence), 0) + 1 FROM visit_note_addenda
+                      WHERE note_id = NEW.note_id)
+BEGIN
+  SELECT RAISE(ABORT, 'an addendum takes the next sequence of its note');
+END;
+CREATE TRIGGER visit_note_addenda_no_update BEFORE UPDATE ON visit_note_addenda
+BEGIN
+  SELECT RAISE(ABORT, 'an addendum is never changed');
+END;
+CREATE TRIGGER visit_note_addenda_no_delete BEFORE DELETE ON visit_note_addenda
+BEGIN
+  SELECT RAISE(ABORT, 'an addendum is never changed');
+END;
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
@@ -731,6 +800,8 @@ constexpr std::array<Migration, 8> kMigrations{{
      "patients' online booking rules; the clinic's no-show rule",
      kSchemaV7},
     {8, "change numbers of appointments for the live calendar", kSchemaChangeFeed},
+    {9, "visit notes (SOAP) and their addenda; signed notes and addenda never change",
+     kSchemaVisitNotes},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

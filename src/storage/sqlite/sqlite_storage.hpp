@@ -173,6 +173,21 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
       core::ClinicId clinic, core::AppointmentId appointment, std::int64_t version,
       core::ports::RequestDecision decision, std::string_view reason, core::Instant now,
       const core::staff::AuditEntry& audit) override;
+  // Visit notes and addenda: visit_notes_sql.cpp.
+  core::Result<std::optional<core::ports::StoredVisitNote>> FindVisitNote(
+      core::ClinicId clinic, core::AppointmentId appointment) override;
+  core::Result<core::ports::StoredVisitNote> SaveVisitNoteDraft(
+      core::ClinicId clinic, core::AppointmentId appointment, std::int64_t version,
+      std::string_view content_json, core::StaffId author, core::Instant now,
+      const core::staff::AuditEntry& audit) override;
+  core::Result<core::ports::StoredVisitNote> SignVisitNote(
+      core::ClinicId clinic, core::AppointmentId appointment, std::int64_t version,
+      core::StaffId signed_by, core::Instant now, const core::staff::AuditEntry& audit) override;
+  core::Result<core::ports::StoredVisitNote> AddVisitNoteAddendum(
+      core::ClinicId clinic, core::AppointmentId appointment, std::string_view text,
+      core::StaffId author, core::Instant now, const core::staff::AuditEntry& audit) override;
+  core::Result<std::vector<core::ports::StoredVisitNote>> ListPatientVisitNotes(
+      core::ClinicId clinic, core::PatientId patient) override;
 
   // Commits so far; grouped writes make transactions < jobs under concurrent load.
   WriteQueue::Stats write_stats() const { return writer_->stats(); }

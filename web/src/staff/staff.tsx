@@ -16,6 +16,7 @@ import { UsersPage } from "./pages/users";
 import { AccountPage } from "./pages/account";
 import { PatientPage, PatientsPage } from "./pages/patients";
 import { AuditPage } from "./pages/audit";
+import { NotePage } from "./pages/note";
 import "./staff.css";
 
 const TITLES: [RegExp, string][] = [
@@ -23,7 +24,7 @@ const TITLES: [RegExp, string][] = [
   [/^staff\/setup\/rooms/, "Rooms"], [/^staff\/setup\/practitioners/, "Practitioners"],
   [/^staff\/setup\/services/, "Services"], [/^staff\/setup/, "Clinic set-up"],
   [/^staff\/users/, "Users & sessions"], [/^staff\/account/, "My account"],
-  [/^staff\/calendar/, "Calendar"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff/, "Staff"],
+  [/^staff\/calendar/, "Calendar"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff\/visits\/\d+\/note/, "Visit note"], [/^staff/, "Staff"],
 ];
 
 export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: string; query: URLSearchParams }) {
@@ -86,6 +87,7 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
     case "patients": content = parts[2] ? <PatientPage ctx={ctx} id={+parts[2]} /> : <PatientsPage ctx={ctx} query={query} />; break;
     case "audit": content = <AuditPage ctx={ctx} query={query} />; break;
     case "calendar": content = <LazyCalendar ctx={ctx} query={query} />; break;
+    case "visits": if (parts[3] === "note" && +parts[2] > 0) content = <NotePage ctx={ctx} appointment={+parts[2]} />; break;
   }
   content ??= <Page title="Page not found"><p><a {...linkProps("staff")}>Go to the staff home page</a></p></Page>;
   const current = currentNav(route);

@@ -294,6 +294,9 @@ export function CalendarPage({ ctx, query }: { ctx: StaffContext; query: URLSear
           onDecline={(reason) => act(client.decline(chosen.id, chosen.version, reason || undefined),
             `Declined ${patientName(chosen.patient)}'s request; the time is free again.`)} />
       )}
+      {chosen && allowed(ctx.session.permissions, "view_clinical_notes") && (
+        <p><a {...linkProps(`staff/visits/${chosen.id}/note`)}>Open the visit note for {patientName(chosen.patient)}'s {chosen.service.name}</a></p>
+      )}
       {canSeeRequests && (
         <section class="to-approve" aria-labelledby="to-approve-title">
           <h2 id="to-approve-title">To approve{requests ? ` (${requests.length})` : ""}</h2>

@@ -8,6 +8,7 @@ import { formatPhone, telHref } from "../../lib/time";
 import { PatientAssessment, query as toQuery } from "../api";
 import { AssessmentMap } from "../assessment_map";
 import { LoadFailed, Page, StaffContext, useLoad, when } from "../ui";
+import { allowed } from "../nav";
 import { BookingRulesSection } from "./booking_rules";
 
 const PER_PAGE = 25;
@@ -98,7 +99,7 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
           {rec.appointments.length === 0 ? <p>None.</p> : (
             <div class="table-wrap" tabIndex={0} role="region" aria-label="Appointments (scrolls sideways on small screens)">
               <table class="list">
-                <thead><tr><th scope="col">When ({zone})</th><th scope="col">Service</th><th scope="col">With</th><th scope="col">Room</th><th scope="col">Status</th><th scope="col">Booked</th><th scope="col">Knot check</th></tr></thead>
+                <thead><tr><th scope="col">When ({zone})</th><th scope="col">Service</th><th scope="col">With</th><th scope="col">Room</th><th scope="col">Status</th><th scope="col">Booked</th><th scope="col">Knot check</th>{allowed(ctx.session.permissions, "view_clinical_notes") && <th scope="col">Note</th>}</tr></thead>
                 <tbody>
                   {rec.appointments.map((a) => (
                     <tr key={a.id}>
@@ -110,6 +111,7 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
                         h?.setAttribute("tabindex", "-1");
                         h?.focus();
                       }}>#{a.assessment_id}</a> : "—"}</td>
+                      {allowed(ctx.session.permissions, "view_clinical_notes") && <td><a {...linkProps(`staff/visits/${a.id}/note`)}>Visit note<span class="visually-hidden">, {when(a.start, zone)}</span></a></td>}
                     </tr>
                   ))}
                 </tbody>
