@@ -23,6 +23,7 @@
 #include "core/ports/booking_rules.hpp"
 #include "core/ports/calendar.hpp"
 #include "core/ports/staff.hpp"
+#include "core/ports/treatment_plans.hpp"
 #include "core/scheduling/appointment.hpp"
 #include "core/scheduling/availability.hpp"
 
@@ -243,7 +244,8 @@ class Storage : public ClinicRepository,
                 public AuditRepository,
                 public PatientRecords,
                 public CalendarRepository,
-                public BookingRulesRepository {
+                public BookingRulesRepository,
+                public TreatmentPlanRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;
