@@ -16,6 +16,7 @@ import { UsersPage } from "./pages/users";
 import { AccountPage } from "./pages/account";
 import { PatientPage, PatientsPage } from "./pages/patients";
 import { AuditPage } from "./pages/audit";
+import { NewPlanPage, PlanPage } from "./pages/plan";
 import "./staff.css";
 
 const TITLES: [RegExp, string][] = [
@@ -23,7 +24,7 @@ const TITLES: [RegExp, string][] = [
   [/^staff\/setup\/rooms/, "Rooms"], [/^staff\/setup\/practitioners/, "Practitioners"],
   [/^staff\/setup\/services/, "Services"], [/^staff\/setup/, "Clinic set-up"],
   [/^staff\/users/, "Users & sessions"], [/^staff\/account/, "My account"],
-  [/^staff\/calendar/, "Calendar"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff/, "Staff"],
+  [/^staff\/calendar/, "Calendar"], [/^staff\/patients\/\d+\/plans/, "New treatment plan"], [/^staff\/plans/, "Treatment plan"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff/, "Staff"],
 ];
 
 export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: string; query: URLSearchParams }) {
@@ -83,7 +84,9 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
       break;
     case "users": content = <UsersPage ctx={ctx} />; break;
     case "account": content = <AccountPage ctx={ctx} onSignedOut={() => { setSession(null); setSignedOutNote("You are signed out on every device."); navigate("staff/sign-in"); }} />; break;
-    case "patients": content = parts[2] ? <PatientPage ctx={ctx} id={+parts[2]} /> : <PatientsPage ctx={ctx} query={query} />; break;
+    case "patients": content = parts[3] === "plans" && parts[4] === "new" ? <NewPlanPage ctx={ctx} patient={+parts[2]} />
+      : parts[2] ? <PatientPage ctx={ctx} id={+parts[2]} /> : <PatientsPage ctx={ctx} query={query} />; break;
+    case "plans": content = parts[2] ? <PlanPage ctx={ctx} id={+parts[2]} /> : undefined; break;
     case "audit": content = <AuditPage ctx={ctx} query={query} />; break;
     case "calendar": content = <LazyCalendar ctx={ctx} query={query} />; break;
   }

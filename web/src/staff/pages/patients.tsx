@@ -7,6 +7,7 @@ import { linkProps, navigate } from "../../lib/router";
 import { formatPhone, telHref } from "../../lib/time";
 import { PatientAssessment, query as toQuery } from "../api";
 import { LoadFailed, Page, StaffContext, useLoad, when } from "../ui";
+import { PatientPlans } from "./plan";
 
 const PER_PAGE = 25;
 
@@ -112,6 +113,7 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
               </table>
             </div>
           )}
+          <PatientPlans ctx={ctx} patient={id} />
           <h2>Knot self-assessments</h2>
           <p class="note">What the patient told us online, and what the knot check suggested from it. It is decision
             support, not a diagnosis: the patient has not been examined.</p>
