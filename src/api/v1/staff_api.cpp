@@ -5,6 +5,7 @@
 #include "api/v1/calendar_routes.hpp"
 #include "api/v1/patient_routes.hpp"
 #include "api/v1/setup_routes.hpp"
+#include "api/v1/treatment_plan_routes.hpp"
 
 namespace unknot::api::v1 {
 
@@ -15,6 +16,7 @@ void AddStaffApi(http::Router& router, StaffRoutes& staff, SessionRouteDeps deps
   AddSetupRoutes(staff, staff.storage(), staff.clock());
   AddCalendarRoutes(staff, staff.storage(), staff.clock());
   AddBookingRulesRoutes(staff, staff.storage());
+  AddTreatmentPlanRoutes(staff, staff.storage(), staff.clock());
 }
 
 }  // namespace unknot::api::v1
