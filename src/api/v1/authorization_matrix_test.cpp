@@ -119,6 +119,30 @@ TEST_F(AuthorizationMatrixTest, EveryClinicRouteIsPublicOrGuardedByThePolicy) {
   EXPECT_GE(guarded.size(), 8u);
 }
 
+// Treatment plans (issue 15): writing a plan is clinical (the front desk may not), reading it is
+// for everyone who sees the patient, previewing and booking its series is a booking.
+TEST_F(AuthorizationMatrixTest, TreatmentPlanRoutesNameTheirActions) {
+  const std::map<std::string, staff::Action> expected = {
+      {"POST /api/v1/clinics/{clinic}/patients/{id}/treatment-plans",
+       staff::Action::kEditTreatmentPlan},
+      {"GET /api/v1/clinics/{clinic}/patients/{id}/treatment-plans",
+       staff::Action::kViewTreatmentPlan},
+      {"GET /api/v1/clinics/{clinic}/treatment-plans/{plan}", staff::Action::kViewTreatmentPlan},
+      {"POST /api/v1/clinics/{clinic}/treatment-plans/{plan}/preview",
+       staff::Action::kBookAppointment},
+      {"POST /api/v1/clinics/{clinic}/treatment-plans/{plan}/book",
+       staff::Action::kBookAppointment},
+  };
+  std::size_t found = 0;
+  for (const auto& route : staff_->routes()) {
+    auto it = expected.find(Key(route.method, route.pattern));
+    if (it == expected.end()) continue;
+    EXPECT_EQ(route.action, it->second) << it->first;
+    ++found;
+  }
+  EXPECT_EQ(found, expected.size());
+}
+
 TEST_F(AuthorizationMatrixTest, EveryStaffRouteByRoleAndClinic) {
   struct Who {
     const char* email;

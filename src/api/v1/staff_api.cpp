@@ -6,6 +6,7 @@
 #include "api/v1/patient_routes.hpp"
 #include "api/v1/setup_routes.hpp"
 #include "api/v1/visit_note_routes.hpp"
+#include "api/v1/treatment_plan_routes.hpp"
 
 namespace unknot::api::v1 {
 
@@ -17,6 +18,7 @@ void AddStaffApi(http::Router& router, StaffRoutes& staff, SessionRouteDeps deps
   AddCalendarRoutes(staff, staff.storage(), staff.clock());
   AddBookingRulesRoutes(staff, staff.storage());
   if (deps.knowledge != nullptr) AddVisitNoteRoutes(staff, staff.storage(), *deps.knowledge);
+  AddTreatmentPlanRoutes(staff, staff.storage(), staff.clock());
 }
 
 }  // namespace unknot::api::v1

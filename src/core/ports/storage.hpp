@@ -24,6 +24,7 @@
 #include "core/ports/calendar.hpp"
 #include "core/ports/staff.hpp"
 #include "core/ports/visit_notes.hpp"
+#include "core/ports/treatment_plans.hpp"
 #include "core/scheduling/appointment.hpp"
 #include "core/scheduling/availability.hpp"
 
@@ -245,7 +246,8 @@ class Storage : public ClinicRepository,
                 public PatientRecords,
                 public CalendarRepository,
                 public BookingRulesRepository,
-                public VisitNoteRepository {
+                public VisitNoteRepository,
+                public TreatmentPlanRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

@@ -188,6 +188,19 @@ class PostgresStorage final : public core::ports::Storage,
       core::StaffId author, core::Instant now, const core::staff::AuditEntry& audit) override;
   core::Result<std::vector<core::ports::StoredVisitNote>> ListPatientVisitNotes(
       core::ClinicId clinic, core::PatientId patient) override;
+  // Treatment plans and their series: treatment_plans.cpp.
+  core::Result<core::scheduling::TreatmentPlan> CreateTreatmentPlan(
+      core::ClinicId clinic, const core::scheduling::TreatmentPlan& plan,
+      const core::staff::AuditEntry& audit) override;
+  core::Result<core::scheduling::TreatmentPlan> FindTreatmentPlan(
+      core::ClinicId clinic, core::TreatmentPlanId plan) override;
+  core::Result<std::vector<core::scheduling::TreatmentPlan>> ListTreatmentPlans(
+      core::ClinicId clinic, core::PatientId patient) override;
+  core::Result<std::vector<core::ports::PlanVisit>> ListPlanVisits(
+      core::ClinicId clinic, core::TreatmentPlanId plan) override;
+  core::Result<std::vector<core::scheduling::Appointment>> BookTreatmentSeries(
+      core::ClinicId clinic, core::TreatmentPlanId plan,
+      const std::vector<core::ports::SeriesVisit>& visits) override;
 
  private:
   PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock);

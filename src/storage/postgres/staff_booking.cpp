@@ -3,6 +3,8 @@
 // constraints (migration 6 leaves overbooked rows out of them) decide overlaps; the room of an
 // overbooked appointment is checked here (see RoomTaken for the race that remains).
 
+#include "storage/postgres/staff_booking.hpp"
+
 #include "storage/postgres/audit_storage.hpp"
 #include "storage/postgres/postgres_storage.hpp"
 #include "storage/postgres/rows.hpp"
@@ -82,6 +84,57 @@ Result<core::RoomId> FreeRoom(pqxx::transaction_base& tx, core::ClinicId clinic,
 
 }  // namespace
 
+Result<scheduling::Appointment> StaffBookRow(pqxx::dbtransaction& tx, core::ClinicId clinic_id,
+                                             const core::ports::StaffBooking& booking,
+                                             core::Instant now) {
+  scheduling::Appointment a = booking.appointment;
+  if (booking.patient) {
+    auto found = tx.exec_params("SELECT id FROM patients WHERE clinic_id = $1 AND id = $2",
+                                clinic_id.value(), booking.patient->value());
+    if (found.empty()) {
+      return Error(ErrorCode::kNotFound, "no such patient", {{"patient", "no such patient"}});
+    }
+    a.patient = *booking.patient;
+  } else {
+    const clinic::Patient& p = booking.new_patient;
+    auto rows = tx.exec_params(
+        "INSERT INTO patients (clinic_id, given_name, family_name, email, phone, "
+        "created_at, online_booking, assessment_first) "
+        "SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM clinics WHERE id = $1 RETURNING id",
+        clinic_id.value(), p.given_name, p.family_name, p.email, p.phone, Seconds(now),
+        std::string(clinic::ToString(p.online_booking)), p.assessment_first);
+    if (rows.empty()) return Error::NotFound("no such clinic");
+    a.patient = core::PatientId{Int(rows[0][0])};
+  }
+  a.id = core::AppointmentId{};
+  a.created_at = now;
+  a.updated_at = now;
+  a.room = UNKNOT_TRY(FreeRoom(tx, clinic_id, a, booking.other_rooms));
+  std::int64_t id = 0;
+  const std::string assessment = a.assessment ? std::to_string(a.assessment->value()) : "";
+  auto refused = Refusal([&] {
+    id = Int(tx.exec_params1(
+        "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, "
+        "room_id, start_at, end_at, blocked_until, status, source, created_at, updated_at, "
+        "manage_token_hash, assessment_id, cancel_reason, declined, overbooked) VALUES "
+        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13, $14, $15, $16) "
+        "RETURNING id",
+        clinic_id.value(), a.patient.value(), a.practitioner.value(), a.service.value(),
+        a.room.value(), Seconds(a.time.start()), Seconds(a.time.end()), Seconds(a.blocked_until),
+        std::string(scheduling::ToString(a.status)), std::string(scheduling::ToString(a.source)),
+        Seconds(now), Seconds(now), a.assessment ? assessment.c_str() : nullptr, a.cancel_reason,
+        a.declined, a.overbooked)[0]);
+  });
+  if (refused) return *refused;
+  a.id = core::AppointmentId{id};
+  a.version = 1;
+  core::staff::AuditEntry entry = booking.audit;
+  entry.patient = a.patient;
+  if (entry.record.empty()) entry.record = "appointment/" + std::to_string(id);
+  UNKNOT_TRY(AppendAuditRow(tx, clinic_id, entry));
+  return a;
+}
+
 Result<std::vector<core::ports::CalendarAppointment>> PostgresStorage::ListCalendar(
     core::ClinicId clinic_id, core::Interval window) {
   return ReadOnce<std::vector<core::ports::CalendarAppointment>>(
@@ -117,55 +170,7 @@ Result<scheduling::Appointment> PostgresStorage::StaffBook(
   }
   const core::Instant now = clock_.Now();
   return WriteOnce<scheduling::Appointment>(
-      *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
-        scheduling::Appointment a = booking.appointment;
-        if (booking.patient) {
-          auto found = tx.exec_params("SELECT id FROM patients WHERE clinic_id = $1 AND id = $2",
-                                      clinic_id.value(), booking.patient->value());
-          if (found.empty()) {
-            return Error(ErrorCode::kNotFound, "no such patient", {{"patient", "no such patient"}});
-          }
-          a.patient = *booking.patient;
-        } else {
-          const clinic::Patient& p = booking.new_patient;
-          auto rows = tx.exec_params(
-              "INSERT INTO patients (clinic_id, given_name, family_name, email, phone, "
-              "created_at, online_booking, assessment_first) "
-              "SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM clinics WHERE id = $1 RETURNING id",
-              clinic_id.value(), p.given_name, p.family_name, p.email, p.phone, Seconds(now),
-              std::string(clinic::ToString(p.online_booking)), p.assessment_first);
-          if (rows.empty()) return Error::NotFound("no such clinic");
-          a.patient = core::PatientId{Int(rows[0][0])};
-        }
-        a.id = core::AppointmentId{};
-        a.created_at = now;
-        a.updated_at = now;
-        a.room = UNKNOT_TRY(FreeRoom(tx, clinic_id, a, booking.other_rooms));
-        std::int64_t id = 0;
-        const std::string assessment = a.assessment ? std::to_string(a.assessment->value()) : "";
-        auto refused = Refusal([&] {
-          id = Int(tx.exec_params1(
-              "INSERT INTO appointments (clinic_id, patient_id, practitioner_id, service_id, "
-              "room_id, start_at, end_at, blocked_until, status, source, created_at, updated_at, "
-              "manage_token_hash, assessment_id, cancel_reason, declined, overbooked) VALUES "
-              "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13, $14, $15, $16) "
-              "RETURNING id",
-              clinic_id.value(), a.patient.value(), a.practitioner.value(), a.service.value(),
-              a.room.value(), Seconds(a.time.start()), Seconds(a.time.end()),
-              Seconds(a.blocked_until), std::string(scheduling::ToString(a.status)),
-              std::string(scheduling::ToString(a.source)), Seconds(now), Seconds(now),
-              a.assessment ? assessment.c_str() : nullptr, a.cancel_reason, a.declined,
-              a.overbooked)[0]);
-        });
-        if (refused) return *refused;
-        a.id = core::AppointmentId{id};
-        a.version = 1;
-        core::staff::AuditEntry entry = booking.audit;
-        entry.patient = a.patient;
-        if (entry.record.empty()) entry.record = "appointment/" + std::to_string(id);
-        UNKNOT_TRY(AppendAuditRow(tx, clinic_id, entry));
-        return a;
-      });
+      *pool_, [&](pqxx::dbtransaction& tx) { return StaffBookRow(tx, clinic_id, booking, now); });
 }
 
 Result<scheduling::Appointment> PostgresStorage::UpdateAppointment(

@@ -55,4 +55,10 @@ core::Result<core::scheduling::Appointment> RescheduleRow(
     Connection& db, core::ClinicId clinic, const core::scheduling::Appointment& moved,
     core::Instant now);
 
+// StaffBook's write (staff_booking_sql.cpp), inside the caller's transaction: a series of visits
+// books each one through it.
+core::Result<core::scheduling::Appointment> StaffBookRow(Connection& db, core::ClinicId clinic,
+                                                         const core::ports::StaffBooking& booking,
+                                                         core::Instant now);
+
 }  // namespace unknot::storage::sqlite

@@ -782,9 +782,48 @@ CREATE TRIGGER visit_note_addenda_no_delete BEFORE DELETE ON visit_note_addenda
 BEGIN
   SELECT RAISE(ABORT, 'an addendum is never changed');
 END;
+// Version 10 (issue 15): treatment plans. A plan belongs to one patient; its items repeat one
+// service with one practitioner every interval_days, visit_count times, from first_date (clinic-
+// local "YYYY-MM-DD") at time_of_day (minutes after local midnight). The appointments booked for
+// a plan are ordinary appointments (the no-overlap triggers hold for them as for any), linked to
+// the plan and item in a table of their own; `appointments` is not changed. An item's service is
+// not a foreign key: the owner may still delete a service from the set-up, and the plan then
+// shows it as no longer offered.
+constexpr std::string_view kSchemaTreatmentPlans = R"sql(
+CREATE TABLE treatment_plans (
+  id          INTEGER PRIMARY KEY,
+  clinic_id   INTEGER NOT NULL REFERENCES clinics (id),
+  patient_id  INTEGER NOT NULL,
+  title       TEXT NOT NULL DEFAULT '' CHECK (length(title) <= 200),
+  created_at  INTEGER NOT NULL,
+  UNIQUE (clinic_id, id),
+  FOREIGN KEY (clinic_id, patient_id) REFERENCES patients (clinic_id, id)
+);
+CREATE INDEX treatment_plans_by_patient ON treatment_plans (clinic_id, patient_id, id);
+CREATE TABLE treatment_plan_items (
+  plan_id         INTEGER NOT NULL,
+  position        INTEGER NOT NULL CHECK (position BETWEEN 0 AND 7),
+  clinic_id       INTEGER NOT NULL,
+  service_id      INTEGER NOT NULL,
+  practitioner_id INTEGER NOT NULL,
+  interval_days   INTEGER NOT NULL CHECK (interval_days BETWEEN 1 AND 91),
+  visit_count     INTEGER NOT NULL CHECK (visit_count BETWEEN 1 AND 52),
+  first_date      TEXT NOT NULL CHECK (first_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  time_of_day     INTEGER NOT NULL CHECK (time_of_day BETWEEN 0 AND 1439),
+  PRIMARY KEY (plan_id, position),
+  FOREIGN KEY (clinic_id, plan_id) REFERENCES treatment_plans (clinic_id, id),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id)
+) WITHOUT ROWID;
+CREATE TABLE treatment_plan_visits (
+  appointment_id INTEGER PRIMARY KEY REFERENCES appointments (id),
+  plan_id        INTEGER NOT NULL,
+  item_position  INTEGER NOT NULL,
+  FOREIGN KEY (plan_id, item_position) REFERENCES treatment_plan_items (plan_id, position)
+);
+CREATE INDEX treatment_plan_visits_by_plan ON treatment_plan_visits (plan_id, appointment_id);
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations{{
+constexpr auto kMigrations = std::to_array<Migration>({
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
@@ -802,7 +841,9 @@ constexpr std::array<Migration, 9> kMigrations{{
     {8, "change numbers of appointments for the live calendar", kSchemaChangeFeed},
     {9, "visit notes (SOAP) and their addenda; signed notes and addenda never change",
      kSchemaVisitNotes},
-}};
+    {10, "treatment plans, their items and the appointments booked for them",
+     kSchemaTreatmentPlans},
+});
 
 constexpr std::string_view kCreateVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (

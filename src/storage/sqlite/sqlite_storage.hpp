@@ -189,6 +189,20 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   core::Result<std::vector<core::ports::StoredVisitNote>> ListPatientVisitNotes(
       core::ClinicId clinic, core::PatientId patient) override;
 
+  // Treatment plans and their series: treatment_plans_sql.cpp.
+  core::Result<core::scheduling::TreatmentPlan> CreateTreatmentPlan(
+      core::ClinicId clinic, const core::scheduling::TreatmentPlan& plan,
+      const core::staff::AuditEntry& audit) override;
+  core::Result<core::scheduling::TreatmentPlan> FindTreatmentPlan(
+      core::ClinicId clinic, core::TreatmentPlanId plan) override;
+  core::Result<std::vector<core::scheduling::TreatmentPlan>> ListTreatmentPlans(
+      core::ClinicId clinic, core::PatientId patient) override;
+  core::Result<std::vector<core::ports::PlanVisit>> ListPlanVisits(
+      core::ClinicId clinic, core::TreatmentPlanId plan) override;
+  core::Result<std::vector<core::scheduling::Appointment>> BookTreatmentSeries(
+      core::ClinicId clinic, core::TreatmentPlanId plan,
+      const std::vector<core::ports::SeriesVisit>& visits) override;
+
   // Commits so far; grouped writes make transactions < jobs under concurrent load.
   WriteQueue::Stats write_stats() const { return writer_->stats(); }
 

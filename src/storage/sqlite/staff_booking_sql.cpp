@@ -60,6 +60,35 @@ Result<core::RoomId> FreeRoom(Connection& db, core::ClinicId clinic,
 
 }  // namespace
 
+Result<scheduling::Appointment> StaffBookRow(Connection& db, core::ClinicId clinic_id,
+                                             const core::ports::StaffBooking& booking,
+                                             core::Instant now) {
+  scheduling::Appointment a = booking.appointment;
+  if (booking.patient) {
+    Statement find =
+        UNKNOT_TRY(db.PrepareCached("SELECT id FROM patients WHERE clinic_id = ?1 AND id = ?2"));
+    find.Bind(1, clinic_id.value()).Bind(2, booking.patient->value());
+    if (!UNKNOT_TRY(find.Step())) {
+      return Error(ErrorCode::kNotFound, "no such patient", {{"patient", "no such patient"}});
+    }
+    a.patient = *booking.patient;
+  } else {
+    clinic::Patient fresh = booking.new_patient;
+    fresh.created_at = now;
+    a.patient = UNKNOT_TRY(InsertPatient(db, clinic_id, fresh));
+  }
+  a.id = core::AppointmentId{};
+  a.created_at = now;
+  a.updated_at = now;
+  a.room = UNKNOT_TRY(FreeRoom(db, clinic_id, a, booking.other_rooms));
+  a = UNKNOT_TRY(InsertAppointmentRow(db, clinic_id, a, ""));
+  core::staff::AuditEntry entry = booking.audit;
+  entry.patient = a.patient;
+  if (entry.record.empty()) entry.record = "appointment/" + std::to_string(a.id.value());
+  UNKNOT_TRY(AppendAuditRow(db, clinic_id, entry));
+  return a;
+}
+
 Result<std::vector<core::ports::CalendarAppointment>> SqliteStorage::ListCalendar(
     core::ClinicId clinic_id, core::Interval window) {
   auto reader = UNKNOT_TRY(BorrowReader());
@@ -87,32 +116,7 @@ Result<scheduling::Appointment> SqliteStorage::StaffBook(core::ClinicId clinic_i
   }
   const core::Instant now = clock_.Now();
   return writer_->Write<scheduling::Appointment>(
-      [&](Connection& db) -> Result<scheduling::Appointment> {
-        scheduling::Appointment a = booking.appointment;
-        if (booking.patient) {
-          Statement find = UNKNOT_TRY(
-              db.PrepareCached("SELECT id FROM patients WHERE clinic_id = ?1 AND id = ?2"));
-          find.Bind(1, clinic_id.value()).Bind(2, booking.patient->value());
-          if (!UNKNOT_TRY(find.Step())) {
-            return Error(ErrorCode::kNotFound, "no such patient", {{"patient", "no such patient"}});
-          }
-          a.patient = *booking.patient;
-        } else {
-          clinic::Patient fresh = booking.new_patient;
-          fresh.created_at = now;
-          a.patient = UNKNOT_TRY(InsertPatient(db, clinic_id, fresh));
-        }
-        a.id = core::AppointmentId{};
-        a.created_at = now;
-        a.updated_at = now;
-        a.room = UNKNOT_TRY(FreeRoom(db, clinic_id, a, booking.other_rooms));
-        a = UNKNOT_TRY(InsertAppointmentRow(db, clinic_id, a, ""));
-        core::staff::AuditEntry entry = booking.audit;
-        entry.patient = a.patient;
-        if (entry.record.empty()) entry.record = "appointment/" + std::to_string(a.id.value());
-        UNKNOT_TRY(AppendAuditRow(db, clinic_id, entry));
-        return a;
-      });
+      [&](Connection& db) { return StaffBookRow(db, clinic_id, booking, now); });
 }
 
 Result<scheduling::Appointment> SqliteStorage::UpdateAppointment(

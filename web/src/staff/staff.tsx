@@ -17,6 +17,7 @@ import { AccountPage } from "./pages/account";
 import { PatientPage, PatientsPage } from "./pages/patients";
 import { AuditPage } from "./pages/audit";
 import { NotePage } from "./pages/note";
+import { NewPlanPage, PlanPage } from "./pages/plan";
 import "./staff.css";
 
 const TITLES: [RegExp, string][] = [
@@ -24,7 +25,7 @@ const TITLES: [RegExp, string][] = [
   [/^staff\/setup\/rooms/, "Rooms"], [/^staff\/setup\/practitioners/, "Practitioners"],
   [/^staff\/setup\/services/, "Services"], [/^staff\/setup/, "Clinic set-up"],
   [/^staff\/users/, "Users & sessions"], [/^staff\/account/, "My account"],
-  [/^staff\/calendar/, "Calendar"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff\/visits\/\d+\/note/, "Visit note"], [/^staff/, "Staff"],
+  [/^staff\/calendar/, "Calendar"], [/^staff\/patients\/\d+\/plans/, "New treatment plan"], [/^staff\/plans/, "Treatment plan"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff\/visits\/\d+\/note/, "Visit note"], [/^staff/, "Staff"],
 ];
 
 export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: string; query: URLSearchParams }) {
@@ -84,7 +85,9 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
       break;
     case "users": content = <UsersPage ctx={ctx} />; break;
     case "account": content = <AccountPage ctx={ctx} onSignedOut={() => { setSession(null); setSignedOutNote("You are signed out on every device."); navigate("staff/sign-in"); }} />; break;
-    case "patients": content = parts[2] ? <PatientPage ctx={ctx} id={+parts[2]} /> : <PatientsPage ctx={ctx} query={query} />; break;
+    case "patients": content = parts[3] === "plans" && parts[4] === "new" ? <NewPlanPage ctx={ctx} patient={+parts[2]} />
+      : parts[2] ? <PatientPage ctx={ctx} id={+parts[2]} /> : <PatientsPage ctx={ctx} query={query} />; break;
+    case "plans": content = parts[2] ? <PlanPage ctx={ctx} id={+parts[2]} /> : undefined; break;
     case "audit": content = <AuditPage ctx={ctx} query={query} />; break;
     case "calendar": content = <LazyCalendar ctx={ctx} query={query} />; break;
     case "visits": if (parts[3] === "note" && +parts[2] > 0) content = <NotePage ctx={ctx} appointment={+parts[2]} />; break;

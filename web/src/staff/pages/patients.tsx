@@ -10,6 +10,7 @@ import { AssessmentMap } from "../assessment_map";
 import { LoadFailed, Page, StaffContext, useLoad, when } from "../ui";
 import { allowed } from "../nav";
 import { BookingRulesSection } from "./booking_rules";
+import { PatientPlans } from "./plan";
 
 const PER_PAGE = 25;
 
@@ -118,6 +119,7 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
               </table>
             </div>
           )}
+          <PatientPlans ctx={ctx} patient={id} />
           <h2>Knot self-assessments</h2>
           <p class="note">What the patient told us online, and what the knot check suggested from it. It is decision
             support, not a diagnosis: the patient has not been examined.</p>
