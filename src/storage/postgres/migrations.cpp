@@ -5,6 +5,8 @@
 
 #include <pqxx/pqxx>
 
+#include "storage/postgres/home_care_schema.hpp"
+
 namespace unknot::storage::postgres {
 namespace {
 
@@ -586,7 +588,7 @@ CREATE TRIGGER appointments_change
   FOR EACH ROW EXECUTE FUNCTION unknot_appointment_changed();
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+constexpr std::array<Migration, 10> kMigrations{{
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
      "no-overlap exclusion constraints, manage tokens, idempotency keys",
@@ -605,6 +607,9 @@ constexpr std::array<Migration, 7> kMigrations{{
      kSchemaV6},
     {7, "change numbers of appointments for the live calendar; NOTIFY unknot_appointments",
      kSchemaChangeFeed},
+    {8, "reserved for another part of issue 15: replaced when its branch is merged", "SELECT 1"},
+    {9, "reserved for another part of issue 15: replaced when its branch is merged", "SELECT 1"},
+    {10, "home-care programs and the patient's daily marks", kSchemaHomeCare},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

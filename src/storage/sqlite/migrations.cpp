@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "storage/sqlite/home_care_schema.hpp"
+
 namespace unknot::storage::sqlite {
 namespace {
 
@@ -715,7 +717,7 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations{{
+constexpr std::array<Migration, 11> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
@@ -731,6 +733,9 @@ constexpr std::array<Migration, 8> kMigrations{{
      "patients' online booking rules; the clinic's no-show rule",
      kSchemaV7},
     {8, "change numbers of appointments for the live calendar", kSchemaChangeFeed},
+    {9, "reserved for another part of issue 15: replaced when its branch is merged", ""},
+    {10, "reserved for another part of issue 15: replaced when its branch is merged", ""},
+    {11, "home-care programs and the patient's daily marks", kSchemaHomeCare},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(
