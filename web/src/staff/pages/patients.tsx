@@ -7,6 +7,7 @@ import { linkProps, navigate } from "../../lib/router";
 import { formatPhone, telHref } from "../../lib/time";
 import { PatientAssessment, query as toQuery } from "../api";
 import { LoadFailed, Page, StaffContext, useLoad, when } from "../ui";
+import { HomeCareSection } from "./homecare";
 
 const PER_PAGE = 25;
 
@@ -117,6 +118,7 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
             support, not a diagnosis: the patient has not been examined.</p>
           {rec.assessments.length === 0 ? <p>None led to an appointment.</p>
             : rec.assessments.map((a) => <AssessmentSummary key={a.id} a={a} zone={zone} form={form.data} />)}
+          {(ctx.session.permissions.view_home_care ?? "denied") !== "denied" && <HomeCareSection ctx={ctx} patient={rec.patient.id} />}
         </>
       )}
     </Page>
