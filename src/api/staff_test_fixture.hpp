@@ -39,7 +39,9 @@ class StaffFixture : public DemoClinicFixture {
     options.cost = security::HashCost::Minimum();
     hasher_ = std::make_unique<security::PasswordHasher>(options);
     staff_ = std::make_unique<v1::StaffRoutes>(router_, *storage_, clock_);
-    v1::AddStaffApi(router_, *staff_, {*hasher_, common_, throttle_});
+    staff_knowledge_ =
+        knowledge::LoadKnowledge(std::filesystem::path(testing::SourceDir()) / "data").value();
+    v1::AddStaffApi(router_, *staff_, {*hasher_, common_, throttle_, staff_knowledge_.knowledge});
     live_ = std::make_unique<app::LiveChanges>(*storage_);
     v1::AddCalendarStreamRoutes(*staff_, *live_, *storage_);
 
@@ -138,6 +140,7 @@ class StaffFixture : public DemoClinicFixture {
   core::staff::CommonPasswords common_;
   std::unique_ptr<security::PasswordHasher> hasher_;
   v1::SignInThrottle throttle_;
+  knowledge::LoadedKnowledge staff_knowledge_;  // home care's routines and cautions
   std::unique_ptr<v1::StaffRoutes> staff_;
   std::unique_ptr<app::LiveChanges> live_;
   core::staff::StaffAccount owner_, desk_, maya_account_, other_owner_;

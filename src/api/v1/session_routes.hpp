@@ -22,6 +22,7 @@
 #include "api/http/router.hpp"
 #include "api/v1/sign_in_throttle.hpp"
 #include "api/v1/staff_gate.hpp"
+#include "core/clinical/knowledge.hpp"
 #include "core/staff/password_policy.hpp"
 #include "security/password_hasher.hpp"
 
@@ -31,6 +32,7 @@ struct SessionRouteDeps {
   security::PasswordHasher& hasher;
   const core::staff::CommonPasswords& common_passwords;
   SignInThrottle& throttle;
+  const core::clinical::Knowledge& knowledge;  // home care (issue 15)
 };
 
 // Registers the routes above: sign-in, GET and DELETE of the session on `router` (their own door:

@@ -16,11 +16,16 @@ export function HomeCarePanel({ id, token }: { id: number; token: string }) {
 
   const mark = async (date: string, label: string, done: string[], routine: string, on: boolean) => {
     setBusy(true); setProblem(null); setStatus("");
+    const before = view;
+    const routines = toggled(view, done, routine, on);
+    // Ticked at once; the server's answer replaces it, a refusal puts it back.
+    setView({ ...view, days: view.days.map((d) => (d.date === date ? { ...d, done: routines } : d)) });
     try {
-      const next = await homeCareCalls.mark(id, token, date, toggled(view, done, routine, on));
+      const next = await homeCareCalls.mark(id, token, date, routines);
       setView(next);
       setStatus(`Saved for ${label.toLowerCase() === "today" || label.toLowerCase() === "yesterday" ? label.toLowerCase() : label}.`);
     } catch (err) {
+      setView(before);
       const e = err as ApiError;
       setProblem(e.unreachable ? "The clinic's server did not answer, so this was not saved. Try again."
         : e.status === 409 ? "Your practitioner has just changed your program. Reload the page to see it."
