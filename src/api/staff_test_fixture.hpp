@@ -142,6 +142,7 @@ class StaffFixture : public DemoClinicFixture {
   knowledge::LoadedKnowledge staff_knowledge_;  // for the visit-note routes
   std::unique_ptr<security::PasswordHasher> hasher_;
   v1::SignInThrottle throttle_;
+  knowledge::LoadedKnowledge staff_knowledge_;  // home care's routines and cautions
   std::unique_ptr<v1::StaffRoutes> staff_;
   std::unique_ptr<app::LiveChanges> live_;
   core::staff::StaffAccount owner_, desk_, maya_account_, other_owner_;

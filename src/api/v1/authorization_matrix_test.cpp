@@ -11,6 +11,7 @@
 
 #include "api/staff_test_fixture.hpp"
 #include "api/v1/clinic_routes.hpp"
+#include "api/v1/home_care_routes.hpp"
 #include "api/v1/ics_routes.hpp"
 #include "knowledge/load_knowledge.hpp"
 #include "security/sodium_tokens.hpp"
@@ -35,6 +36,9 @@ const std::set<std::string> kPublicRoutes = {
     "GET /api/v1/clinics/{clinic}/appointments/{id}.ics",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/cancel",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/reschedule",
+    // The patient's home-care program and the days they mark: the manage token again.
+    "GET /api/v1/clinics/{clinic}/appointments/{id}/home-care",
+    "PUT /api/v1/clinics/{clinic}/appointments/{id}/home-care/log/{date}",
     "GET /api/v1/clinics/{clinic}/assessment-form",
     "GET /api/v1/clinics/{clinic}/body-map.svg",
     "POST /api/v1/clinics/{clinic}/assessments",
@@ -74,6 +78,7 @@ class AuthorizationMatrixTest : public StaffFixture {
     AddClinicRoutes(router_, *storage_);
     AddBookingRoutes(router_, *storage_, clock_, tokens_);
     AddIcsRoutes(router_, *storage_, tokens_);
+    AddPatientHomeCareRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge);
     AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
                         knowledge_.body_map_svg);
   }

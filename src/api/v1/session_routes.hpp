@@ -22,6 +22,7 @@
 #include "api/http/router.hpp"
 #include "api/v1/sign_in_throttle.hpp"
 #include "api/v1/staff_gate.hpp"
+#include "core/clinical/knowledge.hpp"
 #include "core/staff/password_policy.hpp"
 #include "security/password_hasher.hpp"
 

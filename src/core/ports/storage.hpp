@@ -22,6 +22,7 @@
 #include "core/common/result.hpp"
 #include "core/ports/booking_rules.hpp"
 #include "core/ports/calendar.hpp"
+#include "core/ports/home_care.hpp"
 #include "core/ports/staff.hpp"
 #include "core/ports/visit_notes.hpp"
 #include "core/ports/treatment_plans.hpp"
@@ -247,7 +248,8 @@ class Storage : public ClinicRepository,
                 public CalendarRepository,
                 public BookingRulesRepository,
                 public VisitNoteRepository,
-                public TreatmentPlanRepository {
+                public TreatmentPlanRepository,
+                public HomeCareRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

@@ -5,6 +5,8 @@
 
 #include <pqxx/pqxx>
 
+#include "storage/postgres/home_care_schema.hpp"
+
 namespace unknot::storage::postgres {
 namespace {
 
@@ -733,6 +735,8 @@ constexpr auto kMigrations = std::to_array<Migration>({
      kSchemaVisitNotes},
     {9, "treatment plans, their items and the appointments booked for them", kSchemaTreatmentPlans},
 });
+    {10, "home-care programs and the patient's daily marks", kSchemaHomeCare},
+}};
 
 constexpr std::string_view kCreateVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (

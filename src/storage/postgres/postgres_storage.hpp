@@ -201,6 +201,19 @@ class PostgresStorage final : public core::ports::Storage,
   core::Result<std::vector<core::scheduling::Appointment>> BookTreatmentSeries(
       core::ClinicId clinic, core::TreatmentPlanId plan,
       const std::vector<core::ports::SeriesVisit>& visits) override;
+  // Home care: home_care.cpp.
+  core::Result<std::optional<core::clinical::HomeCareProgram>> FindHomeCare(
+      core::ClinicId clinic, core::PatientId patient) override;
+  core::Result<core::clinical::HomeCareProgram> SaveHomeCare(
+      core::ClinicId clinic, core::PatientId patient,
+      const core::clinical::HomeCareProgram& program, std::int64_t expected_version,
+      core::Instant now, const core::staff::AuditEntry& audit) override;
+  core::Result<std::vector<core::clinical::HomeCareMark>> ListHomeCareMarks(
+      core::ClinicId clinic, core::PatientId patient, core::LocalDate from,
+      core::LocalDate to) override;
+  core::Result<void> SetHomeCareDay(core::ClinicId clinic, core::PatientId patient,
+                                    core::LocalDate day, const std::vector<std::string>& routines,
+                                    core::Instant now) override;
 
  private:
   PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock);

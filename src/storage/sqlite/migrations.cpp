@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "storage/sqlite/home_care_schema.hpp"
+
 namespace unknot::storage::sqlite {
 namespace {
 
@@ -844,6 +846,8 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {10, "treatment plans, their items and the appointments booked for them",
      kSchemaTreatmentPlans},
 });
+    {11, "home-care programs and the patient's daily marks", kSchemaHomeCare},
+}};
 
 constexpr std::string_view kCreateVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, Appointment, Clinic, Practitioner, Service, Slot } from "../lib/api";
 import { AppointmentDetails } from "./book";
+import { HomeCarePanel } from "./homecare";
 import { AlternativeSlots, capable, SlotPicker } from "../components/slotpicker";
 import { useCalendarHref } from "../lib/calendar";
 import { describeMinutes, onlineChange } from "../lib/policy";
@@ -114,6 +115,7 @@ export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; 
           </div>
         </section>
       )}
+      <HomeCarePanel id={appointment.id} token={token} />
     </main>
   );
 }

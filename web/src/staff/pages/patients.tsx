@@ -11,6 +11,8 @@ import { LoadFailed, Page, StaffContext, useLoad, when } from "../ui";
 import { allowed } from "../nav";
 import { BookingRulesSection } from "./booking_rules";
 import { PatientPlans } from "./plan";
+import { HomeCareSection } from "./homecare";
+import { HomeCareSection } from "./homecare";
 
 const PER_PAGE = 25;
 
@@ -125,6 +127,7 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
             support, not a diagnosis: the patient has not been examined.</p>
           {rec.assessments.length === 0 ? <p>None led to an appointment.</p>
             : rec.assessments.map((a) => <AssessmentSummary key={a.id} a={a} zone={zone} form={form.data} clinic={ctx.clinic.slug} />)}
+          {(ctx.session.permissions.view_home_care ?? "denied") !== "denied" && <HomeCareSection ctx={ctx} patient={rec.patient.id} />}
         </>
       )}
     </Page>
