@@ -715,7 +715,40 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations{{
+// Outcome measures per visit (issue 15, core/clinical/outcomes.hpp): one row per appointment. The
+// ranges and the three PSFS items are checked here too, and a change must raise the version by
+// exactly one, so no write path can skip the optimistic check.
+constexpr std::string_view kSchemaOutcomes = R"sql(
+CREATE TABLE visit_outcomes (
+  appointment_id INTEGER PRIMARY KEY,
+  clinic_id      INTEGER NOT NULL REFERENCES clinics (id),
+  pain           INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+  sleep          TEXT NOT NULL CHECK (sleep IN ('none', 'some', 'severe')),
+  movements      TEXT NOT NULL DEFAULT '',  -- limited movements, comma-separated
+  psfs1_activity TEXT NOT NULL CHECK (length(trim(psfs1_activity)) > 0),
+  psfs1_score    INTEGER NOT NULL CHECK (psfs1_score BETWEEN 0 AND 10),
+  psfs2_activity TEXT NOT NULL CHECK (length(trim(psfs2_activity)) > 0),
+  psfs2_score    INTEGER NOT NULL CHECK (psfs2_score BETWEEN 0 AND 10),
+  psfs3_activity TEXT NOT NULL CHECK (length(trim(psfs3_activity)) > 0),
+  psfs3_score    INTEGER NOT NULL CHECK (psfs3_score BETWEEN 0 AND 10),
+  version        INTEGER NOT NULL DEFAULT 1 CHECK (version > 0),
+  recorded_at    INTEGER NOT NULL,
+  recorded_by    INTEGER,
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id),
+  FOREIGN KEY (clinic_id, recorded_by) REFERENCES staff_accounts (clinic_id, id)
+);
+
+CREATE INDEX visit_outcomes_by_clinic ON visit_outcomes (clinic_id);
+
+CREATE TRIGGER visit_outcomes_version
+BEFORE UPDATE ON visit_outcomes
+WHEN NEW.version <> OLD.version + 1
+BEGIN
+  SELECT RAISE(ABORT, 'visit_outcomes: a change must raise the version by one');
+END;
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
@@ -731,6 +764,7 @@ constexpr std::array<Migration, 8> kMigrations{{
      "patients' online booking rules; the clinic's no-show rule",
      kSchemaV7},
     {8, "change numbers of appointments for the live calendar", kSchemaChangeFeed},
+    {12, "outcome measures per visit: pain, sleep, movement, PSFS", kSchemaOutcomes},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(
