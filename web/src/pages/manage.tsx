@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, Appointment, Clinic, Practitioner, Service, Slot } from "../lib/api";
 import { AppointmentDetails } from "./book";
 import { AlternativeSlots, capable, SlotPicker } from "../components/slotpicker";
+import { PatientOutcomes } from "../components/outcome_chart";
 import { useCalendarHref } from "../lib/calendar";
 import { describeMinutes, onlineChange } from "../lib/policy";
 import { requestNotice } from "../lib/request";
@@ -114,6 +115,7 @@ export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; 
           </div>
         </section>
       )}
+      <PatientOutcomes id={id} token={token} zone={clinic.time_zone} />
     </main>
   );
 }

@@ -16,6 +16,7 @@ import { UsersPage } from "./pages/users";
 import { AccountPage } from "./pages/account";
 import { PatientPage, PatientsPage } from "./pages/patients";
 import { AuditPage } from "./pages/audit";
+import { OutcomeReportPage, VisitOutcomesPage } from "./pages/outcomes";
 import "./staff.css";
 
 const TITLES: [RegExp, string][] = [
@@ -23,7 +24,8 @@ const TITLES: [RegExp, string][] = [
   [/^staff\/setup\/rooms/, "Rooms"], [/^staff\/setup\/practitioners/, "Practitioners"],
   [/^staff\/setup\/services/, "Services"], [/^staff\/setup/, "Clinic set-up"],
   [/^staff\/users/, "Users & sessions"], [/^staff\/account/, "My account"],
-  [/^staff\/calendar/, "Calendar"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff/, "Staff"],
+  [/^staff\/calendar/, "Calendar"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"],
+  [/^staff\/visits\/\d+\/outcomes/, "Visit outcomes"], [/^staff\/outcomes\/report/, "Outcome report"], [/^staff/, "Staff"],
 ];
 
 export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: string; query: URLSearchParams }) {
@@ -86,6 +88,8 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
     case "patients": content = parts[2] ? <PatientPage ctx={ctx} id={+parts[2]} /> : <PatientsPage ctx={ctx} query={query} />; break;
     case "audit": content = <AuditPage ctx={ctx} query={query} />; break;
     case "calendar": content = <LazyCalendar ctx={ctx} query={query} />; break;
+    case "visits": if (parts[3] === "outcomes" && +parts[2] > 0) content = <VisitOutcomesPage ctx={ctx} appointment={+parts[2]} />; break;
+    case "outcomes": if (parts[2] === "report") content = <OutcomeReportPage ctx={ctx} />; break;
   }
   content ??= <Page title="Page not found"><p><a {...linkProps("staff")}>Go to the staff home page</a></p></Page>;
   const current = currentNav(route);
@@ -134,6 +138,7 @@ function StaffHome({ ctx }: { ctx: StaffContext }) {
       ? "Clinic details, booking policy, rooms, practitioners and their hours, services."
       : "See the clinic's details, rooms, practitioners and services.",
     "staff/users": "Staff accounts, their roles and who is signed in.",
+    "staff/outcomes/report": "Per service and practitioner, how many courses of care reached a meaningful change, and within how many visits.",
     "staff/audit": "Who opened or changed which patient's data, and when; CSV export.",
     "staff/account": "Change your password, see your sessions, sign out everywhere.",
   };

@@ -7,6 +7,8 @@ import { linkProps, navigate } from "../../lib/router";
 import { formatPhone, telHref } from "../../lib/time";
 import { PatientAssessment, query as toQuery } from "../api";
 import { LoadFailed, Page, StaffContext, useLoad, when } from "../ui";
+import { allowed } from "../nav";
+import { PatientOutcomesSection } from "./outcomes";
 
 const PER_PAGE = 25;
 
@@ -117,6 +119,7 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
             support, not a diagnosis: the patient has not been examined.</p>
           {rec.assessments.length === 0 ? <p>None led to an appointment.</p>
             : rec.assessments.map((a) => <AssessmentSummary key={a.id} a={a} zone={zone} form={form.data} />)}
+          {allowed(ctx.session.permissions, "view_outcomes") && <PatientOutcomesSection ctx={ctx} patient={id} appointments={rec.appointments} />}
         </>
       )}
     </Page>
