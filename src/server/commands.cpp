@@ -17,6 +17,7 @@
 #include "api/v1/calendar_stream.hpp"
 #include "api/v1/clinic_routes.hpp"
 #include "api/v1/ics_routes.hpp"
+#include "api/v1/outcome_routes.hpp"
 #include "api/v1/sign_in_throttle.hpp"
 #include "api/v1/staff_api.hpp"
 #include "api/v1/write_limits.hpp"
@@ -167,6 +168,7 @@ int Serve(const ServeOptions& options) {
   api::v1::AddClinicRoutes(router, storage);
   api::v1::AddBookingRoutes(router, storage, clock, tokens);
   api::v1::AddIcsRoutes(router, storage, tokens);
+  api::v1::AddPatientOutcomeRoutes(router, storage, tokens);
   api::fhir::AddFhirRoutes(router, storage, clock, tokens);
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);
