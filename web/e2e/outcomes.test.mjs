@@ -113,7 +113,7 @@ describe("outcome measures", { timeout: 240000 }, () => {
     await page.goto(server.url(`staff/patients/${patient}`));
     await page.getByRole("heading", { level: 2, name: "Outcomes" }).waitFor();
     const section = page.locator("section.outcomes");
-    await section.getByText(CALLOUT).waitFor();
+    await section.locator('[data-callout="meaningful"]', { hasText: CALLOUT }).waitFor();
     assert.equal(await section.locator('[data-line="pain"] circle').count(), 3);
     assert.deepEqual(await section.locator('[data-line="pain"] circle').evaluateAll((cs) => cs.map((c) => c.dataset.value)), ["7", "6", "4"]);
     assert.match(await section.locator('[data-line="pain"] circle title').nth(2).textContent(), /^Visit 3, .*: pain 4$/);
@@ -125,7 +125,7 @@ describe("outcome measures", { timeout: 240000 }, () => {
     const patientPage = await newPageIn(chrome.browser);
     await patientPage.page.goto(server.base + first.manage_url);
     await patientPage.page.getByRole("heading", { name: "Your progress" }).waitFor();
-    await patientPage.page.getByText(CALLOUT).waitFor();
+    await patientPage.page.locator('[data-callout="meaningful"]', { hasText: CALLOUT }).waitFor();
     assert.equal(await patientPage.page.locator('[data-line="psfs"] circle').count(), 3);
     await expectAccessible(patientPage.page, "the manage page with the patient's progress");
     await patientPage.close();
