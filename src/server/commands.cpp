@@ -18,6 +18,7 @@
 #include "api/v1/clinic_routes.hpp"
 #include "api/v1/home_care_routes.hpp"
 #include "api/v1/ics_routes.hpp"
+#include "api/v1/outcome_routes.hpp"
 #include "api/v1/sign_in_throttle.hpp"
 #include "api/v1/staff_api.hpp"
 #include "api/v1/write_limits.hpp"
@@ -169,6 +170,7 @@ int Serve(const ServeOptions& options) {
   api::v1::AddBookingRoutes(router, storage, clock, tokens);
   api::v1::AddIcsRoutes(router, storage, tokens);
   api::v1::AddPatientHomeCareRoutes(router, storage, clock, tokens, knowledge->knowledge);
+  api::v1::AddPatientOutcomeRoutes(router, storage, tokens);
   api::fhir::AddFhirRoutes(router, storage, clock, tokens);
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);

@@ -13,6 +13,7 @@
 #include "api/v1/clinic_routes.hpp"
 #include "api/v1/home_care_routes.hpp"
 #include "api/v1/ics_routes.hpp"
+#include "api/v1/outcome_routes.hpp"
 #include "knowledge/load_knowledge.hpp"
 #include "security/sodium_tokens.hpp"
 
@@ -34,6 +35,8 @@ const std::set<std::string> kPublicRoutes = {
     "GET /api/v1/clinics/{clinic}/appointments/{id}",
     // The patient's calendar file: guarded by the manage token like the appointment itself.
     "GET /api/v1/clinics/{clinic}/appointments/{id}.ics",
+    // The patient's own outcome chart (issue 15): the same manage token.
+    "GET /api/v1/clinics/{clinic}/appointments/{id}/outcomes",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/cancel",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/reschedule",
     // The patient's home-care program and the days they mark: the manage token again.
@@ -79,6 +82,7 @@ class AuthorizationMatrixTest : public StaffFixture {
     AddBookingRoutes(router_, *storage_, clock_, tokens_);
     AddIcsRoutes(router_, *storage_, tokens_);
     AddPatientHomeCareRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge);
+    AddPatientOutcomeRoutes(router_, *storage_, tokens_);
     AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
                         knowledge_.body_map_svg);
   }
@@ -215,6 +219,19 @@ TEST_F(AuthorizationMatrixTest, VisitNoteRoutesAreClinicalAndNeverTheFrontDesks)
     EXPECT_EQ(Call(route, clinic_.slug, &desk).status, 403u);
   }
   EXPECT_EQ(found, expected.size());
+}
+
+// Outcomes (issue 15) are clinical: the front desk never reaches them, nor the owner's report.
+TEST_F(AuthorizationMatrixTest, FrontDeskIsRefusedOutcomes) {
+  Browser desk = SignIn("desk@clinic.test");
+  const std::string base = "/api/v1/clinics/" + clinic_.slug;
+  EXPECT_EQ(Get(base + "/visits/1/outcomes", desk).status, 403u);
+  EXPECT_EQ(Send(Method::kPut, base + "/visits/1/outcomes", nlohmann::json::object(), &desk).status,
+            403u);
+  EXPECT_EQ(Get(base + "/patients/1/outcomes", desk).status, 403u);
+  EXPECT_EQ(Get(base + "/outcome-report", desk).status, 403u);
+  Browser maya = SignIn("maya@clinic.test");
+  EXPECT_EQ(Get(base + "/outcome-report", maya).status, 403u);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "api/v1/booking_rules_routes.hpp"
 #include "api/v1/calendar_routes.hpp"
 #include "api/v1/home_care_routes.hpp"
+#include "api/v1/outcome_routes.hpp"
 #include "api/v1/patient_routes.hpp"
 #include "api/v1/setup_routes.hpp"
 #include "api/v1/visit_note_routes.hpp"
@@ -21,6 +22,7 @@ void AddStaffApi(http::Router& router, StaffRoutes& staff, SessionRouteDeps deps
   if (deps.knowledge != nullptr) AddVisitNoteRoutes(staff, staff.storage(), *deps.knowledge);
   AddTreatmentPlanRoutes(staff, staff.storage(), staff.clock());
   if (deps.knowledge != nullptr) AddHomeCareRoutes(staff, staff.storage(), *deps.knowledge);
+  AddOutcomeRoutes(staff, staff.storage());
 }
 
 }  // namespace unknot::api::v1

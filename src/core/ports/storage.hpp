@@ -23,6 +23,7 @@
 #include "core/ports/booking_rules.hpp"
 #include "core/ports/calendar.hpp"
 #include "core/ports/home_care.hpp"
+#include "core/ports/outcomes.hpp"
 #include "core/ports/staff.hpp"
 #include "core/ports/visit_notes.hpp"
 #include "core/ports/treatment_plans.hpp"
@@ -249,7 +250,8 @@ class Storage : public ClinicRepository,
                 public BookingRulesRepository,
                 public VisitNoteRepository,
                 public TreatmentPlanRepository,
-                public HomeCareRepository {
+                public HomeCareRepository,
+                public OutcomeRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

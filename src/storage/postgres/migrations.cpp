@@ -712,6 +712,46 @@ CREATE TABLE treatment_plan_visits (
 CREATE INDEX treatment_plan_visits_by_plan ON treatment_plan_visits (plan_id, appointment_id);
 )sql";
 
+// Outcome measures per visit (issue 15, core/clinical/outcomes.hpp): one row per appointment. The
+// ranges and the three PSFS items are checked here too, and a change must raise the version by
+// exactly one, so no write path can skip the optimistic check.
+constexpr std::string_view kSchemaOutcomes = R"sql(
+CREATE TABLE visit_outcomes (
+  appointment_id bigint PRIMARY KEY,
+  clinic_id      bigint NOT NULL REFERENCES clinics (id),
+  pain           integer NOT NULL CHECK (pain BETWEEN 0 AND 10),
+  sleep          text NOT NULL CHECK (sleep IN ('none', 'some', 'severe')),
+  movements      text NOT NULL DEFAULT '',  -- limited movements, comma-separated
+  psfs1_activity text NOT NULL CHECK (length(btrim(psfs1_activity)) > 0),
+  psfs1_score    integer NOT NULL CHECK (psfs1_score BETWEEN 0 AND 10),
+  psfs2_activity text NOT NULL CHECK (length(btrim(psfs2_activity)) > 0),
+  psfs2_score    integer NOT NULL CHECK (psfs2_score BETWEEN 0 AND 10),
+  psfs3_activity text NOT NULL CHECK (length(btrim(psfs3_activity)) > 0),
+  psfs3_score    integer NOT NULL CHECK (psfs3_score BETWEEN 0 AND 10),
+  version        bigint NOT NULL DEFAULT 1 CHECK (version > 0),
+  recorded_at    bigint NOT NULL,
+  recorded_by    bigint,
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id),
+  FOREIGN KEY (clinic_id, recorded_by) REFERENCES staff_accounts (clinic_id, id)
+);
+
+CREATE INDEX visit_outcomes_by_clinic ON visit_outcomes (clinic_id);
+
+CREATE FUNCTION unknot_visit_outcome_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.version <> OLD.version + 1 THEN
+    RAISE EXCEPTION 'visit_outcomes: a change must raise the version by one'
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER visit_outcomes_version
+  BEFORE UPDATE ON visit_outcomes
+  FOR EACH ROW EXECUTE FUNCTION unknot_visit_outcome_version();
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
@@ -734,9 +774,9 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {8, "visit notes (SOAP) and their addenda; signed notes and addenda never change",
      kSchemaVisitNotes},
     {9, "treatment plans, their items and the appointments booked for them", kSchemaTreatmentPlans},
-});
     {10, "home-care programs and the patient's daily marks", kSchemaHomeCare},
-}};
+    {11, "outcome measures per visit: pain, sleep, movement, PSFS", kSchemaOutcomes},
+});
 
 constexpr std::string_view kCreateVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (

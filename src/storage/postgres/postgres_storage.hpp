@@ -214,6 +214,18 @@ class PostgresStorage final : public core::ports::Storage,
   core::Result<void> SetHomeCareDay(core::ClinicId clinic, core::PatientId patient,
                                     core::LocalDate day, const std::vector<std::string>& routines,
                                     core::Instant now) override;
+  // Outcome measures per visit: outcomes.cpp.
+  core::Result<core::ports::OutcomeRecord> SaveVisitOutcome(
+      core::ClinicId clinic, core::AppointmentId appointment,
+      const core::clinical::VisitOutcome& outcome, std::int64_t expected_version,
+      std::optional<core::StaffId> recorded_by, core::Instant now,
+      const core::staff::AuditEntry& audit) override;
+  core::Result<std::optional<core::ports::OutcomeRecord>> FindVisitOutcome(
+      core::ClinicId clinic, core::AppointmentId appointment) override;
+  core::Result<std::vector<core::ports::OutcomeRecord>> ListPatientOutcomes(
+      core::ClinicId clinic, core::PatientId patient) override;
+  core::Result<std::vector<core::ports::OutcomeRecord>> ListClinicOutcomes(
+      core::ClinicId clinic) override;
 
  private:
   PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock);

@@ -825,6 +825,39 @@ CREATE TABLE treatment_plan_visits (
 CREATE INDEX treatment_plan_visits_by_plan ON treatment_plan_visits (plan_id, appointment_id);
 )sql";
 
+// Outcome measures per visit (issue 15, core/clinical/outcomes.hpp): one row per appointment. The
+// ranges and the three PSFS items are checked here too, and a change must raise the version by
+// exactly one, so no write path can skip the optimistic check.
+constexpr std::string_view kSchemaOutcomes = R"sql(
+CREATE TABLE visit_outcomes (
+  appointment_id INTEGER PRIMARY KEY,
+  clinic_id      INTEGER NOT NULL REFERENCES clinics (id),
+  pain           INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+  sleep          TEXT NOT NULL CHECK (sleep IN ('none', 'some', 'severe')),
+  movements      TEXT NOT NULL DEFAULT '',  -- limited movements, comma-separated
+  psfs1_activity TEXT NOT NULL CHECK (length(trim(psfs1_activity)) > 0),
+  psfs1_score    INTEGER NOT NULL CHECK (psfs1_score BETWEEN 0 AND 10),
+  psfs2_activity TEXT NOT NULL CHECK (length(trim(psfs2_activity)) > 0),
+  psfs2_score    INTEGER NOT NULL CHECK (psfs2_score BETWEEN 0 AND 10),
+  psfs3_activity TEXT NOT NULL CHECK (length(trim(psfs3_activity)) > 0),
+  psfs3_score    INTEGER NOT NULL CHECK (psfs3_score BETWEEN 0 AND 10),
+  version        INTEGER NOT NULL DEFAULT 1 CHECK (version > 0),
+  recorded_at    INTEGER NOT NULL,
+  recorded_by    INTEGER,
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id),
+  FOREIGN KEY (clinic_id, recorded_by) REFERENCES staff_accounts (clinic_id, id)
+);
+
+CREATE INDEX visit_outcomes_by_clinic ON visit_outcomes (clinic_id);
+
+CREATE TRIGGER visit_outcomes_version
+BEFORE UPDATE ON visit_outcomes
+WHEN NEW.version <> OLD.version + 1
+BEGIN
+  SELECT RAISE(ABORT, 'visit_outcomes: a change must raise the version by one');
+END;
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
@@ -845,9 +878,9 @@ constexpr auto kMigrations = std::to_array<Migration>({
      kSchemaVisitNotes},
     {10, "treatment plans, their items and the appointments booked for them",
      kSchemaTreatmentPlans},
-});
     {11, "home-care programs and the patient's daily marks", kSchemaHomeCare},
-}};
+    {12, "outcome measures per visit: pain, sleep, movement, PSFS", kSchemaOutcomes},
+});
 
 constexpr std::string_view kCreateVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (

@@ -215,6 +215,18 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   core::Result<void> SetHomeCareDay(core::ClinicId clinic, core::PatientId patient,
                                     core::LocalDate day, const std::vector<std::string>& routines,
                                     core::Instant now) override;
+  // Outcome measures per visit: outcomes_sql.cpp.
+  core::Result<core::ports::OutcomeRecord> SaveVisitOutcome(
+      core::ClinicId clinic, core::AppointmentId appointment,
+      const core::clinical::VisitOutcome& outcome, std::int64_t expected_version,
+      std::optional<core::StaffId> recorded_by, core::Instant now,
+      const core::staff::AuditEntry& audit) override;
+  core::Result<std::optional<core::ports::OutcomeRecord>> FindVisitOutcome(
+      core::ClinicId clinic, core::AppointmentId appointment) override;
+  core::Result<std::vector<core::ports::OutcomeRecord>> ListPatientOutcomes(
+      core::ClinicId clinic, core::PatientId patient) override;
+  core::Result<std::vector<core::ports::OutcomeRecord>> ListClinicOutcomes(
+      core::ClinicId clinic) override;
 
   // Commits so far; grouped writes make transactions < jobs under concurrent load.
   WriteQueue::Stats write_stats() const { return writer_->stats(); }

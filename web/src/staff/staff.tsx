@@ -18,6 +18,7 @@ import { PatientPage, PatientsPage } from "./pages/patients";
 import { AuditPage } from "./pages/audit";
 import { NotePage } from "./pages/note";
 import { NewPlanPage, PlanPage } from "./pages/plan";
+import { OutcomeReportPage, VisitOutcomesPage } from "./pages/outcomes";
 import "./staff.css";
 
 const TITLES: [RegExp, string][] = [
@@ -25,7 +26,8 @@ const TITLES: [RegExp, string][] = [
   [/^staff\/setup\/rooms/, "Rooms"], [/^staff\/setup\/practitioners/, "Practitioners"],
   [/^staff\/setup\/services/, "Services"], [/^staff\/setup/, "Clinic set-up"],
   [/^staff\/users/, "Users & sessions"], [/^staff\/account/, "My account"],
-  [/^staff\/calendar/, "Calendar"], [/^staff\/patients\/\d+\/plans/, "New treatment plan"], [/^staff\/plans/, "Treatment plan"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff\/visits\/\d+\/note/, "Visit note"], [/^staff/, "Staff"],
+  [/^staff\/calendar/, "Calendar"], [/^staff\/patients\/\d+\/plans/, "New treatment plan"], [/^staff\/plans/, "Treatment plan"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff\/visits\/\d+\/note/, "Visit note"],
+  [/^staff\/visits\/\d+\/outcomes/, "Visit outcomes"], [/^staff\/outcomes\/report/, "Outcome report"], [/^staff/, "Staff"],
 ];
 
 export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: string; query: URLSearchParams }) {
@@ -90,7 +92,11 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
     case "plans": content = parts[2] ? <PlanPage ctx={ctx} id={+parts[2]} /> : undefined; break;
     case "audit": content = <AuditPage ctx={ctx} query={query} />; break;
     case "calendar": content = <LazyCalendar ctx={ctx} query={query} />; break;
-    case "visits": if (parts[3] === "note" && +parts[2] > 0) content = <NotePage ctx={ctx} appointment={+parts[2]} />; break;
+    case "visits":
+      if (parts[3] === "note" && +parts[2] > 0) content = <NotePage ctx={ctx} appointment={+parts[2]} />;
+      else if (parts[3] === "outcomes" && +parts[2] > 0) content = <VisitOutcomesPage ctx={ctx} appointment={+parts[2]} />;
+      break;
+    case "outcomes": if (parts[2] === "report") content = <OutcomeReportPage ctx={ctx} />; break;
   }
   content ??= <Page title="Page not found"><p><a {...linkProps("staff")}>Go to the staff home page</a></p></Page>;
   const current = currentNav(route);
@@ -139,6 +145,7 @@ function StaffHome({ ctx }: { ctx: StaffContext }) {
       ? "Clinic details, booking policy, rooms, practitioners and their hours, services."
       : "See the clinic's details, rooms, practitioners and services.",
     "staff/users": "Staff accounts, their roles and who is signed in.",
+    "staff/outcomes/report": "Per service and practitioner, how many courses of care reached a meaningful change, and within how many visits.",
     "staff/audit": "Who opened or changed which patient's data, and when; CSV export.",
     "staff/account": "Change your password, see your sessions, sign out everywhere.",
   };

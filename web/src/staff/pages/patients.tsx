@@ -12,7 +12,7 @@ import { allowed } from "../nav";
 import { BookingRulesSection } from "./booking_rules";
 import { PatientPlans } from "./plan";
 import { HomeCareSection } from "./homecare";
-import { HomeCareSection } from "./homecare";
+import { PatientOutcomesSection } from "./outcomes";
 
 const PER_PAGE = 25;
 
@@ -128,6 +128,7 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
           {rec.assessments.length === 0 ? <p>None led to an appointment.</p>
             : rec.assessments.map((a) => <AssessmentSummary key={a.id} a={a} zone={zone} form={form.data} clinic={ctx.clinic.slug} />)}
           {(ctx.session.permissions.view_home_care ?? "denied") !== "denied" && <HomeCareSection ctx={ctx} patient={rec.patient.id} />}
+          {allowed(ctx.session.permissions, "view_outcomes") && <PatientOutcomesSection ctx={ctx} patient={id} appointments={rec.appointments} />}
         </>
       )}
     </Page>
