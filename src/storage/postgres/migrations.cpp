@@ -586,7 +586,20 @@ CREATE TRIGGER appointments_change
   FOR EACH ROW EXECUTE FUNCTION unknot_appointment_changed();
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+// Version 8 (issue 14): an overbooked appointment keeps its room from other practitioners in the
+// database too. Version 6 left overbooked rows out of both exclusion constraints, so a regular
+// booking committing at the same moment as an overbooking of its room could share the room (the
+// staff write's room check and advisory lock do not stop a booking that never takes that lock).
+// This constraint counts every live appointment: two of different practitioners never share a
+// room at one time; the practitioner's own may (their overbooking), as before.
+constexpr std::string_view kSchemaOverbookedRooms = R"sql(
+ALTER TABLE appointments
+  ADD CONSTRAINT appointments_no_room_overlap_across_practitioners EXCLUDE USING gist
+    (room_id WITH =, practitioner_id WITH <>, int8range(start_at, blocked_until) WITH &&)
+    WHERE (status <> 'cancelled');
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations{{
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
      "no-overlap exclusion constraints, manage tokens, idempotency keys",
@@ -605,6 +618,8 @@ constexpr std::array<Migration, 7> kMigrations{{
      kSchemaV6},
     {7, "change numbers of appointments for the live calendar; NOTIFY unknot_appointments",
      kSchemaChangeFeed},
+    {8, "no two practitioners' appointments share a room at one time, overbooked or not",
+     kSchemaOverbookedRooms},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -715,7 +715,55 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations{{
+// Version 9 (issue 14): an overbooked appointment keeps its room from other practitioners in the
+// database too. Version 7 left overbooked rows out of the no-overlap triggers altogether, so the
+// room of one was guarded only by the check inside the staff write; a write that skipped that
+// check (or a future one) could have put another practitioner's appointment into it. Now the
+// room clause counts every live appointment of another practitioner, overbooked or not; only the
+// practitioner's own appointments may share a room with their overbooked one.
+constexpr std::string_view kSchemaOverbookedRooms = R"sql(
+DROP TRIGGER appointments_no_overlap_on_insert;
+DROP TRIGGER appointments_no_overlap_on_update;
+CREATE TRIGGER appointments_no_overlap_on_insert
+BEFORE INSERT ON appointments
+WHEN NEW.status <> 'cancelled'
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps another of the same practitioner or room')
+  WHERE (NEW.overbooked = 0
+         AND EXISTS (SELECT 1 FROM appointments a
+                     WHERE a.practitioner_id = NEW.practitioner_id AND a.status <> 'cancelled'
+                       AND a.overbooked = 0
+                       AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                       AND a.blocked_until > NEW.start_at))
+     OR EXISTS (SELECT 1 FROM appointments a
+                WHERE a.room_id = NEW.room_id AND a.status <> 'cancelled'
+                  AND (a.practitioner_id <> NEW.practitioner_id
+                       OR (a.overbooked = 0 AND NEW.overbooked = 0))
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at);
+END;
+CREATE TRIGGER appointments_no_overlap_on_update
+BEFORE UPDATE OF practitioner_id, room_id, start_at, end_at, blocked_until, status, overbooked
+  ON appointments
+WHEN NEW.status <> 'cancelled'
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps another of the same practitioner or room')
+  WHERE (NEW.overbooked = 0
+         AND EXISTS (SELECT 1 FROM appointments a
+                     WHERE a.id <> NEW.id AND a.practitioner_id = NEW.practitioner_id
+                       AND a.status <> 'cancelled' AND a.overbooked = 0
+                       AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                       AND a.blocked_until > NEW.start_at))
+     OR EXISTS (SELECT 1 FROM appointments a
+                WHERE a.id <> NEW.id AND a.room_id = NEW.room_id AND a.status <> 'cancelled'
+                  AND (a.practitioner_id <> NEW.practitioner_id
+                       OR (a.overbooked = 0 AND NEW.overbooked = 0))
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at);
+END;
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
@@ -731,6 +779,8 @@ constexpr std::array<Migration, 8> kMigrations{{
      "patients' online booking rules; the clinic's no-show rule",
      kSchemaV7},
     {8, "change numbers of appointments for the live calendar", kSchemaChangeFeed},
+    {9, "an overbooked appointment's room is kept from other practitioners by the triggers",
+     kSchemaOverbookedRooms},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(
