@@ -164,6 +164,39 @@ TEST_P(CalendarContract, OverlapsAreRefusedUnlessOverbookedWhoseRoomMustBeFreeOf
   EXPECT_EQ(AuditCount(), 3u);
 }
 
+// The database itself (triggers, exclusion constraint) keeps an overbooked appointment's room from
+// other practitioners: a write that skips the staff checks, or races them, is refused. The
+// practitioner's own appointments may still share it (that is their overbooking).
+TEST_P(CalendarContract, TheDatabaseKeepsAnOverbookedRoomFromOtherPractitioners) {
+  // Practitioner 1 is busy in room 1; overbooked over that, in room 0, which is otherwise empty.
+  ASSERT_TRUE(Book(Draft(1, 1, "2026-11-27T18:00:00Z")));
+  Appointment over = Book(Draft(1, 0, "2026-11-27T18:00:00Z", true)).value();
+  ASSERT_TRUE(over.overbooked);
+  // Another practitioner's appointment into room 0 then, written directly: refused.
+  auto raw = storage_->InsertAppointment(id(), Draft(0, 0, "2026-11-27T18:15:00Z"));
+  ASSERT_FALSE(raw);
+  EXPECT_EQ(raw.error().code(), ErrorCode::kConflict);
+  // Nor moved there.
+  Appointment elsewhere = Book(Draft(0, 2, "2026-11-27T18:15:00Z")).value();
+  Appointment into = elsewhere;
+  into.room = clinic_.rooms.at(0).id;
+  auto moved =
+      storage_->UpdateAppointment(id(), into, elsewhere.version, clock_.Now(), Entry("moved"));
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().code(), ErrorCode::kConflict);
+  // Once the overbooked one is cancelled, the room is free for the move.
+  Appointment cancelled = over;
+  cancelled.status = AppointmentStatus::kCancelled;
+  cancelled.cancelled_at = clock_.Now();
+  ASSERT_TRUE(storage_->UpdateAppointment(id(), cancelled, over.version, clock_.Now(), Entry()));
+  EXPECT_TRUE(
+      storage_->UpdateAppointment(id(), into, elsewhere.version, clock_.Now(), Entry("moved")));
+  // The practitioner's own appointments may share the room with their overbooked one.
+  ASSERT_TRUE(Book(Draft(1, 3, "2026-11-27T19:00:00Z", true)));
+  EXPECT_TRUE(storage_->InsertAppointment(id(), Draft(1, 3, "2026-11-27T19:15:00Z")));
+  EXPECT_FALSE(storage_->InsertAppointment(id(), Draft(0, 3, "2026-11-27T19:00:00Z")));
+}
+
 TEST_P(CalendarContract, UpdateChecksTheVersionAndTheOverlapRule) {
   Appointment a = Book(Draft(0, 0, "2026-11-27T17:00:00Z")).value();
   Appointment other = Book(Draft(0, 0, "2026-11-27T18:00:00Z")).value();

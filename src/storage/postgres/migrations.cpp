@@ -752,6 +752,19 @@ CREATE TRIGGER visit_outcomes_version
   FOR EACH ROW EXECUTE FUNCTION unknot_visit_outcome_version();
 )sql";
 
+// Version 12 (issue 14): an overbooked appointment keeps its room from other practitioners in the
+// database too. Version 6 left overbooked rows out of both exclusion constraints, so a regular
+// booking committing at the same moment as an overbooking of its room could share the room (the
+// staff write's room check and advisory lock do not stop a booking that never takes that lock).
+// This constraint counts every live appointment: two of different practitioners never share a
+// room at one time; the practitioner's own may (their overbooking), as before.
+constexpr std::string_view kSchemaOverbookedRooms = R"sql(
+ALTER TABLE appointments
+  ADD CONSTRAINT appointments_no_room_overlap_across_practitioners EXCLUDE USING gist
+    (room_id WITH =, practitioner_id WITH <>, int8range(start_at, blocked_until) WITH &&)
+    WHERE (status <> 'cancelled');
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
@@ -776,6 +789,8 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {9, "treatment plans, their items and the appointments booked for them", kSchemaTreatmentPlans},
     {10, "home-care programs and the patient's daily marks", kSchemaHomeCare},
     {11, "outcome measures per visit: pain, sleep, movement, PSFS", kSchemaOutcomes},
+    {12, "no two practitioners' appointments share a room at one time, overbooked or not",
+     kSchemaOverbookedRooms},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(

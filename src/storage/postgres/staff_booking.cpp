@@ -1,7 +1,8 @@
 // The front desk's storage on PostgreSQL (core/ports/calendar.hpp): the calendar read and the
 // staff writes on appointments, each write one transaction with its audit entry. The exclusion
-// constraints (migration 6 leaves overbooked rows out of them) decide overlaps; the room of an
-// overbooked appointment is checked here (see RoomTaken for the race that remains).
+// constraints decide overlaps: migration 6's leave overbooked rows out, and migration 12's keeps
+// any two practitioners' live appointments, overbooked or not, out of one room at one time. The
+// room of an overbooked appointment is also checked here, to choose a free one and say why.
 
 #include "storage/postgres/staff_booking.hpp"
 
@@ -51,9 +52,8 @@ std::optional<Error> Refusal(Run run) {
 // Whether a live appointment in `room` other than `a` overlaps its blocked span; with
 // `others_of`, only those of other practitioners count. Takes a transaction-scoped lock of the
 // room first, so two overbookings of one room cannot both pass. A regular booking does not take
-// that lock and its exclusion constraint leaves overbooked rows out, so one committing at the
-// same moment as an overbooking of its room can still share the room (SQLite's single writer has
-// no such race); closing it needs the constraint or unknot_book() to see overbooked rooms.
+// that lock; one committing at the same moment as an overbooking of its room is refused by
+// migration 12's exclusion constraint instead.
 bool RoomTaken(pqxx::transaction_base& tx, core::ClinicId clinic, core::RoomId room,
                const scheduling::Appointment& a, std::optional<core::PractitionerId> others_of) {
   tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1 || ':room:' || $2, 0))",

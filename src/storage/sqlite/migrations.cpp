@@ -858,6 +858,54 @@ BEGIN
 END;
 )sql";
 
+// Version 13 (issue 14): an overbooked appointment keeps its room from other practitioners in the
+// database too. Version 7 left overbooked rows out of the no-overlap triggers altogether, so the
+// room of one was guarded only by the check inside the staff write; a write that skipped that
+// check (or a future one) could have put another practitioner's appointment into it. Now the
+// room clause counts every live appointment of another practitioner, overbooked or not; only the
+// practitioner's own appointments may share a room with their overbooked one.
+constexpr std::string_view kSchemaOverbookedRooms = R"sql(
+DROP TRIGGER appointments_no_overlap_on_insert;
+DROP TRIGGER appointments_no_overlap_on_update;
+CREATE TRIGGER appointments_no_overlap_on_insert
+BEFORE INSERT ON appointments
+WHEN NEW.status <> 'cancelled'
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps another of the same practitioner or room')
+  WHERE (NEW.overbooked = 0
+         AND EXISTS (SELECT 1 FROM appointments a
+                     WHERE a.practitioner_id = NEW.practitioner_id AND a.status <> 'cancelled'
+                       AND a.overbooked = 0
+                       AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                       AND a.blocked_until > NEW.start_at))
+     OR EXISTS (SELECT 1 FROM appointments a
+                WHERE a.room_id = NEW.room_id AND a.status <> 'cancelled'
+                  AND (a.practitioner_id <> NEW.practitioner_id
+                       OR (a.overbooked = 0 AND NEW.overbooked = 0))
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at);
+END;
+CREATE TRIGGER appointments_no_overlap_on_update
+BEFORE UPDATE OF practitioner_id, room_id, start_at, end_at, blocked_until, status, overbooked
+  ON appointments
+WHEN NEW.status <> 'cancelled'
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps another of the same practitioner or room')
+  WHERE (NEW.overbooked = 0
+         AND EXISTS (SELECT 1 FROM appointments a
+                     WHERE a.id <> NEW.id AND a.practitioner_id = NEW.practitioner_id
+                       AND a.status <> 'cancelled' AND a.overbooked = 0
+                       AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                       AND a.blocked_until > NEW.start_at))
+     OR EXISTS (SELECT 1 FROM appointments a
+                WHERE a.id <> NEW.id AND a.room_id = NEW.room_id AND a.status <> 'cancelled'
+                  AND (a.practitioner_id <> NEW.practitioner_id
+                       OR (a.overbooked = 0 AND NEW.overbooked = 0))
+                  AND a.start_at < NEW.blocked_until AND a.start_at > NEW.start_at - 36000
+                  AND a.blocked_until > NEW.start_at);
+END;
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
@@ -880,6 +928,8 @@ constexpr auto kMigrations = std::to_array<Migration>({
      kSchemaTreatmentPlans},
     {11, "home-care programs and the patient's daily marks", kSchemaHomeCare},
     {12, "outcome measures per visit: pain, sleep, movement, PSFS", kSchemaOutcomes},
+    {13, "an overbooked appointment's room is kept from other practitioners by the triggers",
+     kSchemaOverbookedRooms},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(
