@@ -14,6 +14,7 @@
 #include "api/http/static_files.hpp"
 #include "api/v1/assessment_routes.hpp"
 #include "api/v1/booking_routes.hpp"
+#include "api/v1/calendar_feed_routes.hpp"
 #include "api/v1/calendar_stream.hpp"
 #include "api/v1/clinic_routes.hpp"
 #include "api/v1/ics_routes.hpp"
@@ -167,6 +168,7 @@ int Serve(const ServeOptions& options) {
   api::v1::AddClinicRoutes(router, storage);
   api::v1::AddBookingRoutes(router, storage, clock, tokens);
   api::v1::AddIcsRoutes(router, storage, tokens);
+  api::v1::AddCalendarFeedRoutes(router, storage, clock, tokens);
   api::fhir::AddFhirRoutes(router, storage, clock, tokens);
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "api/staff_test_fixture.hpp"
+#include "api/v1/calendar_feed_routes.hpp"
 #include "api/v1/clinic_routes.hpp"
 #include "api/v1/ics_routes.hpp"
 #include "knowledge/load_knowledge.hpp"
@@ -32,6 +33,8 @@ const std::set<std::string> kPublicRoutes = {
     "GET /api/v1/clinics/{clinic}/appointments/{id}",
     // The patient's calendar file: guarded by the manage token like the appointment itself.
     "GET /api/v1/clinics/{clinic}/appointments/{id}.ics",
+    // A practitioner's calendar feed: guarded by the feed's secret key.
+    "GET /api/v1/clinics/{clinic}/practitioners/{id}/calendar.ics",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/cancel",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/reschedule",
     "GET /api/v1/clinics/{clinic}/assessment-form",
@@ -73,6 +76,7 @@ class AuthorizationMatrixTest : public StaffFixture {
     AddClinicRoutes(router_, *storage_);
     AddBookingRoutes(router_, *storage_, clock_, tokens_);
     AddIcsRoutes(router_, *storage_, tokens_);
+    AddCalendarFeedRoutes(router_, *storage_, clock_, tokens_);
     AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
                         knowledge_.body_map_svg);
   }

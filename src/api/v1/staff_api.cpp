@@ -2,6 +2,7 @@
 
 #include "api/v1/audit_routes.hpp"
 #include "api/v1/booking_rules_routes.hpp"
+#include "api/v1/calendar_feed_routes.hpp"
 #include "api/v1/calendar_routes.hpp"
 #include "api/v1/patient_routes.hpp"
 #include "api/v1/setup_routes.hpp"
@@ -15,6 +16,7 @@ void AddStaffApi(http::Router& router, StaffRoutes& staff, SessionRouteDeps deps
   AddSetupRoutes(staff, staff.storage(), staff.clock());
   AddCalendarRoutes(staff, staff.storage(), staff.clock());
   AddBookingRulesRoutes(staff, staff.storage());
+  AddCalendarFeedStaffRoutes(staff, staff.storage(), CalendarFeedTokens());
 }
 
 }  // namespace unknot::api::v1

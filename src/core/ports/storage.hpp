@@ -22,6 +22,7 @@
 #include "core/common/result.hpp"
 #include "core/ports/booking_rules.hpp"
 #include "core/ports/calendar.hpp"
+#include "core/ports/calendar_feeds.hpp"
 #include "core/ports/staff.hpp"
 #include "core/scheduling/appointment.hpp"
 #include "core/scheduling/availability.hpp"
@@ -243,7 +244,8 @@ class Storage : public ClinicRepository,
                 public AuditRepository,
                 public PatientRecords,
                 public CalendarRepository,
-                public BookingRulesRepository {
+                public BookingRulesRepository,
+                public CalendarFeedRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

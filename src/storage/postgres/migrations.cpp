@@ -586,7 +586,26 @@ CREATE TRIGGER appointments_change
   FOR EACH ROW EXECUTE FUNCTION unknot_appointment_changed();
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+// Version 8 (issue 17): practitioners' secret calendar feeds, only the hash of each secret (one
+// feed per practitioner: a rotation replaces the row's hash), and whether the clinic's feeds show
+// patients' names rather than initials (no row: initials).
+// NOTE(merge): renumber to SQLite 14 / PostgreSQL 13
+constexpr std::string_view kSchemaCalendarFeeds = R"sql(
+CREATE TABLE calendar_feeds (
+  clinic_id       bigint NOT NULL,
+  practitioner_id bigint NOT NULL,
+  secret_hash     text NOT NULL UNIQUE CHECK (length(secret_hash) > 0),
+  created_at      bigint NOT NULL,
+  PRIMARY KEY (clinic_id, practitioner_id),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id)
+);
+CREATE TABLE calendar_feed_settings (
+  clinic_id     bigint PRIMARY KEY REFERENCES clinics (id),
+  patient_names boolean NOT NULL DEFAULT false
+);
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations{{
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
      "no-overlap exclusion constraints, manage tokens, idempotency keys",
@@ -605,6 +624,9 @@ constexpr std::array<Migration, 7> kMigrations{{
      kSchemaV6},
     {7, "change numbers of appointments for the live calendar; NOTIFY unknot_appointments",
      kSchemaChangeFeed},
+    // NOTE(merge): renumber to SQLite 14 / PostgreSQL 13
+    {8, "practitioners' calendar feeds (secret hashes); patient names in feeds per clinic",
+     kSchemaCalendarFeeds},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -715,7 +715,26 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations{{
+// Version 9 (issue 17): practitioners' secret calendar feeds, only the hash of each secret (one
+// feed per practitioner: a rotation replaces the row's hash), and whether the clinic's feeds show
+// patients' names rather than initials (no row: initials).
+// NOTE(merge): renumber to SQLite 14 / PostgreSQL 13
+constexpr std::string_view kSchemaCalendarFeeds = R"sql(
+CREATE TABLE calendar_feeds (
+  clinic_id       INTEGER NOT NULL,
+  practitioner_id INTEGER NOT NULL,
+  secret_hash     TEXT NOT NULL UNIQUE CHECK (length(secret_hash) > 0),
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (clinic_id, practitioner_id),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id)
+);
+CREATE TABLE calendar_feed_settings (
+  clinic_id     INTEGER PRIMARY KEY REFERENCES clinics (id),
+  patient_names INTEGER NOT NULL DEFAULT 0 CHECK (patient_names IN (0, 1))
+);
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations{{
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
     {3, "longest appointment span per clinic; live-only practitioner and room indexes", kSchemaV3},
@@ -731,6 +750,9 @@ constexpr std::array<Migration, 8> kMigrations{{
      "patients' online booking rules; the clinic's no-show rule",
      kSchemaV7},
     {8, "change numbers of appointments for the live calendar", kSchemaChangeFeed},
+    // NOTE(merge): renumber to SQLite 14 / PostgreSQL 13
+    {9, "practitioners' calendar feeds (secret hashes); patient names in feeds per clinic",
+     kSchemaCalendarFeeds},
 }};
 
 constexpr std::string_view kCreateVersionTable = R"sql(
