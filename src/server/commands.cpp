@@ -14,6 +14,7 @@
 #include "api/http/static_files.hpp"
 #include "api/v1/assessment_routes.hpp"
 #include "api/v1/booking_routes.hpp"
+#include "api/v1/calendar_feed_routes.hpp"
 #include "api/v1/calendar_stream.hpp"
 #include "api/v1/clinic_routes.hpp"
 #include "api/v1/home_care_routes.hpp"
@@ -171,6 +172,7 @@ int Serve(const ServeOptions& options) {
   api::v1::AddIcsRoutes(router, storage, tokens);
   api::v1::AddPatientHomeCareRoutes(router, storage, clock, tokens, knowledge->knowledge);
   api::v1::AddPatientOutcomeRoutes(router, storage, tokens);
+  api::v1::AddCalendarFeedRoutes(router, storage, clock, tokens);
   api::fhir::AddFhirRoutes(router, storage, clock, tokens);
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);

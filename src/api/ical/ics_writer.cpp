@@ -150,24 +150,23 @@ std::string VTimeZone(const core::TimeZone& zone, date::year year) {
   return lines.Take();
 }
 
-std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::TimeZone& zone,
-                           const scheduling::Appointment& appointment,
-                           std::string_view manage_url) {
-  const core::clinic::Clinic& clinic = setup.clinic;
-  const auto* service = setup.FindService(appointment.service);
-  const auto* practitioner = setup.FindPractitioner(appointment.practitioner);
+namespace {
+
+// What differs between the patient's VEVENT and a practitioner feed's.
+struct EventText {
+  std::string summary;
+  std::string location;
+  std::string description;
+  std::string_view url;  // "": none
+};
+
+// One VEVENT. UID, SEQUENCE, DTSTAMP, times and STATUS come from the stored appointment alone, so
+// the patient's file and the practitioner's feed describe the same event the same way.
+void AddEvent(Lines& lines, const core::clinic::Clinic& clinic, const core::TimeZone& zone,
+              const scheduling::Appointment& appointment, const EventText& text) {
   const std::string tzid(zone.name());
-  const auto year = date::year_month_day{date::floor<date::days>(appointment.time.start())}.year();
   // Storage raises the version on every change, from 1 as booked: RFC 5545's revision count.
   const std::int64_t sequence = std::max<std::int64_t>(0, appointment.version - 1);
-
-  Lines lines;
-  lines.Add("BEGIN:VCALENDAR");
-  lines.Add("VERSION:2.0");
-  lines.Add("PRODID:-//Unknot//Appointments//EN");
-  lines.Add("CALSCALE:GREGORIAN");
-  lines.Add("METHOD:PUBLISH");
-  lines.AddRaw(VTimeZone(zone, year));
   lines.Add("BEGIN:VEVENT");
   lines.Add(fmt::format("UID:appointment-{}@{}.unknot", appointment.id.value(), clinic.slug));
   lines.Add("DTSTAMP:" + UtcStamp(appointment.updated_at));
@@ -178,18 +177,79 @@ std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::T
                         Stamp(core::UtcToLocal(zone, appointment.time.start()))));
   lines.Add(
       fmt::format("DTEND;TZID={}:{}", tzid, Stamp(core::UtcToLocal(zone, appointment.time.end()))));
-  lines.Add("SUMMARY:" + EscapeText((service != nullptr ? service->name : "Appointment") +
-                                    " \xE2\x80\x93 " + clinic.name));
-  lines.Add("LOCATION:" + EscapeText(AddressLine(clinic.address)));
-  std::string description;
-  if (practitioner != nullptr) description = "With " + practitioner->display_name + ". ";
-  description += kWhatToBring;
-  if (!manage_url.empty()) description += "\nChange or cancel: " + std::string(manage_url);
-  description += "\nQuestions: " + clinic.phone;
-  lines.Add("DESCRIPTION:" + EscapeText(description));
-  if (!manage_url.empty()) lines.Add("URL:" + std::string(manage_url));
+  lines.Add("SUMMARY:" + EscapeText(text.summary));
+  lines.Add("LOCATION:" + EscapeText(text.location));
+  lines.Add("DESCRIPTION:" + EscapeText(text.description));
+  if (!text.url.empty()) lines.Add("URL:" + std::string(text.url));
   lines.Add("STATUS:" + std::string(EventStatus(appointment.status)));
   lines.Add("END:VEVENT");
+}
+
+void AddCalendarHead(Lines& lines) {
+  lines.Add("BEGIN:VCALENDAR");
+  lines.Add("VERSION:2.0");
+  lines.Add("PRODID:-//Unknot//Appointments//EN");
+  lines.Add("CALSCALE:GREGORIAN");
+  lines.Add("METHOD:PUBLISH");
+}
+
+}  // namespace
+
+std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::TimeZone& zone,
+                           const scheduling::Appointment& appointment,
+                           std::string_view manage_url) {
+  const core::clinic::Clinic& clinic = setup.clinic;
+  const auto* service = setup.FindService(appointment.service);
+  const auto* practitioner = setup.FindPractitioner(appointment.practitioner);
+  const auto year = date::year_month_day{date::floor<date::days>(appointment.time.start())}.year();
+
+  Lines lines;
+  AddCalendarHead(lines);
+  lines.AddRaw(VTimeZone(zone, year));
+  EventText text;
+  text.summary =
+      (service != nullptr ? service->name : "Appointment") + " \xE2\x80\x93 " + clinic.name;
+  text.location = AddressLine(clinic.address);
+  if (practitioner != nullptr) text.description = "With " + practitioner->display_name + ". ";
+  text.description += kWhatToBring;
+  if (!manage_url.empty()) text.description += "\nChange or cancel: " + std::string(manage_url);
+  text.description += "\nQuestions: " + clinic.phone;
+  text.url = manage_url;
+  AddEvent(lines, clinic, zone, appointment, text);
+  lines.Add("END:VCALENDAR");
+  return lines.Take();
+}
+
+std::string PractitionerFeedIcs(const core::clinic::ClinicSetup& setup, const core::TimeZone& zone,
+                                const core::clinic::Practitioner& practitioner,
+                                const std::vector<FeedEvent>& events, core::Instant now) {
+  const core::clinic::Clinic& clinic = setup.clinic;
+  Lines lines;
+  AddCalendarHead(lines);
+  lines.Add("X-WR-CALNAME:" +
+            EscapeText(practitioner.display_name + " \xE2\x80\x93 " + clinic.name));
+  lines.Add("X-WR-TIMEZONE:" + std::string(zone.name()));
+  // How often a subscribing calendar should fetch it again (RFC 7986, and Outlook's own name).
+  lines.Add("REFRESH-INTERVAL;VALUE=DURATION:PT15M");
+  lines.Add("X-PUBLISHED-TTL:PT15M");
+  // The feed covers `now` to at most a few months on: the observances around now's year do.
+  lines.AddRaw(VTimeZone(zone, date::year_month_day{date::floor<date::days>(now)}.year()));
+  for (const FeedEvent& event : events) {
+    const scheduling::Appointment& a = event.appointment;
+    const auto* service = setup.FindService(a.service);
+    const auto* room = setup.FindRoom(a.room);
+    EventText text;
+    const std::string service_name = service != nullptr ? service->name : "Appointment";
+    text.summary = service_name + " \xE2\x80\x93 " + event.patient_label;
+    text.location = AddressLine(clinic.address);
+    if (room != nullptr) text.location += " (" + room->name + ")";
+    text.description = "Patient: " + event.patient_label + "\nService: " + service_name;
+    if (room != nullptr) text.description += "\nRoom: " + room->name;
+    if (a.status == scheduling::AppointmentStatus::kRequested) {
+      text.description += "\nRequested online: waiting for the front desk's approval.";
+    }
+    AddEvent(lines, clinic, zone, a, text);
+  }
   lines.Add("END:VCALENDAR");
   return lines.Take();
 }

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clinic/clinic_setup.hpp"
 #include "core/common/time.hpp"
@@ -23,6 +24,22 @@ namespace unknot::api::ical {
 std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::TimeZone& zone,
                            const core::scheduling::Appointment& appointment,
                            std::string_view manage_url);
+
+// One appointment of a practitioner's calendar feed and how the feed names its patient (initials,
+// or the name when the clinic allows it).
+struct FeedEvent {
+  core::scheduling::Appointment appointment;
+  std::string patient_label;
+};
+
+// A practitioner's calendar feed (issue 17): one VCALENDAR with the clinic's VTIMEZONE (around
+// the year of `now`) and one VEVENT per event, in the order given. Each VEVENT has the UID,
+// SEQUENCE, times and STATUS of the patient's file of the same appointment (AppointmentIcs);
+// SUMMARY is the service and the patient label, LOCATION the clinic's address and the room. It
+// carries no manage link: that is the patient's secret.
+std::string PractitionerFeedIcs(const core::clinic::ClinicSetup& setup, const core::TimeZone& zone,
+                                const core::clinic::Practitioner& practitioner,
+                                const std::vector<FeedEvent>& events, core::Instant now);
 
 // The VTIMEZONE component (CRLF-terminated lines) for `zone` with one observance per UTC-offset
 // change from 1 January of year - 1 to 1 January of year + 2 (the years around an event), or a

@@ -90,6 +90,25 @@ TEST_F(IcsWriterTest, RequestAwaitingApprovalIsTentative) {
   EXPECT_NE(Ics(a).find("STATUS:TENTATIVE\r\n"), std::string::npos);
 }
 
+// A practitioner's feed (issue 17): one VTIMEZONE, one VEVENT per appointment with the same UID
+// and SEQUENCE as the patient's file, the patient as the clinic allows, the room in LOCATION.
+TEST_F(IcsWriterTest, PractitionerFeedOnBothDstDays) {
+  auto spring = At("2027-03-14T17:00:00Z", "2027-03-14T17:30:00Z");
+  auto fall = At("2027-11-07T18:00:00Z", "2027-11-07T18:30:00Z");
+  fall.id = core::AppointmentId{43};
+  fall.status = scheduling::AppointmentStatus::kRequested;
+  fall.version = 2;
+  const auto& practitioner = clinic_->setup().practitioners[0];
+  std::string ics = PractitionerFeedIcs(clinic_->setup(), clinic_->zone, practitioner,
+                                        {{spring, "A. R."}, {fall, "Bo Chen"}},
+                                        ParseInstant("2027-03-01T18:00:00Z").value());
+  EXPECT_NE(ics.find("UID:appointment-42@mission-sports-chiro.unknot\r\n"), std::string::npos);
+  EXPECT_NE(ics.find("\xE2\x80\x93 A. R.\r\n"), std::string::npos);
+  EXPECT_NE(ics.find("STATUS:TENTATIVE\r\n"), std::string::npos);
+  EXPECT_EQ(ics.find("manage"), std::string::npos);  // the patient's secret is not in it
+  testing::ExpectMatchesGolden("ics_feed.ics", ics);
+}
+
 TEST_F(IcsWriterTest, TimeZoneHasBothChangesOfTheYear) {
   std::string tz = VTimeZone(clinic_->zone, date::year{2027});
   EXPECT_NE(tz.find("BEGIN:DAYLIGHT\r\nDTSTART:20270314T020000\r\nTZOFFSETFROM:-0800\r\n"

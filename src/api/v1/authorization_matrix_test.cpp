@@ -10,6 +10,7 @@
 #include <set>
 
 #include "api/staff_test_fixture.hpp"
+#include "api/v1/calendar_feed_routes.hpp"
 #include "api/v1/clinic_routes.hpp"
 #include "api/v1/home_care_routes.hpp"
 #include "api/v1/ics_routes.hpp"
@@ -37,6 +38,8 @@ const std::set<std::string> kPublicRoutes = {
     "GET /api/v1/clinics/{clinic}/appointments/{id}.ics",
     // The patient's own outcome chart (issue 15): the same manage token.
     "GET /api/v1/clinics/{clinic}/appointments/{id}/outcomes",
+    // A practitioner's calendar feed: guarded by the feed's secret key.
+    "GET /api/v1/clinics/{clinic}/practitioners/{id}/calendar.ics",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/cancel",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/reschedule",
     // The patient's home-care program and the days they mark: the manage token again.
@@ -83,6 +86,7 @@ class AuthorizationMatrixTest : public StaffFixture {
     AddIcsRoutes(router_, *storage_, tokens_);
     AddPatientHomeCareRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge);
     AddPatientOutcomeRoutes(router_, *storage_, tokens_);
+    AddCalendarFeedRoutes(router_, *storage_, clock_, tokens_);
     AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
                         knowledge_.body_map_svg);
   }

@@ -2,6 +2,7 @@
 
 #include "api/v1/audit_routes.hpp"
 #include "api/v1/booking_rules_routes.hpp"
+#include "api/v1/calendar_feed_routes.hpp"
 #include "api/v1/calendar_routes.hpp"
 #include "api/v1/home_care_routes.hpp"
 #include "api/v1/outcome_routes.hpp"
@@ -23,6 +24,7 @@ void AddStaffApi(http::Router& router, StaffRoutes& staff, SessionRouteDeps deps
   AddTreatmentPlanRoutes(staff, staff.storage(), staff.clock());
   if (deps.knowledge != nullptr) AddHomeCareRoutes(staff, staff.storage(), *deps.knowledge);
   AddOutcomeRoutes(staff, staff.storage());
+  AddCalendarFeedStaffRoutes(staff, staff.storage(), CalendarFeedTokens());
 }
 
 }  // namespace unknot::api::v1

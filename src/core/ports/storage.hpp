@@ -24,6 +24,7 @@
 #include "core/ports/calendar.hpp"
 #include "core/ports/home_care.hpp"
 #include "core/ports/outcomes.hpp"
+#include "core/ports/calendar_feeds.hpp"
 #include "core/ports/staff.hpp"
 #include "core/ports/visit_notes.hpp"
 #include "core/ports/treatment_plans.hpp"
@@ -251,7 +252,8 @@ class Storage : public ClinicRepository,
                 public VisitNoteRepository,
                 public TreatmentPlanRepository,
                 public HomeCareRepository,
-                public OutcomeRepository {
+                public OutcomeRepository,
+                public CalendarFeedRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

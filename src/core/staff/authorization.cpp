@@ -58,6 +58,8 @@ std::string_view ToString(Action action) {
       return "edit_clinic_setup";
     case Action::kManageOwnAccount:
       return "manage_own_account";
+    case Action::kManageCalendarFeed:
+      return "manage_calendar_feed";
     case Action::kManageStaff:
       return "manage_staff";
     case Action::kViewAuditLog:

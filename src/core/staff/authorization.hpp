@@ -67,7 +67,9 @@ enum class Action {
   kViewClinicSetup,   // clinic details, rooms, practitioners, services, hours
   kEditClinicSetup,   // the same, plus booking policy, overbooking, time off
   kManageOwnAccount,  // who am I, own password, own sessions, sign out everywhere
-  kManageStaff,       // staff accounts, roles, disabling, ending anyone's session
+  // A practitioner's secret calendar feed link (issue 17): create, rotate, turn off.
+  kManageCalendarFeed,
+  kManageStaff,  // staff accounts, roles, disabling, ending anyone's session
   kViewAuditLog,
   kExportAuditLog,  // CSV
 };
@@ -126,6 +128,7 @@ inline constexpr std::array kPolicy = [] {
     PolicyRow{Action::kViewClinicSetup,         kClinic, kClinic,      kClinic},
     PolicyRow{Action::kEditClinicSetup,         kClinic, kDenied,      kDenied},
     PolicyRow{Action::kManageOwnAccount,        kClinic, kClinic,      kClinic},
+    PolicyRow{Action::kManageCalendarFeed,      kClinic, kDenied,      kOwnSchedule},
     PolicyRow{Action::kManageStaff,             kClinic, kDenied,      kDenied},
     PolicyRow{Action::kViewAuditLog,            kClinic, kDenied,      kDenied},
     PolicyRow{Action::kExportAuditLog,          kClinic, kDenied,      kDenied},

@@ -42,6 +42,7 @@ constexpr std::string_view kExpectedMatrix = R"(
   view_clinic_setup           clinic  clinic        clinic
   edit_clinic_setup           clinic  denied        denied
   manage_own_account          clinic  clinic        clinic
+  manage_calendar_feed        clinic  denied        own_schedule
   manage_staff                clinic  denied        denied
   view_audit_log              clinic  denied        denied
   export_audit_log            clinic  denied        denied

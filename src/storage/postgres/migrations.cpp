@@ -765,6 +765,24 @@ ALTER TABLE appointments
     WHERE (status <> 'cancelled');
 )sql";
 
+// Version 13 (issue 17): practitioners' secret calendar feeds, only the hash of each secret (one
+// feed per practitioner: a rotation replaces the row's hash), and whether the clinic's feeds show
+// patients' names rather than initials (no row: initials).
+constexpr std::string_view kSchemaCalendarFeeds = R"sql(
+CREATE TABLE calendar_feeds (
+  clinic_id       bigint NOT NULL,
+  practitioner_id bigint NOT NULL,
+  secret_hash     text NOT NULL UNIQUE CHECK (length(secret_hash) > 0),
+  created_at      bigint NOT NULL,
+  PRIMARY KEY (clinic_id, practitioner_id),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id)
+);
+CREATE TABLE calendar_feed_settings (
+  clinic_id     bigint PRIMARY KEY REFERENCES clinics (id),
+  patient_names boolean NOT NULL DEFAULT false
+);
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
@@ -791,6 +809,8 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {11, "outcome measures per visit: pain, sleep, movement, PSFS", kSchemaOutcomes},
     {12, "no two practitioners' appointments share a room at one time, overbooked or not",
      kSchemaOverbookedRooms},
+    {13, "practitioners' calendar feeds (secret hashes); patient names in feeds per clinic",
+     kSchemaCalendarFeeds},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -227,6 +227,18 @@ class PostgresStorage final : public core::ports::Storage,
   core::Result<std::vector<core::ports::OutcomeRecord>> ListClinicOutcomes(
       core::ClinicId clinic) override;
 
+  // Calendar feeds: calendar_feeds.cpp.
+  core::Result<std::optional<core::ports::CalendarFeed>> FindCalendarFeed(
+      core::ClinicId clinic, core::PractitionerId practitioner) override;
+  core::Result<core::ports::CalendarFeed> SaveCalendarFeed(
+      core::ClinicId clinic, core::PractitionerId practitioner, std::string_view secret_hash,
+      core::Instant now, const core::staff::AuditEntry& audit) override;
+  core::Result<void> DeleteCalendarFeed(core::ClinicId clinic, core::PractitionerId practitioner,
+                                        const core::staff::AuditEntry& audit) override;
+  core::Result<bool> CalendarFeedPatientNames(core::ClinicId clinic) override;
+  core::Result<void> SetCalendarFeedPatientNames(core::ClinicId clinic, bool names,
+                                                 const core::staff::AuditEntry& audit) override;
+
  private:
   PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock);
 

@@ -906,6 +906,24 @@ BEGIN
 END;
 )sql";
 
+// Version 14 (issue 17): practitioners' secret calendar feeds, only the hash of each secret (one
+// feed per practitioner: a rotation replaces the row's hash), and whether the clinic's feeds show
+// patients' names rather than initials (no row: initials).
+constexpr std::string_view kSchemaCalendarFeeds = R"sql(
+CREATE TABLE calendar_feeds (
+  clinic_id       INTEGER NOT NULL,
+  practitioner_id INTEGER NOT NULL,
+  secret_hash     TEXT NOT NULL UNIQUE CHECK (length(secret_hash) > 0),
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (clinic_id, practitioner_id),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id)
+);
+CREATE TABLE calendar_feed_settings (
+  clinic_id     INTEGER PRIMARY KEY REFERENCES clinics (id),
+  patient_names INTEGER NOT NULL DEFAULT 0 CHECK (patient_names IN (0, 1))
+);
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
@@ -930,6 +948,8 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {12, "outcome measures per visit: pain, sleep, movement, PSFS", kSchemaOutcomes},
     {13, "an overbooked appointment's room is kept from other practitioners by the triggers",
      kSchemaOverbookedRooms},
+    {14, "practitioners' calendar feeds (secret hashes); patient names in feeds per clinic",
+     kSchemaCalendarFeeds},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(

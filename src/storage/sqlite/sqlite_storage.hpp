@@ -231,6 +231,18 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   // Commits so far; grouped writes make transactions < jobs under concurrent load.
   WriteQueue::Stats write_stats() const { return writer_->stats(); }
 
+  // Calendar feeds: calendar_feeds_sql.cpp.
+  core::Result<std::optional<core::ports::CalendarFeed>> FindCalendarFeed(
+      core::ClinicId clinic, core::PractitionerId practitioner) override;
+  core::Result<core::ports::CalendarFeed> SaveCalendarFeed(
+      core::ClinicId clinic, core::PractitionerId practitioner, std::string_view secret_hash,
+      core::Instant now, const core::staff::AuditEntry& audit) override;
+  core::Result<void> DeleteCalendarFeed(core::ClinicId clinic, core::PractitionerId practitioner,
+                                        const core::staff::AuditEntry& audit) override;
+  core::Result<bool> CalendarFeedPatientNames(core::ClinicId clinic) override;
+  core::Result<void> SetCalendarFeedPatientNames(core::ClinicId clinic, bool names,
+                                                 const core::staff::AuditEntry& audit) override;
+
  private:
   SqliteStorage(std::string path, Connection writer, const core::Clock& clock);
 

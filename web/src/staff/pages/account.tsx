@@ -1,6 +1,7 @@
 // My account: change my password, see my sessions, sign out everywhere.
 import { useState } from "preact/hooks";
 import { StaffApiError } from "../api";
+import { MyCalendarFeed } from "./calendar_feed";
 import { ErrorSummary, Field, Page, Saved, saveErrors, saveMessage, StaffContext, useFormErrors, useLoad, when } from "../ui";
 
 const LABELS = { current_password: "Current password", new_password: "New password", confirm: "New password again" };
@@ -70,6 +71,7 @@ export function AccountPage({ ctx, onSignedOut }: { ctx: StaffContext; onSignedO
       )}
       {problem && <p class="error" role="alert">{problem}</p>}
       <button type="button" class="danger" onClick={everywhere}>Sign out everywhere</button>
+      <MyCalendarFeed ctx={ctx} />
     </Page>
   );
 }

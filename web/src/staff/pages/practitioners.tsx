@@ -6,6 +6,7 @@ import { Setup, SetupPractitioner, Span, StaffApiError, Stranded } from "../api"
 import { localToInstant, parseHour, slugify } from "../forms";
 import { Checks, ErrorSummary, failSave, Field, Page, Saved, saveErrors, SelectField, StaffContext, StrandedList, useFormErrors,
   useLoad, when } from "../ui";
+import { PractitionerCalendarFeed } from "./calendar_feed";
 import { canEdit, ReadOnlyNote } from "./setup";
 
 export const ROLES: [string, string][] = [["chiropractor", "Chiropractor"], ["massage_therapist", "Massage therapist"]];
@@ -70,6 +71,7 @@ export function PractitionerPage({ ctx, id }: { ctx: StaffContext; id: string })
         <>
           <PractitionerForm key={practitioner?.id ?? "new"} ctx={ctx} setup={load.data} practitioner={practitioner} onSaved={load.reload} />
           {practitioner && <TimeOff ctx={ctx} setup={load.data} practitioner={practitioner} onChanged={load.reload} />}
+          {practitioner && <PractitionerCalendarFeed ctx={ctx} practitioner={practitioner.id} />}
         </>
       )}
     </Page>

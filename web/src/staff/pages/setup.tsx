@@ -6,6 +6,7 @@ import { linkProps } from "../../lib/router";
 import { Room, SetupClinic, StaffApiError } from "../api";
 import { parseDuration, parseWhole, Parsed } from "../forms";
 import { allowed } from "../nav";
+import { FeedNamesSetting } from "./calendar_feed";
 import { ErrorSummary, Field, Page, Saved, saveErrors, SelectField, StaffContext, useFormErrors, useLoad } from "../ui";
 
 export const ROOM_KINDS: [string, string][] = [["adjustment", "Adjustment (treatment table)"], ["massage", "Massage"]];
@@ -94,6 +95,7 @@ export function ClinicSetupPage({ ctx }: { ctx: StaffContext }) {
   return (
     <Page title="Clinic details" load={load} retry={load.reload}>
       {load.data && <ClinicForm ctx={ctx} clinic={load.data.clinic} />}
+      {load.data && <FeedNamesSetting ctx={ctx} editable={canEdit(ctx)} />}
     </Page>
   );
 }
