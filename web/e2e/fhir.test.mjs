@@ -1,17 +1,18 @@
 // FHIR R4 and SMART Scheduling Links against a real `unknot serve`, judged by third-party code:
 // every resource the server returns must pass the npm `fhir` package's R4 validator, and an
-// outside integrator using npm `fhir-kit-client` finds a free Slot, books it (through the JSON
-// API: FHIR booking is not built yet), sees it gone, reads the Appointment with the manage token,
-// cancels, and sees it free again. A Slot's
+// outside integrator using npm `fhir-kit-client` finds a free Slot, books it by FHIR create with
+// a contained Patient, sees it gone, reads the Appointment with the manage token, cancels it by
+// JSON Patch, and sees it free again; every refusal is a valid OperationOutcome. A Slot's
 // booking-deep-link, opened in Chromium, lands on the details step for that time.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Fhir } from "fhir";
-import { Client } from "fhir-kit-client";
-import { CLINIC, json, newPageIn, startBrowser, startServer } from "./harness.mjs";
+import { Client, RESPONSE_KEY } from "fhir-kit-client";
+import { CLINIC, newPageIn, startBrowser, startServer } from "./harness.mjs";
 
 const DEEP_LINK = "http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-deep-link";
 const PHONE = "http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-phone";
+const MANAGE_TOKEN = "https://unknot.dev/fhir/StructureDefinition/manage-token";
 
 const validator = new Fhir();
 let validated = 0;
@@ -111,7 +112,7 @@ describe("FHIR R4", { timeout: 120000 }, () => {
     }
   });
 
-  test("an integrator with fhir-kit-client finds a free Slot, books it, sees it taken, cancels", async () => {
+  test("an integrator with fhir-kit-client finds a free Slot, books it by create, reads it, cancels by patch", async () => {
     const client = new Client({ baseUrl: base });
     const capability = await client.capabilityStatement();
     assert.equal(capability.resourceType, "CapabilityStatement");
@@ -128,36 +129,80 @@ describe("FHIR R4", { timeout: 120000 }, () => {
     assert.notEqual(second.entry[0].resource.id, page.entry[0].resource.id);
     const slot = page.entry[0].resource;
 
-    const practitioner = Number(slot.schedule.reference.split("/")[1]);
-    const booked = await json(server.api("/appointments"), {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ service: Number(art.id), practitioner, start: slot.start,
-        patient: { given_name: "Ada", family_name: "Integrator", email: "ada@example.org", phone: "+14155550199" } }),
-    });
-    assert.equal(booked.status, 201, JSON.stringify(booked.body));
-    assert.equal(booked.body.appointment.start, slot.start.replace(".000", ""));
+    // Book it by FHIR create: the slot by reference, the patient contained.
+    const patientResource = (email) => ({ resourceType: "Patient", id: "p1",
+      name: [{ given: ["Ada"], family: "Integrator" }],
+      telecom: [{ system: "email", value: email }, { system: "phone", value: "+14155550199" }] });
+    const booking = { resourceType: "Appointment", status: "booked", slot: [{ reference: `Slot/${slot.id}` }],
+      contained: [patientResource("ada@example.org")],
+      participant: [{ actor: { reference: "#p1" }, status: "accepted" }] };
+    assertValid(booking, "the booking sent");
+    const created = await client.create({ resourceType: "Appointment", body: booking,
+      options: { headers: { "Idempotency-Key": "integrator-1" } } });
+    assertValid(created, "created Appointment");
+    assert.equal(created.status, "booked");
+    assert.equal(Date.parse(created.start), Date.parse(slot.start));
+    const response = created[RESPONSE_KEY];
+    assert.equal(response.status, 201);
+    assert.equal(response.headers.get("location"), `${base}/Appointment/${created.id}`);
+    const token = created.extension.find((e) => e.url === MANAGE_TOKEN).valueString;
+    assert.ok(token);
+    // A retry with the same key is answered as the first time.
+    const retried = await client.create({ resourceType: "Appointment", body: booking,
+      options: { headers: { "Idempotency-Key": "integrator-1" } } });
+    assert.deepEqual(retried, created);
+
+    // Refusals are OperationOutcomes with the JSON API's reasons.
+    const refusal = async (promise, status, where) => {
+      let outcome;
+      await assert.rejects(promise, (e) => {
+        assert.equal(e.response?.status, status, `${where}: ${JSON.stringify(e.response?.data)}`);
+        outcome = e.response.data;
+        return true;
+      });
+      assert.equal(outcome.resourceType, "OperationOutcome", where);
+      assertValid(outcome, where);
+      return outcome.issue[0];
+    };
+    const taken = await refusal(client.create({ resourceType: "Appointment",
+      body: { ...booking, contained: [patientResource("bob@example.org")] } }), 409, "taken");
+    assert.equal(taken.details.coding[0].code, "taken");
+    assert.deepEqual(taken.expression, ["Appointment.slot[0]"]);
+    const malformed = await refusal(client.create({ resourceType: "Appointment",
+      body: { ...booking, participant: [{ actor: { reference: "Patient/1" }, status: "accepted" }] } }), 400, "malformed");
+    assert.deepEqual(malformed.expression, ["Appointment.participant[0].actor"]);
 
     await assert.rejects(client.read({ resourceType: "Slot", id: slot.id }), (e) => {
       assert.equal(e.response?.status, 404);
       assert.equal(e.response?.data?.resourceType, "OperationOutcome");
       return true;
     });
-    const { id } = booked.body.appointment;
-    const token = booked.body.manage_token;
+    const id = created.id;
     const patient = new Client({ baseUrl: base, bearerToken: token });
     const appointment = await patient.read({ resourceType: "Appointment", id: String(id) });
     assertValid(appointment, "Appointment");
     assert.equal(appointment.status, "booked");
     assert.equal(Date.parse(appointment.start), Date.parse(slot.start));
+    const { extension: _token, ...asRead } = created;
+    assert.deepEqual(appointment, asRead);
     await assert.rejects(client.read({ resourceType: "Appointment", id: String(id) }),
       (e) => e.response?.status === 404); // no token, no appointment
-    const cancelled = await json(server.api(`/appointments/${id}/cancel`), {
-      method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: "{}",
-    });
-    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+
+    // Cancel by JSON Patch; anything else is refused.
+    const other = await refusal(patient.patch({ resourceType: "Appointment", id,
+      jsonPatch: [{ op: "replace", path: "/start", value: "2030-01-01T00:00:00Z" }] }), 422, "other patch");
+    assert.match(other.diagnostics, /only cancellation/);
+    await refusal(client.patch({ resourceType: "Appointment", id,
+      jsonPatch: [{ op: "replace", path: "/status", value: "cancelled" }] }), 404, "patch without token");
+    const cancelled = await patient.patch({ resourceType: "Appointment", id,
+      jsonPatch: [{ op: "replace", path: "/status", value: "cancelled" }] });
+    assertValid(cancelled, "cancelled by patch");
+    assert.equal(cancelled.status, "cancelled");
     const gone = await patient.read({ resourceType: "Appointment", id: String(id) });
     assertValid(gone, "cancelled Appointment");
     assert.equal(gone.status, "cancelled");
+    const twice = await refusal(patient.update({ resourceType: "Appointment", id, body: gone }), 409, "cancel twice");
+    assert.equal(twice.details.coding[0].code, "not_booked");
     const again = await client.read({ resourceType: "Slot", id: slot.id });
     assert.deepEqual(again, slot);
   });

@@ -1,5 +1,7 @@
 #include "api/fhir/fhir_resources.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <string>
 
 namespace unknot::api::fhir {
@@ -162,6 +164,25 @@ std::string SlotId(const FreeSlot& slot) {
          std::to_string(slot.time.start().time_since_epoch().count());
 }
 
+std::optional<SlotKey> ParseSlotId(std::string_view id) {
+  std::int64_t parts[3] = {0, 0, 0};
+  std::string_view rest = id;
+  for (int i = 0; i < 3; ++i) {
+    std::size_t dash = i < 2 ? rest.find('-') : rest.size();
+    if (dash == std::string_view::npos) return std::nullopt;
+    std::string_view part = rest.substr(0, dash);
+    auto [stop, ec] = std::from_chars(part.data(), part.data() + part.size(), parts[i]);
+    if (part.empty() || ec != std::errc{} || stop != part.data() + part.size()) {
+      return std::nullopt;
+    }
+    rest.remove_prefix(std::min(rest.size(), dash + 1));
+  }
+  if (parts[0] <= 0 || parts[1] <= 0) return std::nullopt;
+  return SlotKey{.practitioner = core::PractitionerId{parts[0]},
+                 .service = core::ServiceId{parts[1]},
+                 .start = core::Instant{std::chrono::seconds{parts[2]}}};
+}
+
 Json SlotResource(const clinic::ClinicSetup& setup, const Links& links, const FreeSlot& slot) {
   const clinic::Service* service = setup.FindService(slot.service);
   Json out = {
@@ -249,24 +270,35 @@ Json CapabilityStatement(const Links& links) {
                    read_search("Schedule", Json::array()),
                    read_search("Slot", std::move(slot_params)),
                    {{"type", "Appointment"},
-                    {"documentation", "read only, with the manage token as a Bearer token"},
-                    {"interaction", Json::array({{{"code", "read"}}})}}});
+                    {"documentation",
+                     "create books (status booked; a slot reference, or start, end and the "
+                     "service; a contained Patient as participant; the answer carries the "
+                     "manage token in the extension "
+                     "https://unknot.dev/fhir/StructureDefinition/manage-token). read, patch and "
+                     "update take the manage token as a Bearer token; patch and update only "
+                     "cancel (status cancelled, nothing else). Idempotency-Key is honoured on "
+                     "create."},
+                    {"interaction", Json::array({{{"code", "read"}},
+                                                 {{"code", "create"}},
+                                                 {{"code", "patch"}},
+                                                 {{"code", "update"}}})},
+                    {"updateCreate", false}}});
   return Json{
       {"resourceType", "CapabilityStatement"},
       {"status", "active"},
       {"date", "2026-11-30"},
       {"publisher", "Unknot"},
       {"kind", "instance"},
-      {"implementation",
-       {{"description", "Unknot scheduling (read-only)"}, {"url", links.FhirBase()}}},
+      {"implementation", {{"description", "Unknot scheduling"}, {"url", links.FhirBase()}}},
       {"fhirVersion", "4.0.1"},
       {"format", Json::array({"application/fhir+json"})},
       {"rest",
        Json::array(
            {{{"mode", "server"},
              {"documentation",
-              "Read and search of the clinic's scheduling resources; unknown search parameters "
-              "are refused (strict). Slot search pages with _count and _offset. SMART Scheduling "
+              "Read and search of the clinic's scheduling resources, and booking and cancelling "
+              "of Appointments; unknown search parameters are refused (strict). Slot search pages "
+              "with _count and _offset. SMART Scheduling "
               "Links bulk publish at $bulk-publish."},
              {"resource", std::move(resources)},
              {"operation", Json::array({{{"name", "bulk-publish"},

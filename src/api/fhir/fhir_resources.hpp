@@ -6,6 +6,7 @@
 // the practitioner's id; HealthcareService is the service's id; a Slot is
 // "{practitioner}-{service}-{start as Unix seconds}", so the same free time keeps its id.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -65,6 +66,13 @@ struct FreeSlot {
   core::ServiceId service;
 };
 std::string SlotId(const FreeSlot& slot);
+// What a SlotId says: practitioner, service and start (positive ids); nullopt for any other text.
+struct SlotKey {
+  core::PractitionerId practitioner;
+  core::ServiceId service;
+  core::Instant start;
+};
+std::optional<SlotKey> ParseSlotId(std::string_view id);
 // status free, with the booking-deep-link and booking-phone extensions.
 Json SlotResource(const core::clinic::ClinicSetup& setup, const Links& links, const FreeSlot& slot);
 

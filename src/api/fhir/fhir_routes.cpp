@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/fhir/appointment_write.hpp"
 #include "api/fhir/bulk_publish.hpp"
 #include "api/fhir/fhir_resources.hpp"
 #include "api/fhir/slot_search.hpp"
@@ -276,22 +277,12 @@ Response ReadSlot(core::ports::Storage& storage, const core::Clock& clock,
   auto not_found = [&] {
     return FhirResponse(404, OperationOutcome("not-found", "no free Slot " + std::string(id)));
   };
-  std::int64_t parts[3] = {0, 0, 0};
-  std::string_view rest = id;
-  for (int i = 0; i < 3; ++i) {
-    std::size_t dash = i < 2 ? rest.find('-') : rest.size();
-    if (dash == std::string_view::npos) return not_found();
-    std::string_view part = rest.substr(0, dash);
-    auto [stop, ec] = std::from_chars(part.data(), part.data() + part.size(), parts[i]);
-    if (part.empty() || ec != std::errc{} || stop != part.data() + part.size()) return not_found();
-    rest.remove_prefix(std::min(rest.size(), dash + 1));
-  }
-  core::Instant start{std::chrono::seconds{parts[2]}};
-  SlotFilter filter{.from = start,
-                    .to = start + 1s,
-                    .practitioner = core::PractitionerId{parts[0]},
-                    .service = core::ServiceId{parts[1]}};
-  if (parts[0] <= 0 || parts[1] <= 0) return not_found();
+  auto key = ParseSlotId(id);
+  if (!key) return not_found();
+  SlotFilter filter{.from = key->start,
+                    .to = key->start + 1s,
+                    .practitioner = key->practitioner,
+                    .service = key->service};
   auto slots = FindFreeSlots(storage, clock, clinic, filter);
   if (!slots) return OutcomeResponse(slots.error());
   if (slots->empty()) return not_found();
@@ -353,13 +344,16 @@ void AddFhirRoutes(http::Router& router, core::ports::Storage& storage, const co
                return Read(storage, clock, tokens, request);
              });
   AddBulkPublishRoutes(router, storage, clock);
+  AddAppointmentWriteRoutes(router, storage, clock, tokens);
   // Whatever else reaches /fhir is answered in FHIR's terms too.
   auto unknown = [](Request& request) {
     bool get = request.method == http::Method::kGet || request.method == http::Method::kHead;
     return FhirResponse(
         get ? 404 : 405,
-        OperationOutcome("not-supported", get ? "no such FHIR resource or operation here"
-                                              : "this FHIR server is read-only"));
+        OperationOutcome("not-supported",
+                         get ? "no such FHIR resource or operation here"
+                             : "this FHIR server writes only Appointments (create, and cancel by "
+                               "patch or update)"));
   };
   for (http::Method method : {http::Method::kGet, http::Method::kPost, http::Method::kPut,
                               http::Method::kPatch, http::Method::kDelete}) {

@@ -1,6 +1,6 @@
 #pragma once
 
-// FHIR R4 at /fhir/{clinic} (application/fhir+json), read-only:
+// FHIR R4 at /fhir/{clinic} (application/fhir+json):
 //   GET /fhir/{clinic}/metadata                       CapabilityStatement
 //   GET /fhir/{clinic}/{type}[?_id=]                  search: Location, Practitioner,
 //                                                     PractitionerRole, HealthcareService,
@@ -9,6 +9,8 @@
 //   GET /fhir/{clinic}/Appointment/{id}               read, with the manage token as
 //                                                     `Authorization: Bearer` (else 404)
 //   GET /fhir/{clinic}/$bulk-publish[/{file}]         SMART Scheduling Links (bulk_publish.hpp)
+//   POST /fhir/{clinic}/Appointment, PATCH and PUT /fhir/{clinic}/Appointment/{id}
+//                                                     book and cancel (appointment_write.hpp)
 // Slot search: schedule, service-type, start (ge/lt; a date is the clinic's local day), status
 // (free), _count and _offset (the `next` link). Every error is an OperationOutcome; an unknown
 // search parameter is refused (400), never ignored. The arguments must outlive the router.

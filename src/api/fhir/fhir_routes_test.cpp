@@ -112,7 +112,7 @@ TEST_F(FhirRoutesTest, ErrorsAreOperationOutcomes) {
   ExpectOutcome(fhir_ + "/Practitioner/1/_history", 404, "");
   http::Request post;
   post.method = http::Method::kPost;
-  post.path = fhir_ + "/Appointment";
+  post.path = fhir_ + "/Practitioner";
   auto refused = router_.Dispatch(post);
   EXPECT_EQ(refused.status, 405u);
   EXPECT_THAT(refused.body, HasSubstr("OperationOutcome"));

@@ -305,7 +305,11 @@ std::optional<Response> RefuseNonJsonBody(const Request& request) {
   std::string lower(type);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "application/json") return std::nullopt;
+  // FHIR's JSON types are JSON too, and beyond what a form can send.
+  if (lower == "application/json" || lower == "application/fhir+json" ||
+      lower == "application/json-patch+json") {
+    return std::nullopt;
+  }
   return Problem(415, "", "send the request body as JSON, with Content-Type: application/json");
 }
 

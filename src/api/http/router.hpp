@@ -35,9 +35,10 @@ struct RouteInfo {
 };
 
 // Whether a request that changes state carries a body that is not JSON: POST, PUT, PATCH and
-// DELETE with a non-empty body must say Content-Type: application/json (parameters such as
-// charset allowed). A cross-site HTML form can only send text/plain, form or multipart bodies, so
-// this refuses forged writes before any handler parses them. The 415 problem, or nullopt.
+// DELETE with a non-empty body must say Content-Type: application/json (or FHIR's
+// application/fhir+json and application/json-patch+json; parameters such as charset allowed). A
+// cross-site HTML form can only send text/plain, form or multipart bodies, so this refuses forged
+// writes before any handler parses them. The 415 problem, or nullopt.
 std::optional<Response> RefuseNonJsonBody(const Request& request);
 
 class Router {

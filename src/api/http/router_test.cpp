@@ -299,7 +299,9 @@ TEST(RouterTest, AStateChangingRequestWithABodyMustBeJson) {
   EXPECT_EQ(send(Method::kPost, "{}", "Application/JSON; charset=utf-8"), 200u);
   EXPECT_EQ(send(Method::kDelete, "", ""), 200u);  // no body, nothing to parse
   EXPECT_EQ(send(Method::kGet, "{}", "text/plain"), 200u);
-  EXPECT_EQ(ran, 4);
+  EXPECT_EQ(send(Method::kPost, "{}", "application/fhir+json"), 200u);
+  EXPECT_EQ(send(Method::kPatch, "[]", "application/json-patch+json"), 200u);
+  EXPECT_EQ(ran, 6);
 }
 
 }  // namespace
