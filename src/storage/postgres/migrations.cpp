@@ -672,6 +672,8 @@ CREATE TRIGGER visit_notes_no_truncate BEFORE TRUNCATE ON visit_notes
   FOR EACH STATEMENT EXECUTE FUNCTION unknot_visit_notes_no_truncate();
 CREATE TRIGGER visit_note_addenda_no_truncate BEFORE TRUNCATE ON visit_note_addenda
   FOR EACH STATEMENT EXECUTE FUNCTION unknot_visit_notes_no_truncate();
+)sql";
+
 // Version 9 (issue 15): treatment plans, their items and the appointments booked for them (a
 // link table; `appointments` is not changed, so its exclusion constraints hold for a plan's
 // visits as for any). See the SQLite migration 10 for the columns.

@@ -784,6 +784,8 @@ CREATE TRIGGER visit_note_addenda_no_delete BEFORE DELETE ON visit_note_addenda
 BEGIN
   SELECT RAISE(ABORT, 'an addendum is never changed');
 END;
+)sql";
+
 // Version 10 (issue 15): treatment plans. A plan belongs to one patient; its items repeat one
 // service with one practitioner every interval_days, visit_count times, from first_date (clinic-
 // local "YYYY-MM-DD") at time_of_day (minutes after local midnight). The appointments booked for
