@@ -20,8 +20,13 @@
 #     it (bench/calendar_stream.cpp), and the server's RSS before and with the streams open. On
 #     SQLite (one server), then on PostgreSQL with the streams on one server and the bookings
 #     through another (LISTEN/NOTIFY between them).
-# BENCH_ONLY=sqlite, BENCH_ONLY=postgres, BENCH_ONLY=staff or BENCH_ONLY=calendar runs only parts
-# 1-3, part 4, part 5 or part 6.
+#  7. FHIR (issue 17): three clinics of 20 practitioners with 15, 30 and 60 days of horizon
+#     (bench/fhir_bench_fixture.cpp); for each, on a fresh server (1 thread, CPU 0), $bulk-publish
+#     Slot.ndjson downloaded twice (bench/fhir_bench.cpp): first and last byte, lines, and the
+#     server's VmHWM before and after; then a day's FHIR Slot search (every page) against the JSON
+#     availability of the same service and day, on that clinic and on the demo clinic.
+# BENCH_ONLY=sqlite, BENCH_ONLY=postgres, BENCH_ONLY=staff, BENCH_ONLY=calendar or BENCH_ONLY=fhir
+# runs only parts 1-3, part 4, part 5, part 6 or part 7.
 # Bounded: every load stops by itself; only loopback is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -206,4 +211,34 @@ server_pid=$book_pid; stop_server
 server_pid=$stream_pid; stop_server
 port=$stream_port
 scripts/pg-test-server stop "$work/pgcal" >/dev/null
+fi
+
+if [[ "$only" == all || "$only" == fhir ]]; then
+echo "== FHIR \$bulk-publish Slot.ndjson, 20 practitioners, 15 / 30 / 60 days (fresh server each)"
+rm -f "$work"/fhir.db*
+$build/bench/unknot_bench_fhir_fixture "$work/fhir.db"
+for days in 15 30 60; do
+  start_server "$work/fhir.db" 1
+  curl -sf "http://127.0.0.1:$port/fhir/fhir-$days/\$bulk-publish" >/dev/null  # the manifest
+  for round in 1 2; do
+    taskset -c 1 $build/bench/unknot_bench_fhir bulk "$port" "fhir-$days" "$server_pid"
+  done
+  stop_server
+done
+
+echo "== FHIR Slot search for one day vs the JSON availability of that day (same service)"
+day=$(date -u -d "next tuesday" +%F)
+next_day=$(date -u -d "next tuesday + 1 day" +%F)
+rm -f "$work"/fhirdemo.db*
+$unknot migrate --database "$work/fhirdemo.db" >/dev/null
+$unknot demo --database "$work/fhirdemo.db" >/dev/null
+for target in "fhir.db fhir-60 session-30" "fhirdemo.db mission-sports-chiro art-session"; do
+  read -r db clinic service <<<"$target"
+  start_server "$work/$db" 1
+  taskset -c 1 $build/bench/unknot_bench_fhir search "$port" "$clinic" "$service" "$day" \
+    "$next_day" 20 >/dev/null  # warm-up
+  taskset -c 1 $build/bench/unknot_bench_fhir search "$port" "$clinic" "$service" "$day" \
+    "$next_day" 200
+  stop_server
+done
 fi

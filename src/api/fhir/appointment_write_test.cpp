@@ -5,6 +5,7 @@
 #include "api/fhir/fhir_resources.hpp"
 #include "api/fhir/fhir_routes.hpp"
 #include "api/test_fixture.hpp"
+#include "api/v1/write_limits.hpp"
 
 namespace unknot::api::fhir {
 namespace {
@@ -139,6 +140,20 @@ class AppointmentWriteTest : public PublicRoutesFixture {
     return {body["id"], TokenOf(body)};
   }
 
+  // Ana (the email the bookings here use), on file with these booking rules.
+  core::clinic::Patient Ana(core::clinic::OnlineBooking rule, bool assessment_first = false) {
+    core::clinic::Patient ana{core::PatientId{}, "Ana",          "Ruiz",
+                              "ana@example.org", "+14155550142", clock_.Now()};
+    ana.online_booking = rule;
+    ana.assessment_first = assessment_first;
+    return storage_->CreatePatient(setup_.clinic.id, ana).value();
+  }
+
+  std::size_t Appointments() {
+    auto window = core::Interval::Create(clock_.Now(), clock_.Now() + std::chrono::days{90});
+    return storage_->ListAppointments(setup_.clinic.id, *window).value().size();
+  }
+
   core::clinic::ClinicSetup setup_;
   std::string okafor_;
   const std::string fhir_ = "/fhir/mission-sports-chiro";
@@ -215,6 +230,55 @@ TEST_F(AppointmentWriteTest, RefusalsGiveTheJsonApisReasons) {
   // 3 a.m. in San Francisco.
   ExpectOutcome(Create(ByStart("2026-12-08T11:00:00Z", "2026-12-08T11:30:00Z")), 422,
                 "Appointment.start", "outside_hours");
+}
+
+TEST_F(AppointmentWriteTest, APatientBlockedFromOnlineBookingIsRefusedAndNothingIsWritten) {
+  const core::clinic::Patient ana = Ana(core::clinic::OnlineBooking::kBlocked);
+  J slot = FreeSlot();
+  auto r = Create(BySlot("Slot/" + slot["id"].get<std::string>()));
+  ExpectOutcome(r, 403, "", "online_booking_blocked");
+  // Kindly: the clinic's phone to call instead.
+  EXPECT_THAT(J::parse(r.body)["issue"][0]["diagnostics"].get<std::string>(),
+              HasSubstr(setup_.clinic.phone));
+  EXPECT_EQ(Appointments(), 0u);
+  EXPECT_EQ(storage_->FindPatient(setup_.clinic.id, ana.id).value(), ana);
+  // The time is still free.
+  EXPECT_EQ(FreeSlot()["id"], slot["id"]);
+}
+
+TEST_F(AppointmentWriteTest, AnAssessmentFirstPatientMayBookOnlyTheAssessmentOnline) {
+  Ana(core::clinic::OnlineBooking::kAllowed, /*assessment_first=*/true);
+  ExpectOutcome(Create(ByStart("2026-12-08T17:00:00Z", "2026-12-08T17:30:00Z")), 422,
+                "Appointment.serviceType[0]", "assessment_first");
+  EXPECT_EQ(Appointments(), 0u);
+  http::Request search;
+  search.path = fhir_ + "/Slot";
+  search.query = "service-type=new-patient-assessment&_count=1&start=ge2026-12-08";
+  auto found = router_.Dispatch(search);
+  ASSERT_EQ(found.status, 200u) << found.body;
+  J assessment = J::parse(found.body)["entry"][0]["resource"];
+  auto booked = Create(BySlot("Slot/" + assessment["id"].get<std::string>()));
+  EXPECT_EQ(booked.status, 201u) << booked.body;
+  EXPECT_EQ(Appointments(), 1u);
+}
+
+TEST_F(AppointmentWriteTest, FhirAndJsonApiWritesHaveRateBucketsOfTheirOwn) {
+  v1::AddWriteLimits(router_, *storage_);  // the JSON API's, as the server adds them
+  const std::string json_bookings = "/api/v1/clinics/mission-sports-chiro/appointments";
+  auto fhir_post = [&](const std::string& address) {
+    return Send(http::Method::kPost, fhir_ + "/Appointment", "{}", "application/fhir+json", {},
+                address);
+  };
+  auto json_post = [&](const std::string& address) {
+    return Send(http::Method::kPost, json_bookings, "{}", "application/json", {}, address);
+  };
+  // The demo clinic takes bursts of 20 writes per address, in each API.
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(fhir_post("203.0.113.21").status, 400u) << i;
+  ExpectOutcome(fhir_post("203.0.113.21"), 429, "", "per_address");
+  EXPECT_EQ(json_post("203.0.113.21").status, 400u);  // not 429
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(json_post("203.0.113.22").status, 400u) << i;
+  EXPECT_EQ(json_post("203.0.113.22").status, 429u);
+  EXPECT_EQ(fhir_post("203.0.113.22").status, 400u);  // not 429
 }
 
 TEST_F(AppointmentWriteTest, MalformedBookingsNameTheElement) {

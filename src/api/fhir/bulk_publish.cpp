@@ -1,13 +1,22 @@
 #include "api/fhir/bulk_publish.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <random>
+#include <utility>
+#include <vector>
 
 #include "api/fhir/slot_search.hpp"
+#include "api/json/setup_json.hpp"
 #include "api/public_url.hpp"
+#include "app/booking.hpp"
 
 namespace unknot::api::fhir {
 namespace {
@@ -58,81 +67,47 @@ std::optional<core::Instant> ParseHttpDate(std::string_view text) {
          std::chrono::minutes{*minute} + std::chrono::seconds{*second};
 }
 
-struct Published {
-  BulkFiles files;
-  std::string location_tag, schedule_tag, slot_tag;
-  core::Instant location_modified, schedule_modified, slot_modified;
-  core::Instant Modified() const {
-    return std::max({location_modified, schedule_modified, slot_modified});
-  }
-};
-
-// Per clinic and origin: the last files built, reused while no write has landed
-// (Storage::Generation) for up to kReuseFor, so a poller's manifest and its three files cost one
-// computation; and when this process first served each file's bytes (Last-Modified).
-class BulkCache {
+// When this process first answered each (key, tag): Last-Modified. Only the latest tag per key
+// is kept, and the keys (which hold the client's Host) are bounded.
+class FirstSeen {
  public:
-  static constexpr auto kReuseFor = std::chrono::seconds{60};
-  static constexpr std::size_t kMaxEntries = 32;
+  static constexpr std::size_t kMaxEntries = 96;
 
-  template <typename Build>
-  core::Result<std::shared_ptr<const Published>> Get(const std::string& key,
-                                                     std::uint64_t generation, core::Instant now,
-                                                     Build build) {
-    {
-      std::lock_guard lock(mutex_);
-      auto it = entries_.find(key);
-      if (it != entries_.end() && it->second.generation == generation &&
-          now >= it->second.built_at && now - it->second.built_at < kReuseFor) {
-        return it->second.published;
-      }
-    }
-    BulkFiles files = UNKNOT_TRY(build());  // outside the lock: it reads storage
-    auto published = std::make_shared<Published>();
-    published->location_tag = EntityTag(files.location);
-    published->schedule_tag = EntityTag(files.schedule);
-    published->slot_tag = EntityTag(files.slot);
-    published->files = std::move(files);
+  core::Instant Of(const std::string& key, const std::string& tag, core::Instant now) {
     std::lock_guard lock(mutex_);
-    // The key holds the client's Host: bound what a stream of made-up hosts can make us keep.
     if (entries_.size() >= kMaxEntries && entries_.count(key) == 0) entries_.clear();
-    Entry& entry = entries_[key];
-    auto first_seen = [&](std::pair<std::string, core::Instant>& seen, const std::string& tag) {
-      if (seen.first != tag) seen = {tag, now};
-      return seen.second;
-    };
-    published->location_modified = first_seen(entry.location, published->location_tag);
-    published->schedule_modified = first_seen(entry.schedule, published->schedule_tag);
-    published->slot_modified = first_seen(entry.slot, published->slot_tag);
-    entry.generation = generation;
-    entry.built_at = now;
-    entry.published = published;
-    return std::shared_ptr<const Published>(std::move(published));
+    auto& seen = entries_[key];
+    if (seen.first != tag) seen = {tag, now};
+    return seen.second;
   }
 
  private:
-  struct Entry {
-    std::uint64_t generation = 0;
-    core::Instant built_at;
-    std::shared_ptr<const Published> published;
-    std::pair<std::string, core::Instant> location, schedule, slot;  // tag, first served
-  };
   std::mutex mutex_;
-  std::map<std::string, Entry> entries_;
+  std::map<std::string, std::pair<std::string, core::Instant>> entries_;  // tag, first answered
 };
+
+// 304 when the client already holds the bytes `etag` names.
+bool Fresh(const Request& request, const std::string& etag, core::Instant modified) {
+  if (auto match = request.Header("if-none-match")) {
+    return *match == "*" || match->find(etag) != std::string_view::npos;
+  }
+  if (auto since = request.Header("if-modified-since")) {
+    auto at = ParseHttpDate(*since);
+    return at && modified <= *at;
+  }
+  return false;
+}
+
+std::vector<std::pair<std::string, std::string>> Validators(const std::string& etag,
+                                                            core::Instant modified) {
+  return {{"ETag", etag}, {"Last-Modified", HttpDate(modified)}, {"Cache-Control", "no-cache"}};
+}
 
 // 200 with the body, or 304 when the client already holds these bytes.
 Response Conditional(const Request& request, std::string body, std::string content_type,
                      const std::string& etag, core::Instant modified) {
-  bool fresh = false;
-  if (auto match = request.Header("if-none-match")) {
-    fresh = *match == "*" || match->find(etag) != std::string_view::npos;
-  } else if (auto since = request.Header("if-modified-since")) {
-    auto at = ParseHttpDate(*since);
-    fresh = at && modified <= *at;
-  }
   Response response;
-  if (fresh) {
+  if (Fresh(request, etag, modified)) {
     response.status = 304;
     response.content_type.clear();
   } else {
@@ -140,27 +115,205 @@ Response Conditional(const Request& request, std::string body, std::string conte
     response.body = std::move(body);
     response.content_type = std::move(content_type);
   }
-  response.headers = {
-      {"ETag", etag}, {"Last-Modified", HttpDate(modified)}, {"Cache-Control", "no-cache"}};
+  response.headers = Validators(etag, modified);
   return response;
 }
 
-core::Result<std::shared_ptr<const Published>> Publish(core::ports::Storage& storage,
-                                                       const core::Clock& clock, BulkCache& cache,
-                                                       const app::ClinicContext& clinic,
-                                                       const Links& links) {
-  // Read the generation first: a write that lands meanwhile makes the entry stale.
-  std::uint64_t generation = storage.Generation();
-  return cache.Get(links.origin + "|" + links.slug, generation, clock.Now(),
-                   [&] { return BuildBulkFiles(storage, clock, clinic, links); });
+std::string LocationFile(const core::clinic::ClinicSetup& setup) {
+  std::string out;
+  AppendLine(out, LocationResource(setup.clinic));
+  return out;
 }
 
-template <typename Act>
-Response WithClinic(core::ports::Storage& storage, const Request& request, Act act) {
-  auto clinic = app::LoadClinic(storage, request.PathParam("clinic"));
-  if (!clinic) return OutcomeResponse(clinic.error());
-  Links links{.origin = PublicOrigin(request), .slug = clinic->setup().clinic.slug};
-  return act(*clinic, links);
+std::string ScheduleFile(const core::clinic::ClinicSetup& setup) {
+  std::string out;
+  for (const auto& p : setup.practitioners) {
+    if (p.status == core::clinic::PractitionerStatus::kActive) {
+      AppendLine(out, ScheduleResource(setup, p));
+    }
+  }
+  return out;
+}
+
+// This process's part of the Slot file's tag (see SlotFileTag).
+const std::string& Instance() {
+  static const std::string instance = [] {
+    std::random_device device;
+    return fmt::format("{:08x}{:08x}", device(), device());
+  }();
+  return instance;
+}
+
+core::Instant WindowStart(core::Instant now) {
+  return std::chrono::floor<std::chrono::minutes>(now);
+}
+
+// Makes Slot.ndjson piece by piece: one local day's free slots at a time from the engine (as of
+// the window's start), turned into lines a piece at a time. Holds one day's FreeSlots and one
+// piece. Runs on the stream's strand only (Start and the WhenDrained callbacks).
+class SlotFileProducer : public std::enable_shared_from_this<SlotFileProducer> {
+ public:
+  SlotFileProducer(core::ports::Storage& storage, app::ClinicContext clinic, Links links,
+                   core::Instant from, core::Instant to)
+      : storage_(storage),
+        clinic_(std::move(clinic)),
+        links_(std::move(links)),
+        clock_(from),
+        from_(from),
+        to_(to),
+        day_(core::LocalDateOf(clinic_.zone, from)),
+        last_day_(core::LocalDateOf(clinic_.zone, to - std::chrono::seconds{1})) {}
+
+  // The next piece: whole lines, about kPieceBytes; empty once the file is done.
+  core::Result<std::string> Next() {
+    std::string piece;
+    while (piece.size() < kPieceBytes) {
+      if (next_ < day_slots_.size()) {
+        AppendLine(piece, SlotResource(clinic_.setup(), links_, day_slots_[next_++]));
+        continue;
+      }
+      if (day_ > last_day_) break;
+      core::Instant start = UNKNOT_TRY(DayStart(day_));
+      core::Instant end = UNKNOT_TRY(DayStart(day_ + date::days{1}));
+      SlotFilter filter{.from = std::max(from_, start),
+                        .to = std::min(to_, end),
+                        .practitioner = std::nullopt,
+                        .service = std::nullopt};
+      day_slots_ = UNKNOT_TRY(FindFreeSlots(storage_, clock_, clinic_, filter));
+      next_ = 0;
+      day_ += date::days{1};
+    }
+    return piece;
+  }
+
+  // Sends `first` (made before the head went out, so that a failure there was still a proper
+  // error response), then the rest, each piece once the client has taken the one before.
+  void Start(std::shared_ptr<http::StreamSink> sink, std::string first) {
+    sink_ = std::move(sink);
+    if (first.empty()) return sink_->Close();
+    if (!sink_->Send(std::move(first))) return;
+    sink_->WhenDrained([self = shared_from_this()] { self->Pump(); });
+  }
+
+ private:
+  core::Result<core::Instant> DayStart(date::local_days day) const {
+    return core::LocalToUtc(clinic_.zone, core::LocalDateTime{day}, core::kWorkingHoursDstPolicy);
+  }
+
+  // One piece per call, or several when the sink calls back at once (a sink without a queue).
+  void Pump() {
+    if (pumping_) {
+      again_ = true;
+      return;
+    }
+    pumping_ = true;
+    try {
+      do {
+        again_ = false;
+        auto piece = Next();
+        if (!piece) {
+          spdlog::error("bulk-publish Slot.ndjson failed midway: {}", piece.error().message());
+          sink_->Abort();
+          break;
+        }
+        if (piece->empty()) {
+          sink_->Close();
+          break;
+        }
+        if (!sink_->Send(std::move(*piece))) break;  // the client left
+        sink_->WhenDrained([self = shared_from_this()] { self->Pump(); });
+      } while (again_);
+    } catch (const std::exception& e) {
+      spdlog::error("bulk-publish Slot.ndjson failed midway: {}", e.what());
+      sink_->Abort();
+    }
+    pumping_ = false;
+  }
+
+  core::ports::Storage& storage_;
+  const app::ClinicContext clinic_;
+  const Links links_;
+  const core::FixedClock clock_;  // the window's start: every day is computed as of then
+  const core::Instant from_, to_;
+  date::local_days day_;  // the next day to compute
+  const date::local_days last_day_;
+  std::vector<FreeSlot> day_slots_;
+  std::size_t next_ = 0;  // in day_slots_
+  std::shared_ptr<http::StreamSink> sink_;
+  bool pumping_ = false;
+  bool again_ = false;
+};
+
+// A stream whose head carries the validators.
+http::StreamStart Streamed(const std::string& etag, core::Instant modified,
+                           std::function<void(std::shared_ptr<http::StreamSink>)> on_open) {
+  http::StreamStart start;
+  start.status = 200;
+  start.content_type = std::string(kNdjson);
+  start.headers = Validators(etag, modified);
+  start.on_open = std::move(on_open);
+  return start;
+}
+
+// The clinic of the path and the links for this request, or the OperationOutcome.
+core::Result<std::pair<app::ClinicContext, Links>> ClinicOf(core::ports::Storage& storage,
+                                                            const Request& request) {
+  auto clinic = UNKNOT_TRY(app::LoadClinic(storage, request.PathParam("clinic")));
+  Links links{.origin = PublicOrigin(request), .slug = clinic.setup().clinic.slug};
+  return std::pair{std::move(clinic), std::move(links)};
+}
+
+std::string SeenKey(const Links& links, std::string_view file) {
+  return links.origin + "|" + links.slug + "|" + std::string(file);
+}
+
+// The Slot file's validators as of `now`, for the clinic loaded after `generation` was read.
+std::pair<std::string, core::Instant> SlotValidators(FirstSeen& seen,
+                                                     const app::ClinicContext& clinic,
+                                                     const Links& links, std::uint64_t generation,
+                                                     core::Instant now) {
+  std::string tag = SlotFileTag(Instance(), links, clinic.setup(), generation, WindowStart(now));
+  core::Instant modified = seen.Of(SeenKey(links, "Slot.ndjson"), tag, now);
+  return {std::move(tag), modified};
+}
+
+http::StreamReply ServeFile(core::ports::Storage& storage, const core::Clock& clock,
+                            FirstSeen& seen, const Request& request) {
+  // Read the generation first: a write that lands meanwhile makes the tag stale, never wrong.
+  const std::uint64_t generation = storage.Generation();
+  auto found = ClinicOf(storage, request);
+  if (!found) return OutcomeResponse(found.error());
+  auto& [clinic, links] = *found;
+  const std::string_view file = request.PathParam("file");
+  const core::Instant now = clock.Now();
+  if (file == "Location.ndjson" || file == "Schedule.ndjson") {
+    std::string body =
+        file == "Location.ndjson" ? LocationFile(clinic.setup()) : ScheduleFile(clinic.setup());
+    std::string tag = EntityTag(body);
+    core::Instant modified = seen.Of(SeenKey(links, file), tag, now);
+    if (Fresh(request, tag, modified)) return Conditional(request, "", "", tag, modified);
+    return Streamed(tag, modified,
+                    [body = std::move(body)](std::shared_ptr<http::StreamSink> sink) {
+                      sink->Send(body);
+                      sink->Close();
+                    });
+  }
+  if (file != "Slot.ndjson") {
+    return FhirResponse(404, OperationOutcome("not-found", "no such file"));
+  }
+  auto [tag, modified] = SlotValidators(seen, clinic, links, generation, now);
+  if (Fresh(request, tag, modified)) return Conditional(request, "", "", tag, modified);
+  if (request.method == http::Method::kHead) return Streamed(tag, modified, nullptr);
+  const core::Instant from = WindowStart(now);
+  const core::Instant to = from + clinic.setup().clinic.policy.horizon;
+  auto producer = std::make_shared<SlotFileProducer>(storage, std::move(clinic), links, from, to);
+  // The first piece now, so that a storage failure is still an OperationOutcome.
+  auto first = producer->Next();
+  if (!first) return OutcomeResponse(first.error());
+  return Streamed(tag, modified,
+                  [producer, first = std::move(*first)](std::shared_ptr<http::StreamSink> sink) {
+                    producer->Start(std::move(sink), first);
+                  });
 }
 
 }  // namespace
@@ -174,77 +327,60 @@ std::string EntityTag(std::string_view bytes) {
   return fmt::format("\"{:016x}\"", hash);
 }
 
-core::Result<BulkFiles> BuildBulkFiles(core::ports::Storage& storage, const core::Clock& clock,
-                                       const app::ClinicContext& clinic, const Links& links) {
-  const auto& setup = clinic.setup();
-  BulkFiles files;
-  AppendLine(files.location, LocationResource(setup.clinic));
-  for (const auto& p : setup.practitioners) {
-    if (p.status == core::clinic::PractitionerStatus::kActive) {
-      AppendLine(files.schedule, ScheduleResource(setup, p));
-    }
+std::string SlotFileTag(std::string_view instance, const Links& links,
+                        const core::clinic::ClinicSetup& setup, std::uint64_t generation,
+                        core::Instant window_start) {
+  std::string determines;
+  for (std::string_view part :
+       {instance, std::string_view(links.origin), std::string_view(links.slug)}) {
+    determines.append(part).push_back('\0');
   }
-  core::Instant now = clock.Now();
-  SlotFilter filter{.from = now,
-                    .to = now + setup.clinic.policy.horizon,
-                    .practitioner = std::nullopt,
-                    .service = std::nullopt};
-  for (const auto& slot : UNKNOT_TRY(FindFreeSlots(storage, clock, clinic, filter))) {
-    AppendLine(files.slot, SlotResource(setup, links, slot));
-  }
-  return files;
+  determines += std::to_string(generation);
+  determines.push_back('\0');
+  determines += json::SetupJson(setup).dump();
+  determines.push_back('\0');
+  determines += LocationResource(setup.clinic).dump();
+  determines.push_back('\0');
+  determines += core::FormatInstant(window_start);
+  return EntityTag(determines);
 }
 
 void AddBulkPublishRoutes(http::Router& router, core::ports::Storage& storage,
                           const core::Clock& clock) {
   // Shared by the handler copies the router keeps; lives as long as the router.
-  auto cache = std::make_shared<BulkCache>();
+  auto seen = std::make_shared<FirstSeen>();
   router.Add(http::Method::kGet, "/fhir/{clinic}/$bulk-publish",
-             [&storage, &clock, cache](Request& request) {
-               return WithClinic(
-                   storage, request, [&](const app::ClinicContext& clinic, const Links& links) {
-                     auto published = Publish(storage, clock, *cache, clinic, links);
-                     if (!published) return OutcomeResponse(published.error());
-                     const std::string base = links.FhirBase() + "/$bulk-publish";
-                     Json output = Json::array();
-                     for (const char* type : {"Location", "Schedule", "Slot"}) {
-                       output.push_back({{"type", type}, {"url", base + "/" + type + ".ndjson"}});
-                     }
-                     core::Instant modified = (*published)->Modified();
-                     Json manifest = {{"transactionTime", core::FormatInstant(modified)},
-                                      {"request", base},
-                                      {"output", std::move(output)},
-                                      {"error", Json::array()}};
-                     std::string body = manifest.dump();
-                     std::string etag = EntityTag(body);
-                     return Conditional(request, std::move(body), "application/json", etag,
-                                        modified);
-                   });
+             [&storage, &clock, seen](Request& request) {
+               const std::uint64_t generation = storage.Generation();
+               auto found = ClinicOf(storage, request);
+               if (!found) return OutcomeResponse(found.error());
+               const auto& [clinic, links] = *found;
+               const core::Instant now = clock.Now();
+               // The files' validators cost no slot computation: the manifest's time is the
+               // latest of their Last-Modified.
+               core::Instant modified =
+                   std::max({seen->Of(SeenKey(links, "Location.ndjson"),
+                                      EntityTag(LocationFile(clinic.setup())), now),
+                             seen->Of(SeenKey(links, "Schedule.ndjson"),
+                                      EntityTag(ScheduleFile(clinic.setup())), now),
+                             SlotValidators(*seen, clinic, links, generation, now).second});
+               const std::string base = links.FhirBase() + "/$bulk-publish";
+               Json output = Json::array();
+               for (const char* type : {"Location", "Schedule", "Slot"}) {
+                 output.push_back({{"type", type}, {"url", base + "/" + type + ".ndjson"}});
+               }
+               Json manifest = {{"transactionTime", core::FormatInstant(modified)},
+                                {"request", base},
+                                {"output", std::move(output)},
+                                {"error", Json::array()}};
+               std::string body = manifest.dump();
+               std::string etag = EntityTag(body);
+               return Conditional(request, std::move(body), "application/json", etag, modified);
              });
-  router.Add(
-      http::Method::kGet, "/fhir/{clinic}/$bulk-publish/{file}",
-      [&storage, &clock, cache](Request& request) {
-        return WithClinic(
-            storage, request, [&](const app::ClinicContext& clinic, const Links& links) {
-              std::string_view file = request.PathParam("file");
-              if (file != "Location.ndjson" && file != "Schedule.ndjson" && file != "Slot.ndjson") {
-                return FhirResponse(404, OperationOutcome("not-found", "no such file"));
-              }
-              auto published = Publish(storage, clock, *cache, clinic, links);
-              if (!published) return OutcomeResponse(published.error());
-              const Published& p = **published;
-              const std::string type(kNdjson);
-              if (file == "Location.ndjson") {
-                return Conditional(request, p.files.location, type, p.location_tag,
-                                   p.location_modified);
-              }
-              if (file == "Schedule.ndjson") {
-                return Conditional(request, p.files.schedule, type, p.schedule_tag,
-                                   p.schedule_modified);
-              }
-              return Conditional(request, p.files.slot, type, p.slot_tag, p.slot_modified);
-            });
-      });
+  router.AddStream(http::Method::kGet, "/fhir/{clinic}/$bulk-publish/{file}",
+                   [&storage, &clock, seen](Request& request) {
+                     return ServeFile(storage, clock, *seen, request);
+                   });
 }
 
 }  // namespace unknot::api::fhir

@@ -2,8 +2,13 @@
 
 #include <gmock/gmock.h>
 
+#include <algorithm>
+#include <functional>
 #include <set>
 #include <sstream>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "api/fhir/bulk_publish.hpp"
 #include "api/fhir/fhir_resources.hpp"
@@ -13,6 +18,26 @@ namespace unknot::api::fhir {
 namespace {
 
 using ::testing::HasSubstr;
+
+// A stream's receiving end as the tests drive it: keeps what is sent, and the producer's waiting
+// WhenDrained callback, which the test runs when it has "written" the pieces.
+class CollectingSink final : public http::StreamSink {
+ public:
+  bool Send(std::string data) override {
+    if (closed) return false;
+    pieces.push_back(std::move(data));
+    return true;
+  }
+  void Close() override { closed = true; }
+  void Abort() override { closed = aborted = true; }
+  bool open() const override { return !closed; }
+  void WhenDrained(std::function<void()> ready) override { drained = std::move(ready); }
+
+  std::vector<std::string> pieces;
+  bool closed = false;
+  bool aborted = false;
+  std::function<void()> drained;
+};
 
 class FhirRoutesTest : public PublicRoutesFixture {
  protected:
@@ -29,7 +54,32 @@ class FhirRoutesTest : public PublicRoutesFixture {
     request.path = target.substr(0, q);
     if (q != std::string::npos) request.query = target.substr(q + 1);
     request.headers = std::move(headers);
+    auto routed = router_.Route(request);
+    if (auto* start = std::get_if<http::StreamStart>(&routed)) return Drain(std::move(*start));
+    if (auto* response = std::get_if<http::Response>(&routed)) return std::move(*response);
     return router_.Dispatch(request);
+  }
+
+  // A streamed answer as the client gets it: the head, then every piece, each asked for once
+  // the one before was taken. The pieces are kept in last_pieces_.
+  http::Response Drain(http::StreamStart start) {
+    http::Response response;
+    response.status = start.status;
+    response.content_type = start.content_type;
+    response.headers = start.headers;
+    auto sink = std::make_shared<CollectingSink>();
+    if (start.on_open) start.on_open(sink);
+    std::size_t asked = 0;
+    while (sink->drained) {
+      EXPECT_EQ(sink->pieces.size(), asked + 1) << "one piece per request for more";
+      asked = sink->pieces.size();
+      std::exchange(sink->drained, nullptr)();
+    }
+    EXPECT_TRUE(sink->closed);
+    EXPECT_FALSE(sink->aborted);
+    for (const auto& piece : sink->pieces) response.body += piece;
+    last_pieces_ = sink->pieces;
+    return response;
   }
 
   nlohmann::json Resource(const std::string& target, unsigned status = 200) {
@@ -57,6 +107,7 @@ class FhirRoutesTest : public PublicRoutesFixture {
   }
 
   core::clinic::ClinicSetup setup_;
+  std::vector<std::string> last_pieces_;
   const std::string fhir_ = "/fhir/mission-sports-chiro";
 };
 
@@ -273,8 +324,26 @@ TEST_F(FhirRoutesTest, BulkPublishAnswersNotModified) {
     if (name == "ETag") etag = value;
     if (name == "Last-Modified") modified = value;
   }
-  EXPECT_EQ(etag, EntityTag(first.body));
+  // A strong tag of what determines the bytes, not of the bytes (made after the head).
+  EXPECT_EQ(etag.size(), 18u);
+  EXPECT_EQ(etag.front(), '"');
+  EXPECT_NE(etag, EntityTag(first.body));
   EXPECT_EQ(modified, "Thu, 26 Nov 2026 18:00:00 GMT");
+  auto same = Fetch(fhir_ + "/$bulk-publish/Slot.ndjson");
+  EXPECT_EQ(same.body, first.body);
+  EXPECT_EQ(same.headers, first.headers);
+  // Another origin has other deep links, so another tag.
+  auto elsewhere = Fetch(fhir_ + "/$bulk-publish/Slot.ndjson", {{"host", "clinic.example"}});
+  EXPECT_NE(elsewhere.headers, first.headers);
+  // HEAD: the head alone.
+  http::Request head;
+  head.method = http::Method::kHead;
+  head.path = fhir_ + "/$bulk-publish/Slot.ndjson";
+  auto head_only = router_.Dispatch(head);
+  EXPECT_EQ(head_only.status, 200u);
+  EXPECT_EQ(head_only.content_type, "application/fhir+ndjson");
+  EXPECT_EQ(head_only.headers, first.headers);
+  EXPECT_TRUE(head_only.body.empty());
   auto again = Fetch(fhir_ + "/$bulk-publish/Slot.ndjson", {{"if-none-match", etag}});
   EXPECT_EQ(again.status, 304u);
   EXPECT_TRUE(again.body.empty());
@@ -305,6 +374,50 @@ TEST_F(FhirRoutesTest, BulkPublishAnswersNotModified) {
   auto changed = Fetch(fhir_ + "/$bulk-publish/Slot.ndjson", {{"if-none-match", etag}});
   EXPECT_EQ(changed.status, 200u);
   EXPECT_NE(changed.body, first.body);
+  // The clock moves on to the next minute: another window, another tag.
+  std::string changed_tag;
+  for (const auto& [name, value] : changed.headers) {
+    if (name == "ETag") changed_tag = value;
+  }
+  EXPECT_EQ(Fetch(fhir_ + "/$bulk-publish/Slot.ndjson", {{"if-none-match", changed_tag}}).status,
+            304u);
+  clock_.Set(clock_.Now() + std::chrono::seconds{59});
+  EXPECT_EQ(Fetch(fhir_ + "/$bulk-publish/Slot.ndjson", {{"if-none-match", changed_tag}}).status,
+            304u);
+  clock_.Set(clock_.Now() + std::chrono::seconds{1});
+  EXPECT_EQ(Fetch(fhir_ + "/$bulk-publish/Slot.ndjson", {{"if-none-match", changed_tag}}).status,
+            200u);
+}
+
+// Slot.ndjson is made and sent piece by piece, each of whole lines and about kPieceBytes, so the
+// server holds one piece at a time (Drain checks that each piece came only when asked for).
+TEST_F(FhirRoutesTest, BulkPublishStreamsTheSlotFileInBoundedPieces) {
+  auto file = Fetch(fhir_ + "/$bulk-publish/Slot.ndjson");
+  ASSERT_EQ(file.status, 200u);
+  ASSERT_GT(last_pieces_.size(), 2u);
+  std::size_t lines = 0;
+  for (const auto& piece : last_pieces_) {
+    EXPECT_LT(piece.size(), kPieceBytes + 4096);
+    EXPECT_EQ(piece.back(), '\n');
+    lines += static_cast<std::size_t>(std::count(piece.begin(), piece.end(), '\n'));
+  }
+  // Ordered by start across the day boundaries, and no slot twice.
+  std::istringstream in(file.body);
+  std::set<std::string> ids;
+  std::string previous;
+  for (std::string line; std::getline(in, line);) {
+    auto slot = nlohmann::json::parse(line);
+    EXPECT_TRUE(ids.insert(slot["id"].get<std::string>()).second) << slot["id"];
+    EXPECT_LE(previous, slot["start"].get<std::string>());
+    previous = slot["start"];
+  }
+  EXPECT_EQ(ids.size(), lines);
+  // The window: from now to now plus the 60-day horizon.
+  EXPECT_GE(previous, "2027-01-20");
+  EXPECT_LT(previous, "2027-01-25T18:00:00Z");
+  // The small files come whole, in one piece.
+  EXPECT_EQ(Fetch(fhir_ + "/$bulk-publish/Schedule.ndjson").status, 200u);
+  EXPECT_EQ(last_pieces_.size(), 1u);
 }
 
 }  // namespace

@@ -140,6 +140,26 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
     return !closed_;
   }
 
+  void WhenDrained(std::function<void()> ready) override {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;  // dropped unrun (destroyed by the caller, outside the lock)
+    std::swap(drained_, ready);
+    WakeLocked();
+  }
+
+  void Abort() override {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+    aborted_ = true;
+    WakeLocked();
+  }
+
+  bool aborted() const {
+    std::lock_guard lock(mutex_);
+    return aborted_;
+  }
+
   // On the strand: the coroutine waits on `timer` while nothing is queued.
   void Attach(net::any_io_executor executor, net::steady_timer* timer) {
     std::lock_guard lock(mutex_);
@@ -147,23 +167,28 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
     timer_ = timer;
   }
   // On the strand, before the coroutine's frame goes: no more wake-ups, Send fails.
+  // The producer's waiting callback (which may hold the sink) is let go, outside the lock.
   void Detach() {
+    std::function<void()> drained;
     std::lock_guard lock(mutex_);
     closed_ = true;
     executor_ = net::any_io_executor();
     timer_ = nullptr;
+    std::swap(drained, drained_);
   }
 
   struct Taken {
     std::string data;
     bool closed = false;
+    std::function<void()> drained;  // set when nothing is queued and the producer waits for that
   };
   // On the strand: what is queued, and whether the stream is to end after it.
   Taken Take() {
     std::lock_guard lock(mutex_);
     wake_posted_ = false;
-    Taken taken{.data = std::move(queued_), .closed = closed_};
+    Taken taken{.data = std::move(queued_), .closed = closed_, .drained = {}};
     queued_.clear();
+    if (taken.data.empty() && !closed_) std::swap(taken.drained, drained_);
     return taken;
   }
 
@@ -187,6 +212,8 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
   mutable std::mutex mutex_;
   std::string queued_;                  // guarded by mutex_
   bool closed_ = false;                 // guarded by mutex_
+  bool aborted_ = false;                // guarded by mutex_
+  std::function<void()> drained_;       // guarded by mutex_; WhenDrained's waiting callback
   bool wake_posted_ = false;            // guarded by mutex_
   net::any_io_executor executor_;       // guarded by mutex_; empty when not attached
   net::steady_timer* timer_ = nullptr;  // guarded by mutex_; dereferenced on the strand only
@@ -650,6 +677,16 @@ net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered 
       continue;
     }
     if (taken.closed || stopping_) break;
+    if (taken.drained) {
+      // All that was queued is written: the producer makes its next piece now.
+      try {
+        taken.drained();
+      } catch (const std::exception& e) {
+        spdlog::error("a stream's producer failed: {}", e.what());
+        state->Abort();
+      }
+      continue;
+    }
     if (!start.heartbeat.empty()) {
       auto due = last_sent + start.heartbeat_interval;
       if (std::chrono::steady_clock::now() >= due) {
@@ -664,7 +701,7 @@ net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered 
     co_await timer.async_wait(kNoThrow);
   }
   state->Close();
-  if (healthy && chunked) {
+  if (healthy && chunked && !state->aborted()) {
     connection.stream.expires_after(options_.timeout);
     co_await net::async_write(connection.stream, bhttp::make_chunk_last(), kNoThrow);
   }

@@ -33,6 +33,18 @@ class StreamSink {
   // Ends the response once what is queued has been sent. Later Sends return false.
   virtual void Close() = 0;
 
+  // Back-pressure: calls `ready` once everything queued before has been written to the client,
+  // so a producer makes its next piece only then, instead of queueing ahead until a slow client
+  // is cut off. One callback waits at a time (a later call replaces it); it is dropped unrun when
+  // the stream ends first. The server calls it on the stream's strand with no lock held; this
+  // default, for sinks without a queue, calls it at once.
+  virtual void WhenDrained(std::function<void()> ready) { ready(); }
+
+  // Ends the response as broken (the producer failed midway): what is queued is sent, then the
+  // connection closes without the body's proper end (no last chunk), so the client cannot take a
+  // truncated body for a whole one. This default, for sinks without that notion, closes.
+  virtual void Abort() { Close(); }
+
   // Whether Send may still succeed.
   virtual bool open() const = 0;
 };

@@ -1,10 +1,16 @@
 // Streaming responses (Router::AddStream) over real sockets: the head goes out at once, the body
 // as the producer queues it (chunked), heartbeats while idle; the stream ends when the producer
 // closes it, the client leaves, the client stops reading, or the server stops; streams beyond
-// max_streams get 503.
+// max_streams get 503. A producer that waits for WhenDrained is never cut off and never ahead by
+// more than a piece; Abort ends a body without its last chunk.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -70,6 +76,32 @@ class StreamTest : public ::testing::Test {
       start.on_open = [this](std::shared_ptr<StreamSink> sink) { sinks_.Add(std::move(sink)); };
       return start;
     });
+    // `n` SSE events of 16 KiB made one at a time, each when the one before was written out;
+    // with abort=1 the producer gives up after half of them.
+    router.AddStream(Method::kGet, "/pieces", [this](Request& request) -> StreamReply {
+      StreamStart start;
+      start.content_type = "text/event-stream";
+      start.heartbeat.clear();
+      const int n = std::stoi(std::string(request.QueryParam("n").value_or("0")));
+      const bool abort = request.QueryParam("abort").has_value();
+      start.on_open = [this, n, abort](std::shared_ptr<StreamSink> sink) {
+        sinks_.Add(sink);
+        auto next = std::make_shared<std::function<void()>>();
+        *next = [this, n, abort, weak = std::weak_ptr<StreamSink>(sink),
+                 weak_next = std::weak_ptr<std::function<void()>>(next)] {
+          auto live = weak.lock();
+          auto self = weak_next.lock();
+          if (!live || !self) return;
+          const int i = produced_.fetch_add(1);
+          if (abort && i == n / 2) return live->Abort();
+          if (i == n) return live->Close();
+          if (!live->Send(SseEvent(std::to_string(i), "", std::string(16 * 1024, 'x')))) return;
+          live->WhenDrained([self] { (*self)(); });
+        };
+        (*next)();
+      };
+      return start;
+    });
     options.port = 0;
     auto server = Server::Create(std::move(options), std::move(router), metrics_);
     ASSERT_TRUE(server) << server.error().message();
@@ -90,6 +122,7 @@ class StreamTest : public ::testing::Test {
 
   Metrics metrics_;
   Sinks sinks_;
+  std::atomic<int> produced_{0};
   std::unique_ptr<Server> server_;
   std::thread thread_;
 };
@@ -212,6 +245,73 @@ TEST_F(StreamTest, StopEndsOpenStreamsAfterWhatWasQueued) {
   EXPECT_FALSE(client->Next(2s));
   EXPECT_TRUE(client->ended());
   EXPECT_FALSE(sink->Send("after"));
+}
+
+TEST_F(StreamTest, AProducerThatWaitsForTheDrainIsNeverCutOff) {
+  ServerOptions options;
+  options.stream_queue_limit = 64 * 1024;  // four pieces; the body is 400
+  Start(options);
+  auto client = Open("/pieces?n=400");
+  ASSERT_TRUE(client);
+  for (int i = 0; i < 400; ++i) {
+    auto event = client->Next(5s);
+    ASSERT_TRUE(event) << i;
+    EXPECT_EQ(event->id, std::to_string(i));
+  }
+  EXPECT_FALSE(client->Next(5s));
+  EXPECT_TRUE(client->ended());
+  EXPECT_EQ(produced_.load(), 401);  // and the call that closed it
+}
+
+TEST_F(StreamTest, AProducerThatWaitsForTheDrainWaitsForASlowClient) {
+  ServerOptions options;
+  options.stream_queue_limit = 64 * 1024;
+  Start(options);
+  auto client = Open("/pieces?n=2000");  // 32 MiB: far more than the kernel's buffers hold
+  ASSERT_TRUE(client);
+  auto sink = sinks_.Get(0);
+  ASSERT_TRUE(sink);
+  // The client reads nothing: production stops once the socket's buffers are full.
+  int before = 0;
+  EXPECT_TRUE(Eventually([&] {
+    int now = produced_.load();
+    bool still = now == before && now > 0;
+    before = now;
+    std::this_thread::sleep_for(100ms);
+    return still;
+  }));
+  EXPECT_LT(produced_.load(), 2000);
+  EXPECT_TRUE(sink->open());  // waiting, not cut off
+  for (int i = 0; i < 2000; ++i) {
+    auto event = client->Next(5s);
+    ASSERT_TRUE(event) << i;
+    ASSERT_EQ(event->id, std::to_string(i));
+  }
+  EXPECT_FALSE(client->Next(5s));
+  EXPECT_TRUE(client->ended());
+}
+
+TEST_F(StreamTest, AnAbortedStreamEndsWithoutItsLastChunk) {
+  Start();
+  // A raw client, to see the bytes on the wire up to the connection's end.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(server_->port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const std::string request = "GET /pieces?n=6&abort=1 HTTP/1.1\r\nHost: t\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  std::string received;
+  char buffer[16384];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+    received.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  EXPECT_NE(received.find("id: 2\n"), std::string::npos);  // what was made before the failure
+  EXPECT_EQ(received.find("id: 3\n"), std::string::npos);
+  EXPECT_FALSE(received.ends_with("\r\n0\r\n\r\n"));  // no last chunk: a broken body
 }
 
 }  // namespace

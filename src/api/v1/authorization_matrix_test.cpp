@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "api/fhir/fhir_routes.hpp"
 #include "api/staff_test_fixture.hpp"
 #include "api/v1/calendar_feed_routes.hpp"
 #include "api/v1/clinic_routes.hpp"
@@ -52,6 +53,21 @@ const std::set<std::string> kPublicRoutes = {
     "POST /api/v1/clinics/{clinic}/session",
     "GET /api/v1/clinics/{clinic}/session",
     "DELETE /api/v1/clinics/{clinic}/session",
+    // FHIR R4 and SMART Scheduling Links (issue 17): the public data, and the patient's own
+    // appointment by its manage token; the catch-alls answer OperationOutcomes.
+    "GET /fhir/{clinic}/metadata",
+    "GET /fhir/{clinic}/{type}",
+    "GET /fhir/{clinic}/{type}/{id}",
+    "GET /fhir/{clinic}/$bulk-publish",
+    "GET /fhir/{clinic}/$bulk-publish/{file}",
+    "POST /fhir/{clinic}/Appointment",
+    "PATCH /fhir/{clinic}/Appointment/{id}",
+    "PUT /fhir/{clinic}/Appointment/{id}",
+    "GET /fhir/{rest...}",
+    "POST /fhir/{rest...}",
+    "PUT /fhir/{rest...}",
+    "PATCH /fhir/{rest...}",
+    "DELETE /fhir/{rest...}",
 };
 
 std::string Key(Method method, const std::string& pattern) {
@@ -87,6 +103,7 @@ class AuthorizationMatrixTest : public StaffFixture {
     AddPatientHomeCareRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge);
     AddPatientOutcomeRoutes(router_, *storage_, tokens_);
     AddCalendarFeedRoutes(router_, *storage_, clock_, tokens_);
+    fhir::AddFhirRoutes(router_, *storage_, clock_, tokens_);
     AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
                         knowledge_.body_map_svg);
   }
@@ -121,7 +138,10 @@ TEST_F(AuthorizationMatrixTest, EveryClinicRouteIsPublicOrGuardedByThePolicy) {
   }
   std::size_t clinic_routes = 0;
   for (const auto& route : router_.Routes()) {
-    if (route.pattern.rfind("/api/v1/clinics/{clinic}", 0) != 0) continue;
+    if (route.pattern.rfind("/api/v1/clinics/{clinic}", 0) != 0 &&
+        route.pattern.rfind("/fhir/", 0) != 0) {
+      continue;
+    }
     ++clinic_routes;
     const std::string key = Key(route.method, route.pattern);
     EXPECT_TRUE(kPublicRoutes.count(key) == 1 || guarded.count(key) == 1)
