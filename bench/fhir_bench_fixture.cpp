@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
                                     .grace_period = 0min,
                                     .address_writes = {.count = 10, .period = 60s, .burst = 20},
                                     .email_bookings = {.count = 5, .period = 1h, .burst = 5},
-                                    .max_future_online_bookings = 3}};
+                                    .max_future_online_bookings = 3},
+        core::clinic::SessionPolicy{}};
     constexpr int kPeople = 20;
     for (int i = 0; i < kPeople; ++i) {
       setup.rooms.push_back(
