@@ -118,7 +118,8 @@ int Search(std::uint16_t port, const std::string& clinic, const std::string& ser
   using unknot::testing::HttpGet;
   auto services = HttpGet(port, "/api/v1/clinics/" + clinic + "/services");
   std::int64_t service = 0;
-  for (const auto& s : Json::parse(services.body)["services"]) {
+  const Json listed = Json::parse(services.body);  // kept: the loop reads into it
+  for (const auto& s : listed["services"]) {
     if (s["slug"] == service_slug) service = s["id"];
   }
   if (service == 0) {
@@ -167,7 +168,8 @@ int Search(std::uint16_t port, const std::string& clinic, const std::string& ser
     }
     json_bytes = answer.body.size();
     std::size_t options = 0;
-    for (const auto& d : Json::parse(answer.body)["days"]) {
+    const Json days = Json::parse(answer.body);
+    for (const auto& d : days["days"]) {
       for (const auto& slot : d["slots"]) {
         options += slot["options"].size();
       }
