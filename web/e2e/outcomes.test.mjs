@@ -1,8 +1,9 @@
 // Outcome measures in the browser (issue 15), against a real `unknot serve` on the demo clinic:
-// the demo practitioner records outcomes at three visits (the first two over the API, the third
-// through the record form), the patient record's chart then calls out a meaningful change in
-// words, so does the patient's manage page, and the owner's report shows counts without any
-// patient's name. axe finds nothing serious on any of these pages; no CSP violation.
+// the patient books online (for the manage link), the owner makes a weekly treatment plan with the
+// demo practitioner and books its three visits, the practitioner records outcomes at them (the
+// first two over the API, the third through the record form), the patient record's chart then
+// calls out a meaningful change in words, so does the patient's manage page, and the owner's report
+// counts the plan (reached at its third visit) without any patient's name. axe finds nothing serious on any of these pages; no CSP violation.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { json, newPageIn, seriousViolations, startBrowser, startServer } from "./harness.mjs";
@@ -49,27 +50,45 @@ async function signIn(page, who) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** Three online bookings of the patient with the demo practitioner, on three days. */
-async function bookThreeVisits() {
+/** The first Tuesday at least 8 days ahead (clear of the online booking's day). */
+function nextTuesday() {
+  const d = new Date(Date.now() + 8 * 86400000);
+  while (d.getUTCDay() !== 2) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The patient books ART online with the demo practitioner (for the manage link); the owner then
+ * makes a weekly plan of three ART visits with her and books them. Returns the online booking, the
+ * patient's id and the plan's three appointments in time order.
+ */
+async function planThreeVisits(owner) {
   const maya = (await json(server.api("/practitioners"))).body.practitioners.find((p) => p.slug === "maya-okafor");
   assert.ok(maya, "the demo clinic has Maya Okafor");
-  const services = (await json(server.api("/services"))).body.services;
+  const art = (await json(server.api("/services"))).body.services.find((s) => s.slug === "art-session");
+  assert.ok(art, "the demo clinic offers ART");
   const from = new Date(Date.now() + 2 * 86400000).toISOString().slice(0, 10);
-  const to = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10);
-  for (const service of services.filter((s) => !s.new_patients_only)) {
-    const days = (await json(server.api(`/availability?service=${service.id}&from=${from}&to=${to}`))).body.days;
-    const starts = days.map((d) => d.slots.find((s) => s.options.some((o) => o.practitioner === maya.id))).filter(Boolean);
-    if (starts.length < 3) continue;
-    const booked = [];
-    for (const slot of starts.slice(0, 3)) {
-      const r = await json(server.api("/appointments"), { method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ service: service.id, start: slot.start, practitioner: maya.id, patient: PATIENT }) });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      booked.push(r.body);
-    }
-    return booked;
-  }
-  assert.fail("no service with three free days for Maya Okafor");
+  const to = new Date(Date.now() + 6 * 86400000).toISOString().slice(0, 10);
+  const days = (await json(server.api(`/availability?service=${art.id}&practitioner=${maya.id}&from=${from}&to=${to}`))).body.days;
+  const slot = days.map((d) => d.slots[0]).find(Boolean);
+  assert.ok(slot, "a free ART time with Maya Okafor");
+  const online = await json(server.api("/appointments"), { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ service: art.id, start: slot.start, practitioner: maya.id, patient: PATIENT }) });
+  assert.equal(online.status, 201, JSON.stringify(online.body));
+  const patient = (await asStaff(owner, "/patients?q=quinn.progress")).body.patients[0].id;
+
+  const plan = await asStaff(owner, `/patients/${patient}/treatment-plans`, "POST", { title: "Neck: ART weekly",
+    items: [{ service: art.id, practitioner: maya.id, interval_days: 7, count: 3, first_date: nextTuesday(), time: "10:00" }] });
+  assert.equal(plan.status, 201, JSON.stringify(plan.body));
+  const preview = await asStaff(owner, `/treatment-plans/${plan.body.id}/preview`, "POST", {});
+  assert.equal(preview.status, 200, JSON.stringify(preview.body));
+  const visits = preview.body.visits.map((v) => ({ item: v.item, number: v.number,
+    start: v.free ? v.start : v.alternatives[0]?.start }));
+  assert.ok(visits.every((v) => v.start), JSON.stringify(preview.body));
+  const booked = await asStaff(owner, `/treatment-plans/${plan.body.id}/book`, "POST", { source: "phone", visits });
+  assert.equal(booked.status, 201, JSON.stringify(booked.body));
+  const appointments = [...booked.body.appointments].sort((a, b) => a.start.localeCompare(b.start));
+  return { online: online.body, patient, visits: appointments };
 }
 
 const outcome = (version, pain, score) => ({
@@ -79,20 +98,21 @@ const outcome = (version, pain, score) => ({
 });
 
 describe("outcome measures", { timeout: 240000 }, () => {
-  test("three visits show a meaningful change in words, for staff and the patient; the owner's report names no one", async () => {
-    const [first, second, third] = await bookThreeVisits();
+  test("three visits of a plan show a meaningful change in words, for staff and the patient; the owner's report counts the plan and names no one", async () => {
+    const ownerApi = await apiSignIn(OWNER);
+    const { online, patient: patientId, visits: [first, second, third] } = await planThreeVisits(ownerApi);
     const maya = await apiSignIn(PRACTITIONER);
-    const one = await asStaff(maya, `/visits/${first.appointment.id}/outcomes`, "PUT", outcome(0, 7, 2));
+    const one = await asStaff(maya, `/visits/${first.id}/outcomes`, "PUT", outcome(0, 7, 2));
     assert.equal(one.status, 200, JSON.stringify(one.body));
-    assert.equal((await asStaff(maya, `/visits/${second.appointment.id}/outcomes`, "PUT", outcome(0, 6, 3))).status, 200);
+    assert.equal((await asStaff(maya, `/visits/${second.id}/outcomes`, "PUT", outcome(0, 6, 3))).status, 200);
     // Refused with the field named, nothing stored.
-    const bad = await asStaff(maya, `/visits/${third.appointment.id}/outcomes`, "PUT", { ...outcome(0, 4, 5), psfs: [...outcome(0, 4, 5).psfs.slice(0, 2), { activity: "deadlift", score: 11 }] });
+    const bad = await asStaff(maya, `/visits/${third.id}/outcomes`, "PUT", { ...outcome(0, 4, 5), psfs: [...outcome(0, 4, 5).psfs.slice(0, 2), { activity: "deadlift", score: 11 }] });
     assert.equal(bad.status, 400);
     assert.ok(JSON.stringify(bad.body).includes("psfs[2].score"), JSON.stringify(bad.body));
 
     // The third visit through the record form: the activities come prefilled from the last visit.
     const { page, close } = await newPageIn(chrome.browser);
-    await page.goto(server.url(`staff/visits/${third.appointment.id}/outcomes`));
+    await page.goto(server.url(`staff/visits/${third.id}/outcomes`));
     await page.waitForURL(/\/staff\/sign-in\?next=/);
     await signIn(page, PRACTITIONER);
     await page.getByRole("heading", { level: 1, name: "Visit outcomes" }).waitFor();
@@ -109,7 +129,8 @@ describe("outcome measures", { timeout: 240000 }, () => {
     await expectAccessible(page, "the visit outcome form");
 
     // The patient record's chart: three points per line and the callout in words.
-    const patient = (await asStaff(maya, `/visits/${third.appointment.id}/outcomes`)).body.appointment.patient_id;
+    const patient = (await asStaff(maya, `/visits/${third.id}/outcomes`)).body.appointment.patient_id;
+    assert.equal(patient, patientId);
     await page.goto(server.url(`staff/patients/${patient}`));
     await page.getByRole("heading", { level: 2, name: "Outcomes" }).waitFor();
     const section = page.locator("section.outcomes");
@@ -123,14 +144,14 @@ describe("outcome measures", { timeout: 240000 }, () => {
 
     // The patient's manage page: the same chart and words, by the manage link.
     const patientPage = await newPageIn(chrome.browser);
-    await patientPage.page.goto(server.base + first.manage_url);
+    await patientPage.page.goto(server.base + online.manage_url);
     await patientPage.page.getByRole("heading", { name: "Your progress" }).waitFor();
     await patientPage.page.locator('[data-callout="meaningful"]', { hasText: CALLOUT }).waitFor();
     assert.equal(await patientPage.page.locator('[data-line="psfs"] circle').count(), 3);
     await expectAccessible(patientPage.page, "the manage page with the patient's progress");
     await patientPage.close();
 
-    // The owner's report: counts per service and practitioner, no patient anywhere.
+    // The owner's report: the plan counted per service and practitioner, no patient anywhere.
     const owner = await newPageIn(chrome.browser);
     await owner.page.goto(server.url("staff/outcomes/report"));
     await owner.page.waitForURL(/\/staff\/sign-in\?next=/);
@@ -139,7 +160,11 @@ describe("outcome measures", { timeout: 240000 }, () => {
     await owner.page.getByRole("link", { name: "Outcome report" }).waitFor();
     const practitioners = owner.page.locator('table[data-report="Practitioner"]');
     await practitioners.getByRole("rowheader", { name: "Dr. Maya Okafor, DC" }).waitFor();
-    await owner.page.getByText(/1 of 1 courses of care with two or more visits reached a meaningful change, at a median of 3 visits/).waitFor();
+    await owner.page.getByText(/^1 of 1 treatment plan with two or more visits reached a meaningful change, at a median of 3 visits\.$/).waitFor();
+    const row = practitioners.getByRole("row", { name: /Dr\. Maya Okafor, DC/ });
+    assert.deepEqual(await row.locator("td").allInnerTexts(), ["1", "1", "1", "3", "1 by visit 3", "0"]);
+    const art = owner.page.locator('table[data-report="Service"]').getByRole("row", { name: /Active Release/ });
+    assert.equal(await art.locator("td").first().innerText(), "1");
     const text = await owner.page.locator("main").innerText();
     for (const word of [PATIENT.given_name, PATIENT.family_name, PATIENT.email]) {
       assert.ok(!text.includes(word), `the report shows ${word}`);

@@ -1,8 +1,7 @@
 #include "api/v1/outcome_routes.hpp"
 
 #include <cmath>
-#include <map>
-#include <tuple>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -28,11 +27,13 @@ namespace ports = core::ports;
 namespace staff = core::staff;
 namespace scheduling = core::scheduling;
 
-constexpr const char* kCourseOfCare =
-    "A course of care is one patient's visits with outcomes recorded for the same service and "
-    "practitioner, in visit order. Reached: pain down at least 2 points, or the PSFS score up at "
-    "least 2 points, since the first visit of the course (the minimal clinically important "
-    "differences). Decision support, not a verdict on anyone's care.";
+constexpr const char* kPlanCounting =
+    "Each treatment plan is counted by its visits with outcomes recorded, in visit order: under a "
+    "service by its visits of that service, under a practitioner by its visits with that "
+    "practitioner, overall by all its visits. Reached: pain down at least 2 points, or the PSFS "
+    "score up at least 2 points, since the first of those visits (the minimal clinically "
+    "important differences). Visits recorded outside any plan are not counted as plans; each row "
+    "gives their number apart. Decision support, not a verdict on anyone's care.";
 
 Json OutcomeJson(const clinical::VisitOutcome& o) {
   Json psfs = Json::array();
@@ -266,16 +267,17 @@ Result<Response> PatientSeries(ports::Storage& storage, Request& request, StaffR
   return Response::Json(200, body.dump());
 }
 
-Json SummaryJson(const clinical::CourseSummary& s) {
+Json SummaryJson(const clinical::PlanSummary& s) {
   Json distribution = Json::array();
-  for (const auto& [visits, courses] : s.visits_to_change) {
-    distribution.push_back({{"visits", visits}, {"courses", courses}});
+  for (const auto& [visits, plans] : s.visits_to_change) {
+    distribution.push_back({{"visits", visits}, {"plans", plans}});
   }
-  return {{"courses", s.courses},
+  return {{"plans", s.plans},
           {"evaluable", s.evaluable},
           {"reached", s.reached},
           {"median_visits", s.median_visits ? Json(*s.median_visits) : Json(nullptr)},
-          {"visits_to_change", std::move(distribution)}};
+          {"visits_to_change", std::move(distribution)},
+          {"unplanned_visits", s.unplanned_visits}};
 }
 
 Result<Response> Report(ports::Storage& storage, StaffRequest& staff) {
@@ -285,20 +287,24 @@ Result<Response> Report(ports::Storage& storage, StaffRequest& staff) {
   if (staff.ListScope() != staff::Access::kClinic) {
     return Error(ErrorCode::kForbidden, "your role may not do this");
   }
-  std::vector<ports::OutcomeRecord> records = UNKNOT_TRY(storage.ListClinicOutcomes(clinic));
-  // Courses of care: (patient, service, practitioner), visits in order (the list is by patient,
-  // then visit start). The patient is only a grouping key here; it never reaches the answer.
-  std::map<std::tuple<core::PatientId, core::ServiceId, core::PractitionerId>, clinical::Course>
-      by_course;
+  // One query: the plans' visits grouped by plan in visit order, then the visits of no plan.
+  std::vector<ports::PlanOutcomeRecord> records =
+      UNKNOT_TRY(storage.ListClinicPlanOutcomes(clinic));
+  std::vector<clinical::PlanOutcomes> plans;
+  std::vector<clinical::UnplannedVisit> unplanned;
+  std::optional<core::TreatmentPlanId> current;
   for (const auto& r : records) {
-    clinical::Course& course = by_course[{r.patient, r.service, r.practitioner}];
-    course.service = r.service;
-    course.practitioner = r.practitioner;
-    course.visits.push_back(r.outcome);
+    if (!r.plan) {
+      unplanned.push_back({r.service, r.practitioner});
+      continue;
+    }
+    if (r.plan != current) {
+      plans.emplace_back();
+      current = r.plan;
+    }
+    plans.back().visits.push_back({r.service, r.practitioner, r.outcome});
   }
-  std::vector<clinical::Course> courses;
-  for (auto& [key, course] : by_course) courses.push_back(std::move(course));
-  clinical::OutcomeReport report = clinical::BuildOutcomeReport(courses);
+  clinical::OutcomeReport report = clinical::BuildOutcomeReport(plans, unplanned);
 
   app::ClinicContext context = UNKNOT_TRY(app::LoadClinic(storage, staff.clinic().slug));
   Json services = Json::array();
@@ -324,11 +330,12 @@ Result<Response> Report(ports::Storage& storage, StaffRequest& staff) {
     practitioners.push_back(std::move(row));
   }
   UNKNOT_TRY(staff.RecordRead(std::nullopt, "outcome-report",
-                              std::to_string(courses.size()) + " courses of care"));
+                              std::to_string(plans.size()) + " treatment plans, " +
+                                  std::to_string(unplanned.size()) + " visits without a plan"));
   return Response::Json(200, Json{{"by_service", std::move(services)},
                                   {"by_practitioner", std::move(practitioners)},
                                   {"overall", SummaryJson(report.overall)},
-                                  {"course_of_care", kCourseOfCare}}
+                                  {"counting", kPlanCounting}}
                                  .dump());
 }
 

@@ -34,10 +34,10 @@ namespace unknot::api::v1 {
 //   -> 200 the series. Audit record "patient/<id>/outcomes".
 // GET  /api/v1/clinics/{clinic}/outcome-report                              view_outcome_report
 //   -> 200 {"by_service": [{"service", "name", summary}], "by_practitioner": [{"practitioner",
-//   "name", summary}], "overall": summary, "course_of_care": "..."}; summary = {"courses",
-//   "evaluable", "reached", "median_visits", "visits_to_change": [{"visits", "courses"}]}. Counts
-//   only: no patient name or id. A course of care is, until treatment plans exist, one patient's
-//   visits with outcomes for the same service and practitioner.
+//   "name", summary}], "overall": summary, "counting": "..."}; summary = {"plans", "evaluable",
+//   "reached", "median_visits", "visits_to_change": [{"visits", "plans"}], "unplanned_visits"}.
+//   Counts only: no patient name or id. It counts treatment plans by their visits with outcomes
+//   (clinical::BuildOutcomeReport says how); visits outside any plan only as unplanned_visits.
 // `storage` must outlive the router.
 void AddOutcomeRoutes(StaffRoutes& routes, core::ports::Storage& storage);
 

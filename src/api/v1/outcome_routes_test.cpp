@@ -1,6 +1,6 @@
 // Outcome measures per visit (issue 15), through the router: the practitioner records three
 // visits, the series calls out a meaningful change in words, the patient sees the same with the
-// manage token, and the owner's report counts courses of care without naming anyone.
+// manage token, and the owner's report counts treatment plans without naming anyone.
 
 #include "api/v1/outcome_routes.hpp"
 
@@ -176,25 +176,69 @@ TEST_F(OutcomeRoutesTest, APractitionerReachesOnlyTheirOwnPatients) {
   EXPECT_EQ(Put(first_, Outcome(7, 2), maya_browser_).status, 200u);
 }
 
-TEST_F(OutcomeRoutesTest, OwnerReportCountsCoursesWithoutNames) {
-  ASSERT_EQ(Put(first_, Outcome(7, 2), maya_browser_).status, 200u);
-  ASSERT_EQ(Put(second_, Outcome(6, 3), maya_browser_).status, 200u);
-  ASSERT_EQ(Put(third_, Outcome(4, 5), maya_browser_).status, 200u);
+TEST_F(OutcomeRoutesTest, OwnerReportCountsPlansWithoutNames) {
+  // Ana's plan: ART with Maya weekly, three visits booked for it.
+  core::scheduling::TreatmentPlan plan;
+  plan.patient = ana_;
+  plan.created_at = clock_.Now();
+  plan.items = {core::scheduling::PlanItem{art_, maya_, std::chrono::days{7}, 3,
+                                           core::ParseLocalDate("2026-12-02").value(),
+                                           core::TimeOfDay::Parse("09:00").value()}};
+  core::staff::AuditEntry entry;
+  entry.clinic = clinic_.id;
+  entry.action = "edit_treatment_plan";
+  entry.at = clock_.Now();
+  plan = storage_->CreateTreatmentPlan(clinic_.id, plan, entry).value();
+  auto like = storage_->FindAppointment(clinic_.id, core::AppointmentId{first_}).value();
+  std::vector<core::ports::SeriesVisit> series;
+  for (const char* start :
+       {"2026-12-02T17:00:00Z", "2026-12-09T17:00:00Z", "2026-12-16T17:00:00Z"}) {
+    core::Instant begin = core::ParseInstant(start).value();
+    core::scheduling::Appointment visit = like;
+    visit.id = {};
+    visit.time = core::Interval::Create(begin, begin + 30min).value();
+    visit.blocked_until = begin + 30min;
+    visit.source = core::scheduling::BookingSource::kStaff;
+    series.push_back({0, core::ports::StaffBooking{.patient = ana_,
+                                                   .new_patient = {},
+                                                   .appointment = visit,
+                                                   .other_rooms = {},
+                                                   .audit = entry}});
+  }
+  auto booked = storage_->BookTreatmentSeries(clinic_.id, plan.id, series).value();
+  ASSERT_EQ(booked.size(), 3u);
+  ASSERT_EQ(Put(booked[0].id.value(), Outcome(7, 2), maya_browser_).status, 200u);
+  ASSERT_EQ(Put(booked[1].id.value(), Outcome(6, 3), maya_browser_).status, 200u);
+  ASSERT_EQ(Put(booked[2].id.value(), Outcome(4, 5), maya_browser_).status, 200u);
+  // Two visits outside the plan: not a plan, counted apart.
+  ASSERT_EQ(Put(first_, Outcome(8, 1), maya_browser_).status, 200u);
+  ASSERT_EQ(Put(second_, Outcome(8, 1), maya_browser_).status, 200u);
+
   Browser owner = SignIn("owner@clinic.test");
   http::Response r = Get(base_ + "/outcome-report", owner);
   ASSERT_EQ(r.status, 200u) << r.body;
   Json body = Body(r);
   ASSERT_EQ(body["by_service"].size(), 1u);
   EXPECT_EQ(body["by_service"][0]["service"], art_.value());
-  EXPECT_EQ(body["by_service"][0]["courses"], 1);
+  EXPECT_EQ(body["by_service"][0]["plans"], 1);
+  EXPECT_EQ(body["by_service"][0]["evaluable"], 1);
   EXPECT_EQ(body["by_service"][0]["reached"], 1);
   EXPECT_EQ(body["by_service"][0]["median_visits"], 3.0);
   EXPECT_EQ(body["by_service"][0]["visits_to_change"][0]["visits"], 3);
+  EXPECT_EQ(body["by_service"][0]["visits_to_change"][0]["plans"], 1);
+  EXPECT_EQ(body["by_service"][0]["unplanned_visits"], 2);
   EXPECT_EQ(body["by_practitioner"][0]["practitioner"], maya_.value());
+  EXPECT_EQ(body["by_practitioner"][0]["plans"], 1);
+  EXPECT_EQ(body["overall"]["plans"], 1);
+  EXPECT_EQ(body["overall"]["unplanned_visits"], 2);
+  EXPECT_NE(body["counting"].get<std::string>().find("treatment plan"), std::string::npos);
   EXPECT_EQ(r.body.find("Ana"), std::string::npos);
   EXPECT_EQ(r.body.find("Ruiz"), std::string::npos);
   EXPECT_EQ(r.body.find("ana@example.org"), std::string::npos);
   EXPECT_EQ(r.body.find("\"patient"), std::string::npos);
+
+  // Practitioners and the front desk do not see it.
+  EXPECT_EQ(Get(base_ + "/outcome-report", maya_browser_).status, 403u);
 }
 
 }  // namespace

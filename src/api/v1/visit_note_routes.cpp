@@ -248,9 +248,17 @@ Result<Response> PatientNotes(ports::Storage& storage, Request& request, StaffRe
       UNKNOT_TRY(storage.ListPatientVisitNotes(clinic, patient));
   const auto names = UNKNOT_TRY(StaffNames(storage, clinic));
   app::ClinicContext context = UNKNOT_TRY(app::LoadClinic(storage, clinic));
+  // Every note's visit is one of the patient's appointments: one query for all of them, not one
+  // per note (a record of 100 visits made 100 reads; see docs/benchmarks.md, issue 15).
+  std::vector<scheduling::Appointment> appointments =
+      UNKNOT_TRY(storage.ListPatientAppointments(clinic, patient));
+  std::map<core::AppointmentId, const scheduling::Appointment*> visits;
+  for (const scheduling::Appointment& a : appointments) visits.emplace(a.id, &a);
   Json out = Json::array();
   for (const ports::StoredVisitNote& note : notes) {
-    scheduling::Appointment visit = UNKNOT_TRY(storage.FindAppointment(clinic, note.appointment));
+    auto found = visits.find(note.appointment);
+    if (found == visits.end()) return Error(ErrorCode::kInternal, "a note's visit is not listed");
+    const scheduling::Appointment& visit = *found->second;
     Json note_json = UNKNOT_TRY(dto::StoredVisitNoteJson(note, names));
     out.push_back(
         {{"note", std::move(note_json)}, {"visit", dto::StaffAppointmentJson(context, visit)}});

@@ -314,11 +314,14 @@ std::optional<int> VisitsToMeaningfulChange(const std::vector<VisitOutcome>& vis
 
 namespace {
 
-void Count(CourseSummary& summary, std::vector<int>& reached_at, const Course& course) {
-  ++summary.courses;
-  if (course.visits.size() < 2) return;
+// Counts one plan, by `visits` (its visits of one service, one practitioner, or all of them).
+void Count(PlanSummary& summary, std::vector<int>& reached_at,
+           const std::vector<VisitOutcome>& visits) {
+  if (visits.empty()) return;
+  ++summary.plans;
+  if (visits.size() < 2) return;
   ++summary.evaluable;
-  if (auto at = VisitsToMeaningfulChange(course.visits)) {
+  if (auto at = VisitsToMeaningfulChange(visits)) {
     ++summary.reached;
     ++summary.visits_to_change[*at];
     reached_at.push_back(*at);
@@ -333,18 +336,38 @@ std::optional<double> Median(std::vector<int> values) {
   return (values[n / 2 - 1] + values[n / 2]) / 2.0;
 }
 
+// The plan's visits whose `key` (service or practitioner) is each value, in the plan's order.
+template <typename Id>
+std::map<Id, std::vector<VisitOutcome>> VisitsBy(const PlanOutcomes& plan,
+                                                 Id PlanVisitOutcome::*key) {
+  std::map<Id, std::vector<VisitOutcome>> out;
+  for (const PlanVisitOutcome& visit : plan.visits) out[visit.*key].push_back(visit.outcome);
+  return out;
+}
+
 }  // namespace
 
-OutcomeReport BuildOutcomeReport(const std::vector<Course>& courses) {
+OutcomeReport BuildOutcomeReport(const std::vector<PlanOutcomes>& plans,
+                                 const std::vector<UnplannedVisit>& unplanned) {
   OutcomeReport report;
   std::map<ServiceId, std::vector<int>> by_service;
   std::map<PractitionerId, std::vector<int>> by_practitioner;
   std::vector<int> overall;
-  for (const Course& course : courses) {
-    Count(report.by_service[course.service], by_service[course.service], course);
-    Count(report.by_practitioner[course.practitioner], by_practitioner[course.practitioner],
-          course);
-    Count(report.overall, overall, course);
+  for (const PlanOutcomes& plan : plans) {
+    for (const auto& [id, visits] : VisitsBy(plan, &PlanVisitOutcome::service)) {
+      Count(report.by_service[id], by_service[id], visits);
+    }
+    for (const auto& [id, visits] : VisitsBy(plan, &PlanVisitOutcome::practitioner)) {
+      Count(report.by_practitioner[id], by_practitioner[id], visits);
+    }
+    std::vector<VisitOutcome> all;
+    for (const PlanVisitOutcome& visit : plan.visits) all.push_back(visit.outcome);
+    Count(report.overall, overall, all);
+  }
+  for (const UnplannedVisit& visit : unplanned) {
+    ++report.by_service[visit.service].unplanned_visits;
+    ++report.by_practitioner[visit.practitioner].unplanned_visits;
+    ++report.overall.unplanned_visits;
   }
   for (auto& [id, summary] : report.by_service) summary.median_visits = Median(by_service[id]);
   for (auto& [id, summary] : report.by_practitioner) {

@@ -105,31 +105,56 @@ bool MeaningfulImprovement(const VisitOutcome& first, const VisitOutcome& later)
 // reached a meaningful improvement on its first visit; nullopt when it has not (yet).
 std::optional<int> VisitsToMeaningfulChange(const std::vector<VisitOutcome>& visits);
 
-// The owner's report (issue 15). A course of care, until treatment plans exist, is one patient's
-// visits with outcomes recorded for the same service and practitioner, in time order. The report
+// The owner's report (issue 15): per service and per practitioner, how many treatment plans
+// reached a meaningful change, and within how many visits. A plan is counted by its visits with
+// outcomes recorded, in time order:
+// - under each service of its items, by its visits of that service (the first of them is the
+//   baseline, the visit number counts only them): a plan with ART weekly and a massage every two
+//   weeks counts once under ART by its ART visits and once under massage by its massage visits;
+// - under each practitioner of its items, likewise by its visits with that practitioner;
+// - overall, by all its visits.
+// So a service's or a practitioner's row says how their own visits went, and a plan with one item
+// (the usual plan) counts the same everywhere. Visits with outcomes recorded that were not booked
+// for any plan are not counted as plans: each row reports how many there were, apart. The report
 // holds counts only: no patient appears in it.
-struct Course {
-  ServiceId service;
-  PractitionerId practitioner;
-  std::vector<VisitOutcome> visits;  // in time order
+struct PlanVisitOutcome {
+  ServiceId service;            // the plan item's
+  PractitionerId practitioner;  // the plan item's
+  VisitOutcome outcome;
+
+  friend bool operator==(const PlanVisitOutcome&, const PlanVisitOutcome&) = default;
 };
 
-struct CourseSummary {
-  int courses = 0;    // courses with at least one visit recorded
+// One plan's visits with outcomes recorded, in time order.
+struct PlanOutcomes {
+  std::vector<PlanVisitOutcome> visits;
+};
+
+// A visit with outcomes recorded that was not booked for a plan: its appointment's service and
+// practitioner.
+struct UnplannedVisit {
+  ServiceId service;
+  PractitionerId practitioner;
+};
+
+struct PlanSummary {
+  int plans = 0;      // plans with at least one visit recorded
   int evaluable = 0;  // of those, with at least two visits (a change can be measured)
   int reached = 0;    // of those, that reached a meaningful improvement
-  std::optional<double> median_visits;  // over the courses that reached it
-  std::map<int, int> visits_to_change;  // visit number -> how many courses reached it there
+  std::optional<double> median_visits;  // over the plans that reached it
+  std::map<int, int> visits_to_change;  // visit number -> how many plans reached it there
+  int unplanned_visits = 0;             // visits recorded outside any plan (not in the above)
 
-  friend bool operator==(const CourseSummary&, const CourseSummary&) = default;
+  friend bool operator==(const PlanSummary&, const PlanSummary&) = default;
 };
 
 struct OutcomeReport {
-  std::map<ServiceId, CourseSummary> by_service;
-  std::map<PractitionerId, CourseSummary> by_practitioner;
-  CourseSummary overall;
+  std::map<ServiceId, PlanSummary> by_service;
+  std::map<PractitionerId, PlanSummary> by_practitioner;
+  PlanSummary overall;
 };
 
-OutcomeReport BuildOutcomeReport(const std::vector<Course>& courses);
+OutcomeReport BuildOutcomeReport(const std::vector<PlanOutcomes>& plans,
+                                 const std::vector<UnplannedVisit>& unplanned);
 
 }  // namespace unknot::core::clinical

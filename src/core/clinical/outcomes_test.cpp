@@ -156,7 +156,12 @@ TEST(OutcomesTest, VisitsToMeaningfulChangeCountsVisits) {
   EXPECT_EQ(VisitsToMeaningfulChange({visits[0]}), std::nullopt);
 }
 
-TEST(OutcomesTest, ReportCountsCoursesPerServiceAndPractitioner) {
+// One visit of a plan.
+PlanVisitOutcome At(ServiceId service, PractitionerId practitioner, const VisitOutcome& outcome) {
+  return {service, practitioner, outcome};
+}
+
+TEST(OutcomesTest, ReportCountsPlansPerServiceAndPractitioner) {
   const ServiceId massage{1};
   const ServiceId art{2};
   const PractitionerId lee{10};
@@ -164,27 +169,71 @@ TEST(OutcomesTest, ReportCountsCoursesPerServiceAndPractitioner) {
   VisitOutcome bad = Visit(8, SleepEffect::kNone, {}, {1, 1, 1});
   VisitOutcome same = bad;
   VisitOutcome good = Visit(5, SleepEffect::kNone, {}, {1, 1, 1});
-  std::vector<Course> courses{
-      {massage, lee, {bad, good}},              // reached at visit 2
-      {massage, lee, {bad, same, same, good}},  // at visit 4
-      {massage, kim, {bad, same}},              // not reached
-      {art, kim, {bad}},                        // one visit: not evaluable
+  std::vector<PlanOutcomes> plans{
+      {{At(massage, lee, bad), At(massage, lee, good)}},  // reached at visit 2
+      {{At(massage, lee, bad), At(massage, lee, same), At(massage, lee, same),
+        At(massage, lee, good)}},                         // at visit 4
+      {{At(massage, kim, bad), At(massage, kim, same)}},  // not reached
+      {{At(art, kim, bad)}},                              // one visit: not evaluable
+      {},                                                 // nothing recorded yet: not counted
   };
-  OutcomeReport report = BuildOutcomeReport(courses);
-  const CourseSummary& m = report.by_service.at(massage);
-  EXPECT_EQ(m.courses, 3);
+  OutcomeReport report = BuildOutcomeReport(plans, {});
+  const PlanSummary& m = report.by_service.at(massage);
+  EXPECT_EQ(m.plans, 3);
   EXPECT_EQ(m.evaluable, 3);
   EXPECT_EQ(m.reached, 2);
   EXPECT_EQ(m.median_visits, 3.0);
   EXPECT_EQ(m.visits_to_change, (std::map<int, int>{{2, 1}, {4, 1}}));
-  const CourseSummary& a = report.by_service.at(art);
-  EXPECT_EQ(a.courses, 1);
+  EXPECT_EQ(m.unplanned_visits, 0);
+  const PlanSummary& a = report.by_service.at(art);
+  EXPECT_EQ(a.plans, 1);
   EXPECT_EQ(a.evaluable, 0);
   EXPECT_EQ(a.median_visits, std::nullopt);
   EXPECT_EQ(report.by_practitioner.at(lee).reached, 2);
+  EXPECT_EQ(report.by_practitioner.at(kim).plans, 2);
   EXPECT_EQ(report.by_practitioner.at(kim).reached, 0);
-  EXPECT_EQ(report.overall.courses, 4);
+  EXPECT_EQ(report.overall.plans, 4);
   EXPECT_EQ(report.overall.reached, 2);
+}
+
+TEST(OutcomesTest, APlanWithTwoServicesCountsUnderEachByItsVisitsOfIt) {
+  const ServiceId massage{1};
+  const ServiceId art{2};
+  const PractitionerId lee{10};
+  const PractitionerId kim{11};
+  VisitOutcome bad = Visit(8, SleepEffect::kNone, {}, {1, 1, 1});
+  VisitOutcome better = Visit(7, SleepEffect::kNone, {}, {1, 1, 1});
+  VisitOutcome good = Visit(5, SleepEffect::kNone, {}, {1, 1, 1});
+  // ART with Lee weekly, a massage with Kim in between: the massages start from a later baseline.
+  std::vector<PlanOutcomes> plans{
+      {{At(art, lee, bad), At(massage, kim, better), At(art, lee, better), At(massage, kim, better),
+        At(art, lee, good)}}};
+  OutcomeReport report = BuildOutcomeReport(plans, {{art, lee}, {massage, lee}});
+  const PlanSummary& a = report.by_service.at(art);
+  EXPECT_EQ(a.plans, 1);
+  EXPECT_EQ(a.reached, 1);
+  EXPECT_EQ(a.visits_to_change, (std::map<int, int>{{3, 1}}));  // the third ART visit
+  EXPECT_EQ(a.unplanned_visits, 1);
+  const PlanSummary& m = report.by_service.at(massage);
+  EXPECT_EQ(m.plans, 1);
+  EXPECT_EQ(m.evaluable, 1);
+  EXPECT_EQ(m.reached, 0);  // 7 -> 7 over its two massages
+  EXPECT_EQ(m.unplanned_visits, 1);
+  EXPECT_EQ(report.by_practitioner.at(lee).visits_to_change, (std::map<int, int>{{3, 1}}));
+  EXPECT_EQ(report.by_practitioner.at(lee).unplanned_visits, 2);
+  EXPECT_EQ(report.by_practitioner.at(kim).reached, 0);
+  EXPECT_EQ(report.by_practitioner.at(kim).unplanned_visits, 0);
+  // Overall the plan is one plan, by all its visits: 8 -> 5 at its fifth visit.
+  EXPECT_EQ(report.overall.plans, 1);
+  EXPECT_EQ(report.overall.visits_to_change, (std::map<int, int>{{5, 1}}));
+  EXPECT_EQ(report.overall.unplanned_visits, 2);
+}
+
+TEST(OutcomesTest, UnplannedVisitsAloneMakeRowsWithoutPlans) {
+  OutcomeReport report = BuildOutcomeReport({}, {{ServiceId{1}, PractitionerId{10}}});
+  EXPECT_EQ(report.by_service.at(ServiceId{1}).plans, 0);
+  EXPECT_EQ(report.by_service.at(ServiceId{1}).unplanned_visits, 1);
+  EXPECT_EQ(report.overall.median_visits, std::nullopt);
 }
 
 }  // namespace

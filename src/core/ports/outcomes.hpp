@@ -14,6 +14,7 @@
 #include "core/common/ids.hpp"
 #include "core/common/result.hpp"
 #include "core/common/time.hpp"
+#include "core/scheduling/treatment_plan.hpp"
 #include "core/staff/account.hpp"
 
 namespace unknot::core::ports {
@@ -31,6 +32,20 @@ struct OutcomeRecord {
   std::optional<StaffId> recorded_by = std::nullopt;
 
   friend bool operator==(const OutcomeRecord&, const OutcomeRecord&) = default;
+};
+
+// A visit's outcome as the owner's report counts it: with the treatment plan it was booked for, if
+// any. No patient: the report never needs one.
+struct PlanOutcomeRecord {
+  std::optional<TreatmentPlanId> plan = std::nullopt;  // nullopt: not booked for a plan
+  int item = 0;                                        // with a plan: the item's position in it
+  ServiceId service;            // with a plan: the item's; without: the appointment's
+  PractitionerId practitioner;  // likewise
+  AppointmentId appointment;
+  Instant visit_start;  // the appointment's start
+  clinical::VisitOutcome outcome;
+
+  friend bool operator==(const PlanOutcomeRecord&, const PlanOutcomeRecord&) = default;
 };
 
 class OutcomeRepository {
@@ -58,9 +73,10 @@ class OutcomeRepository {
   virtual Result<std::vector<OutcomeRecord>> ListPatientOutcomes(ClinicId clinic,
                                                                  PatientId patient) = 0;
 
-  // Every record of the clinic, ordered by patient, visit start, then appointment id (the owner's
-  // report groups them into courses of care).
-  virtual Result<std::vector<OutcomeRecord>> ListClinicOutcomes(ClinicId clinic) = 0;
+  // Every record of the clinic with its plan, in one query: the visits booked for plans first,
+  // ordered by plan id, then visit start, then appointment id; then the visits of no plan, ordered
+  // by visit start, then appointment id. Empty when none. (The owner's report counts plans.)
+  virtual Result<std::vector<PlanOutcomeRecord>> ListClinicPlanOutcomes(ClinicId clinic) = 0;
 };
 
 }  // namespace unknot::core::ports

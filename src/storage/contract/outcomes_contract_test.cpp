@@ -66,7 +66,31 @@ class OutcomesContract : public ::testing::TestWithParam<Backend> {
     return storage_->InsertAppointment(setup_.clinic.id, a).value().id;
   }
 
-  core::staff::AuditEntry Audit(std::string record) {
+  // A staff booking of practitioners[p] in rooms[p] for `patient`, 30 minutes from `start`.
+  core::ports::StaffBooking Booking(core::PatientId patient, std::size_t p,
+                                    const char* start) const {
+    core::Instant begin = At(start);
+    return core::ports::StaffBooking{
+        .patient = patient,
+        .new_patient = {},
+        .appointment = Appointment{.id = {},
+                                   .patient = patient,
+                                   .practitioner = setup_.practitioners[p].id,
+                                   .service = setup_.services[1].id,
+                                   .room = setup_.rooms[p].id,
+                                   .time = core::Interval::Create(begin, begin + 30min).value(),
+                                   .blocked_until = begin + 30min,
+                                   .status = AppointmentStatus::kBooked,
+                                   .source = BookingSource::kStaff,
+                                   .created_at = {},
+                                   .updated_at = {},
+                                   .cancelled_at = std::nullopt,
+                                   .assessment = std::nullopt},
+        .other_rooms = {},
+        .audit = Audit("appointment")};
+  }
+
+  core::staff::AuditEntry Audit(std::string record) const {
     core::staff::AuditEntry entry;
     entry.clinic = setup_.clinic.id;
     entry.action = "record_outcomes";
@@ -164,12 +188,63 @@ TEST_P(OutcomesContract, ListsAPatientsOutcomesInVisitOrderAndTheClinics) {
   EXPECT_EQ((*anas)[1].appointment, second);
   EXPECT_EQ((*anas)[1].practitioner, setup_.practitioners[1].id);
   EXPECT_EQ((*anas)[2].appointment, third);
-  auto all = storage_->ListClinicOutcomes(setup_.clinic.id);
-  ASSERT_TRUE(all);
-  ASSERT_EQ(all->size(), 4u);
-  EXPECT_EQ((*all)[0].patient, ana_);
-  EXPECT_EQ((*all)[3].patient, bo);
   EXPECT_TRUE(storage_->ListPatientOutcomes(setup_.clinic.id, core::PatientId{999999})->empty());
+}
+
+TEST_P(OutcomesContract, ListsTheClinicsOutcomesWithTheirPlansInOneQuery) {
+  using core::scheduling::PlanItem;
+  using core::scheduling::TreatmentPlan;
+  // Ana's plan: item 0 with practitioners[0], item 1 with practitioners[1], both services[1].
+  TreatmentPlan plan;
+  plan.patient = ana_;
+  plan.created_at = clock_.Now();
+  const auto ten = core::TimeOfDay::Parse("10:00").value();
+  plan.items = {PlanItem{setup_.services[1].id, setup_.practitioners[0].id, std::chrono::days{7}, 2,
+                         core::ParseLocalDate("2026-11-02").value(), ten},
+                PlanItem{setup_.services[1].id, setup_.practitioners[1].id, std::chrono::days{7}, 1,
+                         core::ParseLocalDate("2026-11-03").value(), ten}};
+  plan = storage_->CreateTreatmentPlan(setup_.clinic.id, plan, Audit("treatment_plan")).value();
+  std::vector<core::ports::SeriesVisit> series{
+      {0, Booking(ana_, 0, "2026-11-09T17:00:00Z")},  // booked out of order on purpose
+      {1, Booking(ana_, 1, "2026-11-03T17:00:00Z")},
+      {0, Booking(ana_, 0, "2026-11-02T17:00:00Z")}};
+  auto booked = storage_->BookTreatmentSeries(setup_.clinic.id, plan.id, series);
+  ASSERT_TRUE(booked) << booked.error().message();
+  core::AppointmentId unplanned = Visit(ana_, "2026-10-20T17:00:00Z", 1);
+  core::AppointmentId lost = Visit(ana_, "2026-10-21T17:00:00Z", 0);  // no outcome recorded
+  (void)lost;
+  ASSERT_TRUE(Save((*booked)[0].id, Outcome(4, 6), 0));
+  ASSERT_TRUE(Save((*booked)[1].id, Outcome(6, 4), 0));
+  ASSERT_TRUE(Save((*booked)[2].id, Outcome(7, 2), 0));
+  ASSERT_TRUE(Save(unplanned, Outcome(5, 5), 0));
+  // Booked for the plan, but no outcome: not listed.
+  ASSERT_TRUE(storage_->BookTreatmentSeries(setup_.clinic.id, plan.id,
+                                            {{0, Booking(ana_, 0, "2026-11-16T17:00:00Z")}}));
+
+  auto all = storage_->ListClinicPlanOutcomes(setup_.clinic.id);
+  ASSERT_TRUE(all) << all.error().message();
+  ASSERT_EQ(all->size(), 4u);
+  const auto& rows = *all;
+  // The plan's visits in time order, each with its item's service and practitioner...
+  EXPECT_EQ(rows[0].plan, plan.id);
+  EXPECT_EQ(rows[0].appointment, (*booked)[2].id);
+  EXPECT_EQ(rows[0].item, 0);
+  EXPECT_EQ(rows[0].practitioner, setup_.practitioners[0].id);
+  EXPECT_EQ(rows[0].service, setup_.services[1].id);
+  EXPECT_EQ(rows[0].visit_start, At("2026-11-02T17:00:00Z"));
+  EXPECT_EQ(rows[0].outcome, Outcome(7, 2));
+  EXPECT_EQ(rows[1].plan, plan.id);
+  EXPECT_EQ(rows[1].item, 1);
+  EXPECT_EQ(rows[1].practitioner, setup_.practitioners[1].id);
+  EXPECT_EQ(rows[2].appointment, (*booked)[0].id);
+  EXPECT_EQ(rows[2].outcome, Outcome(4, 6));
+  // ...then the visit of no plan, with its appointment's.
+  EXPECT_EQ(rows[3].plan, std::nullopt);
+  EXPECT_EQ(rows[3].appointment, unplanned);
+  EXPECT_EQ(rows[3].practitioner, setup_.practitioners[1].id);
+  EXPECT_EQ(rows[3].outcome, Outcome(5, 5));
+  // Another clinic's are not listed.
+  EXPECT_TRUE(storage_->ListClinicPlanOutcomes(core::ClinicId{999999})->empty());
 }
 
 TEST_P(OutcomesContract, TheDatabaseRefusesOutOfRangeScoresAndSkippedVersions) {

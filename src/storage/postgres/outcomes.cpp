@@ -16,6 +16,19 @@ namespace ports = core::ports;
 
 namespace {
 
+// The measures from column `at` on: pain, sleep, movements, then the three PSFS pairs.
+Result<clinical::VisitOutcome> ReadMeasures(const pqxx::row& r, int at) {
+  clinical::VisitOutcome o;
+  o.pain = static_cast<int>(Int(r[at]));
+  o.sleep =
+      UNKNOT_TRY(ParseField<clinical::SleepEffect>(r[at + 1], clinical::ParseSleepEffect, "sleep"));
+  o.movements = SplitMovements(Text(r[at + 2]));
+  for (int i = 0; i < 3; ++i) {
+    o.psfs.push_back({Text(r[at + 3 + 2 * i]), static_cast<int>(Int(r[at + 4 + 2 * i]))});
+  }
+  return o;
+}
+
 Result<ports::OutcomeRecord> ReadOutcome(const pqxx::row& r) {
   ports::OutcomeRecord out;
   out.appointment = core::AppointmentId{Int(r[0])};
@@ -23,13 +36,7 @@ Result<ports::OutcomeRecord> ReadOutcome(const pqxx::row& r) {
   out.practitioner = core::PractitionerId{Int(r[2])};
   out.service = core::ServiceId{Int(r[3])};
   out.visit_start = FromSeconds(Int(r[4]));
-  out.outcome.pain = static_cast<int>(Int(r[5]));
-  out.outcome.sleep =
-      UNKNOT_TRY(ParseField<clinical::SleepEffect>(r[6], clinical::ParseSleepEffect, "sleep"));
-  out.outcome.movements = SplitMovements(Text(r[7]));
-  for (int i = 0; i < 3; ++i) {
-    out.outcome.psfs.push_back({Text(r[8 + 2 * i]), static_cast<int>(Int(r[9 + 2 * i]))});
-  }
+  out.outcome = UNKNOT_TRY(ReadMeasures(r, 5));
   out.version = Int(r[14]);
   out.recorded_at = FromSeconds(Int(r[15]));
   if (!r[16].is_null()) out.recorded_by = core::StaffId{Int(r[16])};
@@ -133,14 +140,28 @@ Result<std::vector<ports::OutcomeRecord>> PostgresStorage::ListPatientOutcomes(
   });
 }
 
-Result<std::vector<ports::OutcomeRecord>> PostgresStorage::ListClinicOutcomes(
+Result<std::vector<ports::PlanOutcomeRecord>> PostgresStorage::ListClinicPlanOutcomes(
     core::ClinicId clinic) {
-  return ReadOnce<std::vector<ports::OutcomeRecord>>(*pool_, [&](pqxx::transaction_base& tx) {
-    return ReadAll(tx.exec_params("SELECT " + kOutcomeColumns + kOutcomeFrom +
-                                      "WHERE o.clinic_id = $1 "
-                                      "ORDER BY a.patient_id, a.start_at, a.id",
-                                  clinic.value()));
-  });
+  return ReadOnce<std::vector<ports::PlanOutcomeRecord>>(
+      *pool_, [&](pqxx::transaction_base& tx) -> Result<std::vector<ports::PlanOutcomeRecord>> {
+        auto rows = tx.exec_params(kPlanOutcomeQuery + "WHERE o.clinic_id = $1" + kPlanOutcomeOrder,
+                                   clinic.value());
+        std::vector<ports::PlanOutcomeRecord> out;
+        for (const pqxx::row& row : rows) {
+          ports::PlanOutcomeRecord r;
+          if (!row[0].is_null()) {
+            r.plan = core::TreatmentPlanId{Int(row[0])};
+            r.item = static_cast<int>(Int(row[1]));
+          }
+          r.service = core::ServiceId{Int(row[2])};
+          r.practitioner = core::PractitionerId{Int(row[3])};
+          r.appointment = core::AppointmentId{Int(row[4])};
+          r.visit_start = FromSeconds(Int(row[5]));
+          r.outcome = UNKNOT_TRY(ReadMeasures(row, 6));
+          out.push_back(std::move(r));
+        }
+        return out;
+      });
 }
 
 }  // namespace unknot::storage::postgres

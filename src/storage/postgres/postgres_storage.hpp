@@ -224,7 +224,7 @@ class PostgresStorage final : public core::ports::Storage,
       core::ClinicId clinic, core::AppointmentId appointment) override;
   core::Result<std::vector<core::ports::OutcomeRecord>> ListPatientOutcomes(
       core::ClinicId clinic, core::PatientId patient) override;
-  core::Result<std::vector<core::ports::OutcomeRecord>> ListClinicOutcomes(
+  core::Result<std::vector<core::ports::PlanOutcomeRecord>> ListClinicPlanOutcomes(
       core::ClinicId clinic) override;
 
   // Calendar feeds: calendar_feeds.cpp.

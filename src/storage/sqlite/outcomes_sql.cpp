@@ -17,6 +17,19 @@ namespace ports = core::ports;
 
 namespace {
 
+// The measures from column `at` on: pain, sleep, movements, then the three PSFS pairs.
+Result<clinical::VisitOutcome> ReadMeasures(const Statement& stmt, int at) {
+  clinical::VisitOutcome o;
+  o.pain = static_cast<int>(stmt.Int(at));
+  o.sleep = UNKNOT_TRY(ParseStoredName<clinical::SleepEffect>(stmt.Text(at + 1),
+                                                              clinical::ParseSleepEffect, "sleep"));
+  o.movements = SplitMovements(stmt.Text(at + 2));
+  for (int i = 0; i < 3; ++i) {
+    o.psfs.push_back({stmt.Text(at + 3 + 2 * i), static_cast<int>(stmt.Int(at + 4 + 2 * i))});
+  }
+  return o;
+}
+
 Result<ports::OutcomeRecord> ReadOutcome(const Statement& stmt) {
   ports::OutcomeRecord r;
   r.appointment = core::AppointmentId{stmt.Int(0)};
@@ -24,13 +37,7 @@ Result<ports::OutcomeRecord> ReadOutcome(const Statement& stmt) {
   r.practitioner = core::PractitionerId{stmt.Int(2)};
   r.service = core::ServiceId{stmt.Int(3)};
   r.visit_start = FromSeconds(stmt.Int(4));
-  r.outcome.pain = static_cast<int>(stmt.Int(5));
-  r.outcome.sleep = UNKNOT_TRY(
-      ParseStoredName<clinical::SleepEffect>(stmt.Text(6), clinical::ParseSleepEffect, "sleep"));
-  r.outcome.movements = SplitMovements(stmt.Text(7));
-  for (int i = 0; i < 3; ++i) {
-    r.outcome.psfs.push_back({stmt.Text(8 + 2 * i), static_cast<int>(stmt.Int(9 + 2 * i))});
-  }
+  r.outcome = UNKNOT_TRY(ReadMeasures(stmt, 5));
   r.version = stmt.Int(14);
   r.recorded_at = FromSeconds(stmt.Int(15));
   if (auto by = stmt.OptionalInt(16)) r.recorded_by = core::StaffId{*by};
@@ -122,14 +129,26 @@ Result<std::vector<ports::OutcomeRecord>> SqliteStorage::ListPatientOutcomes(
   return out;
 }
 
-Result<std::vector<ports::OutcomeRecord>> SqliteStorage::ListClinicOutcomes(core::ClinicId clinic) {
+Result<std::vector<ports::PlanOutcomeRecord>> SqliteStorage::ListClinicPlanOutcomes(
+    core::ClinicId clinic) {
   auto reader = UNKNOT_TRY(BorrowReader());
   Statement stmt = UNKNOT_TRY(
-      reader->db().PrepareCached("SELECT " + kOutcomeColumns + kOutcomeFrom +
-                                 "WHERE o.clinic_id = ?1 ORDER BY a.patient_id, a.start_at, a.id"));
+      reader->db().PrepareCached(kPlanOutcomeQuery + "WHERE o.clinic_id = ?1" + kPlanOutcomeOrder));
   stmt.Bind(1, clinic.value());
-  std::vector<ports::OutcomeRecord> out;
-  while (UNKNOT_TRY(stmt.Step())) out.push_back(UNKNOT_TRY(ReadOutcome(stmt)));
+  std::vector<ports::PlanOutcomeRecord> out;
+  while (UNKNOT_TRY(stmt.Step())) {
+    ports::PlanOutcomeRecord r;
+    if (auto plan = stmt.OptionalInt(0)) {
+      r.plan = core::TreatmentPlanId{*plan};
+      r.item = static_cast<int>(stmt.Int(1));
+    }
+    r.service = core::ServiceId{stmt.Int(2)};
+    r.practitioner = core::PractitionerId{stmt.Int(3)};
+    r.appointment = core::AppointmentId{stmt.Int(4)};
+    r.visit_start = FromSeconds(stmt.Int(5));
+    r.outcome = UNKNOT_TRY(ReadMeasures(stmt, 6));
+    out.push_back(std::move(r));
+  }
   return out;
 }
 

@@ -225,7 +225,7 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
       core::ClinicId clinic, core::AppointmentId appointment) override;
   core::Result<std::vector<core::ports::OutcomeRecord>> ListPatientOutcomes(
       core::ClinicId clinic, core::PatientId patient) override;
-  core::Result<std::vector<core::ports::OutcomeRecord>> ListClinicOutcomes(
+  core::Result<std::vector<core::ports::PlanOutcomeRecord>> ListClinicPlanOutcomes(
       core::ClinicId clinic) override;
 
   // Commits so far; grouped writes make transactions < jobs under concurrent load.

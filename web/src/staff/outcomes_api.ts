@@ -12,15 +12,28 @@ export interface VisitOutcomes {
   movements: string[];
 }
 
-export interface CourseSummary {
-  courses: number; evaluable: number; reached: number; median_visits: number | null;
-  visits_to_change: { visits: number; courses: number }[];
+/** Treatment plans counted in one row of the owner's report; visits outside any plan apart. */
+export interface PlanSummary {
+  plans: number; evaluable: number; reached: number; median_visits: number | null;
+  visits_to_change: { visits: number; plans: number }[];
+  unplanned_visits: number;
 }
 export interface OutcomeReport {
-  by_service: (CourseSummary & { service: number; name: string })[];
-  by_practitioner: (CourseSummary & { practitioner: number; name: string })[];
-  overall: CourseSummary;
-  course_of_care: string;
+  by_service: (PlanSummary & { service: number; name: string })[];
+  by_practitioner: (PlanSummary & { practitioner: number; name: string })[];
+  overall: PlanSummary;
+  counting: string;
+}
+
+/** The sentence above the tables: how the clinic's plans went, and the visits no plan counts. */
+export function reportSummary(overall: PlanSummary): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const unplanned = overall.unplanned_visits === 0 ? ""
+    : ` ${plural(overall.unplanned_visits, "visit was", "visits were")} recorded outside any treatment plan and ` +
+      (overall.unplanned_visits === 1 ? "is not counted as a plan." : "are not counted as plans.");
+  if (overall.plans === 0) return "No outcomes recorded in a treatment plan yet." + unplanned;
+  return `${overall.reached} of ${plural(overall.evaluable, "treatment plan", "treatment plans")} with two or more visits reached a meaningful change` +
+    (overall.median_visits !== null ? `, at a median of ${overall.median_visits} visits.` : ".") + unplanned;
 }
 
 export const visitOutcomes = (c: StaffClient, appointment: number) =>

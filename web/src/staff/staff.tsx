@@ -145,7 +145,7 @@ function StaffHome({ ctx }: { ctx: StaffContext }) {
       ? "Clinic details, booking policy, rooms, practitioners and their hours, services."
       : "See the clinic's details, rooms, practitioners and services.",
     "staff/users": "Staff accounts, their roles and who is signed in.",
-    "staff/outcomes/report": "Per service and practitioner, how many courses of care reached a meaningful change, and within how many visits.",
+    "staff/outcomes/report": "Per service and practitioner, how many treatment plans reached a meaningful change, and within how many visits.",
     "staff/audit": "Who opened or changed which patient's data, and when; CSV export.",
     "staff/account": "Change your password, see your sessions, sign out everywhere.",
   };

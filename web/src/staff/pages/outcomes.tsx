@@ -1,13 +1,13 @@
 // Outcome measures (issue 15): the record form of one visit (staff/visits/{appointment}/outcomes),
 // the chart section of the patient record, and the owner's report (staff/outcomes/report), which
-// holds counts only, never a patient. Every read is audited by the server.
+// counts treatment plans and holds counts only, never a patient. Every read is audited by the server.
 import { useState } from "preact/hooks";
 import { OutcomeChart } from "../../components/outcome_chart";
 import { label } from "../../lib/labels";
 import { formBody, formFrom, OutcomeForm, validateForm } from "../../lib/outcomes";
 import { linkProps } from "../../lib/router";
 import { StaffApiError } from "../api";
-import { CourseSummary, outcomeReport, patientOutcomes, recordOutcomes, visitOutcomes } from "../outcomes_api";
+import { PlanSummary, outcomeReport, reportSummary, patientOutcomes, recordOutcomes, visitOutcomes } from "../outcomes_api";
 import { allowed } from "../nav";
 import type { PatientAppointment } from "../api";
 import { ErrorSummary, Field, LoadFailed, Page, SelectField, StaffContext, useFormErrors, useLoad, when, Checks, saveErrors } from "../ui";
@@ -127,18 +127,19 @@ export function OutcomeReportPage({ ctx }: { ctx: StaffContext }) {
   const load = useLoad(() => outcomeReport(ctx.client), []);
   const r = load.data;
   const median = (m: number | null) => (m === null ? "—" : String(m));
-  const spread = (d: { visits: number; courses: number }[]) =>
-    d.length ? d.map((x) => `${x.courses} by visit ${x.visits}`).join(", ") : "—";
-  const table = (caption: string, head: string, rows: { key: number; name: string; s: CourseSummary }[]) => (
+  const spread = (d: { visits: number; plans: number }[]) =>
+    d.length ? d.map((x) => `${x.plans} by visit ${x.visits}`).join(", ") : "—";
+  const table = (caption: string, head: string, rows: { key: number; name: string; s: PlanSummary }[]) => (
     <div class="table-wrap" tabIndex={0} role="region" aria-label={`${caption} (scrolls sideways on small screens)`}>
       <table class="list" data-report={head}>
         <caption>{caption}</caption>
-        <thead><tr><th scope="col">{head}</th><th scope="col">Courses of care</th><th scope="col">With 2 or more visits</th>
-          <th scope="col">Reached a meaningful change</th><th scope="col">Median visits to reach it</th><th scope="col">Visits to reach it</th></tr></thead>
+        <thead><tr><th scope="col">{head}</th><th scope="col">Treatment plans</th><th scope="col">With 2 or more visits</th>
+          <th scope="col">Reached a meaningful change</th><th scope="col">Median visits to reach it</th><th scope="col">Visits to reach it</th>
+          <th scope="col">Visits without a plan</th></tr></thead>
         <tbody>
           {rows.map(({ key, name, s }) => (
-            <tr key={key}><th scope="row">{name}</th><td>{s.courses}</td><td>{s.evaluable}</td><td>{s.reached}</td>
-              <td>{median(s.median_visits)}</td><td>{spread(s.visits_to_change)}</td></tr>
+            <tr key={key}><th scope="row">{name}</th><td>{s.plans}</td><td>{s.evaluable}</td><td>{s.reached}</td>
+              <td>{median(s.median_visits)}</td><td>{spread(s.visits_to_change)}</td><td>{s.unplanned_visits}</td></tr>
           ))}
         </tbody>
       </table>
@@ -148,10 +149,8 @@ export function OutcomeReportPage({ ctx }: { ctx: StaffContext }) {
     <Page title="Outcome report" load={load} retry={load.reload}>
       {r && (
         <>
-          <p>{r.course_of_care}</p>
-          <p role="status">{r.overall.courses === 0 ? "No outcomes recorded yet."
-            : `${r.overall.reached} of ${r.overall.evaluable} courses of care with two or more visits reached a meaningful change` +
-              (r.overall.median_visits !== null ? `, at a median of ${r.overall.median_visits} visits.` : ".")}</p>
+          <p>{r.counting}</p>
+          <p role="status">{reportSummary(r.overall)}</p>
           {table("Per service", "Service", r.by_service.map((s) => ({ key: s.service, name: s.name, s })))}
           {table("Per practitioner", "Practitioner", r.by_practitioner.map((s) => ({ key: s.practitioner, name: s.name, s })))}
         </>
