@@ -23,6 +23,7 @@
 #include "core/ports/booking_rules.hpp"
 #include "core/ports/calendar.hpp"
 #include "core/ports/home_care.hpp"
+#include "core/ports/outbox.hpp"
 #include "core/ports/outcomes.hpp"
 #include "core/ports/calendar_feeds.hpp"
 #include "core/ports/staff.hpp"
@@ -253,7 +254,8 @@ class Storage : public ClinicRepository,
                 public TreatmentPlanRepository,
                 public HomeCareRepository,
                 public OutcomeRepository,
-                public CalendarFeedRepository {
+                public CalendarFeedRepository,
+                public OutboxRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;
