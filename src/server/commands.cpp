@@ -32,6 +32,7 @@
 #include "security/password_hasher.hpp"
 #include "security/sodium_tokens.hpp"
 #include "server/command_support.hpp"
+#include "server/delivery_command.hpp"
 #include "server/demo_staff.hpp"
 #include "storage/postgres/change_listener.hpp"
 #include "storage/postgres/migrations.hpp"
@@ -216,6 +217,18 @@ int Serve(const ServeOptions& options) {
   api::AddWebRoutes(router, storage, files);
   api::AddOpsRoutes(router, storage, metrics, std::string(kVersion));
 
+  // Patient messages (issue 16): the outbox is written with every appointment change either way;
+  // a worker sends them when an SMTP server is set, else they wait for `unknot deliver`.
+  std::unique_ptr<messaging::DeliveryThread> delivery;
+  if (!options.no_delivery && !options.delivery.smtp.empty()) {
+    auto deliverer = MakeDeliverer(storage, clock, options.delivery);
+    if (!deliverer) return Fail(deliverer.error());
+    delivery = std::make_unique<messaging::DeliveryThread>(
+        std::move(*deliverer), std::chrono::milliseconds{options.delivery.idle_ms});
+  } else {
+    spdlog::info("patient messages are queued, not sent (no --smtp, or --no-delivery)");
+  }
+
   api::http::ServerOptions server_options;
   server_options.host = listen->host;
   server_options.port = listen->port;
@@ -242,6 +255,7 @@ int Serve(const ServeOptions& options) {
   }
   std::fflush(stdout);
   (*server)->Run();
+  delivery.reset();  // finishes the message it is sending
   // Hashes still queued answer into the server's io_context: they finish before it goes.
   hasher.reset();
   // Every stream has ended with Run(); the feed stops telling them.

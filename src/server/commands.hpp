@@ -28,6 +28,18 @@ struct DatabaseOptions {
   std::size_t pool_size = 8;  // PostgreSQL connections per process
 };
 
+// How patient messages are delivered (issue 16; server/delivery_command.hpp).
+struct DeliveryFlags {
+  std::string smtp;               // smtp://host:port (smtps:// for TLS from the start); "": none
+  std::string smtp_tls = "none";  // none | starttls (required)
+  std::string smtp_credentials;   // a file: username line, password line
+  std::string mail_from = "no-reply@localhost";
+  std::string public_url = "http://localhost:8080";  // the links in messages
+  int batch = 50;
+  int lease_seconds = 120;
+  int idle_ms = 1000;
+};
+
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string database;
@@ -46,6 +58,10 @@ struct ServeOptions {
   std::vector<std::string> allowed_origins;
   // Live calendar streams open at once; one more is refused with 503.
   std::size_t max_streams = 1000;
+  // Patient messages: sent by a worker thread when `delivery.smtp` is set and not no_delivery;
+  // else only queued (the outbox keeps them for `unknot deliver`).
+  DeliveryFlags delivery;
+  bool no_delivery = false;
 };
 
 int Migrate(const DatabaseOptions& database);

@@ -14,6 +14,7 @@
 
 #include "api/http/client_address.hpp"
 #include "server/commands.hpp"
+#include "server/delivery_command.hpp"
 #include "server/staff_commands.hpp"
 
 namespace {
@@ -108,6 +109,37 @@ int main(int argc, char** argv) {
                    "Live calendar streams (server-sent events) open at once; one more gets 503")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
       ->capture_default_str();
+
+  // Patient messages (issue 16): the same delivery flags on serve and deliver.
+  auto add_delivery_flags = [](CLI::App* cmd, unknot::server::DeliveryFlags& flags) {
+    cmd->add_option("--smtp", flags.smtp,
+                    "SMTP server for patient e-mails, smtp://HOST:PORT (smtps:// for TLS from the "
+                    "start); credentials from --smtp-credentials or $UNKNOT_SMTP_USERNAME and "
+                    "$UNKNOT_SMTP_PASSWORD, never on the command line");
+    cmd->add_option("--smtp-tls", flags.smtp_tls,
+                    "starttls: require STARTTLS before sending; none: plain SMTP")
+        ->check(CLI::IsMember({"none", "starttls"}))
+        ->capture_default_str();
+    cmd->add_option("--smtp-credentials", flags.smtp_credentials,
+                    "File with the SMTP username on its first line and the password on its second");
+    cmd->add_option("--mail-from", flags.mail_from, "The From: address of patient e-mails")
+        ->capture_default_str();
+    cmd->add_option("--public-url", flags.public_url,
+                    "The address patients reach the server at, for the links in messages")
+        ->capture_default_str();
+    cmd->add_option("--delivery-batch", flags.batch, "Messages claimed at once by a deliverer")
+        ->capture_default_str();
+    cmd->add_option("--delivery-lease", flags.lease_seconds,
+                    "Seconds a claimed message is held before another deliverer may retry it "
+                    "(the deliverer died)")
+        ->capture_default_str();
+    cmd->add_option("--delivery-wait-ms", flags.idle_ms,
+                    "Milliseconds between polls of the outbox when nothing was due")
+        ->capture_default_str();
+  };
+  add_delivery_flags(serve_cmd, serve.delivery);
+  serve_cmd->add_flag("--no-delivery", serve.no_delivery,
+                      "Only queue patient messages (another process runs `unknot deliver`)");
 
   unknot::server::DatabaseOptions database{DefaultDatabase(), 1};
   CLI::App* migrate_cmd = app.add_subcommand(
@@ -232,6 +264,19 @@ int main(int argc, char** argv) {
   audit_verify_cmd->add_option("--clinic", audit_verify.clinic,
                                "Only this clinic (slug); default: every clinic");
 
+  unknot::server::DeliverOptions deliver;
+  deliver.database = {DefaultDatabase(), 2};
+  CLI::App* deliver_cmd =
+      app.add_subcommand("deliver", "Send the queued patient messages (e-mail, SMS) until stopped");
+  deliver_cmd->footer(
+      "Claims due messages from the outbox, sends them and marks them sent; a failed one is\n"
+      "retried with backoff and is dead after 8 attempts. Several may run on one PostgreSQL\n"
+      "database; with SQLite run it beside `serve --no-delivery`, or let serve deliver itself.");
+  deliver_cmd->add_option("--database", deliver.database.database, database_help);
+  add_delivery_flags(deliver_cmd, deliver.delivery);
+  deliver_cmd->get_option("--smtp")->required();
+  deliver_cmd->add_flag("--once", deliver.once, "Deliver what is due now, then exit");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -244,8 +289,9 @@ int main(int argc, char** argv) {
     // Usage errors: the reason, then the usage of the command that was being parsed.
     std::cerr << "unknot: error: " << e.what() << "\n\n";
     CLI::App* failed = &app;
-    for (CLI::App* sub : {serve_cmd, migrate_cmd, demo_cmd, backup_cmd, clinic_cmd,
-                          clinic_create_cmd, user_cmd, user_add_cmd, audit_cmd, audit_verify_cmd}) {
+    for (CLI::App* sub :
+         {serve_cmd, migrate_cmd, demo_cmd, backup_cmd, clinic_cmd, clinic_create_cmd, user_cmd,
+          user_add_cmd, audit_cmd, audit_verify_cmd, deliver_cmd}) {
       if (sub->parsed()) failed = sub;
     }
     std::cerr << failed->help();
@@ -257,6 +303,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(log_level));
   if (serve_cmd->parsed()) return unknot::server::Serve(serve);
   if (migrate_cmd->parsed()) return unknot::server::Migrate(database);
+  if (deliver_cmd->parsed()) return unknot::server::Deliver(deliver);
   if (demo_cmd->parsed()) return unknot::server::LoadDemo(database);
   if (backup_cmd->parsed()) return unknot::server::Backup(database.database, backup_to);
   if (clinic_create_cmd->parsed()) return unknot::server::CreateClinic(clinic_create);

@@ -58,6 +58,16 @@ std::string_view EventStatus(scheduling::AppointmentStatus status) {
   return "CONFIRMED";
 }
 
+// A quoted parameter value (RFC 5545 3.1): no DQUOTE and no control characters inside.
+std::string ParamText(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || static_cast<unsigned char>(c) < 0x20) continue;
+    out += c;
+  }
+  return out;
+}
+
 constexpr std::string_view kWhatToBring =
     "Wear or bring loose, comfortable clothes; bring a list of your medicines and any scans or "
     "reports about your back; arrive 10 minutes early.";
@@ -163,7 +173,8 @@ struct EventText {
 // One VEVENT. UID, SEQUENCE, DTSTAMP, times and STATUS come from the stored appointment alone, so
 // the patient's file and the practitioner's feed describe the same event the same way.
 void AddEvent(Lines& lines, const core::clinic::Clinic& clinic, const core::TimeZone& zone,
-              const scheduling::Appointment& appointment, const EventText& text) {
+              const scheduling::Appointment& appointment, const EventText& text,
+              const IcsInvite& invite = {}) {
   const std::string tzid(zone.name());
   // Storage raises the version on every change, from 1 as booked: RFC 5545's revision count.
   const std::int64_t sequence = std::max<std::int64_t>(0, appointment.version - 1);
@@ -181,16 +192,25 @@ void AddEvent(Lines& lines, const core::clinic::Clinic& clinic, const core::Time
   lines.Add("LOCATION:" + EscapeText(text.location));
   lines.Add("DESCRIPTION:" + EscapeText(text.description));
   if (!text.url.empty()) lines.Add("URL:" + std::string(text.url));
+  if (!invite.organizer_email.empty()) {
+    lines.Add("ORGANIZER;CN=\"" + ParamText(clinic.name) + "\":mailto:" + invite.organizer_email);
+  }
+  if (!invite.attendee_email.empty()) {
+    lines.Add("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:" +
+              invite.attendee_email);
+  }
   lines.Add("STATUS:" + std::string(EventStatus(appointment.status)));
   lines.Add("END:VEVENT");
 }
 
-void AddCalendarHead(Lines& lines) {
+void AddCalendarHead(Lines& lines, IcsMethod method = IcsMethod::kPublish) {
   lines.Add("BEGIN:VCALENDAR");
   lines.Add("VERSION:2.0");
   lines.Add("PRODID:-//Unknot//Appointments//EN");
   lines.Add("CALSCALE:GREGORIAN");
-  lines.Add("METHOD:PUBLISH");
+  lines.Add(method == IcsMethod::kRequest  ? "METHOD:REQUEST"
+            : method == IcsMethod::kCancel ? "METHOD:CANCEL"
+                                           : "METHOD:PUBLISH");
 }
 
 }  // namespace
@@ -198,13 +218,19 @@ void AddCalendarHead(Lines& lines) {
 std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::TimeZone& zone,
                            const scheduling::Appointment& appointment,
                            std::string_view manage_url) {
+  return AppointmentIcs(setup, zone, appointment, manage_url, IcsInvite{});
+}
+
+std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::TimeZone& zone,
+                           const scheduling::Appointment& appointment, std::string_view manage_url,
+                           const IcsInvite& invite) {
   const core::clinic::Clinic& clinic = setup.clinic;
   const auto* service = setup.FindService(appointment.service);
   const auto* practitioner = setup.FindPractitioner(appointment.practitioner);
   const auto year = date::year_month_day{date::floor<date::days>(appointment.time.start())}.year();
 
   Lines lines;
-  AddCalendarHead(lines);
+  AddCalendarHead(lines, invite.method);
   lines.AddRaw(VTimeZone(zone, year));
   EventText text;
   text.summary =
@@ -215,7 +241,7 @@ std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::T
   if (!manage_url.empty()) text.description += "\nChange or cancel: " + std::string(manage_url);
   text.description += "\nQuestions: " + clinic.phone;
   text.url = manage_url;
-  AddEvent(lines, clinic, zone, appointment, text);
+  AddEvent(lines, clinic, zone, appointment, text, invite);
   lines.Add("END:VCALENDAR");
   return lines.Take();
 }

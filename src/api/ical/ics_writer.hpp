@@ -25,6 +25,22 @@ std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::T
                            const core::scheduling::Appointment& appointment,
                            std::string_view manage_url);
 
+// The iTIP method (RFC 5546) of a file that travels by e-mail (issue 16): kRequest for a
+// confirmation, a reminder or a moved time, kCancel for a cancellation (same UID, the higher
+// SEQUENCE the cancel stored). Such a file names the clinic as ORGANIZER (`organizer_email`) and
+// the patient as ATTENDEE (`attendee_email`) when they are given.
+enum class IcsMethod { kPublish, kRequest, kCancel };
+struct IcsInvite {
+  IcsMethod method = IcsMethod::kPublish;
+  std::string organizer_email;  // "": no ORGANIZER
+  std::string attendee_email;   // "": no ATTENDEE
+};
+
+// AppointmentIcs with the given method and parties; with a default IcsInvite the two are equal.
+std::string AppointmentIcs(const core::clinic::ClinicSetup& setup, const core::TimeZone& zone,
+                           const core::scheduling::Appointment& appointment,
+                           std::string_view manage_url, const IcsInvite& invite);
+
 // One appointment of a practitioner's calendar feed and how the feed names its patient (initials,
 // or the name when the clinic allows it).
 struct FeedEvent {

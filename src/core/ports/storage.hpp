@@ -24,6 +24,7 @@
 #include "core/ports/calendar.hpp"
 #include "core/ports/calendar_feeds.hpp"
 #include "core/ports/home_care.hpp"
+#include "core/ports/outbox.hpp"
 #include "core/ports/outcomes.hpp"
 #include "core/ports/staff.hpp"
 #include "core/ports/treatment_plans.hpp"
@@ -253,7 +254,8 @@ class Storage : public ClinicRepository,
                 public TreatmentPlanRepository,
                 public HomeCareRepository,
                 public OutcomeRepository,
-                public CalendarFeedRepository {
+                public CalendarFeedRepository,
+                public OutboxRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

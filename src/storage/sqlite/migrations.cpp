@@ -926,6 +926,124 @@ CREATE TABLE calendar_feed_settings (
 );
 )sql";
 
+// Version 15 (issue 16): the outbox of patient messages (core/ports/outbox.hpp). Triggers on
+// appointments write a message row in the same transaction as the change it announces, so no
+// write path can forget one: a booking (booked or requested), an approval, a decline, a cancel, a
+// move (start or practitioner), and a reminder reminder_hours before a booked start (replaced on a
+// move, dropped on a cancel). One row per channel (outbox_recipients): email when the patient has
+// an address, sms when the clinic set a webhook and the patient has a phone. `sequence` is the
+// appointment's version after the change; the update triggers compute it the way the change-feed
+// trigger (migration 8) raises it, whichever of them SQLite runs first, and ignore that trigger's
+// own inner update (it changes change_seq). The key is unique: a change announces itself once.
+constexpr std::string_view kSchemaOutbox = R"sql(
+CREATE TABLE outbox_settings (
+  clinic_id          INTEGER PRIMARY KEY REFERENCES clinics (id),
+  reminder_hours     INTEGER NOT NULL DEFAULT 24 CHECK (reminder_hours BETWEEN 0 AND 336),
+  sms_webhook_url    TEXT NOT NULL DEFAULT '',
+  sms_webhook_secret TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  clinic_id       INTEGER NOT NULL REFERENCES clinics (id),
+  appointment_id  INTEGER NOT NULL,
+  kind            TEXT NOT NULL CHECK (kind IN ('booked', 'requested', 'approved', 'declined',
+                                                'cancelled', 'moved', 'reminder')),
+  channel         TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+  message_key     TEXT NOT NULL UNIQUE,
+  sequence        INTEGER NOT NULL CHECK (sequence > 0),
+  due_at          INTEGER NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'queued'
+                    CHECK (status IN ('queued', 'sent', 'dead', 'skipped')),
+  attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  sent_at         INTEGER,
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id)
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE status = 'queued';
+CREATE INDEX outbox_by_appointment ON outbox (clinic_id, appointment_id, id);
+CREATE INDEX outbox_dead_by_clinic ON outbox (clinic_id, id) WHERE status = 'dead';
+
+CREATE VIEW outbox_recipients AS
+  SELECT p.clinic_id, p.id AS patient_id, 'email' AS channel, '' AS suffix
+  FROM patients p WHERE p.email <> ''
+  UNION ALL
+  SELECT p.clinic_id, p.id, 'sms', '-sms'
+  FROM patients p JOIN outbox_settings s ON s.clinic_id = p.clinic_id
+  WHERE p.phone <> '' AND s.sms_webhook_url <> '';
+
+CREATE VIEW outbox_reminder_hours AS
+  SELECT c.id AS clinic_id, coalesce(s.reminder_hours, 24) AS hours
+  FROM clinics c LEFT JOIN outbox_settings s ON s.clinic_id = c.id;
+
+CREATE TRIGGER appointments_outbox_on_insert
+AFTER INSERT ON appointments
+WHEN NEW.status IN ('booked', 'requested')
+BEGIN
+  INSERT OR IGNORE INTO outbox (clinic_id, appointment_id, kind, channel, message_key, sequence,
+                                due_at, next_attempt_at, created_at)
+    SELECT NEW.clinic_id, NEW.id, NEW.status, r.channel,
+           '<appointment-' || NEW.id || '-' || NEW.status || '-' || NEW.version || r.suffix ||
+             '@' || c.slug || '.unknot>',
+           NEW.version, NEW.updated_at, NEW.updated_at, NEW.updated_at
+    FROM outbox_recipients r JOIN clinics c ON c.id = r.clinic_id
+    WHERE r.clinic_id = NEW.clinic_id AND r.patient_id = NEW.patient_id;
+  INSERT OR IGNORE INTO outbox (clinic_id, appointment_id, kind, channel, message_key, sequence,
+                                due_at, next_attempt_at, created_at)
+    SELECT NEW.clinic_id, NEW.id, 'reminder', r.channel,
+           '<appointment-' || NEW.id || '-reminder-' || NEW.version || r.suffix ||
+             '@' || c.slug || '.unknot>',
+           NEW.version, NEW.start_at - h.hours * 3600, NEW.start_at - h.hours * 3600,
+           NEW.updated_at
+    FROM outbox_recipients r JOIN clinics c ON c.id = r.clinic_id
+         JOIN outbox_reminder_hours h ON h.clinic_id = r.clinic_id
+    WHERE r.clinic_id = NEW.clinic_id AND r.patient_id = NEW.patient_id
+      AND NEW.status = 'booked' AND h.hours > 0 AND NEW.start_at - h.hours * 3600 > NEW.updated_at;
+END;
+
+CREATE TRIGGER appointments_outbox_on_update
+AFTER UPDATE OF status, start_at, practitioner_id ON appointments
+WHEN NEW.change_seq = OLD.change_seq
+  AND ((NEW.status = 'cancelled' AND OLD.status IN ('booked', 'requested'))
+       OR (NEW.status = 'booked' AND OLD.status = 'requested')
+       OR (NEW.status = OLD.status AND NEW.status IN ('booked', 'requested')
+           AND (NEW.start_at <> OLD.start_at OR NEW.practitioner_id <> OLD.practitioner_id)))
+BEGIN
+  DELETE FROM outbox
+    WHERE clinic_id = NEW.clinic_id AND appointment_id = NEW.id AND kind = 'reminder'
+      AND status = 'queued' AND (NEW.status = 'cancelled' OR OLD.status = NEW.status);
+  INSERT OR IGNORE INTO outbox (clinic_id, appointment_id, kind, channel, message_key, sequence,
+                                due_at, next_attempt_at, created_at)
+    SELECT NEW.clinic_id, NEW.id, k.kind, r.channel,
+           '<appointment-' || NEW.id || '-' || k.kind || '-' || k.seq || r.suffix ||
+             '@' || c.slug || '.unknot>',
+           k.seq, NEW.updated_at, NEW.updated_at, NEW.updated_at
+    FROM (SELECT CASE
+                   WHEN NEW.status = 'cancelled' AND NEW.declined = 1 THEN 'declined'
+                   WHEN NEW.status = 'cancelled' THEN 'cancelled'
+                   WHEN OLD.status = 'requested' AND NEW.status = 'booked' THEN 'approved'
+                   ELSE 'moved' END AS kind,
+                 CASE WHEN NEW.version = OLD.version THEN OLD.version + 1
+                      ELSE NEW.version END AS seq) k,
+         outbox_recipients r JOIN clinics c ON c.id = r.clinic_id
+    WHERE r.clinic_id = NEW.clinic_id AND r.patient_id = NEW.patient_id;
+  INSERT OR IGNORE INTO outbox (clinic_id, appointment_id, kind, channel, message_key, sequence,
+                                due_at, next_attempt_at, created_at)
+    SELECT NEW.clinic_id, NEW.id, 'reminder', r.channel,
+           '<appointment-' || NEW.id || '-reminder-' || k.seq || r.suffix ||
+             '@' || c.slug || '.unknot>',
+           k.seq, NEW.start_at - h.hours * 3600, NEW.start_at - h.hours * 3600, NEW.updated_at
+    FROM (SELECT CASE WHEN NEW.version = OLD.version THEN OLD.version + 1
+                      ELSE NEW.version END AS seq) k,
+         outbox_recipients r JOIN clinics c ON c.id = r.clinic_id
+         JOIN outbox_reminder_hours h ON h.clinic_id = r.clinic_id
+    WHERE r.clinic_id = NEW.clinic_id AND r.patient_id = NEW.patient_id
+      AND NEW.status = 'booked' AND h.hours > 0 AND NEW.start_at - h.hours * 3600 > NEW.updated_at;
+END;
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
@@ -952,6 +1070,8 @@ constexpr auto kMigrations = std::to_array<Migration>({
      kSchemaOverbookedRooms},
     {14, "practitioners' calendar feeds (secret hashes); patient names in feeds per clinic",
      kSchemaCalendarFeeds},
+    {15, "the outbox of patient messages, written by triggers with every appointment change",
+     kSchemaOutbox},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -243,6 +243,24 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   core::Result<void> SetCalendarFeedPatientNames(core::ClinicId clinic, bool names,
                                                  const core::staff::AuditEntry& audit) override;
 
+  // The outbox of patient messages: outbox_sql.cpp / outbox.cpp.
+  core::Result<std::vector<core::ports::OutboxMessage>> ClaimMessages(
+      core::Instant now, int limit, std::chrono::seconds lease) override;
+  core::Result<void> MarkMessageSent(core::ports::MessageId message, core::Instant now) override;
+  core::Result<core::ports::OutboxMessage> MarkMessageFailed(
+      core::ports::MessageId message, std::string_view error, core::Instant now,
+      const core::ports::RetryPolicy& policy) override;
+  core::Result<void> MarkMessageSkipped(core::ports::MessageId message, std::string_view reason,
+                                        core::Instant now) override;
+  core::Result<std::vector<core::ports::OutboxMessage>> ListAppointmentMessages(
+      core::ClinicId clinic, core::AppointmentId appointment) override;
+  core::Result<std::vector<core::ports::OutboxMessage>> ListDeadMessages(core::ClinicId clinic,
+                                                                         int limit) override;
+  core::Result<core::ports::MessageSettings> FindMessageSettings(core::ClinicId clinic) override;
+  core::Result<void> SaveMessageSettings(core::ClinicId clinic,
+                                         const core::ports::MessageSettings& settings,
+                                         const core::staff::AuditEntry& audit) override;
+
  private:
   SqliteStorage(std::string path, Connection writer, const core::Clock& clock);
 

@@ -1,0 +1,141 @@
+#include "messaging/deliverer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+#include "messaging/mime.hpp"
+#include "messaging/render.hpp"
+
+namespace unknot::messaging {
+namespace {
+
+using core::ports::MessageChannel;
+using core::ports::MessageKind;
+using core::ports::OutboxMessage;
+using core::scheduling::AppointmentStatus;
+
+// Why a message no longer applies to the appointment as stored now; "" when it does.
+std::string Obsolete(const OutboxMessage& message, const core::scheduling::Appointment& a,
+                     core::Instant now) {
+  const bool cancelled = a.status == AppointmentStatus::kCancelled;
+  switch (message.kind) {
+    case MessageKind::kCancelled:
+    case MessageKind::kDeclined:
+      return "";
+    case MessageKind::kReminder:
+      if (a.status != AppointmentStatus::kBooked) return "the appointment is no longer booked";
+      if (a.time.start() <= now) return "the appointment has started";
+      return "";
+    case MessageKind::kBooked:
+    case MessageKind::kRequested:
+    case MessageKind::kApproved:
+    case MessageKind::kMoved:
+      if (cancelled) return "the appointment was cancelled since";
+      return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+Deliverer::Deliverer(core::ports::Storage& storage, std::unique_ptr<EmailSender> email,
+                     std::unique_ptr<SmsSender> sms, const core::Clock& clock,
+                     DeliveryOptions options)
+    : storage_(storage),
+      email_(std::move(email)),
+      sms_(std::move(sms)),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+core::Result<DeliveryCounts> Deliverer::RunOnce() {
+  DeliveryCounts counts;
+  auto claimed = UNKNOT_TRY(storage_.ClaimMessages(clock_.Now(), options_.batch, options_.lease));
+  counts.claimed = static_cast<int>(claimed.size());
+  for (const OutboxMessage& message : claimed) {
+    auto delivered = Deliver(message, counts);
+    if (delivered) continue;
+    ++counts.failed;
+    // The reason is the server's or the network's, never the message or an address.
+    spdlog::warn("message {} not delivered (attempt {}): {}", message.id.value(), message.attempts,
+                 delivered.error().message());
+    auto marked = storage_.MarkMessageFailed(message.id, delivered.error().message(), clock_.Now(),
+                                             options_.retry);
+    if (!marked) {
+      spdlog::error("message {}: cannot record the failure: {}", message.id.value(),
+                    marked.error().message());
+    }
+  }
+  return counts;
+}
+
+core::Result<void> Deliverer::Deliver(const OutboxMessage& message, DeliveryCounts& counts) {
+  const core::Instant now = clock_.Now();
+  auto setup = UNKNOT_TRY(storage_.LoadSetup(message.clinic));
+  auto appointment = UNKNOT_TRY(storage_.FindAppointment(message.clinic, message.appointment));
+  auto patient = UNKNOT_TRY(storage_.FindPatient(message.clinic, appointment.patient));
+  auto zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
+  if (std::string why = Obsolete(message, appointment, now); !why.empty()) {
+    UNKNOT_TRY(storage_.MarkMessageSkipped(message.id, why, now));
+    ++counts.skipped;
+    return core::Ok();
+  }
+  MessageContext context{*setup, zone, appointment, patient,
+                         options_.public_url + "/c/" + setup->clinic.slug + "/manage/" +
+                             std::to_string(appointment.id.value())};
+  if (message.channel == MessageChannel::kEmail) {
+    if (!IsPlainAddress(patient.email) || !IsPlainAddress(options_.from_address)) {
+      return core::Error(core::ErrorCode::kInvalidArgument, "not a deliverable e-mail address");
+    }
+    RenderedEmail email = RenderEmail(message.kind, context, options_.from_address);
+    Envelope envelope{options_.from_address, setup->clinic.name, message.key, now};
+    UNKNOT_TRY(email_->Send(options_.from_address, patient.email, BuildMime(email, envelope)));
+  } else {
+    if (sms_ == nullptr) return core::Error(core::ErrorCode::kUnavailable, "no SMS sender");
+    auto settings = UNKNOT_TRY(storage_.FindMessageSettings(message.clinic));
+    if (settings.sms_webhook_url.empty() || patient.phone.empty()) {
+      UNKNOT_TRY(storage_.MarkMessageSkipped(message.id, "no SMS webhook or phone", now));
+      ++counts.skipped;
+      return core::Ok();
+    }
+    UNKNOT_TRY(sms_->Send(settings.sms_webhook_url, settings.sms_webhook_secret, message.key,
+                          patient.phone, RenderSms(message.kind, context)));
+  }
+  // Sent: a crash before this line sends it again later, with the same key.
+  UNKNOT_TRY(storage_.MarkMessageSent(message.id, clock_.Now()));
+  ++counts.sent;
+  return core::Ok();
+}
+
+DeliveryThread::DeliveryThread(std::unique_ptr<Deliverer> deliverer,
+                               std::chrono::milliseconds idle_wait)
+    : deliverer_(std::move(deliverer)), idle_wait_(idle_wait), thread_([this] { Run(); }) {}
+
+DeliveryThread::~DeliveryThread() { Stop(); }
+
+void DeliveryThread::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DeliveryThread::Run() {
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stop_) return;
+    }
+    auto counts = deliverer_->RunOnce();
+    if (!counts) spdlog::warn("delivery: cannot claim messages: {}", counts.error().message());
+    // A full batch: more may be due at once.
+    if (counts && counts->claimed > 0) continue;
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, idle_wait_, [this] { return stop_; });
+    if (stop_) return;
+  }
+}
+
+}  // namespace unknot::messaging

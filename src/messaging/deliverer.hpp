@@ -1,0 +1,84 @@
+#pragma once
+
+// The delivery worker (issue 16): drains the outbox. It claims a batch of due messages (a lease,
+// see core/ports/outbox.hpp), renders each from the appointment as stored now, sends it and marks
+// it sent, or failed (retried with backoff, dead after the policy's attempts). A message that no
+// longer applies (a confirmation of an appointment cancelled meanwhile, a reminder of one that
+// moved or passed) is marked skipped. The key of the row is the e-mail's Message-ID and the
+// webhook's idempotency key, so a message sent again after a crash carries the same one.
+//
+// Runs inside `unknot serve` (DeliveryThread) or as `unknot deliver`; several deliverers may run
+// on one PostgreSQL database.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/common/clock.hpp"
+#include "core/ports/storage.hpp"
+#include "messaging/senders.hpp"
+
+namespace unknot::messaging {
+
+struct DeliveryOptions {
+  std::string from_address = "no-reply@localhost";   // the envelope and From: address
+  std::string public_url = "http://localhost:8080";  // links in messages: {public_url}/c/...
+  int batch = 50;                                    // messages claimed at once
+  std::chrono::seconds lease{120};  // a claimed message is not due again for this long
+  core::ports::RetryPolicy retry;
+  std::chrono::milliseconds idle_wait{1000};  // between polls when nothing was due
+};
+
+struct DeliveryCounts {
+  int claimed = 0;
+  int sent = 0;
+  int failed = 0;
+  int skipped = 0;
+};
+
+class Deliverer {
+ public:
+  // `sms` may be null: SMS messages then fail (and end dead) with "no SMS sender".
+  Deliverer(core::ports::Storage& storage, std::unique_ptr<EmailSender> email,
+            std::unique_ptr<SmsSender> sms, const core::Clock& clock, DeliveryOptions options);
+
+  // Claims one batch and delivers it. Fails only when the claim itself fails.
+  core::Result<DeliveryCounts> RunOnce();
+
+ private:
+  core::Result<void> Deliver(const core::ports::OutboxMessage& message, DeliveryCounts& counts);
+
+  core::ports::Storage& storage_;
+  std::unique_ptr<EmailSender> email_;
+  std::unique_ptr<SmsSender> sms_;
+  const core::Clock& clock_;
+  DeliveryOptions options_;
+};
+
+// Runs a Deliverer on its own thread until Stop (or destruction): a batch after another while
+// messages are due, else a wait of idle_wait.
+class DeliveryThread {
+ public:
+  explicit DeliveryThread(std::unique_ptr<Deliverer> deliverer,
+                          std::chrono::milliseconds idle_wait);
+  ~DeliveryThread();
+  DeliveryThread(const DeliveryThread&) = delete;
+  DeliveryThread& operator=(const DeliveryThread&) = delete;
+  void Stop();
+
+ private:
+  void Run();
+
+  std::unique_ptr<Deliverer> deliverer_;
+  std::chrono::milliseconds idle_wait_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;  // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace unknot::messaging

@@ -1,0 +1,305 @@
+// The outbox of patient messages (core/ports/outbox.hpp) on every backend: the database writes a
+// message with every appointment change, in the same transaction (a refused write leaves none),
+// keeps the reminder in step with moves and cancels, and hands each due message to one claimer
+// at a time, with retries and a dead end.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "app/demo_clinic.hpp"
+#include "core/ports/outbox.hpp"
+#include "storage/contract/contract.hpp"
+
+namespace unknot::storage::contract {
+namespace {
+
+using namespace std::chrono_literals;
+using core::ports::MessageChannel;
+using core::ports::MessageKind;
+using core::ports::MessageSettings;
+using core::ports::MessageStatus;
+using core::ports::NewBooking;
+using core::ports::OutboxMessage;
+using core::ports::RequestDecision;
+using core::ports::RetryPolicy;
+using core::scheduling::Appointment;
+using core::scheduling::AppointmentStatus;
+using core::scheduling::BookingSource;
+
+core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+
+class OutboxContract : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    database_ = GetParam().make();
+    ASSERT_TRUE(database_ != nullptr);
+    storage_ = database_->Open(clock_);
+    ASSERT_TRUE(storage_ != nullptr);
+    setup_ = storage_->CreateClinic(app::DemoClinicSetup(clock_.Now()).value()).value();
+  }
+
+  core::ClinicId Clinic() const { return setup_.clinic.id; }
+
+  NewBooking Request(core::Instant begin, std::size_t practitioner = 0, std::size_t room = 0) {
+    return NewBooking{
+        .patient = {core::PatientId{}, "Ana", "Ruiz", "ana@example.org", "+14155550142", {}},
+        .appointment = Appointment{.id = {},
+                                   .patient = {},
+                                   .practitioner = setup_.practitioners[practitioner].id,
+                                   .service = setup_.services[1].id,
+                                   .room = setup_.rooms[room].id,
+                                   .time = core::Interval::Create(begin, begin + 30min).value(),
+                                   .blocked_until = begin + 30min,
+                                   .status = AppointmentStatus::kBooked,
+                                   .source = BookingSource::kOnline,
+                                   .created_at = {},
+                                   .updated_at = {},
+                                   .cancelled_at = std::nullopt,
+                                   .assessment = std::nullopt},
+        .other_rooms = {},
+        .manage_token_hash = "hash-of-token",
+        .idempotency = std::nullopt,
+        .max_future_online = std::nullopt};
+  }
+
+  core::staff::AuditEntry Audit() {
+    core::staff::AuditEntry entry;
+    entry.clinic = Clinic();
+    entry.action = "manage_messages";
+    entry.record = "clinic";
+    entry.at = clock_.Now();
+    return entry;
+  }
+
+  std::vector<OutboxMessage> Messages(core::AppointmentId appointment) {
+    return storage_->ListAppointmentMessages(Clinic(), appointment).value();
+  }
+
+  // Every queued message of the database, claimed far in the future (so all are due).
+  std::vector<OutboxMessage> ClaimAll() {
+    return storage_->ClaimMessages(At("2030-01-01T00:00:00Z"), 1000, 60s).value();
+  }
+
+  std::string Key(core::AppointmentId id, std::string_view kind, int sequence,
+                  std::string_view suffix = "") {
+    return "<appointment-" + std::to_string(id.value()) + "-" + std::string(kind) + "-" +
+           std::to_string(sequence) + std::string(suffix) + "@" + setup_.clinic.slug + ".unknot>";
+  }
+
+  std::unique_ptr<TestDatabase> database_;
+  core::FixedClock clock_{At("2026-11-26T18:00:00Z")};
+  std::unique_ptr<core::ports::Storage> storage_;
+  core::clinic::ClinicSetup setup_;
+};
+
+TEST_P(OutboxContract, ABookingWritesItsConfirmationAndReminderAndARefusedOneNone) {
+  const core::Instant start = At("2026-12-01T17:00:00Z");
+  Appointment booked = storage_->Book(Clinic(), Request(start)).value();
+  std::vector<OutboxMessage> messages = Messages(booked.id);
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].kind, MessageKind::kBooked);
+  EXPECT_EQ(messages[0].channel, MessageChannel::kEmail);  // no SMS webhook set
+  EXPECT_EQ(messages[0].key, Key(booked.id, "booked", 1));
+  EXPECT_EQ(messages[0].sequence, 1);
+  EXPECT_EQ(messages[0].due_at, clock_.Now());
+  EXPECT_EQ(messages[0].next_attempt_at, clock_.Now());
+  EXPECT_EQ(messages[0].status, MessageStatus::kQueued);
+  EXPECT_EQ(messages[0].attempts, 0);
+  EXPECT_EQ(messages[1].kind, MessageKind::kReminder);
+  EXPECT_EQ(messages[1].key, Key(booked.id, "reminder", 1));
+  EXPECT_EQ(messages[1].due_at, start - 24h);
+
+  // The same time again: refused by the no-overlap rule, and no message written with it.
+  auto refused = storage_->Book(Clinic(), Request(start));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), core::ErrorCode::kConflict);
+  EXPECT_EQ(ClaimAll().size(), 2u);
+}
+
+TEST_P(OutboxContract, ACancelWritesACancellationAndDropsTheReminder) {
+  Appointment booked = storage_->Book(Clinic(), Request(At("2026-12-01T17:00:00Z"))).value();
+  Appointment cancelled = storage_->Cancel(Clinic(), booked.id, clock_.Now()).value();
+  std::vector<OutboxMessage> messages = Messages(booked.id);
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].kind, MessageKind::kBooked);
+  EXPECT_EQ(messages[1].kind, MessageKind::kCancelled);
+  // The cancellation carries the version the cancel gave the appointment: its .ics SEQUENCE is
+  // higher than the confirmation's.
+  EXPECT_EQ(messages[1].sequence, cancelled.version);
+  EXPECT_GT(messages[1].sequence, messages[0].sequence);
+  EXPECT_EQ(messages[1].key, Key(booked.id, "cancelled", static_cast<int>(cancelled.version)));
+  // A refused second cancel writes nothing.
+  EXPECT_FALSE(storage_->Cancel(Clinic(), booked.id, clock_.Now()));
+  EXPECT_EQ(Messages(booked.id).size(), 2u);
+}
+
+TEST_P(OutboxContract, AMoveWritesANoticeAndReplacesTheReminder) {
+  Appointment booked = storage_->Book(Clinic(), Request(At("2026-12-01T17:00:00Z"))).value();
+  Appointment moved = booked;
+  moved.time =
+      core::Interval::Create(At("2026-12-02T18:00:00Z"), At("2026-12-02T18:30:00Z")).value();
+  moved.blocked_until = moved.time.end();
+  moved = storage_->Reschedule(Clinic(), moved).value();
+  std::vector<OutboxMessage> messages = Messages(booked.id);
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].kind, MessageKind::kBooked);
+  EXPECT_EQ(messages[1].kind, MessageKind::kMoved);
+  EXPECT_EQ(messages[1].sequence, moved.version);
+  EXPECT_EQ(messages[2].kind, MessageKind::kReminder);
+  EXPECT_EQ(messages[2].due_at, At("2026-12-01T18:00:00Z"));
+  EXPECT_EQ(messages[2].sequence, moved.version);
+}
+
+TEST_P(OutboxContract, ApprovalAndDeclineOfRequests) {
+  auto patient = storage_->CreatePatient(
+      Clinic(), {core::PatientId{}, "Bo", "Li", "bo@example.org", "+14155550143", clock_.Now()});
+  ASSERT_TRUE(patient) << patient.error().message();
+  Appointment request = Request(At("2026-12-01T17:00:00Z")).appointment;
+  request.patient = patient->id;
+  request.status = AppointmentStatus::kRequested;
+  request.created_at = request.updated_at = clock_.Now();
+  Appointment first = storage_->InsertAppointment(Clinic(), request).value();
+  request.time =
+      core::Interval::Create(At("2026-12-01T19:00:00Z"), At("2026-12-01T19:30:00Z")).value();
+  request.blocked_until = request.time.end();
+  Appointment second = storage_->InsertAppointment(Clinic(), request).value();
+  // A request gets its "requested" notice and no reminder yet.
+  ASSERT_EQ(Messages(first.id).size(), 1u);
+  EXPECT_EQ(Messages(first.id)[0].kind, MessageKind::kRequested);
+
+  core::staff::AuditEntry audit = Audit();
+  audit.action = "decide_request";
+  ASSERT_TRUE(storage_->DecideRequest(Clinic(), first.id, first.version, RequestDecision::kApprove,
+                                      "", clock_.Now(), audit));
+  ASSERT_TRUE(storage_->DecideRequest(Clinic(), second.id, second.version,
+                                      RequestDecision::kDecline, "full", clock_.Now(), audit));
+  std::vector<OutboxMessage> approved = Messages(first.id);
+  ASSERT_EQ(approved.size(), 3u);
+  EXPECT_EQ(approved[1].kind, MessageKind::kApproved);
+  EXPECT_EQ(approved[2].kind, MessageKind::kReminder);
+  std::vector<OutboxMessage> declined = Messages(second.id);
+  ASSERT_EQ(declined.size(), 2u);
+  EXPECT_EQ(declined[1].kind, MessageKind::kDeclined);
+}
+
+TEST_P(OutboxContract, SmsWhenTheClinicSetAWebhookAndNoReminderWhenTurnedOff) {
+  EXPECT_EQ(storage_->FindMessageSettings(Clinic()).value(), MessageSettings{});
+  MessageSettings settings{.reminder_lead = 0h,
+                           .sms_webhook_url = "http://127.0.0.1:9/sms",
+                           .sms_webhook_secret = "s3cret"};
+  ASSERT_TRUE(storage_->SaveMessageSettings(Clinic(), settings, Audit()));
+  EXPECT_EQ(storage_->FindMessageSettings(Clinic()).value(), settings);
+  MessageSettings bad = settings;
+  bad.sms_webhook_url = "ftp://x";
+  auto refused = storage_->SaveMessageSettings(Clinic(), bad, Audit());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), core::ErrorCode::kInvalidArgument);
+  EXPECT_FALSE(storage_->SaveMessageSettings(core::ClinicId{999999}, settings, Audit()));
+
+  Appointment booked = storage_->Book(Clinic(), Request(At("2026-12-01T17:00:00Z"))).value();
+  std::vector<OutboxMessage> messages = Messages(booked.id);
+  ASSERT_EQ(messages.size(), 2u);
+  std::set<MessageChannel> channels{messages[0].channel, messages[1].channel};
+  EXPECT_EQ(channels, (std::set{MessageChannel::kEmail, MessageChannel::kSms}));
+  for (const OutboxMessage& m : messages) {
+    EXPECT_EQ(m.kind, MessageKind::kBooked);
+    EXPECT_EQ(m.key, Key(booked.id, "booked", 1,
+                         m.channel == MessageChannel::kSms ? "-sms" : std::string_view{}));
+  }
+}
+
+TEST_P(OutboxContract, ClaimsAreLeasesFailuresBackOffAndEndDead) {
+  Appointment booked = storage_->Book(Clinic(), Request(At("2026-12-01T17:00:00Z"))).value();
+  const core::Instant now = clock_.Now();
+  // Only the confirmation is due now; the reminder is due a day before the visit.
+  std::vector<OutboxMessage> claimed = storage_->ClaimMessages(now, 10, 60s).value();
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].kind, MessageKind::kBooked);
+  EXPECT_EQ(claimed[0].attempts, 1);
+  EXPECT_EQ(claimed[0].next_attempt_at, now + 60s);
+  // Held by its lease...
+  EXPECT_TRUE(storage_->ClaimMessages(now + 59s, 10, 60s).value().empty());
+  // ... and back when it ran out (the claimer died).
+  claimed = storage_->ClaimMessages(now + 60s, 10, 60s).value();
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].attempts, 2);
+
+  RetryPolicy policy{.first_delay = 10s, .max_delay = 25s, .max_attempts = 3};
+  EXPECT_EQ(policy.DelayAfter(1), 10s);
+  EXPECT_EQ(policy.DelayAfter(2), 20s);
+  EXPECT_EQ(policy.DelayAfter(3), 25s);
+  OutboxMessage failed =
+      storage_->MarkMessageFailed(claimed[0].id, "421 try later", now + 61s, policy).value();
+  EXPECT_EQ(failed.status, MessageStatus::kQueued);
+  EXPECT_EQ(failed.last_error, "421 try later");
+  EXPECT_EQ(failed.next_attempt_at, now + 61s + 20s);
+  EXPECT_TRUE(storage_->ClaimMessages(now + 80s, 10, 60s).value().empty());
+  claimed = storage_->ClaimMessages(now + 81s, 10, 60s).value();
+  ASSERT_EQ(claimed.size(), 1u);
+  failed =
+      storage_->MarkMessageFailed(claimed[0].id, "550 no such user", now + 82s, policy).value();
+  EXPECT_EQ(failed.status, MessageStatus::kDead);
+  std::vector<OutboxMessage> dead = storage_->ListDeadMessages(Clinic(), 10).value();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].last_error, "550 no such user");
+  EXPECT_TRUE(storage_->ClaimMessages(now + 1h, 10, 60s).value().empty());
+
+  // The reminder, when due, is sent once.
+  claimed = storage_->ClaimMessages(At("2026-11-30T17:00:00Z"), 10, 60s).value();
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].kind, MessageKind::kReminder);
+  ASSERT_TRUE(storage_->MarkMessageSent(claimed[0].id, At("2026-11-30T17:00:01Z")));
+  OutboxMessage sent = Messages(booked.id)[1];
+  EXPECT_EQ(sent.status, MessageStatus::kSent);
+  EXPECT_EQ(sent.sent_at, At("2026-11-30T17:00:01Z"));
+  EXPECT_TRUE(ClaimAll().empty());
+  EXPECT_EQ(storage_->MarkMessageSent(core::ports::MessageId{999999}, now).error().code(),
+            core::ErrorCode::kNotFound);
+}
+
+TEST_P(OutboxContract, ConcurrentClaimersNeverGetTheSameMessage) {
+  constexpr int kBookings = 60;
+  for (int i = 0; i < kBookings; ++i) {
+    ASSERT_TRUE(storage_->Book(Clinic(), Request(At("2026-12-01T17:00:00Z") + i * 1h)));
+  }
+  // Four claimers on their own connections (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the one
+  // writer), small batches, until nothing is due.
+  std::mutex mutex;
+  std::vector<std::int64_t> seen;
+  std::atomic<int> errors = 0;
+  std::vector<std::thread> claimers;
+  for (int t = 0; t < 4; ++t) {
+    claimers.emplace_back([&] {
+      for (;;) {
+        auto claimed = storage_->ClaimMessages(clock_.Now(), 3, 600s);
+        if (!claimed) {
+          ++errors;
+          return;
+        }
+        if (claimed->empty()) return;
+        std::lock_guard lock(mutex);
+        for (const OutboxMessage& m : *claimed) seen.push_back(m.id.value());
+      }
+    });
+  }
+  for (std::thread& t : claimers) t.join();
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(kBookings));  // every confirmation, once
+  std::set<std::int64_t> unique(seen.begin(), seen.end());
+  EXPECT_EQ(unique.size(), seen.size());
+}
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, OutboxContract, ::testing::Values(SqliteBackend()), BackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, OutboxContract, ::testing::Values(PostgresBackend()),
+                         BackendName);
+
+}  // namespace
+}  // namespace unknot::storage::contract

@@ -1,0 +1,202 @@
+// SqliteStorage's outbox of patient messages (core/ports/outbox.hpp). The rows are written by the
+// triggers of migration 15 inside the appointment writes; this file claims and settles them. One
+// writer serialises the claims, so two claimers can never take the same row.
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "core/ports/outbox.hpp"
+#include "storage/sqlite/audit_sql.hpp"
+#include "storage/sqlite/rows.hpp"
+#include "storage/sqlite/sqlite_storage.hpp"
+
+namespace unknot::storage::sqlite {
+
+using core::Error;
+using core::Result;
+namespace ports = core::ports;
+
+namespace {
+
+constexpr std::string_view kMessageColumns =
+    "id, clinic_id, appointment_id, kind, channel, message_key, sequence, due_at, status, "
+    "attempts, next_attempt_at, last_error, created_at, sent_at";
+
+Result<ports::OutboxMessage> ReadMessage(const Statement& s) {
+  ports::OutboxMessage m;
+  m.id = ports::MessageId{s.Int(0)};
+  m.clinic = core::ClinicId{s.Int(1)};
+  m.appointment = core::AppointmentId{s.Int(2)};
+  auto kind = ports::ParseMessageKind(s.Text(3));
+  auto channel = ports::ParseMessageChannel(s.Text(4));
+  auto status = ports::ParseMessageStatus(s.Text(8));
+  if (!kind || !channel || !status)
+    return Error(core::ErrorCode::kInternal, "unknown outbox kind, channel or status");
+  m.kind = *kind;
+  m.channel = *channel;
+  m.key = s.Text(5);
+  m.sequence = s.Int(6);
+  m.due_at = FromSeconds(s.Int(7));
+  m.status = *status;
+  m.attempts = static_cast<int>(s.Int(9));
+  m.next_attempt_at = FromSeconds(s.Int(10));
+  m.last_error = s.Text(11);
+  m.created_at = FromSeconds(s.Int(12));
+  if (auto sent = s.OptionalInt(13)) m.sent_at = FromSeconds(*sent);
+  return m;
+}
+
+Result<std::optional<ports::OutboxMessage>> FindMessageRow(Connection& db, ports::MessageId id) {
+  Statement stmt = UNKNOT_TRY(
+      db.PrepareCached("SELECT " + std::string(kMessageColumns) + " FROM outbox WHERE id = ?1"));
+  stmt.Bind(1, id.value());
+  if (!UNKNOT_TRY(stmt.Step())) return std::optional<ports::OutboxMessage>{};
+  return std::optional<ports::OutboxMessage>{UNKNOT_TRY(ReadMessage(stmt))};
+}
+
+Result<std::vector<ports::OutboxMessage>> ReadMessages(Statement& stmt) {
+  std::vector<ports::OutboxMessage> out;
+  while (UNKNOT_TRY(stmt.Step())) out.push_back(UNKNOT_TRY(ReadMessage(stmt)));
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ports::OutboxMessage>> SqliteStorage::ClaimMessages(core::Instant now, int limit,
+                                                                       std::chrono::seconds lease) {
+  if (limit <= 0) return std::vector<ports::OutboxMessage>{};
+  return writer_->Write<std::vector<ports::OutboxMessage>>(
+      [&](Connection& db) -> Result<std::vector<ports::OutboxMessage>> {
+        Statement claim = UNKNOT_TRY(db.PrepareCached(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2 "
+            "WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?1 "
+            "ORDER BY next_attempt_at, id LIMIT ?3) RETURNING " +
+            std::string(kMessageColumns)));
+        claim.Bind(1, Seconds(now)).Bind(2, Seconds(now + lease)).Bind(3, std::int64_t{limit});
+        auto claimed = UNKNOT_TRY(ReadMessages(claim));
+        // RETURNING gives no order; the claimers' callers send the earliest first.
+        std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) {
+          return std::pair(a.due_at, a.id.value()) < std::pair(b.due_at, b.id.value());
+        });
+        return claimed;
+      },
+      Durability::kFull, Touches::kNotTheSchedule);
+}
+
+Result<void> SqliteStorage::MarkMessageSent(ports::MessageId message, core::Instant now) {
+  return writer_->Write<void>(
+      [&](Connection& db) -> Result<void> {
+        Statement stmt = UNKNOT_TRY(db.PrepareCached(
+            "UPDATE outbox SET status = 'sent', sent_at = ?2 WHERE id = ?1 AND status = 'queued'"));
+        stmt.Bind(1, message.value()).Bind(2, Seconds(now));
+        UNKNOT_TRY(stmt.Run());
+        if (db.Changes() == 0 && !UNKNOT_TRY(FindMessageRow(db, message))) {
+          return Error::NotFound("no such message");
+        }
+        return core::Ok();
+      },
+      Durability::kRelaxed, Touches::kNotTheSchedule);
+}
+
+Result<ports::OutboxMessage> SqliteStorage::MarkMessageFailed(ports::MessageId message,
+                                                              std::string_view error,
+                                                              core::Instant now,
+                                                              const ports::RetryPolicy& policy) {
+  return writer_->Write<ports::OutboxMessage>(
+      [&](Connection& db) -> Result<ports::OutboxMessage> {
+        auto found = UNKNOT_TRY(FindMessageRow(db, message));
+        if (!found) return Error::NotFound("no such message");
+        if (found->status != ports::MessageStatus::kQueued) return *found;
+        const bool dead = found->attempts >= policy.max_attempts;
+        Statement stmt = UNKNOT_TRY(db.PrepareCached(
+            "UPDATE outbox SET status = ?2, last_error = ?3, next_attempt_at = ?4 WHERE id = ?1"));
+        stmt.Bind(1, message.value())
+            .Bind(2, dead ? std::string_view("dead") : std::string_view("queued"))
+            .Bind(3, error)
+            .Bind(4, Seconds(now + policy.DelayAfter(found->attempts)));
+        UNKNOT_TRY(stmt.Run());
+        return *UNKNOT_TRY(FindMessageRow(db, message));
+      },
+      Durability::kFull, Touches::kNotTheSchedule);
+}
+
+Result<void> SqliteStorage::MarkMessageSkipped(ports::MessageId message, std::string_view reason,
+                                               core::Instant now) {
+  return writer_->Write<void>(
+      [&](Connection& db) -> Result<void> {
+        Statement stmt = UNKNOT_TRY(
+            db.PrepareCached("UPDATE outbox SET status = 'skipped', last_error = ?2, sent_at = ?3 "
+                             "WHERE id = ?1 AND status = 'queued'"));
+        stmt.Bind(1, message.value()).Bind(2, reason).Bind(3, Seconds(now));
+        UNKNOT_TRY(stmt.Run());
+        if (db.Changes() == 0 && !UNKNOT_TRY(FindMessageRow(db, message))) {
+          return Error::NotFound("no such message");
+        }
+        return core::Ok();
+      },
+      Durability::kRelaxed, Touches::kNotTheSchedule);
+}
+
+Result<std::vector<ports::OutboxMessage>> SqliteStorage::ListAppointmentMessages(
+    core::ClinicId clinic, core::AppointmentId appointment) {
+  auto reader = UNKNOT_TRY(BorrowReader());
+  Statement stmt = UNKNOT_TRY(reader->db().PrepareCached(
+      "SELECT " + std::string(kMessageColumns) +
+      " FROM outbox WHERE clinic_id = ?1 AND appointment_id = ?2 ORDER BY id"));
+  stmt.Bind(1, clinic.value()).Bind(2, appointment.value());
+  return ReadMessages(stmt);
+}
+
+Result<std::vector<ports::OutboxMessage>> SqliteStorage::ListDeadMessages(core::ClinicId clinic,
+                                                                          int limit) {
+  auto reader = UNKNOT_TRY(BorrowReader());
+  Statement stmt = UNKNOT_TRY(reader->db().PrepareCached(
+      "SELECT " + std::string(kMessageColumns) +
+      " FROM outbox WHERE clinic_id = ?1 AND status = 'dead' ORDER BY id DESC LIMIT ?2"));
+  stmt.Bind(1, clinic.value()).Bind(2, std::int64_t{limit});
+  return ReadMessages(stmt);
+}
+
+Result<ports::MessageSettings> SqliteStorage::FindMessageSettings(core::ClinicId clinic) {
+  auto reader = UNKNOT_TRY(BorrowReader());
+  Statement stmt = UNKNOT_TRY(reader->db().PrepareCached(
+      "SELECT reminder_hours, sms_webhook_url, sms_webhook_secret FROM outbox_settings "
+      "WHERE clinic_id = ?1"));
+  stmt.Bind(1, clinic.value());
+  ports::MessageSettings settings;
+  if (!UNKNOT_TRY(stmt.Step())) return settings;
+  settings.reminder_lead = std::chrono::hours{stmt.Int(0)};
+  settings.sms_webhook_url = stmt.Text(1);
+  settings.sms_webhook_secret = stmt.Text(2);
+  return settings;
+}
+
+Result<void> SqliteStorage::SaveMessageSettings(core::ClinicId clinic,
+                                                const ports::MessageSettings& settings,
+                                                const core::staff::AuditEntry& audit) {
+  UNKNOT_TRY(ports::ValidateMessageSettings(settings));
+  return writer_->Write<void>(
+      [&](Connection& db) -> Result<void> {
+        Statement known =
+            UNKNOT_TRY(db.PrepareCached("SELECT count(*) FROM clinics WHERE id = ?1"));
+        known.Bind(1, clinic.value());
+        UNKNOT_TRY(known.Step());
+        if (known.Int(0) == 0) return Error::NotFound("no such clinic");
+        Statement stmt = UNKNOT_TRY(db.PrepareCached(
+            "INSERT INTO outbox_settings (clinic_id, reminder_hours, sms_webhook_url, "
+            "sms_webhook_secret) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (clinic_id) DO UPDATE SET "
+            "reminder_hours = excluded.reminder_hours, sms_webhook_url = "
+            "excluded.sms_webhook_url, sms_webhook_secret = excluded.sms_webhook_secret"));
+        stmt.Bind(1, clinic.value())
+            .Bind(2, std::int64_t{settings.reminder_lead.count()})
+            .Bind(3, settings.sms_webhook_url)
+            .Bind(4, settings.sms_webhook_secret);
+        UNKNOT_TRY(stmt.Run());
+        UNKNOT_TRY(AppendAuditRow(db, clinic, audit));
+        return core::Ok();
+      },
+      Durability::kFull, Touches::kNotTheSchedule);
+}
+
+}  // namespace unknot::storage::sqlite
