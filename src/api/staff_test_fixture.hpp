@@ -139,10 +139,9 @@ class StaffFixture : public DemoClinicFixture {
   core::PractitionerId maya_;
   core::PractitionerId sam_;
   core::staff::CommonPasswords common_;
-  knowledge::LoadedKnowledge staff_knowledge_;  // for the visit-note routes
+  knowledge::LoadedKnowledge staff_knowledge_;  // visit notes' muscles, home care's routines
   std::unique_ptr<security::PasswordHasher> hasher_;
   v1::SignInThrottle throttle_;
-  knowledge::LoadedKnowledge staff_knowledge_;  // home care's routines and cautions
   std::unique_ptr<v1::StaffRoutes> staff_;
   std::unique_ptr<app::LiveChanges> live_;
   core::staff::StaffAccount owner_, desk_, maya_account_, other_owner_;

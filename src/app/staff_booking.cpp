@@ -108,30 +108,41 @@ Result<std::variant<Placement, StaffRefused>> Place(
     }
     return std::variant<Placement, StaffRefused>{std::move(refused)};
   };
-  // The room for a start the engine would not offer (an overbooking outside the practitioner's
-  // hours or off the slot grid): the one asked for, else the one to keep, else the first of the
-  // service's kind, as long as no appointment in `around` holds it.
-  auto pick_room = [&](const std::vector<scheduling::Booking>& around) -> std::optional<Placement> {
-    Placement placement{who, {}, true, {}};
+  // The room: the one asked for (nullopt when `around` holds it), else the one to keep when it is
+  // free, else the engine's choice, else (a start the engine would not offer: an overbooking
+  // outside the practitioner's hours or off the slot grid) the first free room of the service's
+  // kind. With the engine's choice, the other rooms of the kind are the write's fallbacks.
+  auto choose_room = [&](const std::vector<scheduling::Booking>& around,
+                         std::optional<core::RoomId> engine_room,
+                         bool overbooked) -> std::optional<Placement> {
+    Placement placement{who, {}, overbooked, {}};
     if (room) {
       if (RoomBusy(around, *room, blocked)) return std::nullopt;
       placement.room = *room;
       return placement;
     }
-    if (preferred && !RoomBusy(around, *preferred, blocked)) {
-      const clinic::Room* kept = clinic.setup().FindRoom(*preferred);
-      if (kept != nullptr && kept->kind == service.room_kind) {
-        placement.room = *preferred;
-        return placement;
+    auto usable = [&](core::RoomId id) {
+      const clinic::Room* r = clinic.setup().FindRoom(id);
+      return r != nullptr && r->kind == service.room_kind && !RoomBusy(around, id, blocked);
+    };
+    if (preferred && usable(*preferred)) {
+      placement.room = *preferred;
+    } else if (engine_room) {
+      placement.room = *engine_room;
+    } else {
+      auto free = std::find_if(clinic.setup().rooms.begin(), clinic.setup().rooms.end(),
+                               [&](const clinic::Room& r) { return usable(r.id); });
+      if (free == clinic.setup().rooms.end()) return std::nullopt;
+      placement.room = free->id;
+    }
+    if (engine_room) {
+      for (const clinic::Room& r : clinic.setup().rooms) {
+        if (r.kind == service.room_kind && r.id != placement.room) {
+          placement.other_rooms.push_back(r.id);
+        }
       }
     }
-    for (const clinic::Room& r : clinic.setup().rooms) {
-      if (r.kind == service.room_kind && !RoomBusy(around, r.id, blocked)) {
-        placement.room = r.id;
-        return placement;
-      }
-    }
-    return std::nullopt;
+    return placement;
   };
   // nullopt: taken (by `around`); a refusal other than taken is final unless overbooking may
   // override it.
@@ -144,22 +155,9 @@ Result<std::variant<Placement, StaffRefused>> Place(
       if (*decision.refusal == scheduling::SlotRefusal::kTaken) return Answer{};
       return Answer{*decision.refusal};
     }
-    Placement placement{who, decision.option->room, overbooked, {}};
-    if (room) {
-      if (RoomBusy(around, *room, blocked)) return Answer{};
-      placement.room = *room;
-    } else {
-      if (preferred && !RoomBusy(around, *preferred, blocked)) {
-        const clinic::Room* kept = clinic.setup().FindRoom(*preferred);
-        if (kept != nullptr && kept->kind == service.room_kind) placement.room = *preferred;
-      }
-      for (const clinic::Room& r : clinic.setup().rooms) {
-        if (r.kind == service.room_kind && r.id != placement.room) {
-          placement.other_rooms.push_back(r.id);
-        }
-      }
-    }
-    return Answer{std::move(placement)};
+    auto placement = choose_room(around, decision.option->room, overbooked);
+    if (!placement) return Answer{};
+    return Answer{std::move(*placement)};
   };
   // What overbooking may override: the practitioner's own appointments, their hours (breaks and
   // time off included) and the slot grid. Never another practitioner's appointment in the room.
@@ -199,7 +197,7 @@ Result<std::variant<Placement, StaffRefused>> Place(
   }
   if (auto* refusal = std::get_if<scheduling::SlotRefusal>(&second);
       refusal && overridable(*refusal)) {
-    if (auto placed = pick_room(others)) return Placed{std::move(*placed)};
+    if (auto placed = choose_room(others, std::nullopt, true)) return Placed{std::move(*placed)};
   }
   return refuse(scheduling::SlotRefusal::kTaken,
                 "this time is taken: every suitable room is busy with other practitioners' "

@@ -134,19 +134,10 @@ Result<Response> PatientRecord(core::ports::Storage& storage, Request& request,
   dto::PatientRecord record;
   record.patient = UNKNOT_TRY(storage.FindPatient(clinic, patient_id));
 
-  staff::Target target{clinic, staff::Reach::kOneThing, std::nullopt, staff::PatientLink::kNone};
-  if (const auto& practitioner = staff.principal().practitioner) {
-    if (UNKNOT_TRY(storage.HasAppointmentWith(clinic, patient_id, *practitioner))) {
-      target.patient = staff::PatientLink::kHasAppointment;
-    }
-  }
+  const staff::Target target{clinic, staff::Reach::kOneThing, std::nullopt,
+                             UNKNOT_TRY(PatientLinkOf(storage, staff, patient_id))};
   const std::string record_name = "patient/" + std::to_string(*id);
-  if (auto allowed = staff.Authorize(target); !allowed) {
-    // A refused look at one of the clinic's patients is recorded against that patient, so the
-    // owner sees attempts on a record as well as reads of it.
-    UNKNOT_TRY(staff.RecordRead(patient_id, record_name, "refused: " + allowed.error().message()));
-    return std::move(allowed).error();
-  }
+  UNKNOT_TRY(staff.AuthorizeRead(target, patient_id, record_name));
   // The self-assessments are a row of their own in the table: the record comes without them
   // for a role that may see the contact but not what the patient told us online.
   const bool with_assessments =
@@ -179,19 +170,10 @@ Result<Response> AppointmentAssessment(core::ports::Storage& storage, Request& r
   if (!id) return Error::NotFound("no such appointment");
   const core::scheduling::Appointment appointment =
       UNKNOT_TRY(storage.FindAppointment(clinic, core::AppointmentId{*id}));
-  staff::Target target{clinic, staff::Reach::kOneThing, appointment.practitioner,
-                       staff::PatientLink::kNone};
-  if (const auto& practitioner = staff.principal().practitioner) {
-    if (UNKNOT_TRY(storage.HasAppointmentWith(clinic, appointment.patient, *practitioner))) {
-      target.patient = staff::PatientLink::kHasAppointment;
-    }
-  }
   const std::string record_name = "appointment/" + std::to_string(*id) + "/assessment";
-  if (auto allowed = staff.Authorize(target); !allowed) {
-    UNKNOT_TRY(staff.RecordRead(appointment.patient, record_name,
-                                "refused: " + allowed.error().message()));
-    return std::move(allowed).error();
-  }
+  UNKNOT_TRY(staff.AuthorizeRead({clinic, staff::Reach::kOneThing, appointment.practitioner,
+                                  UNKNOT_TRY(PatientLinkOf(storage, staff, appointment.patient))},
+                                 appointment.patient, record_name));
   if (!appointment.assessment) {
     UNKNOT_TRY(staff.RecordRead(appointment.patient, record_name, "none"));
     return Error::NotFound("the appointment follows no self-assessment");

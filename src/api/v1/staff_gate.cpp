@@ -73,6 +73,24 @@ Result<staff::Decision> StaffRequest::Authorize(const staff::Target& target) con
   return Error(ErrorCode::kForbidden, "your role may not do this");
 }
 
+Result<staff::Decision> StaffRequest::AuthorizeRead(const staff::Target& target,
+                                                    core::PatientId patient,
+                                                    const std::string& record) const {
+  auto allowed = Authorize(target);
+  if (!allowed) UNKNOT_TRY(RecordRead(patient, record, "refused: " + allowed.error().message()));
+  return allowed;
+}
+
+Result<staff::PatientLink> PatientLinkOf(core::ports::Storage& storage, const StaffRequest& staff,
+                                         core::PatientId patient) {
+  if (const auto& practitioner = staff.principal().practitioner) {
+    if (UNKNOT_TRY(storage.HasAppointmentWith(staff.clinic().id, patient, *practitioner))) {
+      return staff::PatientLink::kHasAppointment;
+    }
+  }
+  return staff::PatientLink::kNone;
+}
+
 staff::Access StaffRequest::ListScope() const {
   return staff::Decide(principal_, action_, staff::Target::List(clinic_.id)).scope;
 }

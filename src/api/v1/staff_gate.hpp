@@ -54,6 +54,13 @@ class StaffRequest {
   // must look like one that does not exist) or kForbidden when denied, with the reason logged.
   core::Result<core::staff::Decision> Authorize(const core::staff::Target& target) const;
 
+  // Authorize() for a look at one of the clinic's patients' `record`: a refusal is recorded
+  // against that patient before it is returned, so the owner sees attempts on a record as well
+  // as reads of it.
+  core::Result<core::staff::Decision> AuthorizeRead(const core::staff::Target& target,
+                                                    core::PatientId patient,
+                                                    const std::string& record) const;
+
   // The scope of a list over the clinic (Decide with Target::List): kClinic, or kOwnSchedule /
   // kOwnPatients, to which the handler narrows what it returns.
   core::staff::Access ListScope() const;
@@ -85,6 +92,12 @@ class StaffRequest {
   core::ports::AuditRepository* audit_;
   mutable bool recorded_ = false;
 };
+
+// The patient fact staff::Decide needs: kHasAppointment when the principal is a practitioner
+// with an appointment with `patient`, else kNone.
+core::Result<core::staff::PatientLink> PatientLinkOf(core::ports::Storage& storage,
+                                                     const StaffRequest& staff,
+                                                     core::PatientId patient);
 
 // `response` with Cache-Control: no-store, as every staff answer is sent (the gate adds it to the
 // routes behind it; the sign-in door's routes call this themselves).

@@ -24,6 +24,20 @@ export function bodyMapSvg(clinic: string): Promise<string | null> {
   return svg;
 }
 
+let form: Promise<AssessmentForm | null> | null = null;
+
+/** The self-assessment form (regions and their labels), fetched once per page load; null when it
+ * cannot be had (then tried again next time). */
+export function assessmentForm(): Promise<AssessmentForm | null> {
+  if (!form) {
+    form = api.assessmentForm().catch(() => {
+      form = null;
+      return null;
+    });
+  }
+  return form;
+}
+
 /** The highlight of each marked place: sided marks on their side, midline marks on the region. */
 export function knotHighlight(knots: MarkedKnot[]): Map<string, string> {
   return new Map(knots.map((k) => [regionKey(k.region, k.side), "tp"]));
@@ -62,7 +76,7 @@ export function AssessmentMap({ clinic, knots, regions, caption }: {
 /** The map of the self-assessment an appointment followed, loaded for the calendar's view of it. */
 export function AppointmentCheckMap({ ctx, appointment }: { ctx: StaffContext; appointment: number }) {
   const check = useLoad(() => ctx.client.appointmentAssessment(appointment), [appointment]);
-  const form = useLoad<AssessmentForm | null>(() => api.assessmentForm().catch(() => null), []);
+  const form = useLoad(assessmentForm, []);
   const knots = check.data?.input.knots ?? [];
   if (knots.length === 0) return null;
   const regions = new Map((form.data?.regions ?? []).map((r) => [r.id, r.label]));

@@ -4,11 +4,12 @@
 // treatment given, and the assessment and plan. Drafts save themselves a moment after each change
 // (with the version last saved); signing locks the note, after which only signed addenda follow.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { api, AssessmentForm } from "../../lib/api";
+import { AssessmentForm } from "../../lib/api";
 import { label } from "../../lib/labels";
 import { linkProps } from "../../lib/router";
 import { BodyMap } from "../../components/bodymap";
 import { StaffApiError } from "../api";
+import { assessmentForm, bodyMapSvg } from "../assessment_map";
 import {
   addAddendum, Autosaver, createAutosaver, findingText, getNote, KnotFinding, mapHighlight, markKey, markText,
   NoteContent, NoteView, PatientMark, saveNote, SaveState, signingNeeds, signNote, toggleFinding, VisitNote,
@@ -27,11 +28,13 @@ const str = (v: number | null): string => (v === null ? "" : String(v));
 
 export function NotePage({ ctx, appointment }: { ctx: StaffContext; appointment: number }) {
   const load = useLoad(() => getNote(ctx.client, appointment), [appointment]);
-  const form = useLoad<AssessmentForm | null>(() => api.assessmentForm().catch(() => null), []);
+  const form = useLoad(assessmentForm, []);
   const [svg, setSvg] = useState<string | null>(null);
   useEffect(() => {
-    if (form.data?.body_map) api.bodyMap(form.data.body_map).then(setSvg).catch(() => setSvg(null));
-  }, [form.data?.body_map]);
+    let live = true;
+    void bodyMapSvg(ctx.clinic.slug).then((s) => { if (live) setSvg(s); });
+    return () => { live = false; };
+  }, [ctx.clinic.slug]);
   const view = load.data;
   const name = view ? `${view.patient.given_name} ${view.patient.family_name}` : "";
   return (

@@ -1,12 +1,12 @@
 // Patient search (name, email, phone; paged) and a patient's record: contact details,
 // appointments and the knot self-assessments that led to them. Every read is audited by the server.
 import { useState } from "preact/hooks";
-import { api, AssessmentForm } from "../../lib/api";
+import { AssessmentForm } from "../../lib/api";
 import { label } from "../../lib/labels";
 import { linkProps, navigate } from "../../lib/router";
 import { formatPhone, telHref } from "../../lib/time";
 import { PatientAssessment, query as toQuery } from "../api";
-import { AssessmentMap } from "../assessment_map";
+import { AssessmentMap, assessmentForm } from "../assessment_map";
 import { LoadFailed, Page, StaffContext, useLoad, when } from "../ui";
 import { allowed } from "../nav";
 import { BookingRulesSection } from "./booking_rules";
@@ -81,7 +81,7 @@ const OUTCOMES: Record<string, string> = {
 
 export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
   const load = useLoad(() => ctx.client.patient(id), [id]);
-  const form = useLoad<AssessmentForm | null>(() => api.assessmentForm().catch(() => null), []);
+  const form = useLoad(assessmentForm, []);
   const zone = ctx.clinic.time_zone;
   const rec = load.data;
   const name = rec ? `${rec.patient.given_name} ${rec.patient.family_name}` : "Patient";
