@@ -32,7 +32,7 @@ async function openBooking(page, service) {
   return +(await page.getByLabel("Practitioner").inputValue());
 }
 
-const liveHolds = () => +server.sql(`SELECT count(*) FROM holds WHERE expires_at > strftime('%s', 'now')`);
+const liveHolds = () => +server.sql(`SELECT count(*) FROM holds WHERE expires_at > CAST(strftime('%s', 'now') AS INTEGER)`);
 
 describe("held times", { timeout: 180000 }, () => {
   test("the details step counts down; another browser does not see the held time; the booking uses it", async () => {
@@ -74,6 +74,9 @@ describe("held times", { timeout: 180000 }, () => {
     await second.click();
     await page.waitForFunction((s) => document.querySelector('button.slot[aria-pressed="true"]')?.getAttribute("data-start") === s, secondStart);
     await clock.waitFor();
+    for (let i = 0; i < 100 && server.sql(`SELECT count(*) FROM holds WHERE start_at = ${Date.parse(start) / 1000}`) !== "0"; ++i) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await other.page.reload();
     await other.page.getByLabel("Practitioner").selectOption({ index: 1 });
     await other.page.locator(`button.slot[data-start="${start}"]`).waitFor();
@@ -107,12 +110,15 @@ describe("held times", { timeout: 180000 }, () => {
     await lapsed.waitFor();
     assert.match(await lapsed.innerText(), /hold on this time has ended/);
     assert.deepEqual(await seriousViolations(page), []);
+    // Back to the real time (the server's holds follow it), then pick again.
+    await page.clock.setSystemTime(new Date());
     await page.getByRole("button", { name: "Pick a time again" }).click();
     assert.equal(await page.locator('button.slot[aria-pressed="true"]').count(), 0);
     assert.equal(await page.locator(".hold").count(), 0);
     // The new pick is held afresh.
     await page.locator("button.slot").nth(7).click();
     await page.locator(".hold-clock").waitFor();
+    assert.equal(liveHolds(), 1, "the lapsed pick was released, the new one is held");
     assert.deepEqual(patient.errors, []);
     await patient.close();
   });
