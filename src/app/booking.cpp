@@ -179,7 +179,11 @@ Result<Refused> RefuseStart(core::ports::Storage& storage, const core::Clock& cl
 
 Result<ClinicContext> LoadClinic(core::ports::Storage& storage, std::string_view slug) {
   core::clinic::Clinic clinic = UNKNOT_TRY(storage.FindClinic(slug));
-  std::shared_ptr<const core::clinic::ClinicSetup> setup = UNKNOT_TRY(storage.LoadSetup(clinic.id));
+  return LoadClinic(storage, clinic.id);
+}
+
+Result<ClinicContext> LoadClinic(core::ports::Storage& storage, core::ClinicId clinic) {
+  std::shared_ptr<const core::clinic::ClinicSetup> setup = UNKNOT_TRY(storage.LoadSetup(clinic));
   core::TimeZone zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
   return ClinicContext{std::move(setup), zone};
 }

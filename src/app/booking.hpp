@@ -31,6 +31,8 @@ struct ClinicContext {
 
 // The clinic with this slug and its setup; kNotFound.
 core::Result<ClinicContext> LoadClinic(core::ports::Storage& storage, std::string_view slug);
+// The same for a clinic already known by id (a staff request's).
+core::Result<ClinicContext> LoadClinic(core::ports::Storage& storage, core::ClinicId clinic);
 
 struct AvailabilityResult {
   ClinicContext clinic;

@@ -21,12 +21,6 @@ namespace ports = core::ports;
 namespace staff = core::staff;
 namespace scheduling = core::scheduling;
 
-Result<app::ClinicContext> LoadContext(ports::Storage& storage, core::ClinicId clinic) {
-  std::shared_ptr<const core::clinic::ClinicSetup> setup = UNKNOT_TRY(storage.LoadSetup(clinic));
-  core::TimeZone zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
-  return app::ClinicContext{std::move(setup), zone};
-}
-
 Result<ports::BookingRules> ParseRules(const Request& request) {
   Json body = UNKNOT_TRY(dto::ParseObjectBody(request.body));
   ports::BookingRules rules;
@@ -79,7 +73,7 @@ Result<Response> ListRequests(ports::Storage& storage, StaffRequest& staff) {
   }
   std::vector<ports::PendingRequest> requests =
       UNKNOT_TRY(storage.ListRequests(clinic, staff.now()));
-  app::ClinicContext context = UNKNOT_TRY(LoadContext(storage, clinic));
+  app::ClinicContext context = UNKNOT_TRY(app::LoadClinic(storage, clinic));
   Json out = Json::array();
   for (const ports::PendingRequest& r : requests) {
     out.push_back({{"appointment", dto::StaffAppointmentJson(context, r.appointment)},
@@ -127,7 +121,7 @@ Result<Response> Decide(ports::Storage& storage, Request& request, StaffRequest&
       {clinic, staff::Reach::kOneThing, seen.practitioner, staff::PatientLink::kNone}));
   const Decision parsed = UNKNOT_TRY(ParseDecision(request, decision));
   const bool approve = decision == ports::RequestDecision::kApprove;
-  app::ClinicContext context = UNKNOT_TRY(LoadContext(storage, clinic));
+  app::ClinicContext context = UNKNOT_TRY(app::LoadClinic(storage, clinic));
   auto decided = storage.DecideRequest(
       clinic, appointment_id, parsed.version, decision, parsed.reason, staff.now(),
       staff.Audit(seen.patient, "appointment/" + std::to_string(*id),

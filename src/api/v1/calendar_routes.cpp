@@ -27,12 +27,6 @@ using core::Result;
 
 constexpr std::size_t kMaxReasonLength = 500;
 
-Result<app::ClinicContext> LoadContext(core::ports::Storage& storage, core::ClinicId clinic) {
-  std::shared_ptr<const core::clinic::ClinicSetup> setup = UNKNOT_TRY(storage.LoadSetup(clinic));
-  core::TimeZone zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
-  return app::ClinicContext{std::move(setup), zone};
-}
-
 // ---- request bodies -------------------------------------------------------------------------
 
 Result<std::int64_t> IdField(const Json& object, const std::string& name) {
@@ -187,7 +181,7 @@ Result<Response> Calendar(core::ports::Storage& storage, Request& request, Staff
   auto from = core::ParseLocalDate(*from_text);
   if (!from) return Error::InvalidField("from", "must be a date, YYYY-MM-DD");
   const auto days = UNKNOT_TRY(IntegerQuery(request, "days", 1, app::kMaxCalendarDays)).value_or(1);
-  app::ClinicContext clinic = UNKNOT_TRY(LoadContext(storage, staff.clinic().id));
+  app::ClinicContext clinic = UNKNOT_TRY(app::LoadClinic(storage, staff.clinic().id));
 
   std::optional<core::PractitionerId> only;
   bool nobody = false;
@@ -241,7 +235,7 @@ Result<Response> Book(core::ports::Storage& storage, const core::Clock& clock, R
            .allowed()) {
     return Error(ErrorCode::kForbidden, "your role may not add a patient; book one on file");
   }
-  app::ClinicContext clinic = UNKNOT_TRY(LoadContext(storage, clinic_id));
+  app::ClinicContext clinic = UNKNOT_TRY(app::LoadClinic(storage, clinic_id));
   auto outcome =
       UNKNOT_TRY(app::StaffBook(storage, clock, clinic, booking, staff.Audit(booking.patient, "")));
   if (auto* refused = std::get_if<app::StaffRefused>(&outcome)) {
@@ -283,7 +277,7 @@ Result<Response> Move(core::ports::Storage& storage, const core::Clock& clock, R
   }
   if (auto room = UNKNOT_TRY(OptionalIdField(body, "room"))) move.room = core::RoomId{*room};
   move.overbook = UNKNOT_TRY(OverbookField(body));
-  app::ClinicContext clinic = UNKNOT_TRY(LoadContext(storage, staff.clinic().id));
+  app::ClinicContext clinic = UNKNOT_TRY(app::LoadClinic(storage, staff.clinic().id));
   auto outcome = app::StaffMove(storage, clock, clinic, current, move,
                                 staff.Audit(current.patient, Record(current)));
   if (outcome) {
@@ -308,7 +302,7 @@ Result<Response> Cancel(core::ports::Storage& storage, const core::Clock& clock,
                                "must be 1 to " + std::to_string(kMaxReasonLength) + " characters");
   }
   UNKNOT_TRY(core::ValidateText("reason", reason));
-  app::ClinicContext clinic = UNKNOT_TRY(LoadContext(storage, staff.clinic().id));
+  app::ClinicContext clinic = UNKNOT_TRY(app::LoadClinic(storage, staff.clinic().id));
   return ChangedResponse(storage, clinic, current.id,
                          app::StaffCancel(storage, clock, current, version, std::move(reason),
                                           staff.Audit(current.patient, Record(current))),
@@ -327,7 +321,7 @@ Result<Response> SetStatus(core::ports::Storage& storage, const core::Clock& clo
                   *status != scheduling::AppointmentStatus::kNoShow)) {
     return Error::InvalidField("status", "must be arrived, completed or no_show");
   }
-  app::ClinicContext clinic = UNKNOT_TRY(LoadContext(storage, staff.clinic().id));
+  app::ClinicContext clinic = UNKNOT_TRY(app::LoadClinic(storage, staff.clinic().id));
   return ChangedResponse(storage, clinic, current.id,
                          app::StaffSetStatus(storage, clock, current, version, *status,
                                              staff.Audit(current.patient, Record(current))),

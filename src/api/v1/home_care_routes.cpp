@@ -179,12 +179,6 @@ Json ViewJson(const clinical::Knowledge& knowledge, const View& view, Reader rea
   return out;
 }
 
-Result<app::ClinicContext> LoadContext(core::ports::Storage& storage, core::ClinicId clinic) {
-  std::shared_ptr<const core::clinic::ClinicSetup> setup = UNKNOT_TRY(storage.LoadSetup(clinic));
-  core::TimeZone zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
-  return app::ClinicContext{std::move(setup), zone};
-}
-
 // The patient of the path, with the facts the policy needs about them.
 struct StaffTarget {
   core::PatientId patient;
@@ -198,12 +192,8 @@ Result<StaffTarget> FindTarget(core::ports::Storage& storage, const Request& req
   if (!id) return Error::NotFound("no such patient");
   const core::PatientId patient{*id};
   UNKNOT_TRY(storage.FindPatient(clinic, patient));  // another clinic's: not found
-  staff::Target target{clinic, staff::Reach::kOneThing, std::nullopt, staff::PatientLink::kNone};
-  if (const auto& practitioner = staff.principal().practitioner) {
-    if (UNKNOT_TRY(storage.HasAppointmentWith(clinic, patient, *practitioner))) {
-      target.patient = staff::PatientLink::kHasAppointment;
-    }
-  }
+  const staff::Target target{clinic, staff::Reach::kOneThing, std::nullopt,
+                             UNKNOT_TRY(PatientLinkOf(storage, staff, patient))};
   return StaffTarget{patient, target};
 }
 
@@ -230,7 +220,7 @@ Result<Response> StaffView(core::ports::Storage& storage, const clinical::Knowle
                                 "refused: " + allowed.error().message()));
     return std::move(allowed).error();
   }
-  app::ClinicContext context = UNKNOT_TRY(LoadContext(storage, clinic));
+  app::ClinicContext context = UNKNOT_TRY(app::LoadClinic(storage, clinic));
   View view = UNKNOT_TRY(LoadView(storage, knowledge, clinic, found.patient,
                                   core::LocalDateOf(context.zone, staff.now())));
   Json body = ViewJson(knowledge, view, Reader::kStaff);
@@ -308,7 +298,7 @@ Result<Response> Assign(core::ports::Storage& storage, const clinical::Knowledge
   StaffTarget found = UNKNOT_TRY(FindTarget(storage, request, staff));
   UNKNOT_TRY(staff.Authorize(found.target));
   Assignment assignment = UNKNOT_TRY(ParseAssignment(knowledge, request));
-  app::ClinicContext context = UNKNOT_TRY(LoadContext(storage, clinic));
+  app::ClinicContext context = UNKNOT_TRY(app::LoadClinic(storage, clinic));
   const LocalDate today = core::LocalDateOf(context.zone, staff.now());
   std::optional<clinical::HomeCareProgram> stored =
       UNKNOT_TRY(storage.FindHomeCare(clinic, found.patient));

@@ -96,12 +96,6 @@ Response SearchPatients(core::ports::Storage& storage, Request& request, StaffRe
                                  .dump());
 }
 
-Result<app::ClinicContext> LoadContext(core::ports::Storage& storage, core::ClinicId clinic) {
-  std::shared_ptr<const core::clinic::ClinicSetup> setup = UNKNOT_TRY(storage.LoadSetup(clinic));
-  core::TimeZone zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
-  return app::ClinicContext{std::move(setup), zone};
-}
-
 // The self-assessments `appointments` followed, each once, in the order of the appointments.
 Result<std::vector<core::ports::StoredAssessment>> FollowedAssessments(
     core::ports::Storage& storage, core::ClinicId clinic,
@@ -146,7 +140,7 @@ Result<Response> PatientRecord(core::ports::Storage& storage, Request& request,
   record.appointments = UNKNOT_TRY(storage.ListPatientAppointments(clinic, patient_id));
   record.no_shows_12_months = UNKNOT_TRY(storage.CountNoShows(
       clinic, patient_id, staff.now() - core::ports::kNoShowWindow, staff.now()));
-  app::ClinicContext context = UNKNOT_TRY(LoadContext(storage, clinic));
+  app::ClinicContext context = UNKNOT_TRY(app::LoadClinic(storage, clinic));
   if (with_assessments) {
     record.assessments = UNKNOT_TRY(FollowedAssessments(storage, clinic, record.appointments));
   }

@@ -8,8 +8,8 @@
 #include "api/v1/outcome_routes.hpp"
 #include "api/v1/patient_routes.hpp"
 #include "api/v1/setup_routes.hpp"
-#include "api/v1/visit_note_routes.hpp"
 #include "api/v1/treatment_plan_routes.hpp"
+#include "api/v1/visit_note_routes.hpp"
 
 namespace unknot::api::v1 {
 

@@ -25,23 +25,6 @@ namespace ports = core::ports;
 namespace staff = core::staff;
 namespace scheduling = core::scheduling;
 
-Result<app::ClinicContext> LoadContext(ports::Storage& storage, core::ClinicId clinic) {
-  std::shared_ptr<const core::clinic::ClinicSetup> setup = UNKNOT_TRY(storage.LoadSetup(clinic));
-  core::TimeZone zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
-  return app::ClinicContext{std::move(setup), zone};
-}
-
-// The facts staff::Decide needs about one patient: whether the principal treats them.
-Result<staff::PatientLink> LinkOf(ports::Storage& storage, const StaffRequest& staff,
-                                  core::PatientId patient) {
-  if (const auto& practitioner = staff.principal().practitioner) {
-    if (UNKNOT_TRY(storage.HasAppointmentWith(staff.clinic().id, patient, *practitioner))) {
-      return staff::PatientLink::kHasAppointment;
-    }
-  }
-  return staff::PatientLink::kNone;
-}
-
 // The visit of the path, authorized for the route's action on its practitioner and patient.
 Result<scheduling::Appointment> AuthorizedVisit(ports::Storage& storage, const Request& request,
                                                 StaffRequest& staff) {
@@ -49,7 +32,7 @@ Result<scheduling::Appointment> AuthorizedVisit(ports::Storage& storage, const R
   if (!id) return Error::NotFound("no such visit");
   scheduling::Appointment visit =
       UNKNOT_TRY(storage.FindAppointment(staff.clinic().id, core::AppointmentId{*id}));
-  const staff::PatientLink link = UNKNOT_TRY(LinkOf(storage, staff, visit.patient));
+  const staff::PatientLink link = UNKNOT_TRY(PatientLinkOf(storage, staff, visit.patient));
   UNKNOT_TRY(
       staff.Authorize({staff.clinic().id, staff::Reach::kOneThing, visit.practitioner, link}));
   return visit;
@@ -117,7 +100,7 @@ Result<Response> GetNote(ports::Storage& storage, const clinical::Knowledge& kno
                          Request& request, StaffRequest& staff) {
   const core::ClinicId clinic = staff.clinic().id;
   scheduling::Appointment visit = UNKNOT_TRY(AuthorizedVisit(storage, request, staff));
-  const staff::PatientLink link = UNKNOT_TRY(LinkOf(storage, staff, visit.patient));
+  const staff::PatientLink link = UNKNOT_TRY(PatientLinkOf(storage, staff, visit.patient));
   std::optional<ports::StoredVisitNote> stored =
       UNKNOT_TRY(storage.FindVisitNote(clinic, visit.id));
   std::optional<ports::StoredAssessment> assessment =
@@ -160,7 +143,7 @@ Result<Response> GetNote(ports::Storage& storage, const clinical::Knowledge& kno
   for (const clinical::Muscle& m : knowledge.muscles) {
     muscles.push_back({{"id", m.id}, {"name", m.name}});
   }
-  app::ClinicContext context = UNKNOT_TRY(LoadContext(storage, clinic));
+  app::ClinicContext context = UNKNOT_TRY(app::LoadClinic(storage, clinic));
   core::clinic::Patient patient = UNKNOT_TRY(storage.FindPatient(clinic, visit.patient));
   Json body{{"note", std::move(note)},
             {"saved", stored.has_value()},
@@ -257,17 +240,14 @@ Result<Response> PatientNotes(ports::Storage& storage, Request& request, StaffRe
   if (!id) return Error::NotFound("no such patient");
   const core::PatientId patient{*id};
   UNKNOT_TRY(storage.FindPatient(clinic, patient));  // another clinic's: not found
-  const staff::PatientLink link = UNKNOT_TRY(LinkOf(storage, staff, patient));
+  const staff::PatientLink link = UNKNOT_TRY(PatientLinkOf(storage, staff, patient));
   const std::string record = "patient/" + std::to_string(*id) + "/notes";
-  if (auto allowed = staff.Authorize({clinic, staff::Reach::kOneThing, std::nullopt, link});
-      !allowed) {
-    UNKNOT_TRY(staff.RecordRead(patient, record, "refused: " + allowed.error().message()));
-    return std::move(allowed).error();
-  }
+  UNKNOT_TRY(
+      staff.AuthorizeRead({clinic, staff::Reach::kOneThing, std::nullopt, link}, patient, record));
   std::vector<ports::StoredVisitNote> notes =
       UNKNOT_TRY(storage.ListPatientVisitNotes(clinic, patient));
   const auto names = UNKNOT_TRY(StaffNames(storage, clinic));
-  app::ClinicContext context = UNKNOT_TRY(LoadContext(storage, clinic));
+  app::ClinicContext context = UNKNOT_TRY(app::LoadClinic(storage, clinic));
   Json out = Json::array();
   for (const ports::StoredVisitNote& note : notes) {
     scheduling::Appointment visit = UNKNOT_TRY(storage.FindAppointment(clinic, note.appointment));
