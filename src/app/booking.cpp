@@ -93,7 +93,7 @@ Result<std::vector<scheduling::OfferedSlot>> Alternatives(
       core::LocalDate{date::sys_days{day} + date::days{2}}, practitioner};
   auto window = core::Interval::Create(core::Instant{date::sys_days{request.from}} - 48h,
                                        core::Instant{date::sys_days{request.to}} + 72h);
-  auto bookings = UNKNOT_TRY(storage.ListBookings(clinic.setup().clinic.id, *window));
+  auto bookings = UNKNOT_TRY(BusyTimes(storage, clinic.setup().clinic.id, *window, clock.Now()));
   for (const scheduling::Booking& own : ignore) {
     auto it = std::find(bookings.begin(), bookings.end(), own);
     if (it != bookings.end()) bookings.erase(it);
@@ -115,12 +115,34 @@ Result<Refused> Refuse(core::ports::Storage& storage, const core::Clock& clock,
 
 // Bookings that can collide with `service` starting at `start`: those overlapping its blocked
 // span. Working hours, breaks and time off come from the setup, so nothing wider is needed.
+// Held times count as busy (except `own`, the hold the booking presents).
 Result<std::vector<scheduling::Booking>> BookingsAround(core::ports::Storage& storage,
                                                         core::ClinicId clinic,
                                                         const core::clinic::Service& service,
-                                                        core::Instant start) {
+                                                        core::Instant start, core::Instant now,
+                                                        const core::ports::Hold* own = nullptr) {
   auto window = core::Interval::Create(start, start + service.duration + service.buffer_after);
-  return storage.ListBookings(clinic, *window);
+  return BusyTimes(storage, clinic, *window, now, own);
+}
+
+// The live hold `token` names when it is for this service and start (and practitioner, when the
+// request names one); nullopt otherwise, and then the booking is an ordinary one.
+Result<std::optional<core::ports::Hold>> PresentedHold(core::ports::Storage& storage,
+                                                       core::ports::TokenService& tokens,
+                                                       core::ClinicId clinic,
+                                                       const BookingRequest& request,
+                                                       core::Instant now) {
+  if (!request.hold || request.hold->empty()) return std::optional<core::ports::Hold>{};
+  auto hold = storage.FindHold(clinic, tokens.Hash(*request.hold), now);
+  if (!hold && hold.error().code() == ErrorCode::kNotFound) {
+    return std::optional<core::ports::Hold>{};
+  }
+  core::ports::Hold found = UNKNOT_TRY(std::move(hold));
+  if (found.service != request.service || found.time.start() != request.start ||
+      (request.practitioner && *request.practitioner != found.practitioner)) {
+    return std::optional<core::ports::Hold>{};
+  }
+  return std::optional<core::ports::Hold>{found};
 }
 
 Result<void> CheckToken(core::ports::Storage& storage, core::ports::TokenService& tokens,
@@ -135,6 +157,25 @@ Result<void> CheckToken(core::ports::Storage& storage, core::ports::TokenService
 }
 
 }  // namespace
+
+Result<std::vector<scheduling::Booking>> BusyTimes(core::ports::Storage& storage,
+                                                   core::ClinicId clinic, core::Interval window,
+                                                   core::Instant now,
+                                                   const core::ports::Hold* own) {
+  auto bookings = UNKNOT_TRY(storage.ListBookings(clinic, window));
+  for (const core::ports::Hold& hold : UNKNOT_TRY(storage.ListHolds(clinic, window, now))) {
+    if (own != nullptr && hold == *own) continue;
+    bookings.push_back({hold.practitioner, core::RoomId{}, hold.Blocked()});
+  }
+  return bookings;
+}
+
+Result<Refused> RefuseStart(core::ports::Storage& storage, const core::Clock& clock,
+                            const ClinicContext& clinic, core::ServiceId service,
+                            std::optional<core::PractitionerId> practitioner, core::Instant start,
+                            scheduling::SlotRefusal reason) {
+  return Refuse(storage, clock, clinic, service, practitioner, start, reason);
+}
 
 Result<ClinicContext> LoadClinic(core::ports::Storage& storage, std::string_view slug) {
   core::clinic::Clinic clinic = UNKNOT_TRY(storage.FindClinic(slug));
@@ -159,7 +200,7 @@ Result<AvailabilityResult> GetAvailability(core::ports::Storage& storage, const 
   auto window = core::Interval::Create(core::Instant{date::sys_days{request.from}} - 36h,
                                        core::Instant{date::sys_days{request.to}} + 60h);
   if (!window) return Error::InvalidField("to", "must not be before from");
-  auto bookings = UNKNOT_TRY(storage.ListBookings(clinic.setup().clinic.id, *window));
+  auto bookings = UNKNOT_TRY(BusyTimes(storage, clinic.setup().clinic.id, *window, clock.Now()));
   auto days =
       UNKNOT_TRY(scheduling::FindAvailability(clinic.setup(), bookings, clock.Now(), request));
   core::clinic::Service chosen = *service;
@@ -200,6 +241,13 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
   if (auto earlier = UNKNOT_TRY(replay())) return std::move(*earlier);
 
   core::Instant now = clock.Now();
+  // A live hold for this time makes it this booking's: its practitioner, and its time is not
+  // counted as busy. The storage write uses it up (or refuses another's hold) in its transaction.
+  const std::optional<core::ports::Hold> hold =
+      UNKNOT_TRY(PresentedHold(storage, tokens, clinic_id, request, now));
+  std::optional<core::PractitionerId> practitioner = request.practitioner;
+  if (hold) practitioner = hold->practitioner;
+  const core::ports::Hold* own = hold ? &*hold : nullptr;
   const std::string manage_token = tokens.NewToken();
   const std::string manage_token_hash = tokens.Hash(manage_token);
   // Check, then write; the write re-checks inside its transaction. When it loses a race, the
@@ -208,29 +256,28 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
   // calling the time taken.
   // The first check of a booking for a named practitioner reads only that practitioner's
   // bookings: free rooms are the writer's to find (it tries every room of the kind), and a
-  // refusal there is followed by a full check that says why and offers alternatives.
+  // refusal there is followed by a full check that says why and offers alternatives. Nor does it
+  // read holds: the write refuses another's live hold, and the full check then counts it.
   constexpr int kAttempts = 4;
   for (int attempt = 1;; ++attempt) {
     std::vector<scheduling::Booking> bookings;
-    const bool checked_own_bookings_only = attempt == 1 && request.practitioner.has_value();
+    const bool checked_own_bookings_only = attempt == 1 && practitioner.has_value();
     if (checked_own_bookings_only) {
       auto window = *core::Interval::Create(
           request.start, request.start + service->duration + service->buffer_after);
-      bookings =
-          UNKNOT_TRY(storage.ListPractitionerBookings(clinic_id, *request.practitioner, window));
+      bookings = UNKNOT_TRY(storage.ListPractitionerBookings(clinic_id, *practitioner, window));
     } else {
-      bookings = UNKNOT_TRY(BookingsAround(storage, clinic_id, *service, request.start));
+      bookings = UNKNOT_TRY(BookingsAround(storage, clinic_id, *service, request.start, now, own));
     }
     scheduling::SlotDecision decision = UNKNOT_TRY(scheduling::CheckSlot(
-        clinic.setup(), bookings, now, request.service, request.practitioner, request.start));
+        clinic.setup(), bookings, now, request.service, practitioner, request.start));
     if (!decision.option) {
       // Lost to a concurrent retry of this very request? Then answer as it was answered.
       if (attempt > 1) {
         if (auto earlier = UNKNOT_TRY(replay())) return std::move(*earlier);
       }
-      return BookingOutcome{
-          UNKNOT_TRY(Refuse(storage, clock, clinic, request.service, request.practitioner,
-                            request.start, *decision.refusal))};
+      return BookingOutcome{UNKNOT_TRY(Refuse(storage, clock, clinic, request.service, practitioner,
+                                              request.start, *decision.refusal))};
     }
     Booked booked{
         scheduling::Appointment{
@@ -254,6 +301,7 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
                                   .manage_token_hash = manage_token_hash,
                                   .idempotency = std::nullopt,
                                   .max_future_online = std::nullopt};
+    if (hold) write.hold_token_hash = tokens.Hash(*request.hold);
     if (request.source == scheduling::BookingSource::kOnline) {
       write.max_future_online = clinic.setup().clinic.policy.max_future_online_bookings;
       write.online_rules = core::ports::NewBooking::OnlineRules{
@@ -300,9 +348,8 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
     // A concurrent retry with the same key won the race: answer as it was answered.
     if (auto earlier = UNKNOT_TRY(replay())) return std::move(*earlier);
     if (attempt == kAttempts) {
-      return BookingOutcome{
-          UNKNOT_TRY(Refuse(storage, clock, clinic, request.service, request.practitioner,
-                            request.start, scheduling::SlotRefusal::kTaken))};
+      return BookingOutcome{UNKNOT_TRY(Refuse(storage, clock, clinic, request.service, practitioner,
+                                              request.start, scheduling::SlotRefusal::kTaken))};
     }
   }
 }
@@ -346,7 +393,8 @@ Result<RescheduleOutcome> RescheduleAppointment(core::ports::Storage& storage,
 
   // The appointment's own time does not stand in its way.
   const scheduling::Booking own{current.practitioner, current.room, current.BlockedInterval()};
-  auto bookings = UNKNOT_TRY(BookingsAround(storage, clinic.setup().clinic.id, *service, start));
+  auto bookings =
+      UNKNOT_TRY(BookingsAround(storage, clinic.setup().clinic.id, *service, start, now));
   if (auto it = std::find(bookings.begin(), bookings.end(), own); it != bookings.end()) {
     bookings.erase(it);
   }

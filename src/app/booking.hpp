@@ -55,6 +55,11 @@ struct BookingRequest {
   // The self-assessment the booking follows, if any: its outcome limits what may be booked
   // (CheckBookingAllowed in app/assessment.hpp).
   std::optional<core::AssessmentId> assessment;
+  // The token of the hold the patient took for this time (app/holds.hpp), if any. While that hold
+  // lives and matches the service and start, the booking takes its time (and its practitioner,
+  // when the request says "any") whoever else is booking; the hold is used up. An expired,
+  // released or mismatched hold is ignored: the booking is then an ordinary one.
+  std::optional<std::string> hold = std::nullopt;
 };
 
 struct Booked {
@@ -92,6 +97,19 @@ struct RuleRefused {
   Rule rule = Rule::kBlocked;
   std::string message;  // kind, for the patient; says to call the clinic, with its number
 };
+
+// The clinic's busy times in `window` as the scheduling engine needs them: non-cancelled
+// appointments, and the holds live at `now` (app/holds.hpp) except `own` (the hold a booking
+// presents), each keeping its practitioner's time (no room).
+core::Result<std::vector<core::scheduling::Booking>> BusyTimes(
+    core::ports::Storage& storage, core::ClinicId clinic, core::Interval window, core::Instant now,
+    const core::ports::Hold* own = nullptr);
+
+// The refusal of `start` with the nearest free starts of the same service around it.
+core::Result<Refused> RefuseStart(core::ports::Storage& storage, const core::Clock& clock,
+                                  const ClinicContext& clinic, core::ServiceId service,
+                                  std::optional<core::PractitionerId> practitioner,
+                                  core::Instant start, core::scheduling::SlotRefusal reason);
 
 using BookingOutcome = std::variant<Booked, Replayed, Refused, TooManyBookings, RuleRefused>;
 

@@ -43,6 +43,9 @@ const std::set<std::string> kPublicRoutes = {
     "GET /api/v1/clinics/{clinic}/practitioners/{id}/calendar.ics",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/cancel",
     "POST /api/v1/clinics/{clinic}/appointments/{id}/reschedule",
+    // A time held while the patient fills in details (issue 16): the hold's token is its key.
+    "POST /api/v1/clinics/{clinic}/holds",
+    "DELETE /api/v1/clinics/{clinic}/holds/{token}",
     // The patient's home-care program and the days they mark: the manage token again.
     "GET /api/v1/clinics/{clinic}/appointments/{id}/home-care",
     "PUT /api/v1/clinics/{clinic}/appointments/{id}/home-care/log/{date}",

@@ -6,6 +6,7 @@
 #include "api/json/booking_json.hpp"
 #include "api/json/request_body.hpp"
 #include "api/v1/availability_cache.hpp"
+#include "api/v1/hold_routes.hpp"
 #include "api/v1/query_params.hpp"
 #include "api/v1/write_limits.hpp"
 #include "app/booking.hpp"
@@ -92,6 +93,8 @@ Response ProblemWith(unsigned status, std::string_view title, std::string_view d
   return response;
 }
 
+}  // namespace
+
 Response RefusedResponse(const app::ClinicContext& clinic, const app::Refused& refused) {
   Json alternatives = Json::array();
   for (const auto& slot : refused.alternatives)
@@ -103,6 +106,8 @@ Response RefusedResponse(const app::ClinicContext& clinic, const app::Refused& r
   return ProblemWith(taken ? 409 : 422, taken ? "Slot taken" : "Slot not bookable", refused.message,
                      {{"start", refused.message}}, std::move(extra));
 }
+
+namespace {
 
 Response ChangeRefusedResponse(const app::ClinicContext& clinic,
                                const app::ChangeRefused& refused) {
@@ -182,6 +187,9 @@ Response Book(core::ports::Storage& storage, const core::Clock& clock,
     booking.service = core::ServiceId{UNKNOT_TRY(IdField(body, "service"))};
     booking.practitioner = UNKNOT_TRY(OptionalPractitioner(body));
     booking.start = UNKNOT_TRY(StartField(body));
+    if (body.contains("hold") && !body["hold"].is_null()) {
+      booking.hold = UNKNOT_TRY(StringField(body, "", "hold"));
+    }
     if (body.contains("assessment") && !body["assessment"].is_null()) {
       booking.assessment = core::AssessmentId{UNKNOT_TRY(IdField(body, "assessment"))};
     }
@@ -252,6 +260,7 @@ void AddBookingRoutes(http::Router& router, core::ports::Storage& storage, const
                       core::ports::TokenService& tokens) {
   // Shared by the handler copies the router keeps; lives as long as the router.
   auto cache = std::make_shared<AvailabilityCache>();
+  AddHoldRoutes(router, storage, clock, tokens);
   router.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/availability",
              [&storage, &clock, cache](Request& request) {
                return Availability(storage, clock, *cache, request);

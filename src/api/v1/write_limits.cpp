@@ -18,7 +18,7 @@ using http::Request;
 using http::Response;
 using Json = nlohmann::json;
 
-enum class WriteKind { kBooking, kCancel, kReschedule, kAssessment };
+enum class WriteKind { kBooking, kCancel, kReschedule, kAssessment, kHold };
 
 std::string_view KindName(WriteKind kind) {
   switch (kind) {
@@ -30,6 +30,8 @@ std::string_view KindName(WriteKind kind) {
       return "reschedule";
     case WriteKind::kAssessment:
       return "assessment";
+    case WriteKind::kHold:
+      return "hold";
   }
   return "write";
 }
@@ -44,6 +46,8 @@ std::string_view KindPlural(WriteKind kind) {
       return "reschedules";
     case WriteKind::kAssessment:
       return "assessments";
+    case WriteKind::kHold:
+      return "holds";
   }
   return "writes";
 }
@@ -154,6 +158,7 @@ void AddWriteLimits(http::Router& router, core::ports::Storage& storage, Limiter
   guard("/api/v1/clinics/{clinic}/appointments/{id}/cancel", WriteKind::kCancel);
   guard("/api/v1/clinics/{clinic}/appointments/{id}/reschedule", WriteKind::kReschedule);
   guard("/api/v1/clinics/{clinic}/assessments", WriteKind::kAssessment);
+  guard("/api/v1/clinics/{clinic}/holds", WriteKind::kHold);
 }
 
 Response TooManyBookingsResponse(const app::ClinicContext& clinic,

@@ -22,6 +22,7 @@ using LimiterClock = std::function<http::RateLimiter::Clock::time_point()>;
 //   POST /api/v1/clinics/{clinic}/appointments/{id}/cancel     per address
 //   POST /api/v1/clinics/{clinic}/appointments/{id}/reschedule per address
 //   POST /api/v1/clinics/{clinic}/assessments                  per address
+//   POST /api/v1/clinics/{clinic}/holds                        per address
 // Every attempt counts, whatever its answer. A request of an unknown clinic, or without a client
 // address (not from a socket), passes unlimited by address; a booking body without a readable
 // patient.email passes unlimited by email (the handler refuses it). Throws std::invalid_argument

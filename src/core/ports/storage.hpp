@@ -23,6 +23,7 @@
 #include "core/ports/booking_rules.hpp"
 #include "core/ports/calendar.hpp"
 #include "core/ports/calendar_feeds.hpp"
+#include "core/ports/holds.hpp"
 #include "core/ports/home_care.hpp"
 #include "core/ports/outbox.hpp"
 #include "core/ports/outcomes.hpp"
@@ -155,6 +156,11 @@ struct NewBooking {
     int no_show_threshold = 0;  // 0: the clinic has no no-show rule
   };
   std::optional<OnlineRules> online_rules = std::nullopt;
+  // The hash of a hold's token the booking presents (HoldRepository), "" for none: that hold is
+  // deleted in the booking's transaction before the appointment is stored, so its time is the
+  // booking's; rolled back with it when the booking fails. Any other live hold of the
+  // practitioner overlapping the appointment makes Book return kConflict.
+  std::string hold_token_hash = {};
 };
 
 // The field of the kConflict that Book returns when NewBooking::max_future_online is reached.
@@ -255,7 +261,8 @@ class Storage : public ClinicRepository,
                 public HomeCareRepository,
                 public OutcomeRepository,
                 public CalendarFeedRepository,
-                public OutboxRepository {
+                public OutboxRepository,
+                public HoldRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

@@ -881,6 +881,72 @@ CREATE TRIGGER appointments_outbox
   FOR EACH ROW EXECUTE FUNCTION unknot_appointment_outbox();
 )sql";
 
+// Version 15 (issue 16): times held while a patient fills in their details. A hold keeps one
+// practitioner's time until expires_at; only the hash of its token is stored. The trigger refuses
+// an appointment (not cancelled, not overbooked) of that practitioner overlapping a hold still
+// live at the appointment's created_at (insert) or updated_at (move), as an exclusion violation
+// like an overlapping appointment: a booking that presents the token deletes its hold first, in
+// the same transaction, and other bookings still see the hold until that commits. The trigger
+// takes the practitioner's hold lock shared and a hold is created under it exclusively, so a hold
+// and a booking of one practitioner never both pass their checks unseen by each other.
+constexpr std::string_view kSchemaHolds = R"sql(
+ALTER TABLE clinics ADD COLUMN hold_minutes integer NOT NULL DEFAULT 7
+  CHECK (hold_minutes BETWEEN 1 AND 60);
+
+CREATE TABLE holds (
+  id              bigserial PRIMARY KEY,
+  clinic_id       bigint NOT NULL REFERENCES clinics (id),
+  practitioner_id bigint NOT NULL,
+  service_id      bigint NOT NULL,
+  start_at        bigint NOT NULL,
+  end_at          bigint NOT NULL,
+  blocked_until   bigint NOT NULL,
+  expires_at      bigint NOT NULL,
+  created_at      bigint NOT NULL,
+  token_hash      text NOT NULL UNIQUE CHECK (length(token_hash) > 0),
+  CHECK (start_at < end_at AND end_at <= blocked_until AND blocked_until - start_at <= 36000),
+  CHECK (expires_at > created_at),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id),
+  FOREIGN KEY (clinic_id, service_id) REFERENCES services (clinic_id, id)
+);
+CREATE INDEX holds_by_practitioner ON holds (practitioner_id, start_at);
+CREATE INDEX holds_by_clinic ON holds (clinic_id, start_at);
+
+CREATE FUNCTION unknot_respect_holds() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  v_now bigint;
+BEGIN
+  IF NEW.status = 'cancelled' OR NEW.overbooked THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    IF NEW.practitioner_id = OLD.practitioner_id AND NEW.start_at = OLD.start_at
+       AND NEW.blocked_until = OLD.blocked_until THEN
+      RETURN NEW;
+    END IF;
+    v_now := NEW.updated_at;
+  ELSE
+    v_now := NEW.created_at;
+  END IF;
+  PERFORM pg_advisory_xact_lock_shared(
+    hashtextextended(NEW.clinic_id || ':holds:' || NEW.practitioner_id, 0));
+  IF EXISTS (SELECT 1 FROM holds h
+             WHERE h.practitioner_id = NEW.practitioner_id AND h.clinic_id = NEW.clinic_id
+               AND h.expires_at > v_now
+               AND h.start_at < NEW.blocked_until AND h.start_at > NEW.start_at - 36000
+               AND h.blocked_until > NEW.start_at) THEN
+    RAISE EXCEPTION 'appointment overlaps a time held for another patient'
+      USING ERRCODE = 'exclusion_violation';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER appointments_respect_holds
+  BEFORE INSERT OR UPDATE OF practitioner_id, start_at, blocked_until ON appointments
+  FOR EACH ROW EXECUTE FUNCTION unknot_respect_holds();
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
@@ -911,6 +977,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
      kSchemaCalendarFeeds},
     {14, "the outbox of patient messages, written by a trigger with every appointment change",
      kSchemaOutbox},
+    {15, "times held while a patient fills in details; the clinic's hold minutes", kSchemaHolds},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(

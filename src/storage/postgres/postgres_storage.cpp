@@ -777,7 +777,7 @@ Result<scheduling::Appointment> PostgresStorage::Book(core::ClinicId clinic_id,
                                                       const core::ports::NewBooking& booking) {
   UNKNOT_TRY(clinic::Validate(booking.patient));
   const core::Instant now = clock_.Now();
-  if (!booking.idempotency && !booking.online_rules) {
+  if (!booking.idempotency && !booking.online_rules && booking.hold_token_hash.empty()) {
     // The common case: one statement, committed on its own (one round trip). A serialization
     // failure or deadlock is retried like a transaction.
     for (int attempt = 1;; ++attempt) {
@@ -811,6 +811,12 @@ Result<scheduling::Appointment> PostgresStorage::Book(core::ClinicId clinic_id,
             return Error(ErrorCode::kConflict, "the Idempotency-Key was used by another request",
                          {{"Idempotency-Key", "is already used"}});
           }
+        }
+        // The presented hold is used up first: other bookings see it until this commits, and
+        // this booking's own insert no longer does (migration 15's trigger).
+        if (!booking.hold_token_hash.empty()) {
+          tx.exec_params("DELETE FROM holds WHERE token_hash = $2 AND clinic_id = $1",
+                         clinic_id.value(), booking.hold_token_hash);
         }
         core::ports::NewBooking decided = booking;
         if (booking.online_rules) {

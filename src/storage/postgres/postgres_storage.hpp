@@ -256,6 +256,16 @@ class PostgresStorage final : public core::ports::Storage,
   core::Result<void> SaveMessageSettings(core::ClinicId clinic,
                                          const core::ports::MessageSettings& settings,
                                          const core::staff::AuditEntry& audit) override;
+  // Held times: holds.cpp.
+  core::Result<core::ports::Hold> CreateHold(core::ClinicId clinic,
+                                             const core::ports::NewHold& hold,
+                                             core::Instant now) override;
+  core::Result<core::ports::Hold> FindHold(core::ClinicId clinic, std::string_view token_hash,
+                                           core::Instant now) override;
+  core::Result<void> ReleaseHold(core::ClinicId clinic, std::string_view token_hash) override;
+  core::Result<std::vector<core::ports::Hold>> ListHolds(core::ClinicId clinic,
+                                                         core::Interval window,
+                                                         core::Instant now) override;
 
  private:
   PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock);

@@ -254,6 +254,14 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
       if (free != booking.other_rooms.end()) appointment.room = *free;
     }
   }
+  // The hold the booking presents is used up by it; its time is then free for this insert (the
+  // triggers of migration 16 refuse any other live hold's time). Rolled back with a failed insert.
+  if (!booking.hold_token_hash.empty()) {
+    Statement release =
+        UNKNOT_TRY(db.PrepareCached("DELETE FROM holds WHERE token_hash = ?2 AND clinic_id = ?1"));
+    release.Bind(1, clinic.value()).Bind(2, booking.hold_token_hash);
+    UNKNOT_TRY(release.Run());
+  }
   auto inserted = InsertAppointmentRow(db, clinic, appointment, booking.manage_token_hash);
   appointment = UNKNOT_TRY(std::move(inserted));
   if (booking.idempotency) {

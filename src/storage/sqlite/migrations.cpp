@@ -1044,6 +1044,62 @@ BEGIN
 END;
 )sql";
 
+// Version 16 (issue 16): times held while a patient fills in their details. A hold keeps one
+// practitioner's time until expires_at; only the hash of its token is stored. The triggers refuse
+// an appointment (not cancelled, not overbooked) of that practitioner overlapping a hold still
+// live at the appointment's created_at (insert) or updated_at (a move to another time or
+// practitioner): a booking that presents the token deletes its hold first, in the same
+// transaction. The clinic's hold length is a setting.
+constexpr std::string_view kSchemaHolds = R"sql(
+ALTER TABLE clinics ADD COLUMN hold_minutes INTEGER NOT NULL DEFAULT 7
+  CHECK (hold_minutes BETWEEN 1 AND 60);
+
+CREATE TABLE holds (
+  id              INTEGER PRIMARY KEY,
+  clinic_id       INTEGER NOT NULL REFERENCES clinics (id),
+  practitioner_id INTEGER NOT NULL,
+  service_id      INTEGER NOT NULL,
+  start_at        INTEGER NOT NULL,
+  end_at          INTEGER NOT NULL,
+  blocked_until   INTEGER NOT NULL,
+  expires_at      INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  token_hash      TEXT NOT NULL UNIQUE CHECK (length(token_hash) > 0),
+  CHECK (start_at < end_at AND end_at <= blocked_until AND blocked_until - start_at <= 36000),
+  CHECK (expires_at > created_at),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id),
+  FOREIGN KEY (clinic_id, service_id) REFERENCES services (clinic_id, id)
+);
+CREATE INDEX holds_by_practitioner ON holds (practitioner_id, start_at);
+CREATE INDEX holds_by_clinic ON holds (clinic_id, start_at);
+
+CREATE TRIGGER appointments_respect_holds_on_insert
+BEFORE INSERT ON appointments
+WHEN NEW.status <> 'cancelled' AND NEW.overbooked = 0
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps a time held for another patient')
+  WHERE EXISTS (SELECT 1 FROM holds h
+                WHERE h.practitioner_id = NEW.practitioner_id AND h.clinic_id = NEW.clinic_id
+                  AND h.expires_at > NEW.created_at
+                  AND h.start_at < NEW.blocked_until AND h.start_at > NEW.start_at - 36000
+                  AND h.blocked_until > NEW.start_at);
+END;
+
+CREATE TRIGGER appointments_respect_holds_on_update
+BEFORE UPDATE OF practitioner_id, start_at, blocked_until ON appointments
+WHEN NEW.status <> 'cancelled' AND NEW.overbooked = 0
+  AND (NEW.practitioner_id <> OLD.practitioner_id OR NEW.start_at <> OLD.start_at
+       OR NEW.blocked_until <> OLD.blocked_until)
+BEGIN
+  SELECT RAISE(ABORT, 'appointment overlaps a time held for another patient')
+  WHERE EXISTS (SELECT 1 FROM holds h
+                WHERE h.practitioner_id = NEW.practitioner_id AND h.clinic_id = NEW.clinic_id
+                  AND h.expires_at > NEW.updated_at
+                  AND h.start_at < NEW.blocked_until AND h.start_at > NEW.start_at - 36000
+                  AND h.blocked_until > NEW.start_at);
+END;
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
@@ -1072,6 +1128,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
      kSchemaCalendarFeeds},
     {15, "the outbox of patient messages, written by triggers with every appointment change",
      kSchemaOutbox},
+    {16, "times held while a patient fills in details; the clinic's hold minutes", kSchemaHolds},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -260,6 +260,16 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   core::Result<void> SaveMessageSettings(core::ClinicId clinic,
                                          const core::ports::MessageSettings& settings,
                                          const core::staff::AuditEntry& audit) override;
+  // Held times: holds_sql.cpp.
+  core::Result<core::ports::Hold> CreateHold(core::ClinicId clinic,
+                                             const core::ports::NewHold& hold,
+                                             core::Instant now) override;
+  core::Result<core::ports::Hold> FindHold(core::ClinicId clinic, std::string_view token_hash,
+                                           core::Instant now) override;
+  core::Result<void> ReleaseHold(core::ClinicId clinic, std::string_view token_hash) override;
+  core::Result<std::vector<core::ports::Hold>> ListHolds(core::ClinicId clinic,
+                                                         core::Interval window,
+                                                         core::Instant now) override;
 
  private:
   SqliteStorage(std::string path, Connection writer, const core::Clock& clock);

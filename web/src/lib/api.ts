@@ -41,6 +41,11 @@ export interface Appointment {
   created_at: string; cancelled_at: string | null;
 }
 export interface Booked { appointment: Appointment; manage_token: string; manage_url: string }
+/** A time held while the patient fills in details (POST …/holds): book it with `hold`. */
+export interface Hold {
+  hold: string; expires_at: string; practitioner: number; service: number;
+  start: string; end: string; local_start: string; local_end: string;
+}
 
 export interface FormOption { id: string; label: string }
 export interface AssessmentForm {
@@ -129,6 +134,11 @@ export const api = {
   book: (body: unknown, idempotencyKey: string) =>
     post<Booked>("/appointments", body, { "Idempotency-Key": idempotencyKey }),
   // Tokens go in an Authorization header, never in a URL a server would log.
+  hold: (service: number, start: string, practitioner: number | null) =>
+    post<Hold>("/holds", { service, start, practitioner: practitioner ?? "any" }),
+  /** Frees a held time; best effort (it lapses anyway), kept alive while the page unloads. */
+  releaseHold: (token: string) =>
+    request<null>(`/holds/${encodeURIComponent(token)}`, { method: "DELETE", keepalive: true }),
   appointment: (id: number, token: string) =>
     request<{ appointment: Appointment }>(`/appointments/${id}`, { headers: bearer(token) })
       .then((r) => r.appointment),

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import { Appointment, api, ApiError, Booked, Clinic, Practitioner, Problem, Service, Slot } from "../lib/api";
+import { Appointment, api, ApiError, Booked, Clinic, Hold, Practitioner, Problem, Service, Slot } from "../lib/api";
+import { HoldCountdown } from "../components/hold_countdown";
 import { AlternativeSlots, capable, SlotPicker } from "../components/slotpicker";
 import { Details, DetailErrors, normalizePhone, serverFieldErrors, validateDetails, validateField } from "../lib/validate";
 import { clinicRoot, focusHeading, linkProps } from "../lib/router";
@@ -37,6 +38,22 @@ export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Cl
   const [booked, setBooked] = useState<Booked | null>(null);
   const key = useRef(newKey());
   const formRef = useRef<HTMLFormElement>(null);
+  // The time held while the patient fills in details: taken when a time is chosen, released when
+  // another is chosen (or the page is left), used up by the booking.
+  const [hold, setHold] = useState<Hold | null>(null);
+  const holdRef = useRef<Hold | null>(null);
+  const choice = useRef(0);
+  // The hold being asked for: a booking sent before its answer would race its own hold.
+  const pendingHold = useRef<Promise<unknown>>(Promise.resolve());
+  const release = () => {
+    if (holdRef.current) api.releaseHold(holdRef.current.hold).catch(() => {});
+    holdRef.current = null;
+    setHold(null);
+  };
+  useEffect(() => {
+    window.addEventListener("pagehide", release);
+    return () => { window.removeEventListener("pagehide", release); release(); };
+  }, []);
 
   // The services the assessment allows: undefined while not known yet, null when it cannot be
   // read (no or a wrong token), in which case this is a direct booking like one without it.
@@ -55,13 +72,38 @@ export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Cl
       .catch(setLoadError);
   }, []);
 
+  // Chooses a time (or none) and holds it; the answer that comes last for an older choice is let go.
+  const choose = (s: Slot | null, serviceFor: number | null = serviceId, who: number | null = practitioner) => {
+    const mine = ++choice.current;
+    release();
+    setSlot(s);
+    if (!s || serviceFor === null) return;
+    pendingHold.current = api.hold(serviceFor, s.start, who).then((h) => {
+      if (mine !== choice.current) { api.releaseHold(h.hold).catch(() => {}); return; }
+      holdRef.current = h;
+      setHold(h);
+    }).catch((err) => {
+      if (mine !== choice.current) return;
+      const p = (err as ApiError).problem;
+      // Taken or no longer bookable: say so and offer the nearest free times, as booking does.
+      if (p?.reason && p.alternatives) {
+        const why = p.reason === "taken" ? "Sorry, someone else has just taken or is holding that time."
+          : "That time can no longer be booked online.";
+        setProblem({ text: `${why} Here are the nearest free times.`, alternatives: p.alternatives, names: p.practitioners });
+        setSlot(null);
+      }
+      // Otherwise (no answer, too many requests) the time stays chosen without a hold: booking
+      // checks it anyway.
+    });
+  };
+
   const linkedStart = query.get("start");
   useEffect(() => {
     if (!linkedStart || serviceId === null) return;
     const day = localDate(clinic.time_zone, new Date(linkedStart));
     api.availability(serviceId, day, day, practitioner ?? undefined).then((a) => {
       const found = a.days.flatMap((d) => d.slots).find((s) => Date.parse(s.start) === Date.parse(linkedStart));
-      if (found) setSlot(found);
+      if (found) choose(found);
       else setProblem({ text: "The time in your link is no longer free. Please choose another time below." });
     }).catch(() => {});
   }, []);
@@ -100,14 +142,19 @@ export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Cl
     if (first) { formRef.current?.querySelector<HTMLInputElement>(`#${first}`)?.focus(); return; }
     setSending(true);
     setProblem(null);
+    await pendingHold.current;
+    const held = holdRef.current;
     try {
       const body = {
         service: service!.id, practitioner, start: slot.start,
         patient: { given_name: details.given_name.trim(), family_name: details.family_name.trim(),
           email: details.email.trim(), phone: normalizePhone(details.phone) },
         ...(followsAssessment ? { assessment: assessmentId } : {}),
+        ...(held ? { hold: held.hold } : {}),
       };
-      setBooked(await api.book(body, key.current));
+      const done = await api.book(body, key.current);
+      holdRef.current = null;  // used up by the booking
+      setBooked(done);
       window.scrollTo(0, 0);
     } catch (err) {
       const error = err as ApiError;
@@ -120,7 +167,7 @@ export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Cl
           const why = p.reason === "taken" ? "Sorry, someone else just booked that time."
             : "That time can no longer be booked online.";
           setProblem({ text: `${why} Here are the nearest free times; your details are kept.`, alternatives: p.alternatives, names: p.practitioners });
-          setSlot(null);
+          choose(null);
         } else if (p?.errors?.some((x) => x.field.startsWith("patient."))) {
           setErrors(serverFieldErrors(p.errors));
           setProblem({ text: "Please check the fields marked below." });
@@ -151,7 +198,7 @@ export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Cl
           {offered.map((s) => (
             <label key={s.id} class="service-option">
               <input type="radio" name="service" value={String(s.id)} checked={serviceId === s.id}
-                onChange={() => { setServiceId(s.id); setSlot(null); setPractitioner(null); setProblem(null); }} />
+                onChange={() => { setServiceId(s.id); choose(null); setPractitioner(null); setProblem(null); }} />
               <span><strong>{s.name}</strong> · {s.duration_minutes} min · {s.price.display}<br /><small>{s.description}</small></span>
             </label>
           ))}
@@ -161,14 +208,19 @@ export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Cl
         <section aria-labelledby="time-heading">
           <h2 id="time-heading">2. Day and time</h2>
           <SlotPicker clinic={clinic} serviceId={service.id} practitioners={capable(practitioners, service)}
-            practitioner={practitioner} onPractitioner={(p) => { setPractitioner(p); setSlot(null); }}
-            selected={slot} onSelect={(s) => { setSlot(s); setProblem(null); }} />
+            practitioner={practitioner} onPractitioner={(p) => { setPractitioner(p); choose(null); }}
+            selected={slot} onSelect={(s) => { choose(s); setProblem(null); }} />
         </section>
       )}
       {service && (
         <section aria-labelledby="details-heading">
           <h2 id="details-heading">3. Your details</h2>
           <form ref={formRef} onSubmit={submit} noValidate>
+            {slot && hold && <HoldCountdown key={hold.hold} expiresAt={hold.expires_at} onPickAgain={() => {
+              choose(null);
+              document.getElementById("time-heading")?.scrollIntoView();
+              document.querySelector<HTMLButtonElement>(".slot-picker button.slot")?.focus();
+            }} />}
             {(Object.keys(fieldLabels) as (keyof Details)[]).map((f) => {
               const [text, type, auto] = fieldLabels[f];
               return (
@@ -192,7 +244,7 @@ export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Cl
               <div class="error" role="alert">
                 <p>{problem.text}{problem.phone && <> Call <a href={telHref(clinic.phone)}>{formatPhone(clinic.phone)}</a>.</>}</p>
                 <AlternativeSlots slots={problem.alternatives} names={problem.names}
-                  onPick={(s) => { setSlot(s); setProblem(null); }} />
+                  onPick={(s) => { choose(s); setProblem(null); }} />
               </div>
             )}
             <button type="submit" class="primary" disabled={sending}>{sending ? "Booking…" : "Book"}</button>

@@ -1,0 +1,129 @@
+// SqliteStorage's held times (core/ports/holds.hpp). Holds are written by the one writer, so a
+// hold's check and insert are one step no booking can come between; the triggers of migration 16
+// refuse an appointment overlapping a live hold. Hold writes change what availability shows, so
+// they count as schedule writes (Generation).
+
+#include "storage/sqlite/rows.hpp"
+#include "storage/sqlite/sqlite_storage.hpp"
+
+namespace unknot::storage::sqlite {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+namespace ports = core::ports;
+
+namespace {
+
+constexpr std::string_view kHoldColumns =
+    "practitioner_id, service_id, start_at, end_at, blocked_until, expires_at";
+
+Result<ports::Hold> ReadHold(const Statement& stmt) {
+  return ports::Hold{.practitioner = core::PractitionerId{stmt.Int(0)},
+                     .service = core::ServiceId{stmt.Int(1)},
+                     .time = UNKNOT_TRY(IntervalColumns(stmt, 2, 3)),
+                     .blocked_until = FromSeconds(stmt.Int(4)),
+                     .expires_at = FromSeconds(stmt.Int(5))};
+}
+
+// Whether a live appointment or live hold of the practitioner overlaps [start, blocked_until).
+Result<bool> PractitionerBusy(Connection& db, core::ClinicId clinic, const ports::NewHold& hold,
+                              core::Instant now) {
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+      "SELECT EXISTS (SELECT 1 FROM appointments INDEXED BY appointments_live_by_practitioner "
+      "WHERE practitioner_id = ?2 AND clinic_id = ?1 AND start_at < ?4 AND blocked_until > ?3 "
+      "AND status <> 'cancelled' AND start_at > ?3 - 36000) "
+      "OR EXISTS (SELECT 1 FROM holds WHERE practitioner_id = ?2 AND clinic_id = ?1 "
+      "AND start_at < ?4 AND blocked_until > ?3 AND start_at > ?3 - 36000 AND expires_at > ?5)"));
+  stmt.Bind(1, clinic.value()).Bind(2, hold.practitioner.value());
+  stmt.Bind(3, Seconds(hold.time.start())).Bind(4, Seconds(hold.blocked_until));
+  stmt.Bind(5, Seconds(now));
+  UNKNOT_TRY(stmt.Step());
+  return stmt.Int(0) != 0;
+}
+
+}  // namespace
+
+Result<ports::Hold> SqliteStorage::CreateHold(core::ClinicId clinic, const ports::NewHold& hold,
+                                              core::Instant now) {
+  if (hold.blocked_until < hold.time.end() ||
+      hold.blocked_until - hold.time.start() > std::chrono::hours{10}) {
+    return Error::InvalidField("blocked_until", "must be after the end, at most 10 hours on");
+  }
+  return writer_->Write<ports::Hold>([&](Connection& db) -> Result<ports::Hold> {
+    Statement minutes =
+        UNKNOT_TRY(db.PrepareCached("SELECT hold_minutes FROM clinics WHERE id = ?1"));
+    minutes.Bind(1, clinic.value());
+    if (!UNKNOT_TRY(minutes.Step())) return Error::NotFound("no such clinic");
+    const std::chrono::minutes length{minutes.Int(0)};
+    // Expired holds count for nothing; their rows go with the next hold of the clinic.
+    Statement prune =
+        UNKNOT_TRY(db.PrepareCached("DELETE FROM holds WHERE clinic_id = ?1 AND expires_at <= ?2"));
+    prune.Bind(1, clinic.value()).Bind(2, Seconds(now));
+    UNKNOT_TRY(prune.Run());
+    if (UNKNOT_TRY(PractitionerBusy(db, clinic, hold, now))) {
+      return Error(ErrorCode::kConflict, "the time is not free",
+                   {{"start", "is taken or held for another patient"}});
+    }
+    Statement insert = UNKNOT_TRY(db.PrepareCached(
+        "INSERT INTO holds (clinic_id, practitioner_id, service_id, start_at, end_at, "
+        "blocked_until, expires_at, created_at, token_hash) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    const core::Instant expires = FromSeconds(Seconds(now + length));
+    insert.Bind(1, clinic.value()).Bind(2, hold.practitioner.value());
+    insert.Bind(3, hold.service.value()).Bind(4, Seconds(hold.time.start()));
+    insert.Bind(5, Seconds(hold.time.end())).Bind(6, Seconds(hold.blocked_until));
+    insert.Bind(7, Seconds(expires)).Bind(8, Seconds(now)).Bind(9, hold.token_hash);
+    if (auto run = insert.Run(); !run) {
+      if (run.error().code() == ErrorCode::kConflict) {
+        return Error(ErrorCode::kInvalidArgument,
+                     "the practitioner or service does not belong to this clinic");
+      }
+      return std::move(run).error();
+    }
+    return ports::Hold{.practitioner = hold.practitioner,
+                       .service = hold.service,
+                       .time = hold.time,
+                       .blocked_until = hold.blocked_until,
+                       .expires_at = expires};
+  });
+}
+
+Result<ports::Hold> SqliteStorage::FindHold(core::ClinicId clinic, std::string_view token_hash,
+                                            core::Instant now) {
+  auto reader = UNKNOT_TRY(BorrowReader());
+  Statement stmt = UNKNOT_TRY(reader->db().PrepareCached(
+      "SELECT " + std::string(kHoldColumns) +
+      " FROM holds WHERE token_hash = ?2 AND clinic_id = ?1 AND expires_at > ?3"));
+  stmt.Bind(1, clinic.value()).Bind(2, token_hash).Bind(3, Seconds(now));
+  if (!UNKNOT_TRY(stmt.Step())) return Error::NotFound("no such hold");
+  return ReadHold(stmt);
+}
+
+Result<void> SqliteStorage::ReleaseHold(core::ClinicId clinic, std::string_view token_hash) {
+  return writer_->Write<void>([&](Connection& db) -> Result<void> {
+    Statement stmt =
+        UNKNOT_TRY(db.PrepareCached("DELETE FROM holds WHERE token_hash = ?2 AND clinic_id = ?1"));
+    stmt.Bind(1, clinic.value()).Bind(2, token_hash);
+    UNKNOT_TRY(stmt.Run());
+    if (db.Changes() == 0) return Error::NotFound("no such hold");
+    return core::Ok();
+  });
+}
+
+Result<std::vector<ports::Hold>> SqliteStorage::ListHolds(core::ClinicId clinic,
+                                                          core::Interval window,
+                                                          core::Instant now) {
+  auto reader = UNKNOT_TRY(BorrowReader());
+  Statement stmt = UNKNOT_TRY(reader->db().PrepareCached(
+      "SELECT " + std::string(kHoldColumns) +
+      " FROM holds WHERE clinic_id = ?1 AND start_at < ?3 AND blocked_until > ?2 "
+      "AND start_at > ?2 - 36000 AND expires_at > ?4 ORDER BY start_at, id"));
+  stmt.Bind(1, clinic.value()).Bind(2, Seconds(window.start())).Bind(3, Seconds(window.end()));
+  stmt.Bind(4, Seconds(now));
+  std::vector<ports::Hold> holds;
+  while (UNKNOT_TRY(stmt.Step())) holds.push_back(UNKNOT_TRY(ReadHold(stmt)));
+  return holds;
+}
+
+}  // namespace unknot::storage::sqlite
