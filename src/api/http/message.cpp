@@ -147,6 +147,17 @@ std::string_view ToString(Method method) {
 std::string LoggablePath(std::string_view target) {
   constexpr std::size_t kMaxBytes = 512;
   std::string_view path = target.substr(0, target.find_first_of("?#"));
+  // A hold's token is its path's last segment: a credential, never logged.
+  constexpr std::string_view kHolds = "/holds/";
+  std::string redacted;
+  if (std::size_t at = path.find(kHolds); at != std::string_view::npos) {
+    std::size_t from = at + kHolds.size();
+    std::size_t to = std::min(path.find('/', from), path.size());
+    if (to > from) {
+      redacted = std::string(path.substr(0, from)) + "{token}" + std::string(path.substr(to));
+      path = redacted;
+    }
+  }
   std::string out;
   out.reserve(std::min(path.size(), kMaxBytes) + 3);
   for (std::size_t i = 0; i < path.size() && i < kMaxBytes; ++i) {

@@ -55,6 +55,7 @@ struct Response {
 
 // The path of a request target as a log may show it: without the query or fragment, control
 // characters, DEL, '\\' and bytes outside ASCII written as \xNN, at most 512 bytes (then "...").
+// A secret that rides in the path itself (the token of `…/holds/{token}`) is written as "{token}".
 std::string LoggablePath(std::string_view target);
 
 // The standard reason phrase of a status ("Bad Request" for 400), or "Unknown Status".

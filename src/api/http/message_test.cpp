@@ -166,6 +166,15 @@ TEST(MethodTest, Names) {
   EXPECT_EQ(ToString(Method::kOther), "OTHER");
 }
 
+TEST(LoggablePathTest, WritesAHoldsTokenAsAPlaceholder) {
+  EXPECT_EQ(LoggablePath("/api/v1/clinics/x/holds/abcSECRETdef"),
+            "/api/v1/clinics/x/holds/{token}");
+  EXPECT_EQ(LoggablePath("/api/v1/clinics/x/holds/abcSECRETdef?x=1"),
+            "/api/v1/clinics/x/holds/{token}");
+  EXPECT_EQ(LoggablePath("/api/v1/clinics/x/holds"), "/api/v1/clinics/x/holds");
+  EXPECT_EQ(LoggablePath("/api/v1/clinics/x/holds/"), "/api/v1/clinics/x/holds/");
+}
+
 TEST(LoggablePathTest, DropsTheQueryAndEscapesWhatCouldForgeALine) {
   EXPECT_EQ(LoggablePath("/api/v1/clinics/x/appointments/17?token=secret"),
             "/api/v1/clinics/x/appointments/17");
