@@ -4,11 +4,12 @@
 //     Downloads /fhir/CLINIC/$bulk-publish/Slot.ndjson once, reading as fast as it can: the time
 //     to the response's first byte and to its last, its lines and bytes, and the server's memory:
 //     VmHWM (peak resident set) before and after, and VmRSS sampled every 20 ms meanwhile.
-//   unknot_bench_fhir search PORT CLINIC SERVICE_SLUG DAY NEXT_DAY ROUNDS
+//   unknot_bench_fhir search PORT CLINIC SERVICE_SLUG DAY NEXT_DAY ROUNDS [expired]
 //     ROUNDS times each, one after the other, on a fresh connection each: the FHIR Slot search
 //     for that service on DAY (start=geDAY&start=ltNEXT_DAY, every page, _count=500) and the JSON
 //     availability of the same service on the same day; medians and 90th percentiles, and how many
-//     slots each answered.
+//     slots each answered. Both answers are cached for a second while nothing is written; with a
+//     last argument "expired", each request first waits that second out, so both are computed.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -21,6 +22,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -114,7 +117,12 @@ struct Timings {
 };
 
 int Search(std::uint16_t port, const std::string& clinic, const std::string& service_slug,
-           const std::string& day, const std::string& next_day, int rounds) {
+           const std::string& day, const std::string& next_day, int rounds, bool expired) {
+  // "expired": every request waits out both answer caches (one second) first, so both answers
+  // are computed afresh, as right after a write.
+  auto wait_out_cache = [expired] {
+    if (expired) std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  };
   using unknot::testing::HttpGet;
   auto services = HttpGet(port, "/api/v1/clinics/" + clinic + "/services");
   std::int64_t service = 0;
@@ -134,31 +142,37 @@ int Search(std::uint16_t port, const std::string& clinic, const std::string& ser
   Timings fhir_times, json_times;
   std::size_t fhir_slots = 0, json_options = 0, fhir_bytes = 0, json_bytes = 0;
   for (int round = 0; round < rounds; ++round) {
-    // The FHIR search, every page.
+    // The FHIR search, every page. The next page's link is found in the text, as a client that
+    // streams would; the pages are parsed after the clock stops (the JSON answer is parsed after
+    // its clock stops too).
+    wait_out_cache();
     auto started = Clock::now();
     std::string target = fhir_first;
-    std::size_t slots = 0, bytes = 0;
+    std::vector<std::string> pages;
     while (!target.empty()) {
       auto page = HttpGet(port, target);
       if (page.status != 200) {
         std::fprintf(stderr, "FHIR search: %u %s\n", page.status, page.body.c_str());
         return 1;
       }
-      bytes += page.body.size();
-      Json bundle = Json::parse(page.body);
-      slots += bundle.value("entry", Json::array()).size();
       target.clear();
-      for (const auto& link : bundle["link"]) {
-        if (link["relation"] == "next") {
-          std::string url = link["url"];
-          target = url.substr(url.find("/fhir/"));
-        }
+      static constexpr std::string_view kNext = R"({"relation":"next","url":")";
+      if (auto at = page.body.find(kNext); at != std::string::npos) {
+        const std::size_t from = page.body.find("/fhir/", at + kNext.size());
+        target = page.body.substr(from, page.body.find('"', from) - from);
       }
+      pages.push_back(std::move(page.body));
     }
     fhir_times.ms.push_back(Ms(Clock::now() - started));
+    std::size_t slots = 0, bytes = 0;
+    for (const auto& page : pages) {
+      bytes += page.size();
+      slots += Json::parse(page).value("entry", Json::array()).size();
+    }
     fhir_slots = slots;
     fhir_bytes = bytes;
     // The JSON availability of the same day.
+    wait_out_cache();
     started = Clock::now();
     auto answer = HttpGet(port, json);
     json_times.ms.push_back(Ms(Clock::now() - started));
@@ -194,13 +208,13 @@ int main(int argc, char** argv) {
   if (mode == "bulk" && argc == 5) {
     return Bulk(static_cast<std::uint16_t>(std::atoi(argv[2])), argv[3], argv[4]);
   }
-  if (mode == "search" && argc == 8) {
+  if (mode == "search" && (argc == 8 || (argc == 9 && std::string(argv[8]) == "expired"))) {
     return Search(static_cast<std::uint16_t>(std::atoi(argv[2])), argv[3], argv[4], argv[5],
-                  argv[6], std::atoi(argv[7]));
+                  argv[6], std::atoi(argv[7]), argc == 9);
   }
   std::fprintf(stderr,
                "usage: %s bulk PORT CLINIC SERVER_PID\n"
-               "       %s search PORT CLINIC SERVICE_SLUG DAY NEXT_DAY ROUNDS\n",
+               "       %s search PORT CLINIC SERVICE_SLUG DAY NEXT_DAY ROUNDS [expired]\n",
                argv[0], argv[0]);
   return 2;
 }

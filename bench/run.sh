@@ -239,6 +239,8 @@ for target in "fhir.db fhir-60 session-30" "fhirdemo.db mission-sports-chiro art
     "$next_day" 20 >/dev/null  # warm-up
   taskset -c 1 $build/bench/unknot_bench_fhir search "$port" "$clinic" "$service" "$day" \
     "$next_day" 200
+  taskset -c 1 $build/bench/unknot_bench_fhir search "$port" "$clinic" "$service" "$day" \
+    "$next_day" 30 expired
   stop_server
 done
 fi

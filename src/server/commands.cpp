@@ -217,8 +217,17 @@ int Serve(const ServeOptions& options) {
   api::AddWebRoutes(router, storage, files);
   api::AddOpsRoutes(router, storage, metrics, std::string(kVersion));
 
+  api::http::ServerOptions server_options;
+  server_options.host = listen->host;
+  server_options.port = listen->port;
+  server_options.threads = options.threads;
+  server_options.max_streams = options.max_streams;
+  server_options.trusted_proxies = std::move(*trusted_proxies);
+  auto server = api::http::Server::Create(server_options, std::move(router), metrics);
+  if (!server) return Fail(server.error());
   // Patient messages (issue 16): the outbox is written with every appointment change either way;
-  // a worker sends them when an SMTP server is set, else they wait for `unknot deliver`.
+  // a worker sends them when an SMTP server is set, else they wait for `unknot deliver`. Started
+  // once the port is ours, so a server that cannot listen says only that.
   std::unique_ptr<messaging::DeliveryThread> delivery;
   if (!options.no_delivery && !options.delivery.smtp.empty()) {
     auto deliverer = MakeDeliverer(storage, clock, options.delivery);
@@ -229,14 +238,6 @@ int Serve(const ServeOptions& options) {
     spdlog::info("patient messages are queued, not sent (no --smtp, or --no-delivery)");
   }
 
-  api::http::ServerOptions server_options;
-  server_options.host = listen->host;
-  server_options.port = listen->port;
-  server_options.threads = options.threads;
-  server_options.max_streams = options.max_streams;
-  server_options.trusted_proxies = std::move(*trusted_proxies);
-  auto server = api::http::Server::Create(server_options, std::move(router), metrics);
-  if (!server) return Fail(server.error());
   if (!files.available()) {
     spdlog::warn("no web app in '{}': /c/{{clinic}}/ will answer 503 (set --web-root)",
                  options.web_root);

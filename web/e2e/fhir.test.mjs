@@ -162,12 +162,20 @@ describe("FHIR R4", { timeout: 120000 }, () => {
       });
       assert.equal(outcome.resourceType, "OperationOutcome", where);
       assertValid(outcome, where);
+      lastOutcome = outcome;
       return outcome.issue[0];
     };
+    let lastOutcome;
     const taken = await refusal(client.create({ resourceType: "Appointment",
       body: { ...booking, contained: [patientResource("bob@example.org")] } }), 409, "taken");
     assert.equal(taken.details.coding[0].code, "taken");
     assert.deepEqual(taken.expression, ["Appointment.slot[0]"]);
+    // The nearest free times come with it, as contained Slots the issue references.
+    const alternatives = lastOutcome.contained ?? [];
+    assert.ok(alternatives.length > 0, "a taken slot offers alternatives");
+    assert.deepEqual(taken.extension.map((e) => e.valueReference.reference),
+      alternatives.map((s) => `#${s.id}`));
+    for (const alternative of alternatives) assertValid(alternative, "alternative Slot");
     const malformed = await refusal(client.create({ resourceType: "Appointment",
       body: { ...booking, participant: [{ actor: { reference: "Patient/1" }, status: "accepted" }] } }), 400, "malformed");
     assert.deepEqual(malformed.expression, ["Appointment.participant[0].actor"]);

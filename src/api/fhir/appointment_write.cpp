@@ -57,6 +57,32 @@ Json RefusalOutcome(std::string_view code, std::string_view reason, std::string_
   return Json{{"resourceType", "OperationOutcome"}, {"issue", Json::array({std::move(issue)})}};
 }
 
+// The nearest free times of a refused start, as the JSON API's `alternatives`: each free
+// (start, practitioner) as a contained Slot (with its booking deep link and phone, like a searched
+// one; its id books it by `slot` reference once un-contained: "Slot/{id}"), each referenced from
+// the issue by a kAlternativeExtension extension, as contained resources must be (dom-3).
+void AddAlternatives(Json& outcome, const core::clinic::ClinicSetup& setup, const Links& links,
+                     core::ServiceId service,
+                     const std::vector<scheduling::OfferedSlot>& alternatives) {
+  if (alternatives.empty()) return;
+  const SlotWriter writer(setup, links);
+  Json contained = Json::array();
+  Json references = Json::array();
+  for (const auto& offered : alternatives) {
+    for (const auto& option : offered.options) {
+      FreeSlot slot{.time = offered.time, .practitioner = option.practitioner, .service = service};
+      contained.push_back(Json::parse(writer.Text(slot)));
+      references.push_back({{"url", kAlternativeExtension},
+                            {"valueReference", {{"reference", "#" + SlotId(slot)}}}});
+    }
+  }
+  Json issue = std::move(outcome["issue"][0]);
+  issue["extension"] = std::move(references);
+  outcome = Json{{"resourceType", "OperationOutcome"},
+                 {"contained", std::move(contained)},
+                 {"issue", Json::array({std::move(issue)})}};
+}
+
 Response Refusal(unsigned status, std::string_view code, std::string_view reason,
                  std::string_view message, std::string_view expression = "") {
   return FhirResponse(status, RefusalOutcome(code, reason, message, expression));
@@ -521,8 +547,13 @@ Response Book(core::ports::Storage& storage, const core::Clock& clock,
   }
   const auto& refused = std::get<app::Refused>(*outcome);
   bool taken = refused.reason == scheduling::SlotRefusal::kTaken;
-  return Refusal(taken ? 409 : 422, taken ? "conflict" : "business-rule",
-                 scheduling::ToString(refused.reason), refused.message, create->time_path);
+  Json outcome_resource =
+      RefusalOutcome(taken ? "conflict" : "business-rule", scheduling::ToString(refused.reason),
+                     refused.message, create->time_path);
+  Links links{.origin = PublicOrigin(request), .slug = clinic->setup().clinic.slug};
+  AddAlternatives(outcome_resource, clinic->setup(), links, create->booking.service,
+                  refused.alternatives);
+  return FhirResponse(taken ? 409 : 422, outcome_resource);
 }
 
 // ---- cancel ------------------------------------------------------------------------------------

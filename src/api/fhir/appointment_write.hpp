@@ -26,7 +26,9 @@
 // with the JSON API's status (409 taken, 422 not bookable, ...). Malformed input is 400 with the
 // FHIRPath of the element in `expression`. Writes are rate limited per client address (and bookings
 // per patient email) with the clinic's rates, answered 429 with Retry-After. The buckets are this
-// API's own, beside the JSON API's (api/v1/write_limits.hpp).
+// API's own, beside the JSON API's (api/v1/write_limits.hpp). A refused start (409 taken, 422 not
+// bookable) carries the nearest free times as contained Slots, each referenced from the issue
+// by a kAlternativeExtension extension.
 
 #include <string_view>
 
@@ -43,6 +45,10 @@ inline constexpr std::string_view kManageTokenExtension =
 inline constexpr std::string_view kAssessmentSystem =
     "https://unknot.dev/fhir/NamingSystem/assessment";
 inline constexpr std::string_view kRefusalSystem = "https://unknot.dev/fhir/CodeSystem/refusal";
+// On the issue of a refused start (409 taken, 422 not bookable): a reference to one contained
+// Slot, a nearest free time the JSON API would offer in `alternatives`.
+inline constexpr std::string_view kAlternativeExtension =
+    "https://unknot.dev/fhir/StructureDefinition/alternative-slot";
 
 using LimiterClock = std::function<http::RateLimiter::Clock::time_point()>;
 

@@ -232,6 +232,38 @@ TEST_F(AppointmentWriteTest, RefusalsGiveTheJsonApisReasons) {
                 "Appointment.start", "outside_hours");
 }
 
+// As the JSON API's 409 offers `alternatives`, a taken Slot's OperationOutcome contains the
+// nearest free Slots, each referenced from the issue; one of them books.
+TEST_F(AppointmentWriteTest, ATakenSlotOffersTheNearestFreeSlots) {
+  J slot = FreeSlot();
+  const std::string ref = "Slot/" + slot["id"].get<std::string>();
+  ASSERT_EQ(Create(BySlot(ref)).status, 201u);
+  auto r = Create(BySlot(ref, "b@example.org"));
+  ExpectOutcome(r, 409, "Appointment.slot[0]", "taken");
+  auto outcome = J::parse(r.body);
+  ASSERT_TRUE(outcome.contains("contained")) << r.body;
+  const J& contained = outcome["contained"];
+  ASSERT_FALSE(contained.empty());
+  std::set<std::string> referenced;
+  for (const auto& e : outcome["issue"][0]["extension"]) {
+    EXPECT_EQ(e["url"], std::string(kAlternativeExtension));
+    referenced.insert(e["valueReference"]["reference"].get<std::string>());
+  }
+  EXPECT_EQ(referenced.size(), contained.size());
+  for (const auto& alternative : contained) {
+    EXPECT_EQ(alternative["resourceType"], "Slot");
+    EXPECT_EQ(alternative["status"], "free");
+    EXPECT_EQ(alternative["serviceType"], slot["serviceType"]);
+    EXPECT_NE(alternative["id"], slot["id"]) << "the taken time is not offered again";
+    EXPECT_EQ(referenced.count("#" + alternative["id"].get<std::string>()), 1u);
+    EXPECT_EQ(alternative["extension"].size(), 2u) << "deep link and phone, as searched Slots";
+  }
+  // Each is a real free time: the first books.
+  auto booked = Create(BySlot("Slot/" + contained[0]["id"].get<std::string>(), "b@example.org"));
+  EXPECT_EQ(booked.status, 201u) << booked.body;
+  EXPECT_EQ(J::parse(booked.body)["start"], contained[0]["start"]);
+}
+
 TEST_F(AppointmentWriteTest, APatientBlockedFromOnlineBookingIsRefusedAndNothingIsWritten) {
   const core::clinic::Patient ana = Ana(core::clinic::OnlineBooking::kBlocked);
   J slot = FreeSlot();

@@ -158,6 +158,7 @@ class SlotFileProducer : public std::enable_shared_from_this<SlotFileProducer> {
       : storage_(storage),
         clinic_(std::move(clinic)),
         links_(std::move(links)),
+        slot_writer_(clinic_.setup(), links_),
         clock_(from),
         from_(from),
         to_(to),
@@ -169,7 +170,8 @@ class SlotFileProducer : public std::enable_shared_from_this<SlotFileProducer> {
     std::string piece;
     while (piece.size() < kPieceBytes) {
       if (next_ < day_slots_.size()) {
-        AppendLine(piece, SlotResource(clinic_.setup(), links_, day_slots_[next_++]));
+        piece += slot_writer_.Text(day_slots_[next_++]);
+        piece += '\n';
         continue;
       }
       if (day_ > last_day_) break;
@@ -233,6 +235,7 @@ class SlotFileProducer : public std::enable_shared_from_this<SlotFileProducer> {
   core::ports::Storage& storage_;
   const app::ClinicContext clinic_;
   const Links links_;
+  const SlotWriter slot_writer_;
   const core::FixedClock clock_;  // the window's start: every day is computed as of then
   const core::Instant from_, to_;
   date::local_days day_;  // the next day to compute

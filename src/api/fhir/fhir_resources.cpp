@@ -183,22 +183,49 @@ std::optional<SlotKey> ParseSlotId(std::string_view id) {
                  .start = core::Instant{std::chrono::seconds{parts[2]}}};
 }
 
+SlotWriter::SlotWriter(const clinic::ClinicSetup& setup, const Links& links)
+    : deep_link_prefix_(links.origin + "/c/" + links.slug + "/book?service=") {
+  json::Writer phone;
+  phone.Raw("{").Key("url", true).String(kBookingPhoneExtension);
+  phone.Key("valueString").String(setup.clinic.phone).Raw("}");
+  phone_extension_ = phone.Take();
+  for (const auto& service : setup.services) {
+    service_types_.emplace_back(service.id,
+                                ",\"serviceType\":[" + ServiceConcept(service).dump() + "]");
+  }
+}
+
+void SlotWriter::Write(json::Writer& w, const FreeSlot& slot) const {
+  const std::string start = core::FormatInstant(slot.time.start());
+  const std::string practitioner = Id(slot.practitioner.value());
+  w.Raw("{").Key("resourceType", true).String("Slot");
+  w.Key("id").String(SlotId(slot));
+  // Links::BookingDeepLink, with the part every Slot shares made once.
+  w.Key("extension").Raw("[{").Key("url", true).String(kBookingDeepLinkExtension);
+  w.Key("valueUrl")
+      .String(deep_link_prefix_ + Id(slot.service.value()) + "&practitioner=" + practitioner +
+              "&start=" + start);
+  w.Raw("},").Raw(phone_extension_).Raw("]");
+  for (const auto& [id, text] : service_types_) {
+    if (id == slot.service) {
+      w.Raw(text);
+      break;
+    }
+  }
+  w.Key("schedule").Raw("{").Key("reference", true).String("Schedule/" + practitioner).Raw("}");
+  w.Key("status").String("free");
+  w.Key("start").String(start);
+  w.Key("end").Instant(slot.time.end()).Raw("}");
+}
+
+std::string SlotWriter::Text(const FreeSlot& slot) const {
+  json::Writer w(800);
+  Write(w, slot);
+  return w.Take();
+}
+
 Json SlotResource(const clinic::ClinicSetup& setup, const Links& links, const FreeSlot& slot) {
-  const clinic::Service* service = setup.FindService(slot.service);
-  Json out = {
-      {"resourceType", "Slot"},
-      {"id", SlotId(slot)},
-      {"extension",
-       Json::array({{{"url", kBookingDeepLinkExtension},
-                     {"valueUrl",
-                      links.BookingDeepLink(slot.service, slot.practitioner, slot.time.start())}},
-                    {{"url", kBookingPhoneExtension}, {"valueString", setup.clinic.phone}}})}};
-  if (service != nullptr) out["serviceType"] = Json::array({ServiceConcept(*service)});
-  out["schedule"] = Reference("Schedule", Id(slot.practitioner.value()));
-  out["status"] = "free";
-  out["start"] = core::FormatInstant(slot.time.start());
-  out["end"] = core::FormatInstant(slot.time.end());
-  return out;
+  return Json::parse(SlotWriter(setup, links).Text(slot));
 }
 
 Json AppointmentResource(const clinic::ClinicSetup& setup,

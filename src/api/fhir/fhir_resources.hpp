@@ -9,10 +9,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "api/http/message.hpp"
+#include "api/json/json_writer.hpp"
 #include "core/clinic/clinic_setup.hpp"
 #include "core/common/interval.hpp"
 #include "core/common/result.hpp"
@@ -73,7 +76,25 @@ struct SlotKey {
   core::Instant start;
 };
 std::optional<SlotKey> ParseSlotId(std::string_view id);
-// status free, with the booking-deep-link and booking-phone extensions.
+// Slots as JSON text: status free, with the booking-deep-link and booking-phone extensions. The
+// one Slot writer, for searches, reads, bulk-publish lines and refusals' alternatives: a one-day
+// search of a busy clinic answers hundreds of Slots, so they are written straight into a string
+// (json::Writer) with what is the same for every Slot of the clinic made once (see
+// docs/benchmarks.md, "FHIR Slot search").
+class SlotWriter {
+ public:
+  SlotWriter(const core::clinic::ClinicSetup& setup, const Links& links);
+  // Appends the Slot resource, as one JSON object, to `w`.
+  void Write(json::Writer& w, const FreeSlot& slot) const;
+  // The Slot resource as JSON text.
+  std::string Text(const FreeSlot& slot) const;
+
+ private:
+  std::string deep_link_prefix_;  // "{origin}/c/{slug}/book?service="
+  std::string phone_extension_;   // the booking-phone extension object, as JSON text
+  std::vector<std::pair<core::ServiceId, std::string>> service_types_;  // "serviceType":[...]
+};
+// The Slot as a tree (parsed from SlotWriter's text), for answers built as trees.
 Json SlotResource(const core::clinic::ClinicSetup& setup, const Links& links, const FreeSlot& slot);
 
 // An appointment: status, service, start and end, the practitioner and the location as

@@ -9,8 +9,11 @@
 #include "api/fhir/bulk_publish.hpp"
 #include "api/fhir/fhir_resources.hpp"
 #include "api/fhir/slot_search.hpp"
+#include "api/http/gzip.hpp"
 #include "api/http/percent_encoding.hpp"
+#include "api/json/json_writer.hpp"
 #include "api/public_url.hpp"
+#include "api/v1/availability_cache.hpp"
 #include "app/booking.hpp"
 
 namespace unknot::api::fhir {
@@ -185,27 +188,74 @@ void AddEntry(Json& bundle, const std::string& base, Json resource) {
                              {"search", {{"mode", "match"}}}});
 }
 
-Response SlotBundle(core::ports::Storage& storage, const core::Clock& clock,
-                    const app::ClinicContext& clinic, const Links& links, const Request& request) {
+// The searchset Bundle of a Slot search as JSON text, written straight into one string (a busy
+// day is hundreds of Slots; see SlotWriter): the same members and order as SearchSet/AddEntry.
+Result<std::string> SlotBundleText(core::ports::Storage& storage, const core::Clock& clock,
+                                   const app::ClinicContext& clinic, const Links& links,
+                                   const Request& request) {
   auto params = ParseQuery(request.query);
-  auto search = ParseSlotSearch(params, clinic, clock.Now());
-  if (!search) return OutcomeResponse(search.error());
-  auto slots = FindFreeSlots(storage, clock, clinic, search->filter);
-  if (!slots) return OutcomeResponse(slots.error());
-  std::string type_url = links.FhirBase() + "/Slot";
-  Json bundle =
-      SearchSet(type_url + (request.query.empty() ? "" : "?" + request.query), slots->size());
-  auto begin = static_cast<std::size_t>(search->offset);
-  auto end = std::min(slots->size(), begin + static_cast<std::size_t>(search->count));
+  auto search = UNKNOT_TRY(ParseSlotSearch(params, clinic, clock.Now()));
+  auto slots = UNKNOT_TRY(FindFreeSlots(storage, clock, clinic, search.filter));
+  const std::string base = links.FhirBase();
+  const std::string type_url = base + "/Slot";
+  auto begin = std::min(slots.size(), static_cast<std::size_t>(search.offset));
+  auto end = std::min(slots.size(), begin + static_cast<std::size_t>(search.count));
+  const SlotWriter slot_writer(clinic.setup(), links);
+  json::Writer w(512 + 900 * (end - begin));
+  w.Raw("{").Key("resourceType", true).String("Bundle");
+  w.Key("type").String("searchset");
+  w.Key("total").Int(static_cast<std::int64_t>(slots.size()));
+  w.Key("link").Raw("[{").Key("relation", true).String("self");
+  w.Key("url").String(type_url + (request.query.empty() ? "" : "?" + request.query)).Raw("}");
+  if (end < slots.size()) {
+    w.Raw(",{").Key("relation", true).String("next");
+    w.Key("url").String(type_url + "?" + WithOffset(params, static_cast<std::int64_t>(end)));
+    w.Raw("}");
+  }
+  w.Raw("]").Key("entry").Raw("[");
   for (std::size_t i = begin; i < end; ++i) {
-    AddEntry(bundle, links.FhirBase(), SlotResource(clinic.setup(), links, (*slots)[i]));
+    if (i > begin) w.Raw(",");
+    w.Raw("{").Key("fullUrl", true).String(type_url + "/" + SlotId(slots[i]));
+    w.Key("resource");
+    slot_writer.Write(w, slots[i]);
+    w.Key("search").Raw("{").Key("mode", true).String("match").Raw("}}");
   }
-  if (end < slots->size()) {
-    bundle["link"].push_back(
-        {{"relation", "next"},
-         {"url", type_url + "?" + WithOffset(params, static_cast<std::int64_t>(end))}});
+  w.Raw("]}");
+  return w.Take();
+}
+
+// A Slot search answered from `cache` while nothing was written since (the JSON availability's
+// rule: same storage generation, at most a second old), else computed; checked before the clinic
+// is even loaded. The key is everything the text depends on: clinic, origin (in every link) and
+// the query as sent. Gzip is made once per cached answer, when a client first asks for it.
+Response AnswerSlotSearch(core::ports::Storage& storage, const core::Clock& clock,
+                          v1::AvailabilityCache& cache, const Request& request) {
+  using Body = v1::AvailabilityCache::Body;
+  const std::uint64_t generation = storage.Generation();
+  const auto now = v1::AvailabilityCache::Clock::now();
+  const std::string origin = PublicOrigin(request);
+  const std::string key =
+      std::string(request.PathParam("clinic")) + "|" + origin + "|" + std::string(request.query);
+  std::shared_ptr<const Body> body = cache.Find(key, generation, now);
+  if (body == nullptr) {
+    auto clinic = app::LoadClinic(storage, request.PathParam("clinic"));
+    if (!clinic) return OutcomeResponse(clinic.error());
+    Links links{.origin = origin, .slug = clinic->setup().clinic.slug};
+    auto text = SlotBundleText(storage, clock, *clinic, links, request);
+    if (!text) return OutcomeResponse(text.error());
+    body = std::make_shared<const Body>(Body{std::move(*text), {}});
+    cache.Store(key, generation, now, body);
   }
-  return FhirResponse(200, bundle);
+  const bool gzip = http::AcceptsGzip(request);
+  if (gzip && body->gzip.empty()) {
+    body = std::make_shared<const Body>(Body{body->json, http::Gzip(body->json)});
+    cache.Store(key, generation, now, body);
+  }
+  Response response = http::Response::Json(200, gzip ? body->gzip : body->json);
+  response.content_type = std::string(kFhirJson);
+  response.headers = {{"Vary", "Accept-Encoding"}};
+  if (gzip) response.headers.emplace_back("Content-Encoding", "gzip");
+  return response;
 }
 
 // Every resource of a setup-derived type; nullopt for a type this server does not serve.
@@ -242,10 +292,12 @@ Response WithClinic(core::ports::Storage& storage, const Request& request, Act a
   return act(*clinic, links);
 }
 
-Response Search(core::ports::Storage& storage, const core::Clock& clock, const Request& request) {
+Response Search(core::ports::Storage& storage, const core::Clock& clock,
+                v1::AvailabilityCache& slot_cache, const Request& request) {
+  if (request.PathParam("type") == "Slot")
+    return AnswerSlotSearch(storage, clock, slot_cache, request);
   return WithClinic(storage, request, [&](const app::ClinicContext& clinic, const Links& links) {
     std::string_view type = request.PathParam("type");
-    if (type == "Slot") return SlotBundle(storage, clock, clinic, links, request);
     if (type == "Appointment") {
       return FhirResponse(400, OperationOutcome("not-supported",
                                                 "Appointments cannot be searched; read one with "
@@ -286,7 +338,10 @@ Response ReadSlot(core::ports::Storage& storage, const core::Clock& clock,
   auto slots = FindFreeSlots(storage, clock, clinic, filter);
   if (!slots) return OutcomeResponse(slots.error());
   if (slots->empty()) return not_found();
-  return FhirResponse(200, SlotResource(clinic.setup(), links, slots->front()));
+  Response response =
+      http::Response::Json(200, SlotWriter(clinic.setup(), links).Text(slots->front()));
+  response.content_type = std::string(kFhirJson);
+  return response;
 }
 
 // Read with the manage token, exactly as the JSON API: a wrong or missing token is 404, like an
@@ -337,8 +392,13 @@ void AddFhirRoutes(http::Router& router, core::ports::Storage& storage, const co
       return FhirResponse(200, CapabilityStatement(links));
     });
   });
+  // Slot searches' answers, up to ~450 KB each (a full page of 500 Slots): fewer than the JSON
+  // availability keeps.
+  auto slot_cache = std::make_shared<v1::AvailabilityCache>(64);
   router.Add(http::Method::kGet, "/fhir/{clinic}/{type}",
-             [&storage, &clock](Request& request) { return Search(storage, clock, request); });
+             [&storage, &clock, slot_cache](Request& request) {
+               return Search(storage, clock, *slot_cache, request);
+             });
   router.Add(http::Method::kGet, "/fhir/{clinic}/{type}/{id}",
              [&storage, &clock, &tokens](Request& request) {
                return Read(storage, clock, tokens, request);

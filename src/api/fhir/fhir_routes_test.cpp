@@ -12,6 +12,7 @@
 
 #include "api/fhir/bulk_publish.hpp"
 #include "api/fhir/fhir_resources.hpp"
+#include "api/http/testing/gunzip.hpp"
 #include "api/test_fixture.hpp"
 
 namespace unknot::api::fhir {
@@ -99,7 +100,7 @@ class FhirRoutesTest : public PublicRoutesFixture {
     }
   }
 
-  std::string ServiceSlug(const char* slug) {
+  std::string ServiceSlug(const std::string& slug) {
     for (const auto& s : setup_.services) {
       if (s.slug == slug) return std::to_string(s.id.value());
     }
@@ -224,6 +225,44 @@ TEST_F(FhirRoutesTest, SlotSearchEqualsJsonAvailability) {
   }
 }
 
+// Slot search answers are reused like the JSON availability's, but never after a write: a time
+// booked through the JSON API is gone from the very next search. Gzip is the same text.
+TEST_F(FhirRoutesTest, SlotSearchNeverAnswersFromBeforeAWrite) {
+  const std::string target =
+      fhir_ + "/Slot?service-type=art-session&start=ge2026-12-08&start=lt2026-12-09&_count=500";
+  auto before = Resource(target);
+  ASSERT_FALSE(before["entry"].empty());
+  EXPECT_EQ(Resource(target), before) << "asked again with nothing written: the same answer";
+  const auto& first = before["entry"][0]["resource"];
+  const std::string practitioner =
+      first["schedule"]["reference"].get<std::string>().substr(std::string("Schedule/").size());
+  auto booked = Post("/api/v1/clinics/mission-sports-chiro/appointments",
+                     {{"service", std::stoll(ServiceSlug("art-session"))},
+                      {"practitioner", std::stoll(practitioner)},
+                      {"start", first["start"]},
+                      {"patient",
+                       {{"given_name", "Ana"},
+                        {"family_name", "Ruiz"},
+                        {"email", "ana@example.org"},
+                        {"phone", "+14155550142"}}}});
+  ASSERT_EQ(booked.status, 201u) << booked.body;
+  auto after = Resource(target);
+  // That start and any other of the same practitioner it overlaps are gone.
+  EXPECT_LT(after["total"].get<int>(), before["total"].get<int>());
+  for (const auto& e : after["entry"]) EXPECT_NE(e["resource"]["id"], first["id"]);
+
+  http::Request zipped;
+  zipped.path = fhir_ + "/Slot";
+  zipped.query = target.substr(target.find('?') + 1);
+  zipped.headers.emplace_back("accept-encoding", "gzip");
+  auto packed = router_.Dispatch(zipped);
+  ASSERT_EQ(packed.status, 200u);
+  EXPECT_EQ(packed.content_type, "application/fhir+json");
+  EXPECT_THAT(packed.headers,
+              ::testing::Contains(std::pair<std::string, std::string>("Content-Encoding", "gzip")));
+  EXPECT_EQ(nlohmann::json::parse(http::testing::Gunzip(packed.body)), after);
+}
+
 TEST_F(FhirRoutesTest, SlotsOfOneScheduleCarryBothExtensionsAndReadBack) {
   const std::string okafor = std::to_string(setup_.practitioners[0].id.value());
   auto bundle = Resource(fhir_ + "/Slot?schedule=Schedule/" + okafor +
@@ -235,8 +274,13 @@ TEST_F(FhirRoutesTest, SlotsOfOneScheduleCarryBothExtensionsAndReadBack) {
     EXPECT_GE(slot["start"].get<std::string>(), "2026-12-07T16:00:00Z");
     EXPECT_LT(slot["start"].get<std::string>(), "2026-12-07T18:00:00Z");
     EXPECT_EQ(slot["extension"][0]["url"], std::string(kBookingDeepLinkExtension));
-    EXPECT_THAT(slot["extension"][0]["valueUrl"].get<std::string>(),
-                HasSubstr("/c/mission-sports-chiro/book?service="));
+    // The deep link is Links::BookingDeepLink's (SlotWriter writes its shared part once).
+    const std::string code = slot["serviceType"][0]["coding"][0]["code"];
+    const Links links{.origin = "", .slug = "mission-sports-chiro"};
+    const std::string link = links.BookingDeepLink(
+        core::ServiceId{std::stoll(ServiceSlug(code))}, core::PractitionerId{std::stoll(okafor)},
+        *core::ParseInstant(slot["start"].get<std::string>()));
+    EXPECT_THAT(slot["extension"][0]["valueUrl"].get<std::string>(), ::testing::EndsWith(link));
     EXPECT_EQ(slot["extension"][1]["url"], std::string(kBookingPhoneExtension));
     EXPECT_EQ(slot["extension"][1]["valueString"], "+14155550134");
   }

@@ -1,6 +1,6 @@
 #include "api/json/calendar_json.hpp"
 
-#include <cstdio>
+#include "api/json/json_writer.hpp"
 
 namespace unknot::api::json {
 
@@ -10,70 +10,8 @@ namespace scheduling = core::scheduling;
 namespace {
 
 // The week view is the biggest answer the staff side sends and is asked for all day, so it is
-// written straight into one string instead of being built as a nlohmann::json tree first (about
-// ten times faster for 500 appointments; bench/calendar_bench.cpp).
-class Writer {
- public:
-  explicit Writer(std::size_t reserve) { out_.reserve(reserve); }
-
-  Writer& Raw(std::string_view text) {
-    out_ += text;
-    return *this;
-  }
-  // "key": (with a comma before it unless it is the first member)
-  Writer& Key(std::string_view key, bool first = false) {
-    if (!first) out_ += ',';
-    out_ += '"';
-    out_ += key;
-    out_ += "\":";
-    return *this;
-  }
-  Writer& String(std::string_view text) {
-    out_ += '"';
-    for (char c : text) {
-      const auto u = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
-        out_ += '\\';
-        out_ += c;
-      } else if (u < 0x20) {
-        char escaped[8];
-        std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
-        out_ += escaped;
-      } else {
-        out_ += c;
-      }
-    }
-    out_ += '"';
-    return *this;
-  }
-  Writer& Int(std::int64_t value) {
-    out_ += std::to_string(value);
-    return *this;
-  }
-  Writer& Bool(bool value) {
-    out_ += value ? "true" : "false";
-    return *this;
-  }
-  Writer& Instant(core::Instant instant) { return String(core::FormatInstant(instant)); }
-  Writer& Spans(const std::vector<core::Interval>& spans) {
-    out_ += '[';
-    for (std::size_t i = 0; i < spans.size(); ++i) {
-      if (i > 0) out_ += ',';
-      out_ += "{\"start\":";
-      Instant(spans[i].start());
-      out_ += ",\"end\":";
-      Instant(spans[i].end());
-      out_ += '}';
-    }
-    out_ += ']';
-    return *this;
-  }
-
-  std::string Take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
+// written straight into one string (json::Writer) instead of being built as a nlohmann::json tree
+// first (about ten times faster for 500 appointments; bench/calendar_bench.cpp).
 
 void WriteAppointment(Writer& w, const app::ClinicContext& clinic,
                       const core::ports::CalendarAppointment& entry) {

@@ -19,7 +19,7 @@ void AvailabilityCache::Store(const std::string& key, std::uint64_t generation,
                               Clock::time_point now, std::shared_ptr<const Body> body) {
   std::lock_guard lock(mutex_);
   // Many distinct queries at once: start over rather than track recency; entries live a second.
-  if (entries_.size() >= kMaxEntries) entries_.clear();
+  if (entries_.size() >= max_entries_) entries_.clear();
   entries_[key] = Entry{generation, now, std::move(body)};
 }
 

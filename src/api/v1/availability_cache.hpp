@@ -22,6 +22,9 @@ class AvailabilityCache {
   static constexpr std::chrono::seconds kMaxAge{1};
   static constexpr std::size_t kMaxEntries = 512;
 
+  // At most `max_entries` answers at once (a cache of bigger answers keeps fewer).
+  explicit AvailabilityCache(std::size_t max_entries = kMaxEntries) : max_entries_(max_entries) {}
+
   // An answer as JSON and as gzip, made once and shared by every request that reuses it.
   struct Body {
     std::string json;
@@ -40,6 +43,7 @@ class AvailabilityCache {
     Clock::time_point stored_at;
     std::shared_ptr<const Body> body;
   };
+  const std::size_t max_entries_;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;  // guarded by mutex_
 };
