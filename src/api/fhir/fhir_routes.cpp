@@ -26,7 +26,7 @@ using http::Response;
 using namespace std::chrono_literals;
 
 constexpr std::int64_t kDefaultCount = 50;
-constexpr std::int64_t kMaxCount = 500;
+constexpr std::int64_t kMaxCount = 1000;
 constexpr auto kDefaultSpan = std::chrono::days{7};
 constexpr auto kMaxSpan = std::chrono::days{31};
 
@@ -392,9 +392,9 @@ void AddFhirRoutes(http::Router& router, core::ports::Storage& storage, const co
       return FhirResponse(200, CapabilityStatement(links));
     });
   });
-  // Slot searches' answers, up to ~450 KB each (a full page of 500 Slots): fewer than the JSON
+  // Slot searches' answers, up to ~750 KB each (a full page of 1000 Slots): fewer than the JSON
   // availability keeps.
-  auto slot_cache = std::make_shared<v1::AvailabilityCache>(64);
+  auto slot_cache = std::make_shared<v1::AvailabilityCache>(32);
   router.Add(http::Method::kGet, "/fhir/{clinic}/{type}",
              [&storage, &clock, slot_cache](Request& request) {
                return Search(storage, clock, *slot_cache, request);

@@ -156,6 +156,7 @@ TEST_F(FhirRoutesTest, ErrorsAreOperationOutcomes) {
   ExpectOutcome(fhir_ + "/Slot?start=gt2026-12-07", 400, "start");
   ExpectOutcome(fhir_ + "/Slot?status=busy", 400, "status");
   ExpectOutcome(fhir_ + "/Slot?_count=0", 400, "_count");
+  ExpectOutcome(fhir_ + "/Slot?_count=1001", 400, "_count");
   ExpectOutcome(fhir_ + "/Slot?start=ge2026-12-01&start=lt2027-01-15", 400, "start");
   ExpectOutcome(fhir_ + "/Patient", 404, "");
   ExpectOutcome(fhir_ + "/Practitioner/999", 404, "");
