@@ -160,14 +160,8 @@ Result<Submitted> ParseOutcome(const Request& request) {
 // patient.
 Result<staff::Target> VisitTarget(ports::Storage& storage, StaffRequest& staff,
                                   const scheduling::Appointment& visit) {
-  staff::Target target{staff.clinic().id, staff::Reach::kOneThing, visit.practitioner,
-                       staff::PatientLink::kNone};
-  if (const auto& practitioner = staff.principal().practitioner) {
-    if (UNKNOT_TRY(storage.HasAppointmentWith(staff.clinic().id, visit.patient, *practitioner))) {
-      target.patient = staff::PatientLink::kHasAppointment;
-    }
-  }
-  return target;
+  return staff::Target{staff.clinic().id, staff::Reach::kOneThing, visit.practitioner,
+                       UNKNOT_TRY(PatientLinkOf(storage, staff, visit.patient))};
 }
 
 Result<scheduling::Appointment> FindVisit(ports::Storage& storage, const Request& request,
@@ -251,13 +245,8 @@ Result<Response> PatientSeries(ports::Storage& storage, Request& request, StaffR
   if (!id) return Error::NotFound("no such patient");
   const core::PatientId patient{*id};
   UNKNOT_TRY(storage.FindPatient(clinic, patient));  // another clinic's: not found
-  staff::Target target{clinic, staff::Reach::kOneThing, std::nullopt, staff::PatientLink::kNone};
-  if (const auto& practitioner = staff.principal().practitioner) {
-    if (UNKNOT_TRY(storage.HasAppointmentWith(clinic, patient, *practitioner))) {
-      target.patient = staff::PatientLink::kHasAppointment;
-    }
-  }
-  UNKNOT_TRY(staff.Authorize(target));
+  UNKNOT_TRY(staff.Authorize(staff::Target{clinic, staff::Reach::kOneThing, std::nullopt,
+                                           UNKNOT_TRY(PatientLinkOf(storage, staff, patient))}));
   std::vector<ports::OutcomeRecord> records =
       UNKNOT_TRY(storage.ListPatientOutcomes(clinic, patient));
   Json body = SeriesJson(records, Audience::kStaff);

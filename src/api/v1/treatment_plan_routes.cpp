@@ -25,12 +25,6 @@ namespace dto = api::json;
 namespace staff = core::staff;
 namespace scheduling = core::scheduling;
 
-Result<app::ClinicContext> LoadContext(core::ports::Storage& storage, core::ClinicId clinic) {
-  std::shared_ptr<const core::clinic::ClinicSetup> setup = UNKNOT_TRY(storage.LoadSetup(clinic));
-  core::TimeZone zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
-  return app::ClinicContext{std::move(setup), zone};
-}
-
 // ---- request bodies -------------------------------------------------------------------------
 
 Result<std::int64_t> IntegerField(const Json& object, const std::string& field,
@@ -215,13 +209,8 @@ Json PreviewJson(const app::ClinicContext& clinic, std::size_t index,
 Result<staff::Target> PatientTarget(core::ports::Storage& storage, const StaffRequest& staff,
                                     core::PatientId patient) {
   const core::ClinicId clinic = staff.clinic().id;
-  staff::Target target{clinic, staff::Reach::kOneThing, std::nullopt, staff::PatientLink::kNone};
-  if (const auto& practitioner = staff.principal().practitioner) {
-    if (UNKNOT_TRY(storage.HasAppointmentWith(clinic, patient, *practitioner))) {
-      target.patient = staff::PatientLink::kHasAppointment;
-    }
-  }
-  return target;
+  return staff::Target{clinic, staff::Reach::kOneThing, std::nullopt,
+                       UNKNOT_TRY(PatientLinkOf(storage, staff, patient))};
 }
 
 // Every practitioner the visits are with must be on the principal's schedule to book.
@@ -257,7 +246,7 @@ Result<Response> Create(core::ports::Storage& storage, const core::Clock& clock,
   const staff::Target target = UNKNOT_TRY(PatientTarget(storage, staff, patient));
   UNKNOT_TRY(staff.Authorize(target));
   scheduling::TreatmentPlan plan = UNKNOT_TRY(ParsePlan(request, patient));
-  app::ClinicContext clinic = UNKNOT_TRY(LoadContext(storage, clinic_id));
+  app::ClinicContext clinic = UNKNOT_TRY(app::LoadClinic(storage, clinic_id));
   scheduling::TreatmentPlan stored = UNKNOT_TRY(
       app::CreateTreatmentPlan(storage, clock, clinic, std::move(plan), staff.Audit(patient, "")));
   staff.Recorded();
@@ -272,7 +261,7 @@ Result<Response> List(core::ports::Storage& storage, Request& request, StaffRequ
   UNKNOT_TRY(storage.FindPatient(clinic_id, patient));
   const staff::Target target = UNKNOT_TRY(PatientTarget(storage, staff, patient));
   UNKNOT_TRY(staff.Authorize(target));
-  app::ClinicContext clinic = UNKNOT_TRY(LoadContext(storage, clinic_id));
+  app::ClinicContext clinic = UNKNOT_TRY(app::LoadClinic(storage, clinic_id));
   const auto plans = UNKNOT_TRY(storage.ListTreatmentPlans(clinic_id, patient));
   Json out = Json::array();
   for (const scheduling::TreatmentPlan& plan : plans) {
@@ -288,7 +277,7 @@ Result<Response> Show(core::ports::Storage& storage, Request& request, StaffRequ
   const scheduling::TreatmentPlan plan = UNKNOT_TRY(PathPlan(storage, request, staff));
   const staff::Target target = UNKNOT_TRY(PatientTarget(storage, staff, plan.patient));
   UNKNOT_TRY(staff.Authorize(target));
-  app::ClinicContext clinic = UNKNOT_TRY(LoadContext(storage, staff.clinic().id));
+  app::ClinicContext clinic = UNKNOT_TRY(app::LoadClinic(storage, staff.clinic().id));
   const auto visits = UNKNOT_TRY(storage.ListPlanVisits(staff.clinic().id, plan.id));
   UNKNOT_TRY(
       staff.RecordRead(plan.patient, Record(plan), std::to_string(visits.size()) + " visits"));
@@ -301,7 +290,7 @@ Result<Response> Preview(core::ports::Storage& storage, const core::Clock& clock
   std::set<core::PractitionerId> who;
   for (const auto& item : plan.items) who.insert(item.practitioner);
   UNKNOT_TRY(AuthorizeVisits(staff, who));
-  app::ClinicContext clinic = UNKNOT_TRY(LoadContext(storage, staff.clinic().id));
+  app::ClinicContext clinic = UNKNOT_TRY(app::LoadClinic(storage, staff.clinic().id));
   const auto previews = UNKNOT_TRY(app::PreviewTreatmentPlan(storage, clock, clinic, plan));
   Json visits = Json::array();
   std::size_t free = 0;
@@ -330,7 +319,7 @@ Result<Response> Book(core::ports::Storage& storage, const core::Clock& clock, R
     who.insert(plan.items[static_cast<std::size_t>(item)].practitioner);
   }
   UNKNOT_TRY(AuthorizeVisits(staff, who));
-  app::ClinicContext clinic = UNKNOT_TRY(LoadContext(storage, staff.clinic().id));
+  app::ClinicContext clinic = UNKNOT_TRY(app::LoadClinic(storage, staff.clinic().id));
   auto outcome = UNKNOT_TRY(app::BookTreatmentSeries(storage, clock, clinic, plan, body.visits,
                                                      body.source, staff.Audit(plan.patient, "")));
   if (auto* refused = std::get_if<app::SeriesRefused>(&outcome)) {
