@@ -54,9 +54,13 @@ std::string Id(std::int64_t value) { return std::to_string(value); }
 
 std::string Links::FhirBase() const { return origin + "/fhir/" + slug; }
 
+std::string Links::BookingDeepLinkPrefix() const {
+  return origin + "/c/" + slug + "/book?service=";
+}
+
 std::string Links::BookingDeepLink(core::ServiceId service, core::PractitionerId practitioner,
                                    core::Instant start) const {
-  return origin + "/c/" + slug + "/book?service=" + Id(service.value()) +
+  return BookingDeepLinkPrefix() + Id(service.value()) +
          "&practitioner=" + Id(practitioner.value()) + "&start=" + core::FormatInstant(start);
 }
 
@@ -184,7 +188,7 @@ std::optional<SlotKey> ParseSlotId(std::string_view id) {
 }
 
 SlotWriter::SlotWriter(const clinic::ClinicSetup& setup, const Links& links)
-    : deep_link_prefix_(links.origin + "/c/" + links.slug + "/book?service=") {
+    : deep_link_prefix_(links.BookingDeepLinkPrefix()) {
   json::Writer phone;
   phone.Raw("{").Key("url", true).String(kBookingPhoneExtension);
   phone.Key("valueString").String(setup.clinic.phone).Raw("}");
@@ -200,7 +204,7 @@ void SlotWriter::Write(json::Writer& w, const FreeSlot& slot) const {
   const std::string practitioner = Id(slot.practitioner.value());
   w.Raw("{").Key("resourceType", true).String("Slot");
   w.Key("id").String(SlotId(slot));
-  // Links::BookingDeepLink, with the part every Slot shares made once.
+  // Links::BookingDeepLink, its shared prefix made once (BookingDeepLinkPrefix).
   w.Key("extension").Raw("[{").Key("url", true).String(kBookingDeepLinkExtension);
   w.Key("valueUrl")
       .String(deep_link_prefix_ + Id(slot.service.value()) + "&practitioner=" + practitioner +
@@ -222,10 +226,6 @@ std::string SlotWriter::Text(const FreeSlot& slot) const {
   json::Writer w(800);
   Write(w, slot);
   return w.Take();
-}
-
-Json SlotResource(const clinic::ClinicSetup& setup, const Links& links, const FreeSlot& slot) {
-  return Json::parse(SlotWriter(setup, links).Text(slot));
 }
 
 Json AppointmentResource(const clinic::ClinicSetup& setup,

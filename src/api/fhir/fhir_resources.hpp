@@ -46,6 +46,8 @@ struct Links {
 
   // "{origin}/fhir/{slug}"
   std::string FhirBase() const;
+  // "{origin}/c/{slug}/book?service=": what every deep link of the clinic starts with.
+  std::string BookingDeepLinkPrefix() const;
   // The patient app's page that opens the booking of this service, practitioner and start.
   std::string BookingDeepLink(core::ServiceId service, core::PractitionerId practitioner,
                               core::Instant start) const;
@@ -94,8 +96,6 @@ class SlotWriter {
   std::string phone_extension_;   // the booking-phone extension object, as JSON text
   std::vector<std::pair<core::ServiceId, std::string>> service_types_;  // "serviceType":[...]
 };
-// The Slot as a tree (parsed from SlotWriter's text), for answers built as trees.
-Json SlotResource(const core::clinic::ClinicSetup& setup, const Links& links, const FreeSlot& slot);
 
 // An appointment: status, service, start and end, the practitioner and the location as
 // participants (the patient is not published).
