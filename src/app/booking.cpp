@@ -148,12 +148,14 @@ Result<std::optional<core::ports::Hold>> PresentedHold(core::ports::Storage& sto
 Result<void> CheckToken(core::ports::Storage& storage, core::ports::TokenService& tokens,
                         const ClinicContext& clinic, core::AppointmentId id,
                         std::string_view token) {
-  auto hash = storage.ManageTokenHash(clinic.setup().clinic.id, id);
-  if (!hash) return std::move(hash).error();
-  if (token.empty() || hash->empty() || !tokens.Matches(token, *hash)) {
-    return Error::NotFound("no such appointment");
+  // The token handed out at booking, or one a sent message carried (ports/patient_messages.hpp).
+  auto hashes = storage.ManageTokenHashes(clinic.setup().clinic.id, id);
+  if (!hashes) return std::move(hashes).error();
+  if (token.empty()) return Error::NotFound("no such appointment");
+  for (const std::string& hash : *hashes) {
+    if (!hash.empty() && tokens.Matches(token, hash)) return core::Ok();
   }
-  return core::Ok();
+  return Error::NotFound("no such appointment");
 }
 
 }  // namespace

@@ -40,11 +40,13 @@ std::string Obsolete(const OutboxMessage& message, const core::scheduling::Appoi
 }  // namespace
 
 Deliverer::Deliverer(core::ports::Storage& storage, std::unique_ptr<EmailSender> email,
-                     std::unique_ptr<SmsSender> sms, const core::Clock& clock,
+                     std::unique_ptr<SmsSender> sms,
+                     std::unique_ptr<core::ports::TokenService> tokens, const core::Clock& clock,
                      DeliveryOptions options)
     : storage_(storage),
       email_(std::move(email)),
       sms_(std::move(sms)),
+      tokens_(std::move(tokens)),
       clock_(clock),
       options_(std::move(options)) {}
 
@@ -69,27 +71,61 @@ core::Result<DeliveryCounts> Deliverer::RunOnce() {
   return counts;
 }
 
+core::Result<std::string> Deliverer::ManageUrl(const OutboxMessage& message,
+                                               std::string_view clinic_slug) {
+  // Stored before the message leaves: a link is never sent that does not open the appointment.
+  const std::string token = tokens_->NewToken();
+  UNKNOT_TRY(storage_.AddManageToken(message.clinic, message.appointment, tokens_->Hash(token),
+                                     clock_.Now()));
+  // The token travels in the fragment (web/src/lib/token.ts): never sent to a server, so it is
+  // in no access log. NewToken's text is URL-safe.
+  return options_.public_url + "/c/" + std::string(clinic_slug) + "/manage/" +
+         std::to_string(message.appointment.value()) + "#token=" + token;
+}
+
 core::Result<void> Deliverer::Deliver(const OutboxMessage& message, DeliveryCounts& counts) {
   const core::Instant now = clock_.Now();
   auto setup = UNKNOT_TRY(storage_.LoadSetup(message.clinic));
   auto appointment = UNKNOT_TRY(storage_.FindAppointment(message.clinic, message.appointment));
   auto patient = UNKNOT_TRY(storage_.FindPatient(message.clinic, appointment.patient));
+  auto prefs = UNKNOT_TRY(storage_.FindPatientMessagePrefs(message.clinic, appointment.patient));
   auto zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
-  if (std::string why = Obsolete(message, appointment, now); !why.empty()) {
+  std::string why = Obsolete(message, appointment, now);
+  if (why.empty() && message.kind == MessageKind::kReminder &&
+      prefs.reminders == core::ports::Reminders::kOff) {
+    why = "reminders off";
+  }
+  if (why.empty() && message.channel == MessageChannel::kEmail && prefs.Bounced(patient.email)) {
+    why = "address bounced";
+  }
+  if (!why.empty()) {
     UNKNOT_TRY(storage_.MarkMessageSkipped(message.id, why, now));
     ++counts.skipped;
     return core::Ok();
   }
-  MessageContext context{*setup, zone, appointment, patient,
-                         options_.public_url + "/c/" + setup->clinic.slug + "/manage/" +
-                             std::to_string(appointment.id.value())};
   if (message.channel == MessageChannel::kEmail) {
     if (!IsPlainAddress(patient.email) || !IsPlainAddress(options_.from_address)) {
       return core::Error(core::ErrorCode::kInvalidArgument, "not a deliverable e-mail address");
     }
+    MessageContext context{*setup, zone, appointment, patient,
+                           UNKNOT_TRY(ManageUrl(message, setup->clinic.slug))};
     RenderedEmail email = RenderEmail(message.kind, context, options_.from_address);
     Envelope envelope{options_.from_address, setup->clinic.name, message.key, now};
-    UNKNOT_TRY(email_->Send(options_.from_address, patient.email, BuildMime(email, envelope)));
+    auto sent = email_->Send(options_.from_address, patient.email, BuildMime(email, envelope));
+    if (!sent && sent.error().code() == core::ErrorCode::kInvalidArgument) {
+      // A bounce: the server refused the address for good. Not mailed again until it changes;
+      // this message is dead at once, with the server's answer.
+      UNKNOT_TRY(storage_.MarkEmailBounced(message.clinic, patient.id, patient.email,
+                                           sent.error().message(), clock_.Now()));
+      core::ports::RetryPolicy at_once = options_.retry;
+      at_once.max_attempts = 1;
+      UNKNOT_TRY(storage_.MarkMessageFailed(message.id, sent.error().message(), clock_.Now(),
+                                            at_once));
+      spdlog::warn("message {} bounced: {}", message.id.value(), sent.error().message());
+      ++counts.bounced;
+      return core::Ok();
+    }
+    UNKNOT_TRY(std::move(sent));
   } else {
     if (sms_ == nullptr) return core::Error(core::ErrorCode::kUnavailable, "no SMS sender");
     auto settings = UNKNOT_TRY(storage_.FindMessageSettings(message.clinic));
@@ -98,6 +134,8 @@ core::Result<void> Deliverer::Deliver(const OutboxMessage& message, DeliveryCoun
       ++counts.skipped;
       return core::Ok();
     }
+    MessageContext context{*setup, zone, appointment, patient,
+                           UNKNOT_TRY(ManageUrl(message, setup->clinic.slug))};
     UNKNOT_TRY(sms_->Send(settings.sms_webhook_url, settings.sms_webhook_secret, message.key,
                           patient.phone, RenderSms(message.kind, context)));
   }

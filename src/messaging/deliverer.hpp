@@ -7,6 +7,14 @@
 // moved or passed) is marked skipped. The key of the row is the e-mail's Message-ID and the
 // webhook's idempotency key, so a message sent again after a crash carries the same one.
 //
+// Each message's manage link carries a fresh manage token (`#token=` in the fragment, as the
+// patient app reads it), stored (only its hash) as one more valid manage token of the appointment
+// before the message is sent (core/ports/patient_messages.hpp); a message sent again after a
+// crash may carry another token, and both open the appointment. A reminder to a patient who
+// turned reminders off is skipped ("reminders off"); so is an e-mail to an address that bounced
+// ("address bounced") until the patient's address changes. A permanent refusal of the recipient
+// (SMTP 5xx) records the bounce and makes the message dead at once; anything else is retried.
+//
 // Runs inside `unknot serve` (DeliveryThread) or as `unknot deliver`; several deliverers may run
 // on one PostgreSQL database.
 
@@ -20,6 +28,7 @@
 
 #include "core/common/clock.hpp"
 #include "core/ports/storage.hpp"
+#include "core/ports/tokens.hpp"
 #include "messaging/senders.hpp"
 
 namespace unknot::messaging {
@@ -38,23 +47,30 @@ struct DeliveryCounts {
   int sent = 0;
   int failed = 0;
   int skipped = 0;
+  int bounced = 0;  // refused for good by the server: the address is marked bounced, the message dead
 };
 
 class Deliverer {
  public:
-  // `sms` may be null: SMS messages then fail (and end dead) with "no SMS sender".
+  // `sms` may be null: SMS messages then fail (and end dead) with "no SMS sender". `tokens` makes
+  // the manage token of each message's link.
   Deliverer(core::ports::Storage& storage, std::unique_ptr<EmailSender> email,
-            std::unique_ptr<SmsSender> sms, const core::Clock& clock, DeliveryOptions options);
+            std::unique_ptr<SmsSender> sms, std::unique_ptr<core::ports::TokenService> tokens,
+            const core::Clock& clock, DeliveryOptions options);
 
   // Claims one batch and delivers it. Fails only when the claim itself fails.
   core::Result<DeliveryCounts> RunOnce();
 
  private:
   core::Result<void> Deliver(const core::ports::OutboxMessage& message, DeliveryCounts& counts);
+  // A fresh manage token for one message's link, its hash stored first; the absolute link.
+  core::Result<std::string> ManageUrl(const core::ports::OutboxMessage& message,
+                                      std::string_view clinic_slug);
 
   core::ports::Storage& storage_;
   std::unique_ptr<EmailSender> email_;
   std::unique_ptr<SmsSender> sms_;
+  std::unique_ptr<core::ports::TokenService> tokens_;
   const core::Clock& clock_;
   DeliveryOptions options_;
 };

@@ -17,8 +17,10 @@ namespace unknot::messaging {
 class EmailSender {
  public:
   virtual ~EmailSender() = default;
-  // Sends one MIME message (CRLF lines) from `from` to `to` (plain addresses). kUnavailable with
-  // the server's or the network's reason when it was not accepted.
+  // Sends one MIME message (CRLF lines) from `from` to `to` (plain addresses). When it was not
+  // accepted, the server's or the network's reason in one line, with the code telling what to do:
+  // kInvalidArgument when the server refused the recipient for good (SMTP 5xx to RCPT TO: a
+  // bounce, not to be retried); kUnavailable when a later try may pass (4xx, network, ...).
   virtual core::Result<void> Send(std::string_view from, std::string_view to,
                                   std::string_view mime) = 0;
 };

@@ -97,6 +97,12 @@ class SmtpSender final : public EmailSender {
       curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response);
       std::string reason = error[0] != '\0' ? error : curl_easy_strerror(code);
       if (response != 0) reason = "SMTP " + std::to_string(response) + ": " + reason;
+      // A 5xx answer to RCPT TO (libcurl: "RCPT failed: 550") refuses this address for good: a
+      // bounce. Every other failure (4xx, a refused sender or AUTH, the network) may pass later.
+      const bool recipient_refused = std::string_view(error).starts_with("RCPT failed");
+      if (recipient_refused && response >= 500 && response < 600) {
+        return Error(ErrorCode::kInvalidArgument, reason);
+      }
       return Error(ErrorCode::kUnavailable, reason);
     }
     return core::Ok();

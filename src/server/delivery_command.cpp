@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "messaging/mime.hpp"
+#include "security/sodium_tokens.hpp"
 #include "server/command_support.hpp"
 
 namespace unknot::server {
@@ -66,7 +67,8 @@ core::Result<std::unique_ptr<messaging::Deliverer>> MakeDeliverer(core::ports::S
   options.idle_wait = std::chrono::milliseconds{flags.idle_ms};
   return std::make_unique<messaging::Deliverer>(storage, messaging::MakeSmtpSender(smtp),
                                                 messaging::MakeWebhookSmsSender(smtp.timeout),
-                                                clock, options);
+                                                std::make_unique<security::SodiumTokens>(), clock,
+                                                options);
 }
 
 int Deliver(const DeliverOptions& options) {

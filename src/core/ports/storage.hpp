@@ -27,6 +27,7 @@
 #include "core/ports/home_care.hpp"
 #include "core/ports/outbox.hpp"
 #include "core/ports/outcomes.hpp"
+#include "core/ports/patient_messages.hpp"
 #include "core/ports/staff.hpp"
 #include "core/ports/treatment_plans.hpp"
 #include "core/ports/visit_notes.hpp"
@@ -262,7 +263,8 @@ class Storage : public ClinicRepository,
                 public OutcomeRepository,
                 public CalendarFeedRepository,
                 public OutboxRepository,
-                public HoldRepository {
+                public HoldRepository,
+                public PatientMessageRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

@@ -947,6 +947,35 @@ CREATE TRIGGER appointments_respect_holds
   FOR EACH ROW EXECUTE FUNCTION unknot_respect_holds();
 )sql";
 
+// Version 17 (issue 16): the patient side of messages. Every message sent carries a fresh manage
+// token; only its hash is kept here, as one more valid manage token of the appointment beside
+// appointments.manage_token_hash. Per patient: reminders on or off, and the e-mail address that
+// bounced (mailed again only once the patient's address differs from it).
+constexpr std::string_view kSchemaPatientMessages = R"sql(
+CREATE TABLE appointment_manage_tokens (
+  id             bigserial PRIMARY KEY,
+  clinic_id      bigint NOT NULL,
+  appointment_id bigint NOT NULL,
+  token_hash     text NOT NULL UNIQUE CHECK (length(token_hash) > 0),
+  created_at     bigint NOT NULL,
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id)
+);
+CREATE INDEX appointment_manage_tokens_by_appointment
+  ON appointment_manage_tokens (clinic_id, appointment_id, id);
+
+CREATE TABLE patient_message_prefs (
+  clinic_id     bigint NOT NULL,
+  patient_id    bigint NOT NULL,
+  reminders     boolean NOT NULL DEFAULT true,
+  bounced_email text NOT NULL DEFAULT '',
+  bounced_at    bigint,
+  bounce_error  text NOT NULL DEFAULT '',
+  updated_at    bigint NOT NULL,
+  PRIMARY KEY (clinic_id, patient_id),
+  FOREIGN KEY (clinic_id, patient_id) REFERENCES patients (clinic_id, id)
+);
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
@@ -978,6 +1007,8 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {14, "the outbox of patient messages, written by a trigger with every appointment change",
      kSchemaOutbox},
     {15, "times held while a patient fills in details; the clinic's hold minutes", kSchemaHolds},
+    {17, "manage tokens of sent messages; patients' reminder choice and bounced address",
+     kSchemaPatientMessages},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -266,6 +266,18 @@ class PostgresStorage final : public core::ports::Storage,
   core::Result<std::vector<core::ports::Hold>> ListHolds(core::ClinicId clinic,
                                                          core::Interval window,
                                                          core::Instant now) override;
+  // The patient side of messages: patient_messages.cpp.
+  core::Result<void> AddManageToken(core::ClinicId clinic, core::AppointmentId appointment,
+                                    std::string_view token_hash, core::Instant now) override;
+  core::Result<std::vector<std::string>> ManageTokenHashes(
+      core::ClinicId clinic, core::AppointmentId appointment) override;
+  core::Result<core::ports::PatientMessagePrefs> FindPatientMessagePrefs(
+      core::ClinicId clinic, core::PatientId patient) override;
+  core::Result<void> SetReminders(core::ClinicId clinic, core::PatientId patient,
+                                  core::ports::Reminders reminders, core::Instant now) override;
+  core::Result<void> MarkEmailBounced(core::ClinicId clinic, core::PatientId patient,
+                                      std::string_view address, std::string_view error,
+                                      core::Instant now) override;
 
  private:
   PostgresStorage(std::unique_ptr<ConnectionPool> pool, const core::Clock& clock);

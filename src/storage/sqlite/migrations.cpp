@@ -1100,6 +1100,35 @@ BEGIN
 END;
 )sql";
 
+// Version 18 (issue 16): the patient side of messages. Every message sent carries a fresh manage
+// token; only its hash is kept here, as one more valid manage token of the appointment beside
+// appointments.manage_token_hash. Per patient: reminders on or off, and the e-mail address that
+// bounced (mailed again only once the patient's address differs from it).
+constexpr std::string_view kSchemaPatientMessages = R"sql(
+CREATE TABLE appointment_manage_tokens (
+  id             INTEGER PRIMARY KEY,
+  clinic_id      INTEGER NOT NULL,
+  appointment_id INTEGER NOT NULL,
+  token_hash     TEXT NOT NULL UNIQUE CHECK (length(token_hash) > 0),
+  created_at     INTEGER NOT NULL,
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id)
+);
+CREATE INDEX appointment_manage_tokens_by_appointment
+  ON appointment_manage_tokens (clinic_id, appointment_id, id);
+
+CREATE TABLE patient_message_prefs (
+  clinic_id     INTEGER NOT NULL,
+  patient_id    INTEGER NOT NULL,
+  reminders     INTEGER NOT NULL DEFAULT 1 CHECK (reminders IN (0, 1)),
+  bounced_email TEXT NOT NULL DEFAULT '',
+  bounced_at    INTEGER,
+  bounce_error  TEXT NOT NULL DEFAULT '',
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (clinic_id, patient_id),
+  FOREIGN KEY (clinic_id, patient_id) REFERENCES patients (clinic_id, id)
+);
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
@@ -1129,6 +1158,8 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {15, "the outbox of patient messages, written by triggers with every appointment change",
      kSchemaOutbox},
     {16, "times held while a patient fills in details; the clinic's hold minutes", kSchemaHolds},
+    {18, "manage tokens of sent messages; patients' reminder choice and bounced address",
+     kSchemaPatientMessages},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(
