@@ -20,6 +20,7 @@
 #include "api/v1/home_care_routes.hpp"
 #include "api/v1/ics_routes.hpp"
 #include "api/v1/outcome_routes.hpp"
+#include "api/v1/reminder_routes.hpp"
 #include "api/v1/sign_in_throttle.hpp"
 #include "api/v1/staff_api.hpp"
 #include "api/v1/write_limits.hpp"
@@ -178,6 +179,7 @@ int Serve(const ServeOptions& options) {
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);
   api::v1::AddWriteLimits(router, storage);
+  api::v1::AddReminderRoutes(router, storage, clock, tokens);
 
   // The staff side: one gate before every staff route; password hashing on its own small pool.
   auto hasher = std::make_unique<security::PasswordHasher>();
