@@ -3,7 +3,8 @@
 // what arrived (tests/messages/check_messages.py: e-mail headers, the plain-text and HTML parts,
 // the .ics with python3-icalendar). A server killed with SIGKILL in the middle of a delivery
 // batch loses nothing: after a restart every message has arrived, copies only with the same
-// Message-ID.
+// Message-ID. The manage link in a delivered e-mail opens the appointment (its own token); an
+// address the server refuses for good (550) is not mailed again.
 
 #include <gtest/gtest.h>
 
@@ -52,9 +53,11 @@ class MessagesE2ETest : public ::testing::Test {
     ASSERT_EQ(RunProcess({UnknotBinary(), "demo", "--database", db_}).exit_code, 0);
   }
 
-  void StartSink(int delay_ms) {
-    sink_ = std::make_unique<Child>(std::vector<std::string>{
-        "/usr/bin/python3", Script("smtp_sink.py"), mail_, "--delay-ms", std::to_string(delay_ms)});
+  void StartSink(int delay_ms, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"/usr/bin/python3", Script("smtp_sink.py"), mail_,
+                                     "--delay-ms", std::to_string(delay_ms)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    sink_ = std::make_unique<Child>(args);
     ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(mail_ + "/port"); }, 20s));
     std::ifstream in(mail_ + "/port");
     in >> smtp_port_;
@@ -149,7 +152,7 @@ TEST_F(MessagesE2ETest, AConfirmationAndACancellationArriveWithTheirPartsAndCale
                          {"text",
                           {"Hello Ana <b>&amp;,", "When: ", "America/Los_Angeles",
                            "What to bring:", manage, "Questions? Call us on"}},
-                         {"html", {"Hello Ana &lt;b&gt;&amp;amp;,", "href=\"" + manage + "\""}},
+                         {"html", {"Hello Ana &lt;b&gt;&amp;amp;,", "href=\"" + manage + "#token="}},
                          {"not_html", {"<b>"}}}},
                        {Key(id, "cancelled", 2),
                         {{"kind", "cancelled"},
@@ -196,6 +199,89 @@ TEST_F(MessagesE2ETest, SigkillInTheMiddleOfADeliveryBatchLosesNoMessage) {
   std::this_thread::sleep_for(3s);
   EXPECT_EQ(Check(expectations), 0) << last_check_;
   EXPECT_GE(CountMessages(mail_), want);
+}
+
+TEST_F(MessagesE2ETest, TheManageLinkInTheDeliveredEmailOpensTheAppointment) {
+  StartSink(0);
+  ASSERT_NE(StartServer(), 0);
+  Json body = {{"service", service_ids_.at("art-session")},
+               {"start", DemoTime(0, 10, 0)},
+               {"patient",
+                {{"given_name", "Ana"},
+                 {"family_name", "Ruiz"},
+                 {"email", "ana@example.org"},
+                 {"phone", "+14155550142"}}}};
+  HttpResult booked = HttpRequest(port_, "POST", base_ + "/appointments", body.dump());
+  ASSERT_EQ(booked.status, 201u) << booked.body;
+  const std::int64_t id = Json::parse(booked.body)["appointment"]["id"];
+  const std::string booking_token = Json::parse(booked.body)["manage_token"];
+  ASSERT_TRUE(WaitFor([&] { return CountMessages(mail_) >= 1; }, 30s)) << server_->Stderr();
+
+  ProcessResult link =
+      RunProcess({"/usr/bin/python3", Script("manage_link.py"), mail_, Key(id, "booked", 1)});
+  ASSERT_EQ(link.exit_code, 0) << link.out << link.err;
+  const std::string prefix = "https://clinic.example/c/mission-sports-chiro/manage/" +
+                             std::to_string(id) + "#token=";
+  ASSERT_TRUE(link.out.starts_with(prefix)) << link.out;
+  std::string token = link.out.substr(prefix.size());
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  ASSERT_FALSE(token.empty());
+  EXPECT_NE(token, booking_token);  // a fresh one, made for this message
+
+  // The patient app sends the fragment's token as a Bearer token.
+  const std::string target = base_ + "/appointments/" + std::to_string(id);
+  HttpResult opened = HttpRequest(port_, "GET", target, "", {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(opened.status, 200u) << opened.body;
+  EXPECT_EQ(Json::parse(opened.body)["appointment"]["id"], id);
+  // The booking's own token still works; a wrong one does not.
+  EXPECT_EQ(
+      HttpRequest(port_, "GET", target, "", {{"Authorization", "Bearer " + booking_token}}).status,
+      200u);
+  EXPECT_EQ(
+      HttpRequest(port_, "GET", target, "", {{"Authorization", "Bearer " + token + "x"}}).status,
+      404u);
+}
+
+TEST_F(MessagesE2ETest, AnAddressRefusedWith550IsNotMailedAgain) {
+  StartSink(0, {"--reject", "gone@example.org"});
+  ASSERT_NE(StartServer(), 0);
+  auto book = [&](const std::string& email, int hour) {
+    Json body = {{"service", service_ids_.at("art-session")},
+                 {"start", DemoTime(1, hour, 0)},
+                 {"patient",
+                  {{"given_name", "Bo"},
+                   {"family_name", "Lind"},
+                   {"email", email},
+                   {"phone", "+14155550143"}}}};
+    return HttpRequest(port_, "POST", base_ + "/appointments", body.dump());
+  };
+  auto rejections = [&] {
+    std::ifstream in(mail_ + "/rejected.log");
+    int lines = 0;
+    for (std::string line; std::getline(in, line);) ++lines;
+    return lines;
+  };
+  ASSERT_EQ(book("gone@example.org", 9).status, 201u);
+  ASSERT_TRUE(WaitFor([&] { return rejections() >= 1; }, 30s)) << server_->Stderr();
+
+  // The same patient books again, then somebody else: the second patient's confirmation
+  // arrives, the bounced address is not tried again (no retry, no new message).
+  ASSERT_EQ(book("gone@example.org", 11).status, 201u);
+  HttpResult other = book("here@example.org", 14);
+  ASSERT_EQ(other.status, 201u);
+  const std::int64_t other_id = Json::parse(other.body)["appointment"]["id"];
+  ASSERT_TRUE(WaitFor([&] { return CountMessages(mail_) >= 1; }, 30s)) << server_->Stderr();
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(rejections(), 1);
+  EXPECT_EQ(CountMessages(mail_), 1);
+  Json expectations = {{Key(other_id, "booked", 1),
+                        {{"kind", "booked"},
+                         {"to", "here@example.org"},
+                         {"uid", "appointment-" + std::to_string(other_id) +
+                                     "@mission-sports-chiro.unknot"},
+                         {"method", "REQUEST"},
+                         {"sequence", 0}}}};
+  EXPECT_EQ(Check(expectations), 0) << last_check_;
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ class ReminderRoutesTest : public PublicRoutesFixture {
     id_ = std::to_string(Body(booked)["appointment"]["id"].get<std::int64_t>());
     patient_ = storage_
                    ->FindAppointment(setup.clinic.id,
-                                     core::AppointmentId{Body(booked)["appointment"]["id"]})
+                                     core::AppointmentId{Body(booked)["appointment"]["id"].get<std::int64_t>()})
                    ->patient;
     token_ = Body(booked)["manage_token"];
   }
