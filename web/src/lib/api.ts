@@ -155,6 +155,15 @@ export const api = {
     if (!response.ok) throw new ApiError(response.status, null);
     return response.text();
   },
+  // The patient's reminder choice (for all their appointments), by the manage token.
+  reminders: (id: number, token: string) =>
+    request<{ reminders: boolean }>(`/appointments/${id}/reminders`, { headers: bearer(token) })
+      .then((r) => r.reminders),
+  setReminders: (id: number, token: string, on: boolean) =>
+    request<{ reminders: boolean }>(`/appointments/${id}/reminders`, {
+      method: "PUT", headers: { "Content-Type": "application/json", ...bearer(token) },
+      body: JSON.stringify({ reminders: on }),
+    }).then((r) => r.reminders),
   assessmentForm: () => request<AssessmentForm>("/assessment-form"),
   bodyMap: async (url: string) => {
     let response: Response;

@@ -4,6 +4,7 @@ import { AppointmentDetails } from "./book";
 import { HomeCarePanel } from "./homecare";
 import { AlternativeSlots, capable, SlotPicker } from "../components/slotpicker";
 import { PatientOutcomes } from "../components/outcome_chart";
+import { RemindersToggle } from "../components/reminders_toggle";
 import { useCalendarHref } from "../lib/calendar";
 import { describeMinutes, onlineChange } from "../lib/policy";
 import { requestNotice } from "../lib/request";
@@ -116,6 +117,7 @@ export function ManagePage({ clinic, id, token }: { clinic: Clinic; id: number; 
           </div>
         </section>
       )}
+      <RemindersToggle id={appointment.id} token={token} />
       <HomeCarePanel id={appointment.id} token={token} />
       <PatientOutcomes id={id} token={token} zone={clinic.time_zone} />
     </main>
