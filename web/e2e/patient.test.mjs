@@ -315,6 +315,36 @@ describe("patient app", { timeout: 240000 }, () => {
     await close();
   });
 
+  test("manage page: \"Send me reminders\" turned off is stored for the patient, and on again", async () => {
+    const services = (await json(server.api("/services"))).body.services;
+    const service = services.find((s) => !s.new_patients_only);
+    const from = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 12 * 86400000).toISOString().slice(0, 10);
+    const slots = (await json(server.api(`/availability?service=${service.id}&from=${from}&to=${to}`))).body.days.flatMap((d) => d.slots);
+    const made = await bookOverApi({ service: service.id, start: slots[1].start,
+      patient: { given_name: "Rae", family_name: "Min", email: "rae.min@example.org", phone: "+14155550177" } });
+    assert.equal(made.status, 201);
+    const reminders = server.api(`/appointments/${made.body.appointment.id}/reminders`);
+    const auth = { headers: { Authorization: `Bearer ${made.body.manage_token}` } };
+    const { page, close } = await newPage();
+    await page.goto(server.base + made.body.manage_url);
+    const box = page.getByRole("checkbox", { name: "Send me reminders" });
+    await box.waitFor();
+    assert.equal(await box.isChecked(), true);
+    await box.uncheck();
+    await page.getByText("We will not send you reminders.").waitFor();
+    assert.deepEqual((await json(reminders, auth)).body, { reminders: false });
+    await expectAccessible(page, "manage with reminders off");
+    // A reload shows the stored choice.
+    await page.reload();
+    await box.waitFor();
+    assert.equal(await box.isChecked(), false);
+    await box.check();
+    await page.getByText("We will remind you before your appointments.").waitFor();
+    assert.deepEqual((await json(reminders, auth)).body, { reminders: true });
+    await close();
+  });
+
   test("an old ?token= manage link still works and the token leaves the address bar", async () => {
     const services = (await json(server.api("/services"))).body.services;
     const service = services.find((s) => !s.new_patients_only);
