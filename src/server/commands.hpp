@@ -38,6 +38,7 @@ struct DeliveryFlags {
   int batch = 50;
   int lease_seconds = 120;
   int idle_ms = 1000;
+  int retry_seconds = 30;  // the first retry's delay; doubles after each failure
 };
 
 struct ServeOptions {

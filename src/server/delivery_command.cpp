@@ -53,6 +53,9 @@ core::Result<std::unique_ptr<messaging::Deliverer>> MakeDeliverer(core::ports::S
                                      "must be a plain address, e.g. "
                                      "bookings@clinic.example");
   }
+  if (flags.retry_seconds <= 0) {
+    return core::Error::InvalidField("--delivery-retry", "must be a positive number of seconds");
+  }
   if (flags.batch <= 0 || flags.lease_seconds <= 0 || flags.idle_ms <= 0) {
     return core::Error::InvalidField("--delivery-batch", "batch, lease and wait must be positive");
   }
@@ -65,6 +68,7 @@ core::Result<std::unique_ptr<messaging::Deliverer>> MakeDeliverer(core::ports::S
   options.batch = flags.batch;
   options.lease = std::chrono::seconds{flags.lease_seconds};
   options.idle_wait = std::chrono::milliseconds{flags.idle_ms};
+  options.retry.first_delay = std::chrono::seconds{flags.retry_seconds};
   return std::make_unique<messaging::Deliverer>(storage, messaging::MakeSmtpSender(smtp),
                                                 messaging::MakeWebhookSmsSender(smtp.timeout),
                                                 std::make_unique<security::SodiumTokens>(), clock,

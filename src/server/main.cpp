@@ -136,6 +136,9 @@ int main(int argc, char** argv) {
     cmd->add_option("--delivery-wait-ms", flags.idle_ms,
                     "Milliseconds between polls of the outbox when nothing was due")
         ->capture_default_str();
+    cmd->add_option("--delivery-retry", flags.retry_seconds,
+                    "Seconds before the first retry of a failed message (doubling after each)")
+        ->capture_default_str();
   };
   add_delivery_flags(serve_cmd, serve.delivery);
   serve_cmd->add_flag("--no-delivery", serve.no_delivery,

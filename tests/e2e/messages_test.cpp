@@ -284,5 +284,55 @@ TEST_F(MessagesE2ETest, AnAddressRefusedWith550IsNotMailedAgain) {
   EXPECT_EQ(Check(expectations), 0) << last_check_;
 }
 
+int CountFiles(const std::string& dir, const std::string& extension) {
+  int n = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == extension) ++n;
+  }
+  return n;
+}
+
+TEST_F(MessagesE2ETest, TheSmsWebhookGetsASignedBodyAndARetryWithTheSameKey) {
+  const std::string hooks = dir_.File("webhook");
+  Child receiver({"/usr/bin/python3", Script("webhook_sink.py"), hooks, "--fail", "1"});
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(hooks + "/port"); }, 20s));
+  int hook_port = 0;
+  std::ifstream(hooks + "/port") >> hook_port;
+  const std::string secret = "webhook-secret-for-tests";
+  ProcessResult set = RunProcess(
+      {"/usr/bin/sqlite3", db_,
+       "INSERT INTO outbox_settings (clinic_id, sms_webhook_url, sms_webhook_secret) "
+       "SELECT id, 'http://127.0.0.1:" +
+           std::to_string(hook_port) + "/sms', '" + secret +
+           "' FROM clinics WHERE slug = 'mission-sports-chiro'"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  StartSink(0);
+  ASSERT_NE(StartServer({"--delivery-retry", "1"}), 0);
+  Json body = {{"service", service_ids_.at("art-session")},
+               {"start", DemoTime(2, 10, 0)},
+               {"patient",
+                {{"given_name", "Ana"},
+                 {"family_name", "Ruiz"},
+                 {"email", "ana@example.org"},
+                 {"phone", "+14155550142"}}}};
+  HttpResult booked = HttpRequest(port_, "POST", base_ + "/appointments", body.dump());
+  ASSERT_EQ(booked.status, 201u) << booked.body;
+  const std::int64_t id = Json::parse(booked.body)["appointment"]["id"];
+  // The first request is answered 503; the retry, a second later, 200.
+  ASSERT_TRUE(WaitFor([&] { return CountFiles(hooks, ".json") >= 2; }, 30s)) << server_->Stderr();
+  std::this_thread::sleep_for(1500ms);  // no third request
+
+  const std::string key = "<appointment-" + std::to_string(id) +
+                          "-booked-1-sms@mission-sports-chiro.unknot>";
+  Json expectations = {
+      {key, {{"to", "+14155550142"}, {"contains", {"booked", "manage/"}}, {"attempts", 2}}}};
+  const std::string path = dir_.File("webhook.json");
+  std::ofstream(path) << expectations.dump(2);
+  ProcessResult check =
+      RunProcess({"/usr/bin/python3", Script("check_webhook.py"), hooks, secret, path});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+}
+
 }  // namespace
 }  // namespace unknot::testing
