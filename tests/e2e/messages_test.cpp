@@ -326,7 +326,7 @@ TEST_F(MessagesE2ETest, TheSmsWebhookGetsASignedBodyAndARetryWithTheSameKey) {
   const std::string key = "<appointment-" + std::to_string(id) +
                           "-booked-1-sms@mission-sports-chiro.unknot>";
   Json expectations = {
-      {key, {{"to", "+14155550142"}, {"contains", {"booked", "manage/"}}, {"attempts", 2}}}};
+      {key, {{"to", "+14155550142"}, {"contains", {"booked"}}, {"attempts", 2}}}};
   const std::string path = dir_.File("webhook.json");
   std::ofstream(path) << expectations.dump(2);
   ProcessResult check =

@@ -145,6 +145,9 @@ Result<Response> PatientRecord(core::ports::Storage& storage, Request& request,
     record.assessments = UNKNOT_TRY(FollowedAssessments(storage, clinic, record.appointments));
   }
   Json body = UNKNOT_TRY(dto::PatientRecordJson(context, record));
+  // Mail to this address bounced (issue 16): the clinic should ask the patient for another.
+  const auto prefs = UNKNOT_TRY(storage.FindPatientMessagePrefs(clinic, patient_id));
+  body["patient"]["email_bounced"] = prefs.Bounced(record.patient.email);
 
   std::string detail =
       std::to_string(record.appointments.size()) + " appointments, " +
