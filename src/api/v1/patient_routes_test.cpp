@@ -182,6 +182,15 @@ TEST_F(PatientRoutesTest, ASearchIsRecordedWithoutItsText) {
   EXPECT_EQ(log[0].record.find("ruiz"), std::string::npos) << log[0].record;
 }
 
+TEST_F(PatientRoutesTest, TheRecordSaysWhenMailToTheCurrentAddressBounced) {
+  const core::ClinicId clinic = clinic_.id;
+  ASSERT_TRUE(storage_->MarkEmailBounced(clinic, ana_.id, "old@example.org", "550", clock_.Now()));
+  EXPECT_EQ(Body(StaffGet(&desk_, PatientPath(ana_)))["patient"]["email_bounced"], false);
+  ASSERT_TRUE(
+      storage_->MarkEmailBounced(clinic, ana_.id, "ana.ruiz@example.org", "550", clock_.Now()));
+  EXPECT_EQ(Body(StaffGet(&desk_, PatientPath(ana_)))["patient"]["email_bounced"], true);
+}
+
 TEST_F(PatientRoutesTest, TheRecordHoldsContactAppointmentsAndTheAssessmentTheyFollowed) {
   core::AssessmentId assessment = AddAssessment();
   auto first = AddAppointment(ana_, 0, "2026-11-20T17:00:00Z", assessment);
@@ -192,7 +201,7 @@ TEST_F(PatientRoutesTest, TheRecordHoldsContactAppointmentsAndTheAssessmentTheyF
   EXPECT_EQ(body["patient"], Json::parse(R"({"id": )" + std::to_string(ana_.id.value()) +
                                          R"(, "given_name": "Ana", "family_name": "Ruiz",
       "email": "ana.ruiz@example.org", "phone": "+14155550142",
-      "created_at": "2026-11-26T18:00:00Z"})"));
+      "created_at": "2026-11-26T18:00:00Z", "email_bounced": false})"));
   ASSERT_EQ(body["appointments"].size(), 2u);
   const Json& newest = body["appointments"][0];
   EXPECT_EQ(newest["id"], second.id.value());
