@@ -119,8 +119,8 @@ core::Result<void> Deliverer::Deliver(const OutboxMessage& message, DeliveryCoun
                                            sent.error().message(), clock_.Now()));
       core::ports::RetryPolicy at_once = options_.retry;
       at_once.max_attempts = 1;
-      UNKNOT_TRY(storage_.MarkMessageFailed(message.id, sent.error().message(), clock_.Now(),
-                                            at_once));
+      UNKNOT_TRY(
+          storage_.MarkMessageFailed(message.id, sent.error().message(), clock_.Now(), at_once));
       spdlog::warn("message {} bounced: {}", message.id.value(), sent.error().message());
       ++counts.bounced;
       return core::Ok();

@@ -47,7 +47,8 @@ struct DeliveryCounts {
   int sent = 0;
   int failed = 0;
   int skipped = 0;
-  int bounced = 0;  // refused for good by the server: the address is marked bounced, the message dead
+  int bounced =
+      0;  // refused for good by the server: the address is marked bounced, the message dead
 };
 
 class Deliverer {

@@ -63,8 +63,9 @@ class CountingTokens final : public core::ports::TokenService {
 
 // The plain-text part of a MIME message built by BuildMime: the first base64 part, decoded.
 std::string PlainText(const std::string& mime) {
-  const std::string marker = "Content-Type: text/plain; charset=utf-8\r\n"
-                             "Content-Transfer-Encoding: base64\r\n\r\n";
+  const std::string marker =
+      "Content-Type: text/plain; charset=utf-8\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\n";
   std::size_t begin = mime.find(marker);
   if (begin == std::string::npos) return "";
   begin += marker.size();
@@ -92,10 +93,9 @@ class DelivererTest : public ::testing::Test {
     options.public_url = "https://clinic.example";
     options.retry =
         core::ports::RetryPolicy{.first_delay = 60s, .max_delay = 1h, .max_attempts = 2};
-    deliverer_ = std::make_unique<Deliverer>(*storage_,
-                                             std::make_unique<RecordingSender>(sent_, fail_),
-                                             nullptr, std::make_unique<CountingTokens>(), clock_,
-                                             options);
+    deliverer_ =
+        std::make_unique<Deliverer>(*storage_, std::make_unique<RecordingSender>(sent_, fail_),
+                                    nullptr, std::make_unique<CountingTokens>(), clock_, options);
   }
 
   core::scheduling::Appointment Book(core::Instant start) {
@@ -205,8 +205,8 @@ TEST_F(DelivererTest, EachMessageLinksWithAFreshManageTokenStoredBeforeItIsSent)
 
 TEST_F(DelivererTest, ARemindersOfAPatientWhoTurnedThemOffIsSkipped) {
   auto booked = Book(At("2026-12-01T17:00:00Z"));
-  ASSERT_TRUE(storage_->SetReminders(setup_.clinic.id, booked.patient,
-                                     core::ports::Reminders::kOff, clock_.Now()));
+  ASSERT_TRUE(storage_->SetReminders(setup_.clinic.id, booked.patient, core::ports::Reminders::kOff,
+                                     clock_.Now()));
   // The confirmation still goes.
   ASSERT_EQ(deliverer_->RunOnce().value().sent, 1);
   clock_.Set(At("2026-11-30T17:00:00Z"));
@@ -243,8 +243,9 @@ TEST_F(DelivererTest, ABounceIsDeadAtOnceAndTheAddressIsNotMailedAgainUntilItCha
 
   // A changed address is mailed again: the cancellation goes to it.
   {
-    auto db = storage::sqlite::Connection::Open(path_, storage::sqlite::Connection::OpenMode::kReadWrite)
-                  .value();
+    auto db =
+        storage::sqlite::Connection::Open(path_, storage::sqlite::Connection::OpenMode::kReadWrite)
+            .value();
     ASSERT_TRUE(db.Exec("UPDATE patients SET email = 'ana.ruiz@example.org'"));
   }
   ASSERT_TRUE(storage_->Cancel(setup_.clinic.id, booked.id, clock_.Now()));

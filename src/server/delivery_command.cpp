@@ -69,10 +69,9 @@ core::Result<std::unique_ptr<messaging::Deliverer>> MakeDeliverer(core::ports::S
   options.lease = std::chrono::seconds{flags.lease_seconds};
   options.idle_wait = std::chrono::milliseconds{flags.idle_ms};
   options.retry.first_delay = std::chrono::seconds{flags.retry_seconds};
-  return std::make_unique<messaging::Deliverer>(storage, messaging::MakeSmtpSender(smtp),
-                                                messaging::MakeWebhookSmsSender(smtp.timeout),
-                                                std::make_unique<security::SodiumTokens>(), clock,
-                                                options);
+  return std::make_unique<messaging::Deliverer>(
+      storage, messaging::MakeSmtpSender(smtp), messaging::MakeWebhookSmsSender(smtp.timeout),
+      std::make_unique<security::SodiumTokens>(), clock, options);
 }
 
 int Deliver(const DeliverOptions& options) {

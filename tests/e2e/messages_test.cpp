@@ -142,25 +142,26 @@ TEST_F(MessagesE2ETest, AConfirmationAndACancellationArriveWithTheirPartsAndCale
   const std::string uid = "appointment-" + std::to_string(id) + "@mission-sports-chiro.unknot";
   const std::string manage =
       "https://clinic.example/c/mission-sports-chiro/manage/" + std::to_string(id);
-  Json expectations = {{Key(id, "booked", 1),
-                        {{"kind", "booked"},
-                         {"to", "ana@example.org"},
-                         {"name", "Ana <b>&amp; Ruiz"},
-                         {"uid", uid},
-                         {"method", "REQUEST"},
-                         {"sequence", 0},
-                         {"text",
-                          {"Hello Ana <b>&amp;,", "When: ", "America/Los_Angeles",
-                           "What to bring:", manage, "Questions? Call us on"}},
-                         {"html", {"Hello Ana &lt;b&gt;&amp;amp;,", "href=\"" + manage + "#token="}},
-                         {"not_html", {"<b>"}}}},
-                       {Key(id, "cancelled", 2),
-                        {{"kind", "cancelled"},
-                         {"to", "ana@example.org"},
-                         {"uid", uid},
-                         {"method", "CANCEL"},
-                         {"sequence", 1},
-                         {"text", {"cancelled"}}}}};
+  Json expectations = {
+      {Key(id, "booked", 1),
+       {{"kind", "booked"},
+        {"to", "ana@example.org"},
+        {"name", "Ana <b>&amp; Ruiz"},
+        {"uid", uid},
+        {"method", "REQUEST"},
+        {"sequence", 0},
+        {"text",
+         {"Hello Ana <b>&amp;,", "When: ", "America/Los_Angeles", "What to bring:", manage,
+          "Questions? Call us on"}},
+        {"html", {"Hello Ana &lt;b&gt;&amp;amp;,", "href=\"" + manage + "#token="}},
+        {"not_html", {"<b>"}}}},
+      {Key(id, "cancelled", 2),
+       {{"kind", "cancelled"},
+        {"to", "ana@example.org"},
+        {"uid", uid},
+        {"method", "CANCEL"},
+        {"sequence", 1},
+        {"text", {"cancelled"}}}}};
   EXPECT_EQ(Check(expectations), 0) << last_check_;
 }
 
@@ -220,8 +221,8 @@ TEST_F(MessagesE2ETest, TheManageLinkInTheDeliveredEmailOpensTheAppointment) {
   ProcessResult link =
       RunProcess({"/usr/bin/python3", Script("manage_link.py"), mail_, Key(id, "booked", 1)});
   ASSERT_EQ(link.exit_code, 0) << link.out << link.err;
-  const std::string prefix = "https://clinic.example/c/mission-sports-chiro/manage/" +
-                             std::to_string(id) + "#token=";
+  const std::string prefix =
+      "https://clinic.example/c/mission-sports-chiro/manage/" + std::to_string(id) + "#token=";
   ASSERT_TRUE(link.out.starts_with(prefix)) << link.out;
   std::string token = link.out.substr(prefix.size());
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
@@ -274,13 +275,13 @@ TEST_F(MessagesE2ETest, AnAddressRefusedWith550IsNotMailedAgain) {
   std::this_thread::sleep_for(1s);
   EXPECT_EQ(rejections(), 1);
   EXPECT_EQ(CountMessages(mail_), 1);
-  Json expectations = {{Key(other_id, "booked", 1),
-                        {{"kind", "booked"},
-                         {"to", "here@example.org"},
-                         {"uid", "appointment-" + std::to_string(other_id) +
-                                     "@mission-sports-chiro.unknot"},
-                         {"method", "REQUEST"},
-                         {"sequence", 0}}}};
+  Json expectations = {
+      {Key(other_id, "booked", 1),
+       {{"kind", "booked"},
+        {"to", "here@example.org"},
+        {"uid", "appointment-" + std::to_string(other_id) + "@mission-sports-chiro.unknot"},
+        {"method", "REQUEST"},
+        {"sequence", 0}}}};
   EXPECT_EQ(Check(expectations), 0) << last_check_;
 }
 
@@ -300,12 +301,12 @@ TEST_F(MessagesE2ETest, TheSmsWebhookGetsASignedBodyAndARetryWithTheSameKey) {
   int hook_port = 0;
   std::ifstream(hooks + "/port") >> hook_port;
   const std::string secret = "webhook-secret-for-tests";
-  ProcessResult set = RunProcess(
-      {"/usr/bin/sqlite3", db_,
-       "INSERT INTO outbox_settings (clinic_id, sms_webhook_url, sms_webhook_secret) "
-       "SELECT id, 'http://127.0.0.1:" +
-           std::to_string(hook_port) + "/sms', '" + secret +
-           "' FROM clinics WHERE slug = 'mission-sports-chiro'"});
+  ProcessResult set =
+      RunProcess({"/usr/bin/sqlite3", db_,
+                  "INSERT INTO outbox_settings (clinic_id, sms_webhook_url, sms_webhook_secret) "
+                  "SELECT id, 'http://127.0.0.1:" +
+                      std::to_string(hook_port) + "/sms', '" + secret +
+                      "' FROM clinics WHERE slug = 'mission-sports-chiro'"});
   ASSERT_EQ(set.exit_code, 0) << set.err;
   StartSink(0);
   ASSERT_NE(StartServer({"--delivery-retry", "1"}), 0);
@@ -323,10 +324,9 @@ TEST_F(MessagesE2ETest, TheSmsWebhookGetsASignedBodyAndARetryWithTheSameKey) {
   ASSERT_TRUE(WaitFor([&] { return CountFiles(hooks, ".json") >= 2; }, 30s)) << server_->Stderr();
   std::this_thread::sleep_for(1500ms);  // no third request
 
-  const std::string key = "<appointment-" + std::to_string(id) +
-                          "-booked-1-sms@mission-sports-chiro.unknot>";
-  Json expectations = {
-      {key, {{"to", "+14155550142"}, {"contains", {"booked"}}, {"attempts", 2}}}};
+  const std::string key =
+      "<appointment-" + std::to_string(id) + "-booked-1-sms@mission-sports-chiro.unknot>";
+  Json expectations = {{key, {{"to", "+14155550142"}, {"contains", {"booked"}}, {"attempts", 2}}}};
   const std::string path = dir_.File("webhook.json");
   std::ofstream(path) << expectations.dump(2);
   ProcessResult check =

@@ -25,8 +25,7 @@ std::string TokenOf(const Request& request) {
 
 Response Answer(core::Result<Reminders> reminders) {
   if (!reminders) return http::Problem(reminders.error());
-  Response response =
-      Response::Json(200, Json{{"reminders", *reminders == Reminders::kOn}}.dump());
+  Response response = Response::Json(200, Json{{"reminders", *reminders == Reminders::kOn}}.dump());
   // Reached by a secret link: no shared cache may keep it.
   response.headers.push_back({"Cache-Control", "no-store"});
   return response;
@@ -45,30 +44,30 @@ Response WithAppointment(core::ports::Storage& storage, const Request& request, 
 
 void AddReminderRoutes(http::Router& router, core::ports::Storage& storage,
                        const core::Clock& clock, core::ports::TokenService& tokens) {
-  router.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/appointments/{id}/reminders",
-             [&storage, &tokens](Request& request) {
-               return WithAppointment(
-                   storage, request, [&](const app::ClinicContext& clinic, core::AppointmentId id) {
-                     return Answer(
-                         app::GetReminders(storage, tokens, clinic, id, TokenOf(request)));
-                   });
-             });
-  router.Add(http::Method::kPut, "/api/v1/clinics/{clinic}/appointments/{id}/reminders",
-             [&storage, &clock, &tokens](Request& request) {
-               return WithAppointment(
-                   storage, request, [&](const app::ClinicContext& clinic, core::AppointmentId id) {
-                     auto body = json::ParseObjectBody(request.body);
-                     if (!body) return http::Problem(body.error());
-                     if (!body->contains("reminders") || !(*body)["reminders"].is_boolean()) {
-                       return http::Problem(
-                           Error::InvalidField("reminders", "must be true or false"));
-                     }
-                     const Reminders wanted =
-                         (*body)["reminders"].get<bool>() ? Reminders::kOn : Reminders::kOff;
-                     return Answer(app::SetReminders(storage, clock, tokens, clinic, id,
-                                                     TokenOf(request), wanted));
-                   });
-             });
+  router.Add(
+      http::Method::kGet, "/api/v1/clinics/{clinic}/appointments/{id}/reminders",
+      [&storage, &tokens](Request& request) {
+        return WithAppointment(
+            storage, request, [&](const app::ClinicContext& clinic, core::AppointmentId id) {
+              return Answer(app::GetReminders(storage, tokens, clinic, id, TokenOf(request)));
+            });
+      });
+  router.Add(
+      http::Method::kPut, "/api/v1/clinics/{clinic}/appointments/{id}/reminders",
+      [&storage, &clock, &tokens](Request& request) {
+        return WithAppointment(
+            storage, request, [&](const app::ClinicContext& clinic, core::AppointmentId id) {
+              auto body = json::ParseObjectBody(request.body);
+              if (!body) return http::Problem(body.error());
+              if (!body->contains("reminders") || !(*body)["reminders"].is_boolean()) {
+                return http::Problem(Error::InvalidField("reminders", "must be true or false"));
+              }
+              const Reminders wanted =
+                  (*body)["reminders"].get<bool>() ? Reminders::kOn : Reminders::kOff;
+              return Answer(
+                  app::SetReminders(storage, clock, tokens, clinic, id, TokenOf(request), wanted));
+            });
+      });
 }
 
 }  // namespace unknot::api::v1

@@ -18,20 +18,21 @@ class ReminderRoutesTest : public PublicRoutesFixture {
     for (const auto& s : setup.services) {
       if (s.slug == "art-session") art = s.id.value();
     }
-    auto booked = Post(base_ + "/appointments",
-                       {{"service", art},
-                        {"practitioner", setup.practitioners[0].id.value()},
-                        {"start", "2026-12-07T17:00:00Z"},
-                        {"patient",
-                         {{"given_name", "Ana"},
-                          {"family_name", "Ruiz"},
-                          {"email", "ana@example.org"},
-                          {"phone", "+14155550142"}}}});
+    auto booked =
+        Post(base_ + "/appointments", {{"service", art},
+                                       {"practitioner", setup.practitioners[0].id.value()},
+                                       {"start", "2026-12-07T17:00:00Z"},
+                                       {"patient",
+                                        {{"given_name", "Ana"},
+                                         {"family_name", "Ruiz"},
+                                         {"email", "ana@example.org"},
+                                         {"phone", "+14155550142"}}}});
     ASSERT_EQ(booked.status, 201u) << booked.body;
     id_ = std::to_string(Body(booked)["appointment"]["id"].get<std::int64_t>());
     patient_ = storage_
-                   ->FindAppointment(setup.clinic.id,
-                                     core::AppointmentId{Body(booked)["appointment"]["id"].get<std::int64_t>()})
+                   ->FindAppointment(
+                       setup.clinic.id,
+                       core::AppointmentId{Body(booked)["appointment"]["id"].get<std::int64_t>()})
                    ->patient;
     token_ = Body(booked)["manage_token"];
   }
@@ -40,15 +41,14 @@ class ReminderRoutesTest : public PublicRoutesFixture {
     http::Request request;
     request.method = method;
     request.path = base_ + "/appointments/" + id_ + "/reminders";
-    request.headers = {{"authorization", "Bearer " + token},
-                       {"content-type", "application/json"}};
+    request.headers = {{"authorization", "Bearer " + token}, {"content-type", "application/json"}};
     request.body = std::move(body);
     return router_.Dispatch(request);
   }
 
   core::ports::Reminders Stored() {
-    return storage_->FindPatientMessagePrefs(storage_->FindClinic("mission-sports-chiro")->id,
-                                             patient_)
+    return storage_
+        ->FindPatientMessagePrefs(storage_->FindClinic("mission-sports-chiro")->id, patient_)
         ->reminders;
   }
 

@@ -82,8 +82,9 @@ TEST_P(PatientMessagesContract, AddedManageTokensFollowTheBookingsOwn) {
             ErrorCode::kConflict);
   EXPECT_EQ(storage_->AddManageToken(Clinic(), a.id, "", clock_.Now()).error().code(),
             ErrorCode::kInvalidArgument);
-  EXPECT_EQ(storage_->AddManageToken(Clinic(), core::AppointmentId{a.id.value() + 100},
-                                     "message-3", clock_.Now())
+  EXPECT_EQ(storage_
+                ->AddManageToken(Clinic(), core::AppointmentId{a.id.value() + 100}, "message-3",
+                                 clock_.Now())
                 .error()
                 .code(),
             ErrorCode::kNotFound);

@@ -22,8 +22,7 @@ bool PatientExists(pqxx::transaction_base& tx, core::ClinicId clinic, core::Pati
 
 }  // namespace
 
-Result<void> PostgresStorage::AddManageToken(core::ClinicId clinic,
-                                             core::AppointmentId appointment,
+Result<void> PostgresStorage::AddManageToken(core::ClinicId clinic, core::AppointmentId appointment,
                                              std::string_view token_hash, core::Instant now) {
   if (token_hash.empty()) return Error::InvalidField("token_hash", "must not be empty");
   return WriteOnce<void>(
@@ -61,10 +60,10 @@ Result<ports::PatientMessagePrefs> PostgresStorage::FindPatientMessagePrefs(
     core::ClinicId clinic, core::PatientId patient) {
   using Prefs = ports::PatientMessagePrefs;
   return ReadOnce<Prefs>(*pool_, [&](pqxx::transaction_base& tx) -> Result<Prefs> {
-    auto rows =
-        tx.exec_params("SELECT reminders, bounced_email, bounced_at, bounce_error "
-                       "FROM patient_message_prefs WHERE clinic_id = $1 AND patient_id = $2",
-                       clinic.value(), patient.value());
+    auto rows = tx.exec_params(
+        "SELECT reminders, bounced_email, bounced_at, bounce_error "
+        "FROM patient_message_prefs WHERE clinic_id = $1 AND patient_id = $2",
+        clinic.value(), patient.value());
     if (rows.empty()) {
       if (!PatientExists(tx, clinic, patient)) return Error::NotFound("no such patient");
       return Prefs{};

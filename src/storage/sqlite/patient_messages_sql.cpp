@@ -43,8 +43,8 @@ Result<void> SqliteStorage::AddManageToken(core::ClinicId clinic, core::Appointm
       Durability::kFull, Touches::kNotTheSchedule);
 }
 
-Result<std::vector<std::string>> SqliteStorage::ManageTokenHashes(
-    core::ClinicId clinic, core::AppointmentId appointment) {
+Result<std::vector<std::string>> SqliteStorage::ManageTokenHashes(core::ClinicId clinic,
+                                                                  core::AppointmentId appointment) {
   auto reader = UNKNOT_TRY(BorrowReader());
   Statement stmt = UNKNOT_TRY(reader->db().PrepareCached(
       "SELECT manage_token_hash, 0 AS n FROM appointments WHERE clinic_id = ?1 AND id = ?2 "
@@ -57,8 +57,8 @@ Result<std::vector<std::string>> SqliteStorage::ManageTokenHashes(
   return hashes;
 }
 
-Result<ports::PatientMessagePrefs> SqliteStorage::FindPatientMessagePrefs(
-    core::ClinicId clinic, core::PatientId patient) {
+Result<ports::PatientMessagePrefs> SqliteStorage::FindPatientMessagePrefs(core::ClinicId clinic,
+                                                                          core::PatientId patient) {
   auto reader = UNKNOT_TRY(BorrowReader());
   Connection& db = reader->db();
   Statement stmt = UNKNOT_TRY(
