@@ -30,7 +30,7 @@ Result<void> PostgresStorage::AddManageToken(core::ClinicId clinic, core::Appoin
       [&](pqxx::dbtransaction& tx) -> Result<void> {
         auto rows = tx.exec_params(
             "INSERT INTO appointment_manage_tokens (clinic_id, appointment_id, token_hash, "
-            "created_at) SELECT clinic_id, id, $3, $4 FROM appointments "
+            "created_at) SELECT clinic_id, id, $3::text, $4::bigint FROM appointments "
             "WHERE clinic_id = $1 AND id = $2 RETURNING id",
             clinic.value(), appointment.value(), std::string(token_hash), Seconds(now));
         if (rows.empty()) return Error::NotFound("no such appointment");
@@ -85,7 +85,8 @@ Result<void> PostgresStorage::SetReminders(core::ClinicId clinic, core::PatientI
       [&](pqxx::dbtransaction& tx) -> Result<void> {
         auto rows = tx.exec_params(
             "INSERT INTO patient_message_prefs (clinic_id, patient_id, reminders, updated_at) "
-            "SELECT clinic_id, id, $3, $4 FROM patients WHERE clinic_id = $1 AND id = $2 "
+            "SELECT clinic_id, id, $3::boolean, $4::bigint FROM patients WHERE clinic_id = $1 AND "
+            "id = $2 "
             "ON CONFLICT (clinic_id, patient_id) DO UPDATE SET "
             "reminders = excluded.reminders, updated_at = excluded.updated_at RETURNING patient_id",
             clinic.value(), patient.value(), reminders == ports::Reminders::kOn, Seconds(now));
@@ -103,7 +104,9 @@ Result<void> PostgresStorage::MarkEmailBounced(core::ClinicId clinic, core::Pati
       [&](pqxx::dbtransaction& tx) -> Result<void> {
         auto rows = tx.exec_params(
             "INSERT INTO patient_message_prefs (clinic_id, patient_id, bounced_email, bounced_at, "
-            "bounce_error, updated_at) SELECT clinic_id, id, $3, $4, $5, $4 FROM patients "
+            "bounce_error, updated_at) SELECT clinic_id, id, $3::text, $4::bigint, $5::text, "
+            "$4::bigint "
+            "FROM patients "
             "WHERE clinic_id = $1 AND id = $2 ON CONFLICT (clinic_id, patient_id) DO UPDATE SET "
             "bounced_email = excluded.bounced_email, bounced_at = excluded.bounced_at, "
             "bounce_error = excluded.bounce_error, updated_at = excluded.updated_at "
