@@ -9,6 +9,7 @@
 //
 // usage: unknot_bench_messages DIR [COUNT=2000] [THREADS=16]    (DIR: an empty scratch directory)
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
