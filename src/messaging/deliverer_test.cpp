@@ -203,7 +203,7 @@ TEST_F(DelivererTest, EachMessageLinksWithAFreshManageTokenStoredBeforeItIsSent)
             (std::vector<std::string>{"hash", "hash:token-1", "hash:token-2"}));
 }
 
-TEST_F(DelivererTest, ARemindersOfAPatientWhoTurnedThemOffIsSkipped) {
+TEST_F(DelivererTest, AReminderOfAPatientWhoTurnedThemOffIsSkipped) {
   auto booked = Book(At("2026-12-01T17:00:00Z"));
   ASSERT_TRUE(storage_->SetReminders(setup_.clinic.id, booked.patient, core::ports::Reminders::kOff,
                                      clock_.Now()));
