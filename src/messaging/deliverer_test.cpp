@@ -69,7 +69,7 @@ std::string PlainText(const std::string& mime) {
   std::size_t begin = mime.find(marker);
   if (begin == std::string::npos) return "";
   begin += marker.size();
-  const std::size_t end = mime.find("\r\n\r\n", begin);
+  const std::size_t end = mime.find("--", begin);  // the next boundary; base64 has no "-"
   const std::string encoded = mime.substr(begin, end - begin);
   std::string decoded(encoded.size(), '\0');
   std::size_t length = 0;
