@@ -1100,6 +1100,20 @@ BEGIN
 END;
 )sql";
 
+// A clinic's own wording of a kind of patient message (issue 16); a kind without a row uses the
+// built-in wording.
+constexpr std::string_view kSchemaMessageTemplates = R"sql(
+CREATE TABLE message_templates (
+  clinic_id  INTEGER NOT NULL REFERENCES clinics (id),
+  kind       TEXT NOT NULL,
+  subject    TEXT NOT NULL CHECK (length(subject) BETWEEN 1 AND 200),
+  body       TEXT NOT NULL CHECK (length(body) BETWEEN 1 AND 10000),
+  sms        TEXT NOT NULL CHECK (length(sms) BETWEEN 1 AND 480),
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (clinic_id, kind)
+) WITHOUT ROWID;
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
@@ -1129,6 +1143,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {15, "the outbox of patient messages, written by triggers with every appointment change",
      kSchemaOutbox},
     {16, "times held while a patient fills in details; the clinic's hold minutes", kSchemaHolds},
+    {17, "clinics' own wording of patient messages", kSchemaMessageTemplates},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(
