@@ -12,6 +12,7 @@
 #include "api/v1/staff_api.hpp"
 #include "app/demo_clinic.hpp"
 #include "app/live_changes.hpp"
+#include "messaging/wordings.hpp"
 #include "security/password_hasher.hpp"
 
 namespace unknot::api {
@@ -42,7 +43,8 @@ class StaffFixture : public DemoClinicFixture {
     auto knowledge = knowledge::LoadKnowledge(std::filesystem::path(testing::SourceDir()) / "data");
     ASSERT_TRUE(knowledge) << knowledge.error().message();
     staff_knowledge_ = std::move(*knowledge);
-    v1::AddStaffApi(router_, *staff_, {*hasher_, common_, throttle_, &staff_knowledge_.knowledge});
+    v1::AddStaffApi(router_, *staff_,
+                    {*hasher_, common_, throttle_, &staff_knowledge_.knowledge, &wordings_});
     live_ = std::make_unique<app::LiveChanges>(*storage_);
     v1::AddCalendarStreamRoutes(*staff_, *live_, *storage_);
 
@@ -142,6 +144,7 @@ class StaffFixture : public DemoClinicFixture {
   knowledge::LoadedKnowledge staff_knowledge_;  // visit notes' muscles, home care's routines
   std::unique_ptr<security::PasswordHasher> hasher_;
   v1::SignInThrottle throttle_;
+  messaging::Wordings wordings_;
   std::unique_ptr<v1::StaffRoutes> staff_;
   std::unique_ptr<app::LiveChanges> live_;
   core::staff::StaffAccount owner_, desk_, maya_account_, other_owner_;

@@ -103,13 +103,15 @@ core::Result<void> Deliverer::Deliver(const OutboxMessage& message, DeliveryCoun
     ++counts.skipped;
     return core::Ok();
   }
+  const auto own_wording = UNKNOT_TRY(storage_.ListMessageTemplates(message.clinic));
+  const Template& wording = WordingFor(message.kind, own_wording);
   if (message.channel == MessageChannel::kEmail) {
     if (!IsPlainAddress(patient.email) || !IsPlainAddress(options_.from_address)) {
       return core::Error(core::ErrorCode::kInvalidArgument, "not a deliverable e-mail address");
     }
     MessageContext context{*setup, zone, appointment, patient,
                            UNKNOT_TRY(ManageUrl(message, setup->clinic.slug))};
-    RenderedEmail email = RenderEmail(message.kind, context, options_.from_address);
+    RenderedEmail email = RenderEmail(message.kind, context, options_.from_address, wording);
     Envelope envelope{options_.from_address, setup->clinic.name, message.key, now};
     auto sent = email_->Send(options_.from_address, patient.email, BuildMime(email, envelope));
     if (!sent && sent.error().code() == core::ErrorCode::kInvalidArgument) {
@@ -137,7 +139,7 @@ core::Result<void> Deliverer::Deliver(const OutboxMessage& message, DeliveryCoun
     MessageContext context{*setup, zone, appointment, patient,
                            UNKNOT_TRY(ManageUrl(message, setup->clinic.slug))};
     UNKNOT_TRY(sms_->Send(settings.sms_webhook_url, settings.sms_webhook_secret, message.key,
-                          patient.phone, RenderSms(message.kind, context)));
+                          patient.phone, RenderSms(message.kind, context, wording)));
   }
   // Sent: a crash before this line sends it again later, with the same key.
   UNKNOT_TRY(storage_.MarkMessageSent(message.id, clock_.Now()));

@@ -254,5 +254,35 @@ TEST_F(DelivererTest, ABounceIsDeadAtOnceAndTheAddressIsNotMailedAgainUntilItCha
   EXPECT_EQ(sent_[0].to, "ana.ruiz@example.org");
 }
 
+TEST_F(DelivererTest, TheClinicsOwnWordingIsSentAndADeadMessageRetriedByStaffGoesOut) {
+  core::staff::AuditEntry audit;
+  audit.clinic = setup_.clinic.id;
+  audit.action = "edit_clinic_setup";
+  audit.record = "setup/messages/templates/booked";
+  audit.at = clock_.Now();
+  ASSERT_TRUE(
+      storage_->SaveMessageTemplate(setup_.clinic.id, MessageKind::kBooked,
+                                    {"See you {{short_date}} {{given_name}}!",
+                                     "Dear {{given_name}},\n\nAt {{time}}.", "sms {{time}}"},
+                                    clock_.Now(), audit));
+  auto booked = Book(At("2026-12-01T17:00:00Z"));
+  fail_ = Failure::kTemporary;
+  deliverer_->RunOnce().value();
+  clock_.Set(clock_.Now() + 60s);
+  deliverer_->RunOnce().value();
+  const OutboxMessage dead = Messages(booked.id)[0];
+  ASSERT_EQ(dead.status, MessageStatus::kDead);
+
+  // Staff put it back; the next run sends it with the clinic's wording and the same key.
+  fail_ = Failure::kNone;
+  ASSERT_TRUE(storage_->RetryMessage(setup_.clinic.id, dead.id, clock_.Now(), audit));
+  EXPECT_EQ(deliverer_->RunOnce().value().sent, 1);
+  ASSERT_EQ(sent_.size(), 1u);
+  const std::string& mime = sent_[0].mime;
+  EXPECT_NE(mime.find("Subject: See you Tue 1 Dec Ana!"), std::string::npos) << mime;
+  EXPECT_NE(mime.find("\r\nMessage-ID: " + dead.key + "\r\n"), std::string::npos);
+  EXPECT_EQ(Messages(booked.id)[0].status, MessageStatus::kSent);
+}
+
 }  // namespace
 }  // namespace unknot::messaging

@@ -94,6 +94,13 @@ const Template& DefaultTemplate(MessageKind kind) {
   return reminder;
 }
 
+const Template& WordingFor(MessageKind kind, const std::vector<core::ports::MessageTemplate>& own) {
+  for (const core::ports::MessageTemplate& t : own) {
+    if (t.kind == kind) return t.wording;
+  }
+  return DefaultTemplate(kind);
+}
+
 std::string HtmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size());

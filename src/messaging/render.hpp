@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clinic/clinic_setup.hpp"
 #include "core/clinic/patient.hpp"
@@ -39,18 +40,21 @@ struct RenderedEmail {
   std::string ics_method;  // "REQUEST" or "CANCEL"
 };
 
-// The wording of one kind of message. Placeholders: {{given_name}}, {{family_name}},
-// {{clinic}}, {{service}}, {{practitioner}}, {{date}} ("Tuesday, 1 December 2026"), {{time}}
-// ("09:00"), {{zone}} ("PST, America/Los_Angeles"), {{address}}, {{phone}}, {{manage_url}},
-// {{what_to_bring}}, {{short_date}} ("Tue 1 Dec"). An unknown placeholder renders empty.
-struct Template {
-  std::string subject;
-  std::string text;  // also the HTML part's body: paragraphs split at blank lines
-  std::string sms;
-};
+// The wording of one kind of message (core/ports/outbox.hpp): the subject, the text (also the
+// HTML part's body: paragraphs split at blank lines) and the SMS. Placeholders
+// (core::ports::kMessagePlaceholders): {{given_name}}, {{family_name}}, {{clinic}}, {{service}},
+// {{practitioner}}, {{date}} ("Tuesday, 1 December 2026"), {{time}} ("09:00"), {{zone}}
+// ("PST, America/Los_Angeles"), {{address}}, {{phone}}, {{manage_url}}, {{what_to_bring}},
+// {{short_date}} ("Tue 1 Dec"). An unknown placeholder renders empty (a clinic's own wording is
+// refused with one when it is saved).
+using Template = core::ports::MessageWording;
 
 // The built-in template of a kind.
 const Template& DefaultTemplate(core::ports::MessageKind kind);
+
+// The clinic's own wording of `kind` among `own` (ListMessageTemplates), else the built-in one.
+const Template& WordingFor(core::ports::MessageKind kind,
+                           const std::vector<core::ports::MessageTemplate>& own);
 
 // The values the placeholders stand for, unescaped.
 std::map<std::string, std::string, std::less<>> TemplateValues(const MessageContext& context);

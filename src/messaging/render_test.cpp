@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "app/demo_clinic.hpp"
 
 namespace unknot::messaging {
@@ -122,6 +124,70 @@ TEST_F(RenderTest, FillEscapesValuesButNotTheTemplate) {
   std::map<std::string, std::string, std::less<>> values{{"name", "<i>"}};
   EXPECT_EQ(Fill("Hi {{name}} {{unknown}}!", values, Escape::kNone), "Hi <i> !");
   EXPECT_EQ(Fill("a & {{name}}", values, Escape::kHtml), "a &amp; &lt;i&gt;");
+}
+
+TEST_F(RenderTest, ThePlaceholdersAClinicMayUseAreExactlyTheOnesFilled) {
+  auto values = TemplateValues(Context());
+  std::set<std::string> filled;
+  for (const auto& [name, value] : values) filled.insert(name);
+  std::set<std::string> allowed(std::begin(core::ports::kMessagePlaceholders),
+                                std::end(core::ports::kMessagePlaceholders));
+  EXPECT_EQ(filled, allowed);
+  // Every built-in wording passes the check a clinic's own wording must pass.
+  for (MessageKind kind : {MessageKind::kBooked, MessageKind::kRequested, MessageKind::kApproved,
+                           MessageKind::kDeclined, MessageKind::kCancelled, MessageKind::kMoved,
+                           MessageKind::kReminder}) {
+    EXPECT_TRUE(core::ports::ValidateMessageWording(DefaultTemplate(kind)))
+        << core::ports::MessageKindName(kind);
+  }
+}
+
+TEST_F(RenderTest, AClinicsWordingIsValidatedFieldByField) {
+  using core::ports::MessageWording;
+  using core::ports::ValidateMessageWording;
+  auto field = [](const MessageWording& w) {
+    auto checked = ValidateMessageWording(w);
+    return checked ? std::string("ok") : checked.error().fields().at(0).field;
+  };
+  const MessageWording good{"Hi {{given_name}}", "Line\n\n{{manage_url}}\tend", "{{time}}"};
+  EXPECT_EQ(field(good), "ok");
+  MessageWording w = good;
+  w.subject = "";
+  EXPECT_EQ(field(w), "subject");
+  w = good;
+  w.subject = "Bcc: x\r\nTo: y";
+  EXPECT_EQ(field(w), "subject");
+  w = good;
+  w.text = "{{given_name";
+  EXPECT_EQ(field(w), "text");
+  w = good;
+  w.text = "Bell \a";
+  EXPECT_EQ(field(w), "text");
+  w = good;
+  w.text = std::string("\xff\xfe");
+  EXPECT_EQ(field(w), "text");
+  w = good;
+  w.text = "caf\xc3\xa9 {{clinic}}";  // UTF-8 is fine
+  EXPECT_EQ(field(w), "ok");
+  w = good;
+  w.sms = "{{secret_token}}";
+  EXPECT_EQ(field(w), "sms");
+  EXPECT_EQ(ValidateMessageWording(w).error().fields().at(0).reason,
+            "has an unknown placeholder {{secret_token}}");
+  w = good;
+  w.sms = std::string(481, 'x');
+  EXPECT_EQ(field(w), "sms");
+}
+
+TEST_F(RenderTest, AClinicsOwnWordingReplacesTheBuiltInOneOfItsKindOnly) {
+  std::vector<core::ports::MessageTemplate> own{
+      {MessageKind::kReminder, {"Soon: {{time}}", "See you {{given_name}}", "{{time}}"}, {}}};
+  EXPECT_EQ(WordingFor(MessageKind::kReminder, own).subject, "Soon: {{time}}");
+  EXPECT_EQ(&WordingFor(MessageKind::kBooked, own), &DefaultTemplate(MessageKind::kBooked));
+  RenderedEmail email = RenderEmail(MessageKind::kReminder, Context(), "bookings@clinic.example",
+                                    WordingFor(MessageKind::kReminder, own));
+  EXPECT_EQ(email.subject, "Soon: 09:00");
+  EXPECT_NE(email.html.find("See you Ana &lt;b&gt;&amp;amp;"), std::string::npos) << email.html;
 }
 
 }  // namespace

@@ -30,6 +30,7 @@
 #include "core/common/clock.hpp"
 #include "knowledge/load_common_passwords.hpp"
 #include "knowledge/load_knowledge.hpp"
+#include "messaging/wordings.hpp"
 #include "security/password_hasher.hpp"
 #include "security/sodium_tokens.hpp"
 #include "server/command_support.hpp"
@@ -189,8 +190,10 @@ int Serve(const ServeOptions& options) {
                                                         : security::CookieSecurity::kPlainHttp;
   gate_options.allowed_origins = options.allowed_origins;
   api::v1::StaffRoutes staff(router, storage, clock, gate_options);
-  api::v1::AddStaffApi(router, staff,
-                       {*hasher, *common_passwords, throttle, &knowledge->knowledge});
+  const messaging::Wordings message_wordings;
+  api::v1::AddStaffApi(
+      router, staff,
+      {*hasher, *common_passwords, throttle, &knowledge->knowledge, &message_wordings});
 
   // The live calendar: one change feed for this server. On PostgreSQL it is told by LISTEN, so
   // writes through any server reach it; a SQLite file has one writer, this process, whose commit

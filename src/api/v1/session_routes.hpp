@@ -28,6 +28,8 @@
 
 namespace unknot::api::v1 {
 
+class MessageWordings;  // api/v1/message_routes.hpp
+
 struct SessionRouteDeps {
   security::PasswordHasher& hasher;
   const core::staff::CommonPasswords& common_passwords;
@@ -35,6 +37,9 @@ struct SessionRouteDeps {
   // The clinical knowledge the visit-note routes check findings against; without it (nullptr)
   // they are not served.
   const core::clinical::Knowledge* knowledge = nullptr;
+  // The wording of patient messages (src/messaging); without it (nullptr) the message routes
+  // are not served.
+  const MessageWordings* message_wordings = nullptr;
 };
 
 // Registers the routes above: sign-in, GET and DELETE of the session on `router` (their own door:

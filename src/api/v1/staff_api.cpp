@@ -5,6 +5,7 @@
 #include "api/v1/calendar_feed_routes.hpp"
 #include "api/v1/calendar_routes.hpp"
 #include "api/v1/home_care_routes.hpp"
+#include "api/v1/message_routes.hpp"
 #include "api/v1/outcome_routes.hpp"
 #include "api/v1/patient_routes.hpp"
 #include "api/v1/setup_routes.hpp"
@@ -25,6 +26,9 @@ void AddStaffApi(http::Router& router, StaffRoutes& staff, SessionRouteDeps deps
   if (deps.knowledge != nullptr) AddHomeCareRoutes(staff, staff.storage(), *deps.knowledge);
   AddOutcomeRoutes(staff, staff.storage());
   AddCalendarFeedStaffRoutes(staff, staff.storage(), CalendarFeedTokens());
+  if (deps.message_wordings != nullptr) {
+    AddMessageRoutes(staff, staff.storage(), *deps.message_wordings);
+  }
 }
 
 }  // namespace unknot::api::v1

@@ -18,6 +18,7 @@
 #include "core/common/interval.hpp"
 #include "core/common/result.hpp"
 #include "core/common/time.hpp"
+#include "core/staff/account.hpp"
 
 namespace unknot::core::ports {
 
@@ -65,6 +66,18 @@ class HoldRepository {
 
   // The clinic's holds live at `now` whose blocked span overlaps `window`, ordered by start.
   virtual Result<std::vector<Hold>> ListHolds(ClinicId clinic, Interval window, Instant now) = 0;
+
+  // The clinic's hold minutes (7 until changed). kNotFound when the clinic does not exist.
+  virtual Result<int> FindHoldMinutes(ClinicId clinic) = 0;
+
+  // Stores them, with `audit` in one write. kInvalidArgument ("hold_minutes") outside
+  // kMinHoldMinutes..kMaxHoldMinutes; kNotFound when the clinic does not exist. Holds already
+  // made keep their expiry.
+  virtual Result<void> SaveHoldMinutes(ClinicId clinic, int minutes,
+                                       const staff::AuditEntry& audit) = 0;
 };
+
+inline constexpr int kMinHoldMinutes = 2;
+inline constexpr int kMaxHoldMinutes = 30;
 
 }  // namespace unknot::core::ports

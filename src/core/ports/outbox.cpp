@@ -1,6 +1,8 @@
 #include "core/ports/outbox.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <string>
 
 #include "core/common/enum_names.hpp"
 
@@ -55,6 +57,71 @@ Result<void> ValidateMessageSettings(const MessageSettings& settings) {
   }
   if (!url.empty() && settings.sms_webhook_secret.empty()) {
     return Error::InvalidField("sms_webhook_secret", "is required with a webhook URL");
+  }
+  return Ok();
+}
+
+namespace {
+
+// The first problem of `text` as a wording field, or "".
+std::string WordingProblem(std::string_view text, bool line_breaks) {
+  // UTF-8 well-formedness (lead and continuation bytes; enough to refuse binary junk).
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    if (c >= 0x80) {
+      if ((c >> 5) == 0x6) {
+        extra = 1;
+      } else if ((c >> 4) == 0xE) {
+        extra = 2;
+      } else if ((c >> 3) == 0x1E) {
+        extra = 3;
+      } else {
+        return "must be UTF-8 text";
+      }
+    }
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if (i + k >= text.size() || (static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80)
+        return "must be UTF-8 text";
+    }
+    const bool line_break = c == '\n' || c == '\r';
+    if ((c < 0x20 && c != '\t' && !(line_breaks && line_break)) || c == 0x7F)
+      return line_breaks || !line_break ? "must not hold control characters"
+                                        : "must be one line of text";
+    i += extra + 1;
+  }
+  for (std::size_t i = 0; (i = text.find("{{", i)) != std::string_view::npos;) {
+    const std::size_t close = text.find("}}", i + 2);
+    if (close == std::string_view::npos) return "has a \"{{\" without its \"}}\"";
+    const std::string_view name = text.substr(i + 2, close - i - 2);
+    if (std::find(std::begin(kMessagePlaceholders), std::end(kMessagePlaceholders), name) ==
+        std::end(kMessagePlaceholders)) {
+      return "has an unknown placeholder {{" + std::string(name.substr(0, 40)) + "}}";
+    }
+    i = close + 2;
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<void> ValidateMessageWording(const MessageWording& wording) {
+  struct Field {
+    const char* name;
+    const std::string& value;
+    std::size_t max;
+    bool line_breaks;
+  };
+  for (const Field& f :
+       {Field{"subject", wording.subject, 200, false}, Field{"text", wording.text, 10000, true},
+        Field{"sms", wording.sms, 480, false}}) {
+    if (f.value.empty()) return Error::InvalidField(f.name, "is required");
+    if (f.value.size() > f.max) {
+      return Error::InvalidField(f.name, "must be at most " + std::to_string(f.max) + " bytes");
+    }
+    if (std::string problem = WordingProblem(f.value, f.line_breaks); !problem.empty()) {
+      return Error::InvalidField(f.name, problem);
+    }
   }
   return Ok();
 }

@@ -89,6 +89,38 @@ struct MessageSettings {
 // nor http(s)://..., or "sms_webhook_secret" empty while a URL is set.
 Result<void> ValidateMessageSettings(const MessageSettings& settings);
 
+// The wording of one kind of message: a subject (one line), a text (the plain-text part; the
+// HTML part is made from it) and the SMS, each with {{placeholders}} (kMessagePlaceholders).
+// The built-in wording lives in messaging/render (DefaultTemplate); a clinic may store its own.
+struct MessageWording {
+  std::string subject;
+  std::string text;
+  std::string sms;
+
+  friend bool operator==(const MessageWording&, const MessageWording&) = default;
+};
+
+// A clinic's own wording of one kind, as stored.
+struct MessageTemplate {
+  MessageKind kind = MessageKind::kBooked;
+  MessageWording wording;
+  Instant updated_at;
+
+  friend bool operator==(const MessageTemplate&, const MessageTemplate&) = default;
+};
+
+// The placeholders a wording may use; messaging/render fills each of them.
+inline constexpr std::string_view kMessagePlaceholders[] = {
+    "given_name", "family_name", "clinic",  "service", "practitioner", "date",         "short_date",
+    "time",       "zone",        "address", "phone",   "manage_url",   "what_to_bring"};
+
+// kInvalidArgument naming the field ("subject", "text", "sms") when: the subject is empty, longer
+// than 200 bytes or holds a line break or other control character; the text is empty or longer
+// than 10000 bytes; the SMS is empty or longer than 480 bytes; any of them has an unknown
+// {{placeholder}} or an unclosed "{{"; or the text or SMS has a control character other than a
+// line break (text) or tab. Text is UTF-8 (invalid bytes are refused).
+Result<void> ValidateMessageWording(const MessageWording& wording);
+
 // How failed deliveries are retried: after the n-th failed attempt the next one waits
 // first_delay * 2^(n-1), at most max_delay; the max_attempts-th failure makes the message dead.
 struct RetryPolicy {
@@ -132,6 +164,28 @@ class OutboxRepository {
 
   // The clinic's dead messages, newest first, at most `limit`: what staff should look at.
   virtual Result<std::vector<OutboxMessage>> ListDeadMessages(ClinicId clinic, int limit) = 0;
+
+  // Puts a dead message of the clinic back in the queue: queued, attempts 0, due at `now`
+  // (last_error kept until the next attempt), with `audit` in one write. kNotFound when the clinic
+  // has no such message; kConflict when it is not dead (sent, skipped or still queued).
+  virtual Result<OutboxMessage> RetryMessage(ClinicId clinic, MessageId message, Instant now,
+                                             const staff::AuditEntry& audit) = 0;
+
+  // The clinic's own wordings, by kind (in MessageKind order); empty when it uses the built-in
+  // ones everywhere.
+  virtual Result<std::vector<MessageTemplate>> ListMessageTemplates(ClinicId clinic) = 0;
+
+  // Stores the clinic's wording of `kind` (replacing any), updated_at = `now`, with `audit` in one
+  // write; returns it as stored. kInvalidArgument as ValidateMessageWording; kNotFound when the
+  // clinic does not exist. Nothing is written on any error.
+  virtual Result<MessageTemplate> SaveMessageTemplate(ClinicId clinic, MessageKind kind,
+                                                      const MessageWording& wording, Instant now,
+                                                      const staff::AuditEntry& audit) = 0;
+
+  // Drops the clinic's wording of `kind` (the built-in one applies again), with `audit`.
+  // kNotFound when the clinic does not exist; dropping one never stored is not an error.
+  virtual Result<void> ResetMessageTemplate(ClinicId clinic, MessageKind kind,
+                                            const staff::AuditEntry& audit) = 0;
 
   // The clinic's settings (the defaults when never saved, also for a clinic that does not exist).
   virtual Result<MessageSettings> FindMessageSettings(ClinicId clinic) = 0;

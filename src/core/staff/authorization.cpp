@@ -66,6 +66,10 @@ std::string_view ToString(Action action) {
       return "view_audit_log";
     case Action::kExportAuditLog:
       return "export_audit_log";
+    case Action::kViewMessages:
+      return "view_messages";
+    case Action::kRetryMessage:
+      return "retry_message";
   }
   return "unknown";
 }

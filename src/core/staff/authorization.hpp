@@ -72,6 +72,10 @@ enum class Action {
   kManageStaff,  // staff accounts, roles, disabling, ending anyone's session
   kViewAuditLog,
   kExportAuditLog,  // CSV
+  // Patient messages (issue 16): the clinic's undelivered (dead) messages and the last error,
+  // and putting one back in the queue.
+  kViewMessages,
+  kRetryMessage,
 };
 
 // The stable lower_snake_case name of an action (logs, audit entries, test names). Every
@@ -132,6 +136,8 @@ inline constexpr std::array kPolicy = [] {
     PolicyRow{Action::kManageStaff,             kClinic, kDenied,      kDenied},
     PolicyRow{Action::kViewAuditLog,            kClinic, kDenied,      kDenied},
     PolicyRow{Action::kExportAuditLog,          kClinic, kDenied,      kDenied},
+    PolicyRow{Action::kViewMessages,            kClinic, kClinic,      kDenied},
+    PolicyRow{Action::kRetryMessage,            kClinic, kClinic,      kDenied},
   };
 }();
 // clang-format on

@@ -46,6 +46,8 @@ constexpr std::string_view kExpectedMatrix = R"(
   manage_staff                clinic  denied        denied
   view_audit_log              clinic  denied        denied
   export_audit_log            clinic  denied        denied
+  view_messages               clinic  clinic        denied
+  retry_message               clinic  clinic        denied
 )";
 
 // Every action, found by walking the enum until a value has no name.
@@ -217,7 +219,8 @@ TEST(AuthorizationTest, PractitionerDoesNotRunTheDeskOrTheClinic) {
   for (Action action :
        {Action::kDecideBookingRequest, Action::kAddPatient, Action::kEditPatientContact,
         Action::kSetPatientBookingRules, Action::kViewOutcomeReport, Action::kEditClinicSetup,
-        Action::kManageStaff, Action::kViewAuditLog, Action::kExportAuditLog}) {
+        Action::kManageStaff, Action::kViewAuditLog, Action::kExportAuditLog, Action::kViewMessages,
+        Action::kRetryMessage}) {
     SCOPED_TRACE(ToString(action));
     EXPECT_EQ(Decide(kPractitioner, action, MyThing()).verdict, Verdict::kDenyAsForbidden);
   }

@@ -295,6 +295,140 @@ TEST_P(OutboxContract, ConcurrentClaimersNeverGetTheSameMessage) {
   EXPECT_EQ(unique.size(), seen.size());
 }
 
+TEST_P(OutboxContract, StaffPutADeadMessageBackInTheQueueWithItsAuditEntry) {
+  Appointment booked = storage_->Book(Clinic(), Request(At("2026-12-01T17:00:00Z"))).value();
+  const core::Instant now = clock_.Now();
+  RetryPolicy once{.first_delay = 10s, .max_delay = 10s, .max_attempts = 1};
+  std::vector<OutboxMessage> claimed = storage_->ClaimMessages(now, 10, 60s).value();
+  ASSERT_EQ(claimed.size(), 1u);
+  // Not dead yet: queued (claimed) messages are not retried by hand.
+  EXPECT_EQ(storage_->RetryMessage(Clinic(), claimed[0].id, now, Audit()).error().code(),
+            core::ErrorCode::kConflict);
+  ASSERT_EQ(storage_->MarkMessageFailed(claimed[0].id, "550 mailbox unavailable", now, once)
+                .value()
+                .status,
+            MessageStatus::kDead);
+  const std::size_t audit_before = storage_->ListAudit(Clinic(), {}).value().size();
+
+  // Another clinic cannot see it.
+  core::clinic::ClinicSetup other_setup = app::DemoClinicSetup(clock_.Now()).value();
+  other_setup.clinic.slug = "other-clinic";
+  core::ClinicId other = storage_->CreateClinic(other_setup).value().clinic.id;
+  EXPECT_EQ(storage_->RetryMessage(other, claimed[0].id, now, Audit()).error().code(),
+            core::ErrorCode::kNotFound);
+
+  OutboxMessage retried =
+      storage_->RetryMessage(Clinic(), claimed[0].id, now + 5min, Audit()).value();
+  EXPECT_EQ(retried.status, MessageStatus::kQueued);
+  EXPECT_EQ(retried.attempts, 0);
+  EXPECT_EQ(retried.next_attempt_at, now + 5min);
+  EXPECT_EQ(retried.last_error, "550 mailbox unavailable");  // until the next attempt
+  EXPECT_EQ(retried.key, claimed[0].key);                    // the same Message-ID
+  EXPECT_EQ(storage_->ListAudit(Clinic(), {}).value().size(), audit_before + 1);
+  EXPECT_TRUE(storage_->ListDeadMessages(Clinic(), 10).value().empty());
+  // Due again, and claimed like any other.
+  EXPECT_TRUE(storage_->ClaimMessages(now + 4min, 10, 60s).value().empty());
+  claimed = storage_->ClaimMessages(now + 5min, 10, 60s).value();
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].attempts, 1);
+  EXPECT_EQ(claimed[0].appointment, booked.id);
+  // A sent message is not retried; an unknown one is not found.
+  ASSERT_TRUE(storage_->MarkMessageSent(claimed[0].id, now + 5min));
+  EXPECT_EQ(storage_->RetryMessage(Clinic(), claimed[0].id, now, Audit()).error().code(),
+            core::ErrorCode::kConflict);
+  EXPECT_EQ(
+      storage_->RetryMessage(Clinic(), core::ports::MessageId{999999}, now, Audit()).error().code(),
+      core::ErrorCode::kNotFound);
+}
+
+TEST_P(OutboxContract, AClinicsOwnWordingIsStoredReplacedAndDropped) {
+  EXPECT_TRUE(storage_->ListMessageTemplates(Clinic()).value().empty());
+  const std::size_t audit_before = storage_->ListAudit(Clinic(), {}).value().size();
+  core::ports::MessageWording wording{"Reminder for {{given_name}} – {{short_date}}",
+                                      "Hi {{given_name}},\n\nSee you at {{time}}.\n\n{{clinic}}",
+                                      "{{clinic}}: {{short_date}} {{time}} {{manage_url}}"};
+  core::ports::MessageTemplate stored =
+      storage_
+          ->SaveMessageTemplate(Clinic(), MessageKind::kReminder, wording, clock_.Now(), Audit())
+          .value();
+  EXPECT_EQ(stored.wording, wording);
+  EXPECT_EQ(stored.kind, MessageKind::kReminder);
+  core::ports::MessageWording booked{"Booked", "Booked: {{date}}", "Booked {{time}}"};
+  ASSERT_TRUE(
+      storage_->SaveMessageTemplate(Clinic(), MessageKind::kBooked, booked, clock_.Now(), Audit()));
+  std::vector<core::ports::MessageTemplate> listed =
+      storage_->ListMessageTemplates(Clinic()).value();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].kind, MessageKind::kBooked);  // in kind order
+  EXPECT_EQ(listed[1], stored);
+
+  // Replaced, not added.
+  wording.sms = "{{clinic}}: see you {{short_date}} {{time}}";
+  ASSERT_TRUE(storage_->SaveMessageTemplate(Clinic(), MessageKind::kReminder, wording,
+                                            clock_.Now() + 1h, Audit()));
+  listed = storage_->ListMessageTemplates(Clinic()).value();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[1].wording.sms, wording.sms);
+  EXPECT_EQ(listed[1].updated_at, clock_.Now() + 1h);
+
+  // A bad wording is refused with the field named, and nothing changes.
+  core::ports::MessageWording bad = wording;
+  bad.subject = "Hello {{given_nam}}";
+  auto refused =
+      storage_->SaveMessageTemplate(Clinic(), MessageKind::kReminder, bad, clock_.Now(), Audit());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), core::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(refused.error().fields().at(0).field, "subject");
+  bad = wording;
+  bad.subject = "Two\nlines";
+  EXPECT_EQ(
+      storage_->SaveMessageTemplate(Clinic(), MessageKind::kReminder, bad, clock_.Now(), Audit())
+          .error()
+          .fields()
+          .at(0)
+          .field,
+      "subject");
+  EXPECT_EQ(storage_->ListMessageTemplates(Clinic()).value()[1].wording, wording);
+
+  // Dropped: the built-in wording applies again; dropping it twice is fine.
+  ASSERT_TRUE(storage_->ResetMessageTemplate(Clinic(), MessageKind::kReminder, Audit()));
+  ASSERT_TRUE(storage_->ResetMessageTemplate(Clinic(), MessageKind::kReminder, Audit()));
+  listed = storage_->ListMessageTemplates(Clinic()).value();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].kind, MessageKind::kBooked);
+  // Five writes, five audit entries.
+  EXPECT_EQ(storage_->ListAudit(Clinic(), {}).value().size(), audit_before + 5);
+  EXPECT_EQ(storage_
+                ->SaveMessageTemplate(core::ClinicId{999999}, MessageKind::kBooked, booked,
+                                      clock_.Now(), Audit())
+                .error()
+                .code(),
+            core::ErrorCode::kNotFound);
+}
+
+TEST_P(OutboxContract, TheClinicsHoldMinutesAreReadAndChangedWithinTheirRange) {
+  EXPECT_EQ(storage_->FindHoldMinutes(Clinic()).value(), 7);
+  ASSERT_TRUE(storage_->SaveHoldMinutes(Clinic(), 12, Audit()));
+  EXPECT_EQ(storage_->FindHoldMinutes(Clinic()).value(), 12);
+  for (int minutes : {0, 1, 31, 600}) {
+    auto refused = storage_->SaveHoldMinutes(Clinic(), minutes, Audit());
+    ASSERT_FALSE(refused) << minutes;
+    EXPECT_EQ(refused.error().fields().at(0).field, "hold_minutes");
+  }
+  EXPECT_EQ(storage_->FindHoldMinutes(Clinic()).value(), 12);
+  EXPECT_EQ(storage_->FindHoldMinutes(core::ClinicId{999999}).error().code(),
+            core::ErrorCode::kNotFound);
+  EXPECT_EQ(storage_->SaveHoldMinutes(core::ClinicId{999999}, 10, Audit()).error().code(),
+            core::ErrorCode::kNotFound);
+  // A new hold lasts the new minutes.
+  core::ports::NewHold hold{
+      setup_.practitioners[0].id, setup_.services[1].id,
+      core::Interval::Create(At("2026-12-01T17:00:00Z"), At("2026-12-01T17:30:00Z")).value(),
+      At("2026-12-01T17:30:00Z"), "hold-hash"};
+  EXPECT_EQ(storage_->CreateHold(Clinic(), hold, clock_.Now()).value().expires_at,
+            clock_.Now() + 12min);
+}
+
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, OutboxContract, ::testing::Values(SqliteBackend()), BackendName);

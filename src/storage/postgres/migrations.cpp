@@ -947,6 +947,20 @@ CREATE TRIGGER appointments_respect_holds
   FOR EACH ROW EXECUTE FUNCTION unknot_respect_holds();
 )sql";
 
+// Version 16 (issue 16): a clinic's own wording of a kind of patient message; a kind without a
+// row uses the built-in wording.
+constexpr std::string_view kSchemaMessageTemplates = R"sql(
+CREATE TABLE message_templates (
+  clinic_id  bigint NOT NULL REFERENCES clinics (id),
+  kind       text NOT NULL,
+  subject    text NOT NULL CHECK (length(subject) BETWEEN 1 AND 200),
+  body       text NOT NULL CHECK (length(body) BETWEEN 1 AND 10000),
+  sms        text NOT NULL CHECK (length(sms) BETWEEN 1 AND 480),
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (clinic_id, kind)
+);
+)sql";
+
 // Version 17 (issue 16): the patient side of messages. Every message sent carries a fresh manage
 // token; only its hash is kept here, as one more valid manage token of the appointment beside
 // appointments.manage_token_hash. Per patient: reminders on or off, and the e-mail address that
@@ -1007,6 +1021,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {14, "the outbox of patient messages, written by a trigger with every appointment change",
      kSchemaOutbox},
     {15, "times held while a patient fills in details; the clinic's hold minutes", kSchemaHolds},
+    {16, "clinics' own wording of patient messages", kSchemaMessageTemplates},
     {17, "manage tokens of sent messages; patients' reminder choice and bounced address",
      kSchemaPatientMessages},
 });

@@ -140,6 +140,34 @@ Result<void> PostgresStorage::MarkMessageSkipped(ports::MessageId message, std::
       Touches::kNotTheSchedule);
 }
 
+Result<ports::OutboxMessage> PostgresStorage::RetryMessage(core::ClinicId clinic,
+                                                           ports::MessageId message,
+                                                           core::Instant now,
+                                                           const core::staff::AuditEntry& audit) {
+  return WriteOnce<ports::OutboxMessage>(
+      *pool_,
+      [&](pqxx::dbtransaction& tx) -> Result<ports::OutboxMessage> {
+        auto rows = tx.exec_params(
+            "SELECT status FROM outbox WHERE id = $1 AND clinic_id = $2 "
+            "FOR UPDATE",
+            message.value(), clinic.value());
+        if (rows.empty()) return Error::NotFound("no such message");
+        const std::string status = Text(rows[0][0]);
+        if (status != "dead") {
+          return Error(core::ErrorCode::kConflict,
+                       "only a dead message can be retried; this one is " + status);
+        }
+        auto updated = tx.exec_params(
+            "UPDATE outbox SET status = 'queued', attempts = 0, "
+            "next_attempt_at = $2 WHERE id = $1 RETURNING " +
+                std::string(kMessageColumns),
+            message.value(), Seconds(now));
+        UNKNOT_TRY(AppendAuditRow(tx, clinic, audit));
+        return ReadMessage(updated[0]);
+      },
+      Touches::kNotTheSchedule);
+}
+
 Result<std::vector<ports::OutboxMessage>> PostgresStorage::ListAppointmentMessages(
     core::ClinicId clinic, core::AppointmentId appointment) {
   using Messages = std::vector<ports::OutboxMessage>;

@@ -1100,6 +1100,20 @@ BEGIN
 END;
 )sql";
 
+// A clinic's own wording of a kind of patient message (issue 16); a kind without a row uses the
+// built-in wording.
+constexpr std::string_view kSchemaMessageTemplates = R"sql(
+CREATE TABLE message_templates (
+  clinic_id  INTEGER NOT NULL REFERENCES clinics (id),
+  kind       TEXT NOT NULL,
+  subject    TEXT NOT NULL CHECK (length(subject) BETWEEN 1 AND 200),
+  body       TEXT NOT NULL CHECK (length(body) BETWEEN 1 AND 10000),
+  sms        TEXT NOT NULL CHECK (length(sms) BETWEEN 1 AND 480),
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (clinic_id, kind)
+) WITHOUT ROWID;
+)sql";
+
 // Version 18 (issue 16): the patient side of messages. Every message sent carries a fresh manage
 // token; only its hash is kept here, as one more valid manage token of the appointment beside
 // appointments.manage_token_hash. Per patient: reminders on or off, and the e-mail address that
@@ -1158,6 +1172,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {15, "the outbox of patient messages, written by triggers with every appointment change",
      kSchemaOutbox},
     {16, "times held while a patient fills in details; the clinic's hold minutes", kSchemaHolds},
+    {17, "clinics' own wording of patient messages", kSchemaMessageTemplates},
     {18, "manage tokens of sent messages; patients' reminder choice and bounced address",
      kSchemaPatientMessages},
 });

@@ -138,6 +138,30 @@ Result<void> SqliteStorage::MarkMessageSkipped(ports::MessageId message, std::st
       Durability::kRelaxed, Touches::kNotTheSchedule);
 }
 
+Result<ports::OutboxMessage> SqliteStorage::RetryMessage(core::ClinicId clinic,
+                                                         ports::MessageId message,
+                                                         core::Instant now,
+                                                         const core::staff::AuditEntry& audit) {
+  return writer_->Write<ports::OutboxMessage>(
+      [&](Connection& db) -> Result<ports::OutboxMessage> {
+        auto found = UNKNOT_TRY(FindMessageRow(db, message));
+        if (!found || found->clinic != clinic) return Error::NotFound("no such message");
+        if (found->status != ports::MessageStatus::kDead) {
+          return Error(core::ErrorCode::kConflict,
+                       "only a dead message can be retried; this one is " +
+                           std::string(ports::MessageStatusName(found->status)));
+        }
+        Statement retry =
+            UNKNOT_TRY(db.PrepareCached("UPDATE outbox SET status = 'queued', attempts = 0, "
+                                        "next_attempt_at = ?2 WHERE id = ?1"));
+        retry.Bind(1, message.value()).Bind(2, Seconds(now));
+        UNKNOT_TRY(retry.Run());
+        UNKNOT_TRY(AppendAuditRow(db, clinic, audit));
+        return *UNKNOT_TRY(FindMessageRow(db, message));
+      },
+      Durability::kFull, Touches::kNotTheSchedule);
+}
+
 Result<std::vector<ports::OutboxMessage>> SqliteStorage::ListAppointmentMessages(
     core::ClinicId clinic, core::AppointmentId appointment) {
   auto reader = UNKNOT_TRY(BorrowReader());

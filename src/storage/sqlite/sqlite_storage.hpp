@@ -260,6 +260,17 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   core::Result<void> SaveMessageSettings(core::ClinicId clinic,
                                          const core::ports::MessageSettings& settings,
                                          const core::staff::AuditEntry& audit) override;
+  core::Result<core::ports::OutboxMessage> RetryMessage(
+      core::ClinicId clinic, core::ports::MessageId message, core::Instant now,
+      const core::staff::AuditEntry& audit) override;
+  core::Result<std::vector<core::ports::MessageTemplate>> ListMessageTemplates(
+      core::ClinicId clinic) override;
+  core::Result<core::ports::MessageTemplate> SaveMessageTemplate(
+      core::ClinicId clinic, core::ports::MessageKind kind,
+      const core::ports::MessageWording& wording, core::Instant now,
+      const core::staff::AuditEntry& audit) override;
+  core::Result<void> ResetMessageTemplate(core::ClinicId clinic, core::ports::MessageKind kind,
+                                          const core::staff::AuditEntry& audit) override;
   // Held times: holds_sql.cpp.
   core::Result<core::ports::Hold> CreateHold(core::ClinicId clinic,
                                              const core::ports::NewHold& hold,
@@ -270,6 +281,9 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   core::Result<std::vector<core::ports::Hold>> ListHolds(core::ClinicId clinic,
                                                          core::Interval window,
                                                          core::Instant now) override;
+  core::Result<int> FindHoldMinutes(core::ClinicId clinic) override;
+  core::Result<void> SaveHoldMinutes(core::ClinicId clinic, int minutes,
+                                     const core::staff::AuditEntry& audit) override;
   // The patient side of messages: patient_messages_sql.cpp.
   core::Result<void> AddManageToken(core::ClinicId clinic, core::AppointmentId appointment,
                                     std::string_view token_hash, core::Instant now) override;

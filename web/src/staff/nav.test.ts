@@ -5,19 +5,21 @@ import type { Access } from "./api";
 // The role columns of the server's policy (src/core/staff/authorization.hpp), for the actions the nav uses.
 const owner: Record<string, Access> = { view_schedule: "clinic", search_patients: "clinic", view_clinic_setup: "clinic",
   edit_clinic_setup: "clinic", manage_staff: "clinic", view_audit_log: "clinic", export_audit_log: "clinic",
-  manage_own_account: "clinic" };
+  manage_own_account: "clinic", view_messages: "clinic" };
 const frontDesk: Record<string, Access> = { view_schedule: "clinic", search_patients: "clinic", view_clinic_setup: "clinic",
   edit_clinic_setup: "denied", manage_staff: "denied", view_audit_log: "denied", export_audit_log: "denied",
-  manage_own_account: "clinic" };
-const practitioner: Record<string, Access> = { ...frontDesk, search_patients: "own_patients" };
+  manage_own_account: "clinic", view_messages: "clinic" };
+const practitioner: Record<string, Access> = { ...frontDesk, search_patients: "own_patients", view_messages: "denied" };
 
 describe("permission-based nav", () => {
   const labels = (p: Record<string, Access>) => visibleNav(p).map((i) => i.label);
   it("shows the owner everything", () => {
-    expect(labels(owner)).toEqual(["Home", "Calendar", "Patients", "Clinic set-up", "Users & sessions", "Audit log", "My account"]);
+    expect(labels(owner)).toEqual(["Home", "Calendar", "Patients", "Clinic set-up", "Users & sessions",
+      "Undelivered messages", "Audit log", "My account"]);
   });
   it("hides users and the audit log from the front desk", () => {
-    expect(labels(frontDesk)).toEqual(["Home", "Calendar", "Patients", "Clinic set-up", "My account"]);
+    expect(labels(frontDesk)).toEqual(["Home", "Calendar", "Patients", "Clinic set-up", "Undelivered messages", "My account"]);
+    expect(labels(practitioner)).not.toContain("Undelivered messages");
   });
   it("shows the calendar only with view_schedule", () => {
     expect(labels({ ...frontDesk, view_schedule: "denied" })).not.toContain("Calendar");

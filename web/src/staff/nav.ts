@@ -13,6 +13,7 @@ export const NAV: NavItem[] = [
   { route: "staff/setup", label: "Clinic set-up", needs: ["view_clinic_setup"] },
   { route: "staff/users", label: "Users & sessions", needs: ["manage_staff"] },
   { route: "staff/outcomes/report", label: "Outcome report", needs: ["view_outcome_report"] },
+  { route: "staff/messages", label: "Undelivered messages", needs: ["view_messages"] },
   { route: "staff/audit", label: "Audit log", needs: ["view_audit_log"] },
   { route: "staff/account", label: "My account", needs: ["manage_own_account"] },
 ];

@@ -19,12 +19,14 @@ import { AuditPage } from "./pages/audit";
 import { NotePage } from "./pages/note";
 import { NewPlanPage, PlanPage } from "./pages/plan";
 import { OutcomeReportPage, VisitOutcomesPage } from "./pages/outcomes";
+import { DeadMessagesPage, MessageSetupPage } from "./pages/messages";
 import "./staff.css";
 
 const TITLES: [RegExp, string][] = [
   [/^staff\/sign-in/, "Staff sign-in"], [/^staff\/setup\/clinic/, "Clinic details"],
   [/^staff\/setup\/rooms/, "Rooms"], [/^staff\/setup\/practitioners/, "Practitioners"],
-  [/^staff\/setup\/services/, "Services"], [/^staff\/setup/, "Clinic set-up"],
+  [/^staff\/setup\/services/, "Services"], [/^staff\/setup\/messages/, "Patient messages"], [/^staff\/setup/, "Clinic set-up"],
+  [/^staff\/messages/, "Undelivered messages"],
   [/^staff\/users/, "Users & sessions"], [/^staff\/account/, "My account"],
   [/^staff\/calendar/, "Calendar"], [/^staff\/patients\/\d+\/plans/, "New treatment plan"], [/^staff\/plans/, "Treatment plan"], [/^staff\/patients/, "Patients"], [/^staff\/audit/, "Audit log"], [/^staff\/visits\/\d+\/note/, "Visit note"],
   [/^staff\/visits\/\d+\/outcomes/, "Visit outcomes"], [/^staff\/outcomes\/report/, "Outcome report"], [/^staff/, "Staff"],
@@ -83,6 +85,7 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
         case "rooms": content = <RoomsPage ctx={ctx} />; break;
         case "practitioners": content = id ? <PractitionerPage ctx={ctx} id={id} /> : <PractitionersPage ctx={ctx} />; break;
         case "services": content = id ? <ServicePage ctx={ctx} id={id} /> : <ServicesPage ctx={ctx} />; break;
+        case "messages": content = <MessageSetupPage ctx={ctx} />; break;
       }
       break;
     case "users": content = <UsersPage ctx={ctx} />; break;
@@ -97,6 +100,7 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
       else if (parts[3] === "outcomes" && +parts[2] > 0) content = <VisitOutcomesPage ctx={ctx} appointment={+parts[2]} />;
       break;
     case "outcomes": if (parts[2] === "report") content = <OutcomeReportPage ctx={ctx} />; break;
+    case "messages": content = <DeadMessagesPage ctx={ctx} />; break;
   }
   content ??= <Page title="Page not found"><p><a {...linkProps("staff")}>Go to the staff home page</a></p></Page>;
   const current = currentNav(route);
@@ -142,10 +146,11 @@ function StaffHome({ ctx }: { ctx: StaffContext }) {
     "staff/calendar": "The day or week per practitioner or room, live; book a caller, move, cancel, check in; approve requests.",
     "staff/patients": "Find a patient by name, email or phone; see their appointments and knot checks.",
     "staff/setup": allowed(session.permissions, "edit_clinic_setup")
-      ? "Clinic details, booking policy, rooms, practitioners and their hours, services."
+      ? "Clinic details, booking policy, rooms, practitioners and their hours, services, patient messages."
       : "See the clinic's details, rooms, practitioners and services.",
     "staff/users": "Staff accounts, their roles and who is signed in.",
     "staff/outcomes/report": "Per service and practitioner, how many treatment plans reached a meaningful change, and within how many visits.",
+    "staff/messages": "Confirmations, reminders and notices that could not be delivered: whom to call, and send again.",
     "staff/audit": "Who opened or changed which patient's data, and when; CSV export.",
     "staff/account": "Change your password, see your sessions, sign out everywhere.",
   };

@@ -24,6 +24,7 @@ export function SetupNav() {
       <li><a class="button" {...linkProps("staff/setup/rooms")}>Rooms</a></li>
       <li><a class="button" {...linkProps("staff/setup/practitioners")}>Practitioners and hours</a></li>
       <li><a class="button" {...linkProps("staff/setup/services")}>Services</a></li>
+      <li><a class="button" {...linkProps("staff/setup/messages")}>Patient messages</a></li>
     </ul>
   );
 }
