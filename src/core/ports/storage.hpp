@@ -30,6 +30,7 @@
 #include "core/ports/staff.hpp"
 #include "core/ports/treatment_plans.hpp"
 #include "core/ports/visit_notes.hpp"
+#include "core/ports/waitlist.hpp"
 #include "core/scheduling/appointment.hpp"
 #include "core/scheduling/availability.hpp"
 
@@ -262,7 +263,8 @@ class Storage : public ClinicRepository,
                 public OutcomeRepository,
                 public CalendarFeedRepository,
                 public OutboxRepository,
-                public HoldRepository {
+                public HoldRepository,
+                public WaitlistRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

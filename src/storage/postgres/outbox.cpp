@@ -23,8 +23,9 @@ namespace ports = core::ports;
 namespace {
 
 constexpr std::string_view kMessageColumns =
-    "id, clinic_id, appointment_id, kind, channel, message_key, sequence, due_at, status, "
-    "attempts, next_attempt_at, last_error, created_at, sent_at";
+    "id, clinic_id, coalesce(appointment_id, 0), kind, channel, message_key, sequence, due_at, "
+    "status, "
+    "attempts, next_attempt_at, last_error, created_at, sent_at, coalesce(waitlist_offer_id, 0)";
 
 Result<ports::OutboxMessage> ReadMessage(const pqxx::row& r) {
   ports::OutboxMessage m;
@@ -48,6 +49,7 @@ Result<ports::OutboxMessage> ReadMessage(const pqxx::row& r) {
   m.last_error = Text(r[11]);
   m.created_at = FromSeconds(Int(r[12]));
   if (!r[13].is_null()) m.sent_at = FromSeconds(Int(r[13]));
+  if (Int(r[14]) != 0) m.waitlist_offer = ports::WaitlistOfferId{Int(r[14])};
   return m;
 }
 
