@@ -23,6 +23,8 @@ std::string Obsolete(const OutboxMessage& message, const core::scheduling::Appoi
     case MessageKind::kCancelled:
     case MessageKind::kDeclined:
       return "";
+    case MessageKind::kWaitlistOffer:  // delivered by DeliverOffer
+      return "";
     case MessageKind::kReminder:
       if (a.status != AppointmentStatus::kBooked) return "the appointment is no longer booked";
       if (a.time.start() <= now) return "the appointment has started";
@@ -70,6 +72,7 @@ core::Result<DeliveryCounts> Deliverer::RunOnce() {
 }
 
 core::Result<void> Deliverer::Deliver(const OutboxMessage& message, DeliveryCounts& counts) {
+  if (message.kind == MessageKind::kWaitlistOffer) return DeliverOffer(message, counts);
   const core::Instant now = clock_.Now();
   auto setup = UNKNOT_TRY(storage_.LoadSetup(message.clinic));
   auto appointment = UNKNOT_TRY(storage_.FindAppointment(message.clinic, message.appointment));
@@ -102,6 +105,70 @@ core::Result<void> Deliverer::Deliver(const OutboxMessage& message, DeliveryCoun
                           patient.phone, RenderSms(message.kind, context)));
   }
   // Sent: a crash before this line sends it again later, with the same key.
+  UNKNOT_TRY(storage_.MarkMessageSent(message.id, clock_.Now()));
+  ++counts.sent;
+  return core::Ok();
+}
+
+core::Result<void> Deliverer::DeliverOffer(const OutboxMessage& message,
+                                           DeliveryCounts& counts) {
+  const core::Instant now = clock_.Now();
+  if (!message.waitlist_offer) {
+    return core::Error(core::ErrorCode::kInternal, "an offer message names no offer");
+  }
+  auto setup = UNKNOT_TRY(storage_.LoadSetup(message.clinic));
+  auto found = UNKNOT_TRY(storage_.FindOfferForMessage(message.clinic, *message.waitlist_offer));
+  auto zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
+  const core::ports::WaitlistOffer& offer = found.offer;
+  if (offer.status != core::ports::OfferStatus::kOpen || offer.expires_at <= now ||
+      found.link_token.empty()) {
+    UNKNOT_TRY(storage_.MarkMessageSkipped(message.id, "the offer is no longer open", now));
+    ++counts.skipped;
+    return core::Ok();
+  }
+  // The offer rendered as the appointment it would become; the link is the offer's page (the
+  // token in the fragment, never sent to a server log).
+  const core::scheduling::Appointment appointment{
+      .id = {},
+      .patient = {},
+      .practitioner = offer.practitioner,
+      .service = offer.service,
+      .room = {},
+      .time = offer.time,
+      .blocked_until = offer.blocked_until,
+      .status = core::scheduling::AppointmentStatus::kBooked,
+      .source = core::scheduling::BookingSource::kOnline,
+      .created_at = offer.created_at,
+      .updated_at = offer.created_at,
+      .cancelled_at = std::nullopt,
+      .assessment = std::nullopt};
+  const core::clinic::Patient patient{.id = {},
+                                      .given_name = found.entry.given_name,
+                                      .family_name = found.entry.family_name,
+                                      .email = found.entry.email,
+                                      .phone = found.entry.phone,
+                                      .created_at = {}};
+  MessageContext context{*setup, zone, appointment, patient,
+                         options_.public_url + "/c/" + setup->clinic.slug + "/waitlist/offer#" +
+                             found.link_token};
+  if (message.channel == MessageChannel::kEmail) {
+    if (!IsPlainAddress(patient.email) || !IsPlainAddress(options_.from_address)) {
+      return core::Error(core::ErrorCode::kInvalidArgument, "not a deliverable e-mail address");
+    }
+    RenderedEmail email = RenderEmail(message.kind, context, options_.from_address);
+    Envelope envelope{options_.from_address, setup->clinic.name, message.key, now};
+    UNKNOT_TRY(email_->Send(options_.from_address, patient.email, BuildMime(email, envelope)));
+  } else {
+    if (sms_ == nullptr) return core::Error(core::ErrorCode::kUnavailable, "no SMS sender");
+    auto settings = UNKNOT_TRY(storage_.FindMessageSettings(message.clinic));
+    if (settings.sms_webhook_url.empty() || patient.phone.empty()) {
+      UNKNOT_TRY(storage_.MarkMessageSkipped(message.id, "no SMS webhook or phone", now));
+      ++counts.skipped;
+      return core::Ok();
+    }
+    UNKNOT_TRY(sms_->Send(settings.sms_webhook_url, settings.sms_webhook_secret, message.key,
+                          patient.phone, RenderSms(message.kind, context)));
+  }
   UNKNOT_TRY(storage_.MarkMessageSent(message.id, clock_.Now()));
   ++counts.sent;
   return core::Ok();

@@ -51,6 +51,9 @@ class Deliverer {
 
  private:
   core::Result<void> Deliver(const core::ports::OutboxMessage& message, DeliveryCounts& counts);
+  // A waitlist offer's message: rendered from the offer while it is open, else skipped.
+  core::Result<void> DeliverOffer(const core::ports::OutboxMessage& message,
+                                  DeliveryCounts& counts);
 
   core::ports::Storage& storage_;
   std::unique_ptr<EmailSender> email_;
