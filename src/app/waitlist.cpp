@@ -72,9 +72,9 @@ Result<Joined> JoinWaitlist(ports::Storage& storage, const core::Clock& clock,
   }
   UNKNOT_TRY(ValidateWindows(request.windows));
   const bool online = request.source == ports::WaitlistSource::kOnline;
-  if (auto valid = core::clinic::Validate(
-          request.patient,
-          online ? core::clinic::EmailRule::kRequired : core::clinic::EmailRule::kOptional);
+  if (auto valid =
+          core::clinic::Validate(request.patient, online ? core::clinic::EmailRule::kRequired
+                                                         : core::clinic::EmailRule::kOptional);
       !valid) {
     return std::move(valid).error();
   }
@@ -89,31 +89,28 @@ Result<Joined> JoinWaitlist(ports::Storage& storage, const core::Clock& clock,
     return Error::InvalidField("until", "at most a year ahead");
   }
   const date::year_month_day next{date::sys_days{*until} + date::days{1}};
-  const core::Instant ends_at = UNKNOT_TRY(core::LocalToUtc(
-      clinic.zone, date::local_days{next}, core::kWorkingHoursDstPolicy));
+  const core::Instant ends_at = UNKNOT_TRY(
+      core::LocalToUtc(clinic.zone, date::local_days{next}, core::kWorkingHoursDstPolicy));
   Joined joined;
   if (online) joined.token = tokens.NewToken();
-  ports::NewWaitlistEntry entry{
-      .service = request.service,
-      .practitioner = request.practitioner,
-      .windows = request.windows,
-      .until = core::FormatLocalDate(*until),
-      .ends_at = ends_at,
-      .given_name = request.patient.given_name,
-      .family_name = request.patient.family_name,
-      .email = request.patient.email,
-      .phone = request.patient.phone,
-      .urgent = request.urgent,
-      .source = request.source,
-      .token_hash = online ? tokens.Hash(joined.token) : std::string{}};
-  joined.entry =
-      UNKNOT_TRY(storage.CreateWaitlistEntry(setup.clinic.id, entry, now, audit));
+  ports::NewWaitlistEntry entry{.service = request.service,
+                                .practitioner = request.practitioner,
+                                .windows = request.windows,
+                                .until = core::FormatLocalDate(*until),
+                                .ends_at = ends_at,
+                                .given_name = request.patient.given_name,
+                                .family_name = request.patient.family_name,
+                                .email = request.patient.email,
+                                .phone = request.patient.phone,
+                                .urgent = request.urgent,
+                                .source = request.source,
+                                .token_hash = online ? tokens.Hash(joined.token) : std::string{}};
+  joined.entry = UNKNOT_TRY(storage.CreateWaitlistEntry(setup.clinic.id, entry, now, audit));
   return joined;
 }
 
 Result<ports::WaitlistEntry> FindEntryByToken(ports::Storage& storage, ports::TokenService& tokens,
-                                              const ClinicContext& clinic,
-                                              std::string_view token) {
+                                              const ClinicContext& clinic, std::string_view token) {
   if (token.empty()) return Error::NotFound("no such waitlist entry");
   return storage.FindWaitlistEntryByToken(clinic.setup().clinic.id, tokens.Hash(token));
 }
@@ -207,25 +204,24 @@ Result<Booked> ConfirmOffer(ports::Storage& storage, const core::Clock& clock,
                             std::string_view token) {
   OfferView view = UNKNOT_TRY(ViewOffer(storage, clock, tokens, clinic, token));
   const ports::WaitlistEntry& entry = view.entry;
-  BookingRequest request{
-      .service = view.offer.service,
-      .practitioner = view.offer.practitioner,
-      .start = view.offer.time.start(),
-      .patient = core::clinic::Patient{.id = {},
-                                       .given_name = entry.given_name,
-                                       .family_name = entry.family_name,
-                                       .email = entry.email,
-                                       .phone = entry.phone,
-                                       .created_at = {}},
-      .source = scheduling::BookingSource::kOnline,
-      .idempotency_key = std::nullopt,
-      .fingerprint = {},
-      .assessment = std::nullopt,
-      .hold = std::nullopt,
-      .hold_hash = view.offer.hold_token_hash};
-  BookingOutcome outcome = UNKNOT_TRY(BookAppointment(
-      storage, clock, tokens, clinic, request,
-      [](const ClinicContext&, const Booked&) { return std::string{}; }));
+  BookingRequest request{.service = view.offer.service,
+                         .practitioner = view.offer.practitioner,
+                         .start = view.offer.time.start(),
+                         .patient = core::clinic::Patient{.id = {},
+                                                          .given_name = entry.given_name,
+                                                          .family_name = entry.family_name,
+                                                          .email = entry.email,
+                                                          .phone = entry.phone,
+                                                          .created_at = {}},
+                         .source = scheduling::BookingSource::kOnline,
+                         .idempotency_key = std::nullopt,
+                         .fingerprint = {},
+                         .assessment = std::nullopt,
+                         .hold = std::nullopt,
+                         .hold_hash = view.offer.hold_token_hash};
+  BookingOutcome outcome = UNKNOT_TRY(
+      BookAppointment(storage, clock, tokens, clinic, request,
+                      [](const ClinicContext&, const Booked&) { return std::string{}; }));
   if (auto* too_many = std::get_if<TooManyBookings>(&outcome)) {
     return Error(ErrorCode::kConflict, too_many->message, {{"offer", too_many->message}});
   }
@@ -239,8 +235,7 @@ Result<Booked> ConfirmOffer(ports::Storage& storage, const core::Clock& clock,
   if (!accepted) {
     // The appointment stands; the entry stays waiting and staff can remove it.
     spdlog::warn("waitlist offer {}: booked appointment {} but could not record it: {}",
-                 view.offer.id.value(), booked->appointment.id.value(),
-                 accepted.error().message());
+                 view.offer.id.value(), booked->appointment.id.value(), accepted.error().message());
   }
   return std::move(*booked);
 }

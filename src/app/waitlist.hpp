@@ -25,7 +25,7 @@ struct WaitlistRequest {
   core::ServiceId service;
   std::optional<core::PractitionerId> practitioner;
   std::vector<core::ports::WaitlistWindow> windows;
-  std::string until;  // "YYYY-MM-DD", the last local date
+  std::string until;              // "YYYY-MM-DD", the last local date
   core::clinic::Patient patient;  // names, email (online: required), phone
   bool urgent = false;            // staff only
   core::ports::WaitlistSource source = core::ports::WaitlistSource::kOnline;
@@ -38,10 +38,10 @@ struct Joined {
 
 // Validates and stores the entry. kInvalidArgument naming the field ("service", "practitioner",
 // "windows[0].from", "until", "patient.email", ...); kNotFound (clinic).
-core::Result<Joined> JoinWaitlist(core::ports::Storage& storage, const core::Clock& clock,
-                                  core::ports::TokenService& tokens, const ClinicContext& clinic,
-                                  const WaitlistRequest& request,
-                                  const std::optional<core::staff::AuditEntry>& audit = std::nullopt);
+core::Result<Joined> JoinWaitlist(
+    core::ports::Storage& storage, const core::Clock& clock, core::ports::TokenService& tokens,
+    const ClinicContext& clinic, const WaitlistRequest& request,
+    const std::optional<core::staff::AuditEntry>& audit = std::nullopt);
 
 // The entry whose link token is `token`; kNotFound for any other token (no probing).
 core::Result<core::ports::WaitlistEntry> FindEntryByToken(core::ports::Storage& storage,

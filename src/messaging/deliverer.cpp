@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "app/waitlist.hpp"
 #include "messaging/mime.hpp"
 #include "messaging/render.hpp"
 
@@ -51,6 +52,10 @@ Deliverer::Deliverer(core::ports::Storage& storage, std::unique_ptr<EmailSender>
       options_(std::move(options)) {}
 
 core::Result<DeliveryCounts> Deliverer::RunOnce() {
+  if (options_.waitlist) {
+    auto waitlist = app::RunWaitlistOnce(storage_, clock_, tokens_);
+    if (!waitlist) spdlog::warn("waitlist step failed: {}", waitlist.error().message());
+  }
   DeliveryCounts counts;
   auto claimed = UNKNOT_TRY(storage_.ClaimMessages(clock_.Now(), options_.batch, options_.lease));
   counts.claimed = static_cast<int>(claimed.size());
@@ -110,8 +115,7 @@ core::Result<void> Deliverer::Deliver(const OutboxMessage& message, DeliveryCoun
   return core::Ok();
 }
 
-core::Result<void> Deliverer::DeliverOffer(const OutboxMessage& message,
-                                           DeliveryCounts& counts) {
+core::Result<void> Deliverer::DeliverOffer(const OutboxMessage& message, DeliveryCounts& counts) {
   const core::Instant now = clock_.Now();
   if (!message.waitlist_offer) {
     return core::Error(core::ErrorCode::kInternal, "an offer message names no offer");
@@ -149,8 +153,8 @@ core::Result<void> Deliverer::DeliverOffer(const OutboxMessage& message,
                                       .phone = found.entry.phone,
                                       .created_at = {}};
   MessageContext context{*setup, zone, appointment, patient,
-                         options_.public_url + "/c/" + setup->clinic.slug + "/waitlist/offer#" +
-                             found.link_token};
+                         options_.public_url + "/c/" + setup->clinic.slug +
+                             "/waitlist/offer#token=" + found.link_token};
   if (message.channel == MessageChannel::kEmail) {
     if (!IsPlainAddress(patient.email) || !IsPlainAddress(options_.from_address)) {
       return core::Error(core::ErrorCode::kInvalidArgument, "not a deliverable e-mail address");

@@ -21,6 +21,7 @@
 #include "core/common/clock.hpp"
 #include "core/ports/storage.hpp"
 #include "messaging/senders.hpp"
+#include "security/sodium_tokens.hpp"
 
 namespace unknot::messaging {
 
@@ -31,6 +32,9 @@ struct DeliveryOptions {
   std::chrono::seconds lease{120};  // a claimed message is not due again for this long
   core::ports::RetryPolicy retry;
   std::chrono::milliseconds idle_wait{1000};  // between polls when nothing was due
+  // Whether each round also runs the waitlist step first (app::RunWaitlistOnce): lapse offers,
+  // end entries, turn freed times into offers, whose messages the same round then sends.
+  bool waitlist = true;
 };
 
 struct DeliveryCounts {
@@ -46,7 +50,8 @@ class Deliverer {
   Deliverer(core::ports::Storage& storage, std::unique_ptr<EmailSender> email,
             std::unique_ptr<SmsSender> sms, const core::Clock& clock, DeliveryOptions options);
 
-  // Claims one batch and delivers it. Fails only when the claim itself fails.
+  // Runs the waitlist step (when options.waitlist; its failure is logged), then claims one batch
+  // and delivers it. Fails only when the claim itself fails.
   core::Result<DeliveryCounts> RunOnce();
 
  private:
@@ -60,6 +65,7 @@ class Deliverer {
   std::unique_ptr<SmsSender> sms_;
   const core::Clock& clock_;
   DeliveryOptions options_;
+  security::SodiumTokens tokens_;  // the waitlist step's offer links and holds
 };
 
 // Runs a Deliverer on its own thread until Stop (or destruction): a batch after another while

@@ -250,9 +250,10 @@ RenderedEmail RenderEmail(MessageKind kind, const MessageContext& context,
   }
   if (!context.manage_url.empty()) {
     const std::string url = HtmlEscape(OneLine(context.manage_url));
-    html += "<p><a href=\"" + url + "\">" +
-            (kind == MessageKind::kWaitlistOffer ? "Confirm this time" : "Manage your appointment") +
-            "</a></p>\n";
+    html +=
+        "<p><a href=\"" + url + "\">" +
+        (kind == MessageKind::kWaitlistOffer ? "Confirm this time" : "Manage your appointment") +
+        "</a></p>\n";
   }
   html += "</body></html>\n";
   email.html = std::move(html);

@@ -22,6 +22,7 @@
 #include "api/v1/outcome_routes.hpp"
 #include "api/v1/sign_in_throttle.hpp"
 #include "api/v1/staff_api.hpp"
+#include "api/v1/waitlist_routes.hpp"
 #include "api/v1/write_limits.hpp"
 #include "api/web_routes.hpp"
 #include "app/demo_clinic.hpp"
@@ -177,6 +178,7 @@ int Serve(const ServeOptions& options) {
   api::fhir::AddFhirRoutes(router, storage, clock, tokens);
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);
+  api::v1::AddWaitlistRoutes(router, storage, clock, tokens);
   api::v1::AddWriteLimits(router, storage);
 
   // The staff side: one gate before every staff route; password hashing on its own small pool.

@@ -10,6 +10,7 @@
 #include "api/v1/setup_routes.hpp"
 #include "api/v1/treatment_plan_routes.hpp"
 #include "api/v1/visit_note_routes.hpp"
+#include "api/v1/waitlist_routes.hpp"
 
 namespace unknot::api::v1 {
 
@@ -25,6 +26,8 @@ void AddStaffApi(http::Router& router, StaffRoutes& staff, SessionRouteDeps deps
   if (deps.knowledge != nullptr) AddHomeCareRoutes(staff, staff.storage(), *deps.knowledge);
   AddOutcomeRoutes(staff, staff.storage());
   AddCalendarFeedStaffRoutes(staff, staff.storage(), CalendarFeedTokens());
+  // The waitlist (issue 16); callers get no link, so any token service will do.
+  AddStaffWaitlistRoutes(staff, staff.storage(), CalendarFeedTokens());
 }
 
 }  // namespace unknot::api::v1

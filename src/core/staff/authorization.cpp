@@ -66,6 +66,10 @@ std::string_view ToString(Action action) {
       return "view_audit_log";
     case Action::kExportAuditLog:
       return "export_audit_log";
+    case Action::kViewWaitlist:
+      return "view_waitlist";
+    case Action::kManageWaitlist:
+      return "manage_waitlist";
   }
   return "unknown";
 }

@@ -72,6 +72,9 @@ enum class Action {
   kManageStaff,  // staff accounts, roles, disabling, ending anyone's session
   kViewAuditLog,
   kExportAuditLog,  // CSV
+  // The waitlist (issue 16).
+  kViewWaitlist,    // its entries, with names and contacts
+  kManageWaitlist,  // add a caller, mark urgent, remove an entry
 };
 
 // The stable lower_snake_case name of an action (logs, audit entries, test names). Every
@@ -132,6 +135,8 @@ inline constexpr std::array kPolicy = [] {
     PolicyRow{Action::kManageStaff,             kClinic, kDenied,      kDenied},
     PolicyRow{Action::kViewAuditLog,            kClinic, kDenied,      kDenied},
     PolicyRow{Action::kExportAuditLog,          kClinic, kDenied,      kDenied},
+    PolicyRow{Action::kViewWaitlist,            kClinic, kClinic,      kDenied},
+    PolicyRow{Action::kManageWaitlist,          kClinic, kClinic,      kDenied},
   };
 }();
 // clang-format on

@@ -148,7 +148,7 @@ TEST(AuthorizationTest, FrontDeskRunsTheDeskButNeverSeesTheClinicalRecord) {
         Action::kCancelAppointment, Action::kSetAppointmentStatus, Action::kDecideBookingRequest,
         Action::kSearchPatients, Action::kAddPatient, Action::kViewPatientContact,
         Action::kEditPatientContact, Action::kSetPatientBookingRules, Action::kViewClinicSetup,
-        Action::kManageOwnAccount}) {
+        Action::kManageOwnAccount, Action::kViewWaitlist, Action::kManageWaitlist}) {
     SCOPED_TRACE(ToString(action));
     EXPECT_EQ(Decide(kFrontDesk, action, ColleaguesThing()).verdict, Verdict::kAllow);
     EXPECT_EQ(Decide(kFrontDesk, action, Target::List(kClinic)).scope, Access::kClinic);
@@ -217,7 +217,8 @@ TEST(AuthorizationTest, PractitionerDoesNotRunTheDeskOrTheClinic) {
   for (Action action :
        {Action::kDecideBookingRequest, Action::kAddPatient, Action::kEditPatientContact,
         Action::kSetPatientBookingRules, Action::kViewOutcomeReport, Action::kEditClinicSetup,
-        Action::kManageStaff, Action::kViewAuditLog, Action::kExportAuditLog}) {
+        Action::kManageStaff, Action::kViewAuditLog, Action::kExportAuditLog, Action::kViewWaitlist,
+        Action::kManageWaitlist}) {
     SCOPED_TRACE(ToString(action));
     EXPECT_EQ(Decide(kPractitioner, action, MyThing()).verdict, Verdict::kDenyAsForbidden);
   }

@@ -97,15 +97,15 @@ class WaitlistContract : public ::testing::TestWithParam<Backend> {
 
   NewOfferRound RoundFor(const FreedTime& freed, std::vector<core::ports::WaitlistEntryId> entries,
                          const std::string& hold) {
-    NewOfferRound round{.freed = freed.id,
-                        .hold = {.practitioner = freed.practitioner,
-                                 .service = setup_.services[1].id,
-                                 .time = core::Interval::Create(freed.time.start(),
-                                                                freed.time.start() + 30min)
-                                             .value(),
-                                 .blocked_until = freed.time.start() + 40min,
-                                 .token_hash = hold},
-                        .offers = {}};
+    NewOfferRound round{
+        .freed = freed.id,
+        .hold = {.practitioner = freed.practitioner,
+                 .service = setup_.services[1].id,
+                 .time =
+                     core::Interval::Create(freed.time.start(), freed.time.start() + 30min).value(),
+                 .blocked_until = freed.time.start() + 40min,
+                 .token_hash = hold},
+        .offers = {}};
     for (auto entry : entries) {
       round.offers.push_back({.entry = entry,
                               .service = setup_.services[1].id,
@@ -161,16 +161,14 @@ TEST_P(WaitlistContract, EntriesAreStoredFoundListedInOrderAndLeft) {
   // Unknown service or practitioner, unknown clinic.
   NewWaitlistEntry stranger = EntryOf("cy@example.org", "entry-c");
   stranger.service = core::ServiceId{999999};
-  EXPECT_EQ(storage_->CreateWaitlistEntry(Clinic(), stranger, clock_.Now(), std::nullopt)
-                .error()
-                .code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      storage_->CreateWaitlistEntry(Clinic(), stranger, clock_.Now(), std::nullopt).error().code(),
+      ErrorCode::kInvalidArgument);
   stranger = EntryOf("cy@example.org", "entry-c");
   stranger.practitioner = core::PractitionerId{999999};
-  EXPECT_EQ(storage_->CreateWaitlistEntry(Clinic(), stranger, clock_.Now(), std::nullopt)
-                .error()
-                .code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      storage_->CreateWaitlistEntry(Clinic(), stranger, clock_.Now(), std::nullopt).error().code(),
+      ErrorCode::kInvalidArgument);
   EXPECT_EQ(storage_
                 ->CreateWaitlistEntry(core::ClinicId{999999}, EntryOf("cy@example.org", "c"),
                                       clock_.Now(), std::nullopt)
@@ -246,10 +244,9 @@ TEST_P(WaitlistContract, AnOfferRoundHoldsTheTimeAndQueuesItsMessages) {
   auto hold = storage_->FindHold(Clinic(), "hold-1", clock_.Now());
   ASSERT_TRUE(hold);
   EXPECT_EQ(hold->expires_at, offer.expires_at);
-  EXPECT_EQ(storage_->Book(Clinic(), Request("2026-12-01T17:00:00Z", "dee@example.org"))
-                .error()
-                .code(),
-            ErrorCode::kConflict);
+  EXPECT_EQ(
+      storage_->Book(Clinic(), Request("2026-12-01T17:00:00Z", "dee@example.org")).error().code(),
+      ErrorCode::kConflict);
   // While it is open the freed time is not pending, and the offered entry is no candidate.
   EXPECT_TRUE(storage_->PendingFreedTimes(clock_.Now(), 10).value().empty());
   EXPECT_EQ(storage_->OfferCandidates(Clinic(), freed.id, clock_.Now()).value(),
@@ -296,9 +293,7 @@ TEST_P(WaitlistContract, AnOfferRoundHoldsTheTimeAndQueuesItsMessages) {
   auto booked_entry = storage_->FindWaitlistEntry(Clinic(), bo.id).value();
   EXPECT_EQ(booked_entry.status, WaitlistStatus::kBooked);
   EXPECT_EQ(booked_entry.appointment, taken.id);
-  EXPECT_EQ(storage_->AcceptOffer(Clinic(), next->at(0).id, taken.id, clock_.Now())
-                .error()
-                .code(),
+  EXPECT_EQ(storage_->AcceptOffer(Clinic(), next->at(0).id, taken.id, clock_.Now()).error().code(),
             ErrorCode::kConflict);
   EXPECT_TRUE(storage_->PendingFreedTimes(clock_.Now(), 10).value().empty());
 }
@@ -332,7 +327,8 @@ TEST_P(WaitlistContract, TwoPatientsConfirmingOneOfferedTimeAtOnceMakeExactlyOne
   ASSERT_TRUE(run) << run.error().message();
   EXPECT_EQ(run->offers, 2);
   std::vector<std::string> links;
-  for (const auto& m : storage_->ClaimMessages(clock_.Now(), 50, 60s).value()) {
+  const auto claimed = storage_->ClaimMessages(clock_.Now(), 50, 60s).value();
+  for (const auto& m : claimed) {
     if (m.kind != core::ports::MessageKind::kWaitlistOffer) continue;
     links.push_back(storage_->FindOfferForMessage(Clinic(), *m.waitlist_offer).value().link_token);
   }
@@ -362,7 +358,8 @@ TEST_P(WaitlistContract, TwoPatientsConfirmingOneOfferedTimeAtOnceMakeExactlyOne
   auto window =
       core::Interval::Create(At("2026-12-01T16:00:00Z"), At("2026-12-01T19:00:00Z")).value();
   int live = 0;
-  for (const auto& a : storage_->ListAppointments(Clinic(), window).value()) {
+  const auto appointments = storage_->ListAppointments(Clinic(), window).value();
+  for (const auto& a : appointments) {
     if (a.status != AppointmentStatus::kCancelled) ++live;
   }
   EXPECT_EQ(live, 1);
@@ -419,8 +416,7 @@ TEST_P(WaitlistContract, TheWorkerOffersInOrderAndMovesOnWhenAnOfferLapses) {
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, WaitlistContract, ::testing::Values(SqliteBackend()),
-                         BackendName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, WaitlistContract, ::testing::Values(SqliteBackend()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, WaitlistContract, ::testing::Values(PostgresBackend()),
                          BackendName);
 

@@ -73,9 +73,10 @@ Result<std::vector<ports::OutboxMessage>> PostgresStorage::ClaimMessages(
             "UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = $2 "
             "FROM (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1 "
             "      ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) due "
-            "WHERE o.id = due.id RETURNING o.id, o.clinic_id, o.appointment_id, o.kind, "
-            "o.channel, o.message_key, o.sequence, o.due_at, o.status, o.attempts, "
-            "o.next_attempt_at, o.last_error, o.created_at, o.sent_at",
+            "WHERE o.id = due.id RETURNING o.id, o.clinic_id, coalesce(o.appointment_id, 0), "
+            "o.kind, o.channel, o.message_key, o.sequence, o.due_at, o.status, o.attempts, "
+            "o.next_attempt_at, o.last_error, o.created_at, o.sent_at, "
+            "coalesce(o.waitlist_offer_id, 0)",
             Seconds(now), Seconds(now + lease), limit);
         auto claimed = UNKNOT_TRY(ReadMessages(rows));
         std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) {
