@@ -98,6 +98,6 @@ export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError 
 function pageTitle(route: string, name: string): string {
   const page = route.split("/")[0];
   const titles: Record<string, string> = { check: "Check my knots", assessment: "Your knot check",
-    book: "Book an appointment", manage: "Your appointment" };
+    book: "Book an appointment", manage: "Your appointment", waitlist: "Waitlist" };
   return titles[page] ? `${titles[page]} – ${name}` : name;
 }
