@@ -268,20 +268,24 @@ Result<ports::WaitlistSettings> SqliteStorage::FindWaitlistSettings(core::Clinic
 }
 
 Result<int> SqliteStorage::ExpireWaitlist(core::Instant now) {
-  return writer_->Write<int>([&](Connection& db) -> Result<int> {
-    Statement ended =
-        UNKNOT_TRY(db.PrepareCached("UPDATE waitlist_entries SET status = 'ended', ended_at = ?1 "
-                                    "WHERE status = 'waiting' AND ends_at <= ?1"));
-    ended.Bind(1, Seconds(now));
-    UNKNOT_TRY(ended.Run());
-    int changed = db.Changes();
-    Statement lapsed =
-        UNKNOT_TRY(db.PrepareCached("UPDATE waitlist_offers SET status = 'lapsed', link_token = '' "
-                                    "WHERE status = 'open' AND expires_at <= ?1"));
-    lapsed.Bind(1, Seconds(now));
-    UNKNOT_TRY(lapsed.Run());
-    return changed + db.Changes();
-  });
+  return writer_->Write<int>(
+      [&](Connection& db) -> Result<int> {
+        Statement ended = UNKNOT_TRY(
+            db.PrepareCached("UPDATE waitlist_entries SET status = 'ended', ended_at = ?1 "
+                             "WHERE status = 'waiting' AND ends_at <= ?1"));
+        ended.Bind(1, Seconds(now));
+        UNKNOT_TRY(ended.Run());
+        int changed = db.Changes();
+        Statement lapsed = UNKNOT_TRY(
+            db.PrepareCached("UPDATE waitlist_offers SET status = 'lapsed', link_token = '' "
+                             "WHERE status = 'open' AND expires_at <= ?1"));
+        lapsed.Bind(1, Seconds(now));
+        UNKNOT_TRY(lapsed.Run());
+        return changed + db.Changes();
+        // Runs every deliverer round: no fsync of its own, and availability does not change (a
+        // lapsed offer's hold has expired at the same instant).
+      },
+      Durability::kRelaxed, Touches::kNotTheSchedule);
 }
 
 Result<std::vector<ports::FreedTime>> SqliteStorage::PendingFreedTimes(core::Instant now,
