@@ -30,10 +30,10 @@ Result<std::chrono::minutes> TimeOf(const Json& window, const std::string& field
 }
 
 std::string FormatMinutes(std::chrono::minutes m) {
-  char text[6];
-  std::snprintf(text, sizeof text, "%02d:%02d", static_cast<int>(m.count() / 60),
-                static_cast<int>(m.count() % 60));
-  return text;
+  const auto hours = m.count() / 60;
+  const auto minutes = m.count() % 60;
+  return (hours < 10 ? "0" : "") + std::to_string(hours) + ":" + (minutes < 10 ? "0" : "") +
+         std::to_string(minutes);
 }
 
 }  // namespace
