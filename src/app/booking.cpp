@@ -125,6 +125,11 @@ Result<std::vector<scheduling::Booking>> BookingsAround(core::ports::Storage& st
   return BusyTimes(storage, clinic, *window, now, own);
 }
 
+// The hash of the hold a request presents.
+std::string HoldHash(core::ports::TokenService& tokens, const BookingRequest& request) {
+  return request.hold_hash ? *request.hold_hash : tokens.Hash(*request.hold);
+}
+
 // The live hold `token` names when it is for this service and start (and practitioner, when the
 // request names one); nullopt otherwise, and then the booking is an ordinary one.
 Result<std::optional<core::ports::Hold>> PresentedHold(core::ports::Storage& storage,
@@ -132,8 +137,12 @@ Result<std::optional<core::ports::Hold>> PresentedHold(core::ports::Storage& sto
                                                        core::ClinicId clinic,
                                                        const BookingRequest& request,
                                                        core::Instant now) {
-  if (!request.hold || request.hold->empty()) return std::optional<core::ports::Hold>{};
-  auto hold = storage.FindHold(clinic, tokens.Hash(*request.hold), now);
+  if (request.hold_hash) {
+    if (request.hold_hash->empty()) return std::optional<core::ports::Hold>{};
+  } else if (!request.hold || request.hold->empty()) {
+    return std::optional<core::ports::Hold>{};
+  }
+  auto hold = storage.FindHold(clinic, HoldHash(tokens, request), now);
   if (!hold && hold.error().code() == ErrorCode::kNotFound) {
     return std::optional<core::ports::Hold>{};
   }
@@ -303,7 +312,7 @@ Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core
                                   .manage_token_hash = manage_token_hash,
                                   .idempotency = std::nullopt,
                                   .max_future_online = std::nullopt};
-    if (hold) write.hold_token_hash = tokens.Hash(*request.hold);
+    if (hold) write.hold_token_hash = HoldHash(tokens, request);
     if (request.source == scheduling::BookingSource::kOnline) {
       write.max_future_online = clinic.setup().clinic.policy.max_future_online_bookings;
       write.online_rules = core::ports::NewBooking::OnlineRules{

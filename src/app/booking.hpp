@@ -60,6 +60,9 @@ struct BookingRequest {
   // when the request says "any") whoever else is booking; the hold is used up. An expired,
   // released or mismatched hold is ignored: the booking is then an ordinary one.
   std::optional<std::string> hold = std::nullopt;
+  // Instead of `hold`: the hash of the hold's token, for a caller that keeps only the hash (a
+  // waitlist offer's hold, app/waitlist.hpp).
+  std::optional<std::string> hold_hash = std::nullopt;
 };
 
 struct Booked {

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "app/waitlist.hpp"
 #include "messaging/mime.hpp"
 #include "messaging/render.hpp"
 
@@ -22,6 +23,8 @@ std::string Obsolete(const OutboxMessage& message, const core::scheduling::Appoi
   switch (message.kind) {
     case MessageKind::kCancelled:
     case MessageKind::kDeclined:
+      return "";
+    case MessageKind::kWaitlistOffer:  // delivered by DeliverOffer
       return "";
     case MessageKind::kReminder:
       if (a.status != AppointmentStatus::kBooked) return "the appointment is no longer booked";
@@ -51,6 +54,10 @@ Deliverer::Deliverer(core::ports::Storage& storage, std::unique_ptr<EmailSender>
       options_(std::move(options)) {}
 
 core::Result<DeliveryCounts> Deliverer::RunOnce() {
+  if (options_.waitlist) {
+    auto waitlist = app::RunWaitlistOnce(storage_, clock_, *tokens_);
+    if (!waitlist) spdlog::warn("waitlist step failed: {}", waitlist.error().message());
+  }
   DeliveryCounts counts;
   auto claimed = UNKNOT_TRY(storage_.ClaimMessages(clock_.Now(), options_.batch, options_.lease));
   counts.claimed = static_cast<int>(claimed.size());
@@ -84,6 +91,7 @@ core::Result<std::string> Deliverer::ManageUrl(const OutboxMessage& message,
 }
 
 core::Result<void> Deliverer::Deliver(const OutboxMessage& message, DeliveryCounts& counts) {
+  if (message.kind == MessageKind::kWaitlistOffer) return DeliverOffer(message, counts);
   const core::Instant now = clock_.Now();
   auto setup = UNKNOT_TRY(storage_.LoadSetup(message.clinic));
   auto appointment = UNKNOT_TRY(storage_.FindAppointment(message.clinic, message.appointment));
@@ -142,6 +150,71 @@ core::Result<void> Deliverer::Deliver(const OutboxMessage& message, DeliveryCoun
                           patient.phone, RenderSms(message.kind, context, wording)));
   }
   // Sent: a crash before this line sends it again later, with the same key.
+  UNKNOT_TRY(storage_.MarkMessageSent(message.id, clock_.Now()));
+  ++counts.sent;
+  return core::Ok();
+}
+
+core::Result<void> Deliverer::DeliverOffer(const OutboxMessage& message, DeliveryCounts& counts) {
+  const core::Instant now = clock_.Now();
+  if (!message.waitlist_offer) {
+    return core::Error(core::ErrorCode::kInternal, "an offer message names no offer");
+  }
+  auto setup = UNKNOT_TRY(storage_.LoadSetup(message.clinic));
+  auto found = UNKNOT_TRY(storage_.FindOfferForMessage(message.clinic, *message.waitlist_offer));
+  auto zone = UNKNOT_TRY(core::TimeZone::Find(setup->clinic.time_zone));
+  const core::ports::WaitlistOffer& offer = found.offer;
+  if (offer.status != core::ports::OfferStatus::kOpen || offer.expires_at <= now ||
+      found.link_token.empty()) {
+    UNKNOT_TRY(storage_.MarkMessageSkipped(message.id, "the offer is no longer open", now));
+    ++counts.skipped;
+    return core::Ok();
+  }
+  // The offer rendered as the appointment it would become; the link is the offer's page (the
+  // token in the fragment, never sent to a server log).
+  const core::scheduling::Appointment appointment{
+      .id = {},
+      .patient = {},
+      .practitioner = offer.practitioner,
+      .service = offer.service,
+      .room = {},
+      .time = offer.time,
+      .blocked_until = offer.blocked_until,
+      .status = core::scheduling::AppointmentStatus::kBooked,
+      .source = core::scheduling::BookingSource::kOnline,
+      .created_at = offer.created_at,
+      .updated_at = offer.created_at,
+      .cancelled_at = std::nullopt,
+      .assessment = std::nullopt};
+  const core::clinic::Patient patient{.id = {},
+                                      .given_name = found.entry.given_name,
+                                      .family_name = found.entry.family_name,
+                                      .email = found.entry.email,
+                                      .phone = found.entry.phone,
+                                      .created_at = {}};
+  MessageContext context{*setup, zone, appointment, patient,
+                         options_.public_url + "/c/" + setup->clinic.slug +
+                             "/waitlist/offer#token=" + found.link_token};
+  const auto own_wording = UNKNOT_TRY(storage_.ListMessageTemplates(message.clinic));
+  const Template& wording = WordingFor(message.kind, own_wording);
+  if (message.channel == MessageChannel::kEmail) {
+    if (!IsPlainAddress(patient.email) || !IsPlainAddress(options_.from_address)) {
+      return core::Error(core::ErrorCode::kInvalidArgument, "not a deliverable e-mail address");
+    }
+    RenderedEmail email = RenderEmail(message.kind, context, options_.from_address, wording);
+    Envelope envelope{options_.from_address, setup->clinic.name, message.key, now};
+    UNKNOT_TRY(email_->Send(options_.from_address, patient.email, BuildMime(email, envelope)));
+  } else {
+    if (sms_ == nullptr) return core::Error(core::ErrorCode::kUnavailable, "no SMS sender");
+    auto settings = UNKNOT_TRY(storage_.FindMessageSettings(message.clinic));
+    if (settings.sms_webhook_url.empty() || patient.phone.empty()) {
+      UNKNOT_TRY(storage_.MarkMessageSkipped(message.id, "no SMS webhook or phone", now));
+      ++counts.skipped;
+      return core::Ok();
+    }
+    UNKNOT_TRY(sms_->Send(settings.sms_webhook_url, settings.sms_webhook_secret, message.key,
+                          patient.phone, RenderSms(message.kind, context, wording)));
+  }
   UNKNOT_TRY(storage_.MarkMessageSent(message.id, clock_.Now()));
   ++counts.sent;
   return core::Ok();

@@ -30,6 +30,7 @@
 #include "core/ports/storage.hpp"
 #include "core/ports/tokens.hpp"
 #include "messaging/senders.hpp"
+#include "security/sodium_tokens.hpp"
 
 namespace unknot::messaging {
 
@@ -40,6 +41,9 @@ struct DeliveryOptions {
   std::chrono::seconds lease{120};  // a claimed message is not due again for this long
   core::ports::RetryPolicy retry;
   std::chrono::milliseconds idle_wait{1000};  // between polls when nothing was due
+  // Whether each round also runs the waitlist step first (app::RunWaitlistOnce): lapse offers,
+  // end entries, turn freed times into offers, whose messages the same round then sends.
+  bool waitlist = true;
 };
 
 struct DeliveryCounts {
@@ -59,7 +63,8 @@ class Deliverer {
             std::unique_ptr<SmsSender> sms, std::unique_ptr<core::ports::TokenService> tokens,
             const core::Clock& clock, DeliveryOptions options);
 
-  // Claims one batch and delivers it. Fails only when the claim itself fails.
+  // Runs the waitlist step (when options.waitlist; its failure is logged), then claims one batch
+  // and delivers it. Fails only when the claim itself fails.
   core::Result<DeliveryCounts> RunOnce();
 
  private:
@@ -67,6 +72,9 @@ class Deliverer {
   // A fresh manage token for one message's link, its hash stored first; the absolute link.
   core::Result<std::string> ManageUrl(const core::ports::OutboxMessage& message,
                                       std::string_view clinic_slug);
+  // A waitlist offer's message: rendered from the offer while it is open, else skipped.
+  core::Result<void> DeliverOffer(const core::ports::OutboxMessage& message,
+                                  DeliveryCounts& counts);
 
   core::ports::Storage& storage_;
   std::unique_ptr<EmailSender> email_;

@@ -113,6 +113,10 @@ std::string BuildMime(const RenderedEmail& email, const Envelope& envelope) {
   m += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
   m += Base64Lines(email.html);
   m += "--" + alternative + "--\r\n";
+  if (email.ics.empty()) {  // no calendar file (a waitlist offer)
+    m += "--" + mixed + "--\r\n";
+    return m;
+  }
   m += "--" + mixed + "\r\n";
   m += "Content-Type: text/calendar; charset=utf-8; method=" + email.ics_method + "\r\n";
   m += "Content-Disposition: attachment; filename=\"appointment.ics\"\r\n";

@@ -75,6 +75,23 @@ const Template& DefaultTemplate(MessageKind kind) {
   static const Template reminder =
       Make("Reminder: {{short_date}} at {{time}} – {{clinic}}", "a reminder of your appointment.",
            "{{clinic}}: reminder {{short_date}} {{time}} with {{practitioner}}. {{manage_url}}");
+  // A freed time offered to a waitlist entry: {{manage_url}} is the offer's link.
+  static const Template waitlist_offer{
+      "A time has opened up: {{short_date}} at {{time}} – {{clinic}}",
+      "Hello {{given_name}},\n\n"
+      "a time you were waiting for has opened up, and we are keeping it for you for a short "
+      "while. Whoever confirms first gets it.\n\n"
+      "When: {{date}} at {{time}} ({{zone}})\n"
+      "Service: {{service}}\n"
+      "With: {{practitioner}}\n"
+      "Where: {{clinic}}, {{address}}\n"
+      "\n"
+      "Confirm it here: {{manage_url}}\n"
+      "Questions? Call us on {{phone}}.\n"
+      "\n"
+      "{{clinic}}",
+      "{{clinic}}: a time opened up {{short_date}} {{time}} with {{practitioner}}. Confirm: "
+      "{{manage_url}}"};
   switch (kind) {
     case MessageKind::kBooked:
       return booked;
@@ -88,6 +105,8 @@ const Template& DefaultTemplate(MessageKind kind) {
       return cancelled;
     case MessageKind::kMoved:
       return moved;
+    case MessageKind::kWaitlistOffer:
+      return waitlist_offer;
     case MessageKind::kReminder:
       break;
   }
@@ -238,10 +257,15 @@ RenderedEmail RenderEmail(MessageKind kind, const MessageContext& context,
   }
   if (!context.manage_url.empty()) {
     const std::string url = HtmlEscape(OneLine(context.manage_url));
-    html += "<p><a href=\"" + url + "\">Manage your appointment</a></p>\n";
+    html +=
+        "<p><a href=\"" + url + "\">" +
+        (kind == MessageKind::kWaitlistOffer ? "Confirm this time" : "Manage your appointment") +
+        "</a></p>\n";
   }
   html += "</body></html>\n";
   email.html = std::move(html);
+  // An offer is not an appointment yet: no calendar file.
+  if (kind == MessageKind::kWaitlistOffer) return email;
   api::ical::IcsInvite invite;
   invite.method = IsCancel(kind) ? api::ical::IcsMethod::kCancel : api::ical::IcsMethod::kRequest;
   invite.organizer_email = OneLine(from_address);

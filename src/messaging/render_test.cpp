@@ -136,7 +136,7 @@ TEST_F(RenderTest, ThePlaceholdersAClinicMayUseAreExactlyTheOnesFilled) {
   // Every built-in wording passes the check a clinic's own wording must pass.
   for (MessageKind kind : {MessageKind::kBooked, MessageKind::kRequested, MessageKind::kApproved,
                            MessageKind::kDeclined, MessageKind::kCancelled, MessageKind::kMoved,
-                           MessageKind::kReminder}) {
+                           MessageKind::kReminder, MessageKind::kWaitlistOffer}) {
     EXPECT_TRUE(core::ports::ValidateMessageWording(DefaultTemplate(kind)))
         << core::ports::MessageKindName(kind);
   }

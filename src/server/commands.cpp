@@ -23,6 +23,7 @@
 #include "api/v1/reminder_routes.hpp"
 #include "api/v1/sign_in_throttle.hpp"
 #include "api/v1/staff_api.hpp"
+#include "api/v1/waitlist_routes.hpp"
 #include "api/v1/write_limits.hpp"
 #include "api/web_routes.hpp"
 #include "app/demo_clinic.hpp"
@@ -179,6 +180,7 @@ int Serve(const ServeOptions& options) {
   api::fhir::AddFhirRoutes(router, storage, clock, tokens);
   api::v1::AddAssessmentRoutes(router, storage, clock, tokens, knowledge->knowledge,
                                knowledge->body_map_svg);
+  api::v1::AddWaitlistRoutes(router, storage, clock, tokens);
   api::v1::AddWriteLimits(router, storage);
   api::v1::AddReminderRoutes(router, storage, clock, tokens);
 

@@ -69,6 +69,8 @@ export async function startServer({ clinic = CLINIC, prepare = (run) => run(["de
     url: (path = "") => `${base}/c/${clinic}/${path}`,
     api: (path) => `${base}/api/v1/clinics/${clinic}${path}`,
     log: () => log,
+    /** Runs the binary on the server's database (e.g. `deliver --once`), as `prepare` does. */
+    run,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => { if (child.exitCode !== null) r(); else child.once("exit", r); setTimeout(r, 5000); });

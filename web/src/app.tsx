@@ -7,6 +7,7 @@ import { AssessmentPage } from "./pages/assessment";
 import { ResultPage } from "./pages/result";
 import { BookPage } from "./pages/book";
 import { ManagePage } from "./pages/manage";
+import { OfferPage, WaitlistEntryPage, WaitlistPage } from "./pages/waitlist";
 import { SkipLink } from "./components/skiplink";
 
 // The staff pages are a bundle chunk of their own, fetched only when a staff route opens (main.tsx
@@ -72,6 +73,11 @@ export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError 
     case "assessment": content = <ResultPage clinic={clinic} id={+id} token={token} />; break;
     case "book": content = <BookPage clinic={clinic} query={query} token={token} />; break;
     case "manage": content = <ManagePage clinic={clinic} id={+id} token={token} />; break;
+    case "waitlist":
+      content = id === "offer" ? <OfferPage clinic={clinic} token={token} />
+        : id === "entry" ? <WaitlistEntryPage clinic={clinic} token={token} />
+        : <WaitlistPage clinic={clinic} query={query} />;
+      break;
     default: content = <main id="main" class="page"><h1>Page not found</h1><p><a {...linkProps("")}>Go to the clinic's home page</a></p></main>;
   }
   return (
@@ -92,6 +98,6 @@ export function App({ initial }: { initial: { clinic?: Clinic; error?: ApiError 
 function pageTitle(route: string, name: string): string {
   const page = route.split("/")[0];
   const titles: Record<string, string> = { check: "Check my knots", assessment: "Your knot check",
-    book: "Book an appointment", manage: "Your appointment" };
+    book: "Book an appointment", manage: "Your appointment", waitlist: "Waitlist" };
   return titles[page] ? `${titles[page]} – ${name}` : name;
 }

@@ -16,6 +16,7 @@
 #include "api/v1/home_care_routes.hpp"
 #include "api/v1/ics_routes.hpp"
 #include "api/v1/outcome_routes.hpp"
+#include "api/v1/waitlist_routes.hpp"
 #include "knowledge/load_knowledge.hpp"
 #include "security/sodium_tokens.hpp"
 
@@ -46,6 +47,12 @@ const std::set<std::string> kPublicRoutes = {
     // A time held while the patient fills in details (issue 16): the hold's token is its key.
     "POST /api/v1/clinics/{clinic}/holds",
     "DELETE /api/v1/clinics/{clinic}/holds/{token}",
+    // The waitlist (issue 16): joining is public; an entry or an offer by its link's token.
+    "POST /api/v1/clinics/{clinic}/waitlist",
+    "GET /api/v1/clinics/{clinic}/waitlist/entry",
+    "POST /api/v1/clinics/{clinic}/waitlist/entry/leave",
+    "GET /api/v1/clinics/{clinic}/waitlist/offer",
+    "POST /api/v1/clinics/{clinic}/waitlist/offer/confirm",
     // The patient's home-care program and the days they mark: the manage token again.
     "GET /api/v1/clinics/{clinic}/appointments/{id}/home-care",
     "PUT /api/v1/clinics/{clinic}/appointments/{id}/home-care/log/{date}",
@@ -109,6 +116,7 @@ class AuthorizationMatrixTest : public StaffFixture {
     fhir::AddFhirRoutes(router_, *storage_, clock_, tokens_);
     AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
                         knowledge_.body_map_svg);
+    AddWaitlistRoutes(router_, *storage_, clock_, tokens_);
   }
 
   http::Response Call(const StaffRouteInfo& route, const std::string& slug,

@@ -28,7 +28,7 @@ constexpr int kDefaultListLimit = 100;
 constexpr int kMaxListLimit = 500;
 
 // The kinds in the order the set-up page shows them, with what each is for.
-constexpr std::array<std::pair<MessageKind, std::string_view>, 7> kKinds{{
+constexpr std::array<std::pair<MessageKind, std::string_view>, 8> kKinds{{
     {MessageKind::kBooked, "Booking confirmation"},
     {MessageKind::kRequested, "Request received (needs the front desk's approval)"},
     {MessageKind::kApproved, "Request approved"},
@@ -36,6 +36,7 @@ constexpr std::array<std::pair<MessageKind, std::string_view>, 7> kKinds{{
     {MessageKind::kReminder, "Reminder before the visit"},
     {MessageKind::kMoved, "Appointment moved"},
     {MessageKind::kCancelled, "Appointment cancelled"},
+    {MessageKind::kWaitlistOffer, "Waitlist offer (a freed time, held for the patient)"},
 }};
 
 template <typename Handler>

@@ -170,7 +170,7 @@ TEST_F(MessageRoutesTest, TheClinicWritesItsOwnWordingPreviewsItAndGoesBackToThe
   http::Response r = Get(base_ + "/setup/messages/templates", owner_browser_);
   ASSERT_EQ(r.status, 200u) << r.body;
   Json list = Body(r);
-  ASSERT_EQ(list["templates"].size(), 7u);
+  ASSERT_EQ(list["templates"].size(), 8u);
   EXPECT_EQ(list["templates"][0]["kind"], "booked");
   EXPECT_TRUE(list["templates"][0]["own"].is_null());
   EXPECT_NE(list["templates"][0]["default"]["text"].get<std::string>().find("{{manage_url}}"),

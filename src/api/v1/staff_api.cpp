@@ -11,6 +11,7 @@
 #include "api/v1/setup_routes.hpp"
 #include "api/v1/treatment_plan_routes.hpp"
 #include "api/v1/visit_note_routes.hpp"
+#include "api/v1/waitlist_routes.hpp"
 
 namespace unknot::api::v1 {
 
@@ -29,6 +30,8 @@ void AddStaffApi(http::Router& router, StaffRoutes& staff, SessionRouteDeps deps
   if (deps.message_wordings != nullptr) {
     AddMessageRoutes(staff, staff.storage(), *deps.message_wordings);
   }
+  // The waitlist (issue 16); callers get no link, so any token service will do.
+  AddStaffWaitlistRoutes(staff, staff.storage(), CalendarFeedTokens());
 }
 
 }  // namespace unknot::api::v1

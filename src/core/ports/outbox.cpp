@@ -9,7 +9,7 @@
 namespace unknot::core::ports {
 namespace {
 
-constexpr EnumNames<MessageKind, 7> kKindNames{{
+constexpr EnumNames<MessageKind, 8> kKindNames{{
     {MessageKind::kBooked, "booked"},
     {MessageKind::kRequested, "requested"},
     {MessageKind::kApproved, "approved"},
@@ -17,6 +17,7 @@ constexpr EnumNames<MessageKind, 7> kKindNames{{
     {MessageKind::kCancelled, "cancelled"},
     {MessageKind::kMoved, "moved"},
     {MessageKind::kReminder, "reminder"},
+    {MessageKind::kWaitlistOffer, "waitlist_offer"},
 }};
 constexpr EnumNames<MessageChannel, 2> kChannelNames{{
     {MessageChannel::kEmail, "email"},

@@ -43,7 +43,18 @@ namespace unknot::core::ports {
 
 using MessageId = StrongId<struct MessageIdTag>;
 
-enum class MessageKind { kBooked, kRequested, kApproved, kDeclined, kCancelled, kMoved, kReminder };
+// kWaitlistOffer: a freed time offered to a waitlist entry (core/ports/waitlist.hpp); its row
+// names the offer, not an appointment (`appointment` is 0).
+enum class MessageKind {
+  kBooked,
+  kRequested,
+  kApproved,
+  kDeclined,
+  kCancelled,
+  kMoved,
+  kReminder,
+  kWaitlistOffer
+};
 enum class MessageChannel { kEmail, kSms };
 // kSkipped: not sent because it no longer applied when its turn came (e.g. a confirmation of an
 // appointment cancelled meanwhile); last_error says why.
@@ -72,6 +83,8 @@ struct OutboxMessage {
   std::string last_error;  // "" until a failure
   Instant created_at;
   std::optional<Instant> sent_at = std::nullopt;
+  // The offer a kWaitlistOffer message announces; nullopt for the others.
+  std::optional<StrongId<struct WaitlistOfferIdTag>> waitlist_offer = std::nullopt;
 
   friend bool operator==(const OutboxMessage&, const OutboxMessage&) = default;
 };

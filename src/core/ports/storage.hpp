@@ -31,6 +31,7 @@
 #include "core/ports/staff.hpp"
 #include "core/ports/treatment_plans.hpp"
 #include "core/ports/visit_notes.hpp"
+#include "core/ports/waitlist.hpp"
 #include "core/scheduling/appointment.hpp"
 #include "core/scheduling/availability.hpp"
 
@@ -264,7 +265,8 @@ class Storage : public ClinicRepository,
                 public CalendarFeedRepository,
                 public OutboxRepository,
                 public HoldRepository,
-                public PatientMessageRepository {
+                public PatientMessageRepository,
+                public WaitlistRepository {
  public:
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;

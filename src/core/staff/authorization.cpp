@@ -70,6 +70,10 @@ std::string_view ToString(Action action) {
       return "view_messages";
     case Action::kRetryMessage:
       return "retry_message";
+    case Action::kViewWaitlist:
+      return "view_waitlist";
+    case Action::kManageWaitlist:
+      return "manage_waitlist";
   }
   return "unknown";
 }

@@ -76,6 +76,9 @@ enum class Action {
   // and putting one back in the queue.
   kViewMessages,
   kRetryMessage,
+  // The waitlist (issue 16).
+  kViewWaitlist,    // its entries, with names and contacts
+  kManageWaitlist,  // add a caller, mark urgent, remove an entry
 };
 
 // The stable lower_snake_case name of an action (logs, audit entries, test names). Every
@@ -138,6 +141,8 @@ inline constexpr std::array kPolicy = [] {
     PolicyRow{Action::kExportAuditLog,          kClinic, kDenied,      kDenied},
     PolicyRow{Action::kViewMessages,            kClinic, kClinic,      kDenied},
     PolicyRow{Action::kRetryMessage,            kClinic, kClinic,      kDenied},
+    PolicyRow{Action::kViewWaitlist,            kClinic, kClinic,      kDenied},
+    PolicyRow{Action::kManageWaitlist,          kClinic, kClinic,      kDenied},
   };
 }();
 // clang-format on

@@ -48,6 +48,8 @@ constexpr std::string_view kExpectedMatrix = R"(
   export_audit_log            clinic  denied        denied
   view_messages               clinic  clinic        denied
   retry_message               clinic  clinic        denied
+  view_waitlist               clinic  clinic        denied
+  manage_waitlist             clinic  clinic        denied
 )";
 
 // Every action, found by walking the enum until a value has no name.
@@ -150,7 +152,8 @@ TEST(AuthorizationTest, FrontDeskRunsTheDeskButNeverSeesTheClinicalRecord) {
         Action::kCancelAppointment, Action::kSetAppointmentStatus, Action::kDecideBookingRequest,
         Action::kSearchPatients, Action::kAddPatient, Action::kViewPatientContact,
         Action::kEditPatientContact, Action::kSetPatientBookingRules, Action::kViewClinicSetup,
-        Action::kManageOwnAccount}) {
+        Action::kManageOwnAccount, Action::kViewMessages, Action::kRetryMessage,
+        Action::kViewWaitlist, Action::kManageWaitlist}) {
     SCOPED_TRACE(ToString(action));
     EXPECT_EQ(Decide(kFrontDesk, action, ColleaguesThing()).verdict, Verdict::kAllow);
     EXPECT_EQ(Decide(kFrontDesk, action, Target::List(kClinic)).scope, Access::kClinic);
@@ -220,7 +223,7 @@ TEST(AuthorizationTest, PractitionerDoesNotRunTheDeskOrTheClinic) {
        {Action::kDecideBookingRequest, Action::kAddPatient, Action::kEditPatientContact,
         Action::kSetPatientBookingRules, Action::kViewOutcomeReport, Action::kEditClinicSetup,
         Action::kManageStaff, Action::kViewAuditLog, Action::kExportAuditLog, Action::kViewMessages,
-        Action::kRetryMessage}) {
+        Action::kRetryMessage, Action::kViewWaitlist, Action::kManageWaitlist}) {
     SCOPED_TRACE(ToString(action));
     EXPECT_EQ(Decide(kPractitioner, action, MyThing()).verdict, Verdict::kDenyAsForbidden);
   }

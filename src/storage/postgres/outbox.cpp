@@ -23,8 +23,9 @@ namespace ports = core::ports;
 namespace {
 
 constexpr std::string_view kMessageColumns =
-    "id, clinic_id, appointment_id, kind, channel, message_key, sequence, due_at, status, "
-    "attempts, next_attempt_at, last_error, created_at, sent_at";
+    "id, clinic_id, coalesce(appointment_id, 0), kind, channel, message_key, sequence, due_at, "
+    "status, "
+    "attempts, next_attempt_at, last_error, created_at, sent_at, coalesce(waitlist_offer_id, 0)";
 
 Result<ports::OutboxMessage> ReadMessage(const pqxx::row& r) {
   ports::OutboxMessage m;
@@ -48,6 +49,7 @@ Result<ports::OutboxMessage> ReadMessage(const pqxx::row& r) {
   m.last_error = Text(r[11]);
   m.created_at = FromSeconds(Int(r[12]));
   if (!r[13].is_null()) m.sent_at = FromSeconds(Int(r[13]));
+  if (Int(r[14]) != 0) m.waitlist_offer = ports::WaitlistOfferId{Int(r[14])};
   return m;
 }
 
@@ -71,9 +73,10 @@ Result<std::vector<ports::OutboxMessage>> PostgresStorage::ClaimMessages(
             "UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = $2 "
             "FROM (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1 "
             "      ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) due "
-            "WHERE o.id = due.id RETURNING o.id, o.clinic_id, o.appointment_id, o.kind, "
-            "o.channel, o.message_key, o.sequence, o.due_at, o.status, o.attempts, "
-            "o.next_attempt_at, o.last_error, o.created_at, o.sent_at",
+            "WHERE o.id = due.id RETURNING o.id, o.clinic_id, coalesce(o.appointment_id, 0), "
+            "o.kind, o.channel, o.message_key, o.sequence, o.due_at, o.status, o.attempts, "
+            "o.next_attempt_at, o.last_error, o.created_at, o.sent_at, "
+            "coalesce(o.waitlist_offer_id, 0)",
             Seconds(now), Seconds(now + lease), limit);
         auto claimed = UNKNOT_TRY(ReadMessages(rows));
         std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) {

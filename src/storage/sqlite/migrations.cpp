@@ -1143,6 +1143,148 @@ CREATE TABLE patient_message_prefs (
 );
 )sql";
 
+// Migration 19 (issue 16): the waitlist. Entries wait for a service within weekly windows until
+// a date; the triggers below record a freed time in the same transaction as the appointment
+// change that frees it (cancelled or declined while booked or requested; moved away while booked
+// or requested; only a time that has not started); offers hold a freed time for an entry. The
+// outbox is rebuilt (SQLite cannot alter a CHECK or drop NOT NULL) so a `waitlist_offer` message
+// names its offer instead of an appointment; its rows, ids and indexes are kept, and the triggers
+// of migration 15 that write into it keep their text (legacy_alter_table: the rename must not
+// re-check triggers that name `outbox` while it is being replaced).
+constexpr std::string_view kSchemaWaitlist = R"sql(
+ALTER TABLE clinics ADD COLUMN offer_minutes INTEGER NOT NULL DEFAULT 15
+  CHECK (offer_minutes BETWEEN 1 AND 240);
+ALTER TABLE clinics ADD COLUMN offers_at_once INTEGER NOT NULL DEFAULT 1
+  CHECK (offers_at_once BETWEEN 1 AND 20);
+
+CREATE TABLE waitlist_entries (
+  id              INTEGER PRIMARY KEY,
+  clinic_id       INTEGER NOT NULL REFERENCES clinics (id),
+  service_id      INTEGER NOT NULL,
+  practitioner_id INTEGER,
+  windows         TEXT NOT NULL CHECK (length(windows) > 0),
+  until_date      TEXT NOT NULL,
+  ends_at         INTEGER NOT NULL,
+  given_name      TEXT NOT NULL,
+  family_name     TEXT NOT NULL,
+  email           TEXT NOT NULL,
+  phone           TEXT NOT NULL,
+  urgent          INTEGER NOT NULL DEFAULT 0 CHECK (urgent IN (0, 1)),
+  source          TEXT NOT NULL CHECK (source IN ('online', 'staff')),
+  status          TEXT NOT NULL DEFAULT 'waiting'
+                    CHECK (status IN ('waiting', 'booked', 'left', 'ended')),
+  token_hash      TEXT UNIQUE,
+  created_at      INTEGER NOT NULL,
+  ended_at        INTEGER,
+  appointment_id  INTEGER,
+  CHECK (email <> '' OR phone <> ''),
+  UNIQUE (clinic_id, id),
+  FOREIGN KEY (clinic_id, service_id) REFERENCES services (clinic_id, id),
+  FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id),
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id)
+);
+CREATE INDEX waitlist_waiting ON waitlist_entries (clinic_id, urgent DESC, created_at, id)
+  WHERE status = 'waiting';
+CREATE INDEX waitlist_ends ON waitlist_entries (ends_at) WHERE status = 'waiting';
+
+CREATE TABLE freed_times (
+  id              INTEGER PRIMARY KEY,
+  clinic_id       INTEGER NOT NULL REFERENCES clinics (id),
+  practitioner_id INTEGER NOT NULL,
+  start_at        INTEGER NOT NULL,
+  blocked_until   INTEGER NOT NULL,
+  appointment_id  INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  closed_at       INTEGER,
+  CHECK (start_at < blocked_until),
+  UNIQUE (clinic_id, id),
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id)
+);
+CREATE INDEX freed_times_open ON freed_times (id) WHERE closed_at IS NULL;
+CREATE INDEX freed_times_by_clinic ON freed_times (clinic_id, created_at, id);
+
+CREATE TABLE waitlist_offers (
+  id              INTEGER PRIMARY KEY,
+  clinic_id       INTEGER NOT NULL REFERENCES clinics (id),
+  freed_id        INTEGER NOT NULL,
+  entry_id        INTEGER NOT NULL,
+  practitioner_id INTEGER NOT NULL,
+  service_id      INTEGER NOT NULL,
+  start_at        INTEGER NOT NULL,
+  end_at          INTEGER NOT NULL,
+  blocked_until   INTEGER NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'open'
+                    CHECK (status IN ('open', 'accepted', 'lapsed', 'gone')),
+  expires_at      INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  token_hash      TEXT NOT NULL UNIQUE CHECK (length(token_hash) > 0),
+  link_token      TEXT NOT NULL DEFAULT '',
+  hold_token_hash TEXT NOT NULL,
+  appointment_id  INTEGER,
+  CHECK (start_at < end_at AND end_at <= blocked_until),
+  CHECK (status = 'open' OR link_token = ''),
+  UNIQUE (clinic_id, id),
+  UNIQUE (freed_id, entry_id),
+  FOREIGN KEY (clinic_id, freed_id) REFERENCES freed_times (clinic_id, id),
+  FOREIGN KEY (clinic_id, entry_id) REFERENCES waitlist_entries (clinic_id, id),
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id)
+);
+CREATE INDEX waitlist_offers_open ON waitlist_offers (expires_at) WHERE status = 'open';
+CREATE INDEX waitlist_offers_by_freed ON waitlist_offers (freed_id, status);
+CREATE INDEX waitlist_offers_by_entry ON waitlist_offers (entry_id, status);
+
+CREATE TRIGGER appointments_freed_on_update
+AFTER UPDATE OF status, start_at, practitioner_id ON appointments
+WHEN OLD.status IN ('booked', 'requested') AND OLD.start_at > NEW.updated_at
+  AND (NEW.status = 'cancelled'
+       OR (NEW.status = OLD.status
+           AND (NEW.start_at <> OLD.start_at OR NEW.practitioner_id <> OLD.practitioner_id)))
+BEGIN
+  INSERT INTO freed_times (clinic_id, practitioner_id, start_at, blocked_until, appointment_id,
+                           created_at)
+    VALUES (OLD.clinic_id, OLD.practitioner_id, OLD.start_at, OLD.blocked_until, OLD.id,
+            NEW.updated_at);
+END;
+
+PRAGMA legacy_alter_table = ON;
+CREATE TABLE outbox_new (
+  id                INTEGER PRIMARY KEY,
+  clinic_id         INTEGER NOT NULL REFERENCES clinics (id),
+  appointment_id    INTEGER,
+  kind              TEXT NOT NULL CHECK (kind IN ('booked', 'requested', 'approved', 'declined',
+                                                  'cancelled', 'moved', 'reminder',
+                                                  'waitlist_offer')),
+  channel           TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+  message_key       TEXT NOT NULL UNIQUE,
+  sequence          INTEGER NOT NULL CHECK (sequence > 0),
+  due_at            INTEGER NOT NULL,
+  status            TEXT NOT NULL DEFAULT 'queued'
+                      CHECK (status IN ('queued', 'sent', 'dead', 'skipped')),
+  attempts          INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at   INTEGER NOT NULL,
+  last_error        TEXT NOT NULL DEFAULT '',
+  created_at        INTEGER NOT NULL,
+  sent_at           INTEGER,
+  waitlist_offer_id INTEGER,
+  CHECK ((kind = 'waitlist_offer') = (waitlist_offer_id IS NOT NULL)),
+  CHECK (kind = 'waitlist_offer' OR appointment_id IS NOT NULL),
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id),
+  FOREIGN KEY (clinic_id, waitlist_offer_id) REFERENCES waitlist_offers (clinic_id, id)
+);
+INSERT INTO outbox_new (id, clinic_id, appointment_id, kind, channel, message_key, sequence,
+                        due_at, status, attempts, next_attempt_at, last_error, created_at, sent_at)
+  SELECT id, clinic_id, appointment_id, kind, channel, message_key, sequence, due_at, status,
+         attempts, next_attempt_at, last_error, created_at, sent_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+PRAGMA legacy_alter_table = OFF;
+CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE status = 'queued';
+CREATE INDEX outbox_by_appointment ON outbox (clinic_id, appointment_id, id);
+CREATE INDEX outbox_dead_by_clinic ON outbox (clinic_id, id) WHERE status = 'dead';
+CREATE INDEX outbox_by_offer ON outbox (clinic_id, waitlist_offer_id)
+  WHERE waitlist_offer_id IS NOT NULL;
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
@@ -1175,6 +1317,10 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {17, "clinics' own wording of patient messages", kSchemaMessageTemplates},
     {18, "manage tokens of sent messages; patients' reminder choice and bounced address",
      kSchemaPatientMessages},
+    {19,
+     "the waitlist: entries, freed times recorded by triggers, offers; offer messages in the "
+     "outbox",
+     kSchemaWaitlist},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(

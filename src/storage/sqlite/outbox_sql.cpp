@@ -20,8 +20,9 @@ namespace ports = core::ports;
 namespace {
 
 constexpr std::string_view kMessageColumns =
-    "id, clinic_id, appointment_id, kind, channel, message_key, sequence, due_at, status, "
-    "attempts, next_attempt_at, last_error, created_at, sent_at";
+    "id, clinic_id, coalesce(appointment_id, 0), kind, channel, message_key, sequence, due_at, "
+    "status, "
+    "attempts, next_attempt_at, last_error, created_at, sent_at, coalesce(waitlist_offer_id, 0)";
 
 Result<ports::OutboxMessage> ReadMessage(const Statement& s) {
   ports::OutboxMessage m;
@@ -44,6 +45,7 @@ Result<ports::OutboxMessage> ReadMessage(const Statement& s) {
   m.last_error = s.Text(11);
   m.created_at = FromSeconds(s.Int(12));
   if (auto sent = s.OptionalInt(13)) m.sent_at = FromSeconds(*sent);
+  if (s.Int(14) != 0) m.waitlist_offer = ports::WaitlistOfferId{s.Int(14)};
   return m;
 }
 

@@ -296,6 +296,44 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   core::Result<void> MarkEmailBounced(core::ClinicId clinic, core::PatientId patient,
                                       std::string_view address, std::string_view error,
                                       core::Instant now) override;
+  // The waitlist: waitlist_sql.cpp / waitlist.cpp.
+  core::Result<core::ports::WaitlistEntry> CreateWaitlistEntry(
+      core::ClinicId clinic, const core::ports::NewWaitlistEntry& entry, core::Instant now,
+      const std::optional<core::staff::AuditEntry>& audit) override;
+  core::Result<core::ports::WaitlistEntry> FindWaitlistEntry(
+      core::ClinicId clinic, core::ports::WaitlistEntryId entry) override;
+  core::Result<core::ports::WaitlistEntry> FindWaitlistEntryByToken(
+      core::ClinicId clinic, std::string_view token_hash) override;
+  core::Result<std::vector<core::ports::WaitlistEntry>> ListWaitlist(core::ClinicId clinic,
+                                                                     bool all) override;
+  core::Result<core::ports::WaitlistEntry> LeaveWaitlist(
+      core::ClinicId clinic, core::ports::WaitlistEntryId entry, core::Instant now,
+      const std::optional<core::staff::AuditEntry>& audit) override;
+  core::Result<core::ports::WaitlistEntry> SetWaitlistUrgent(
+      core::ClinicId clinic, core::ports::WaitlistEntryId entry, bool urgent,
+      const core::staff::AuditEntry& audit) override;
+  core::Result<core::ports::WaitlistSettings> FindWaitlistSettings(core::ClinicId clinic) override;
+  core::Result<int> ExpireWaitlist(core::Instant now) override;
+  core::Result<std::vector<core::ports::FreedTime>> PendingFreedTimes(core::Instant now,
+                                                                      int limit) override;
+  core::Result<std::vector<core::ports::WaitlistEntry>> OfferCandidates(
+      core::ClinicId clinic, core::ports::FreedTimeId freed, core::Instant now) override;
+  core::Result<std::vector<core::ports::WaitlistOffer>> CreateOffers(
+      core::ClinicId clinic, const core::ports::NewOfferRound& round, core::Instant now) override;
+  core::Result<void> CloseFreedTime(core::ClinicId clinic, core::ports::FreedTimeId freed,
+                                    core::Instant now) override;
+  core::Result<core::ports::WaitlistOffer> FindOffer(core::ClinicId clinic,
+                                                     std::string_view token_hash) override;
+  core::Result<core::ports::OfferForMessage> FindOfferForMessage(
+      core::ClinicId clinic, core::ports::WaitlistOfferId offer) override;
+  core::Result<core::ports::WaitlistOffer> AcceptOffer(core::ClinicId clinic,
+                                                       core::ports::WaitlistOfferId offer,
+                                                       core::AppointmentId appointment,
+                                                       core::Instant now) override;
+  core::Result<std::vector<core::ports::FreedTime>> ListFreedTimes(core::ClinicId clinic,
+                                                                   core::Instant since) override;
+  core::Result<std::vector<core::ports::WaitlistOffer>> ListOffers(
+      core::ClinicId clinic, core::ports::FreedTimeId freed) override;
 
  private:
   SqliteStorage(std::string path, Connection writer, const core::Clock& clock);

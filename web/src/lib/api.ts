@@ -174,4 +174,24 @@ export const api = {
   submitAssessment: (input: AssessmentInput) => post<Assessment>("/assessments", input),
   assessment: (id: number, token: string) =>
     request<Assessment>(`/assessments/${id}`, { headers: bearer(token) }),
+  // The waitlist (issue 16): join; the entry and the offer by their links' tokens.
+  joinWaitlist: (body: unknown) => post<{ entry: WaitlistEntry; token: string }>("/waitlist", body),
+  waitlistEntry: (token: string) => request<WaitlistEntry>("/waitlist/entry", { headers: bearer(token) }),
+  leaveWaitlist: (token: string) => post<WaitlistEntry>("/waitlist/entry/leave", {}, bearer(token)),
+  offer: (token: string) => request<WaitlistOffer>("/waitlist/offer", { headers: bearer(token) }),
+  confirmOffer: (token: string) => post<Booked>("/waitlist/offer/confirm", {}, bearer(token)),
 };
+
+export interface WaitlistWindow { days: string[]; from: string; to: string }
+export interface WaitlistEntry {
+  id: number; status: "waiting" | "booked" | "left" | "ended";
+  service: { id: number; name: string }; practitioner: { id: number; display_name: string } | null;
+  windows: WaitlistWindow[]; until: string; urgent: boolean; source: "online" | "staff";
+  created_at: string;
+  patient: { given_name: string; family_name: string; email: string; phone: string };
+  appointment?: number;
+}
+export interface WaitlistOffer {
+  start: string; end: string; local_start: string; local_end: string; status: string; expires_at: string;
+  service: { id: number; name: string }; practitioner: { id: number; display_name: string };
+}

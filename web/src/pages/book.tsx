@@ -210,6 +210,8 @@ export function BookPage({ clinic, query, token: assessmentToken }: { clinic: Cl
           <SlotPicker clinic={clinic} serviceId={service.id} practitioners={capable(practitioners, service)}
             practitioner={practitioner} onPractitioner={(p) => { setPractitioner(p); choose(null); }}
             selected={slot} onSelect={(s) => { choose(s); setProblem(null); }} />
+          <p class="waitlist-link">No time that suits you? <a {...linkProps(`waitlist?service=${service.id}`)}>Join the
+            waitlist</a> and we will offer you a time that frees up.</p>
         </section>
       )}
       {service && (

@@ -39,6 +39,7 @@ export const previewTemplate = (client: StaffClient, kind: string, wording: Word
 export const KIND_LABELS: Record<string, string> = {
   booked: "confirmation", requested: "request received", approved: "request approved",
   declined: "request declined", cancelled: "cancellation", moved: "new time", reminder: "reminder",
+  waitlist_offer: "waitlist offer",
 };
 
 /** The wording in force for a kind: the clinic's own, else the built-in one. */

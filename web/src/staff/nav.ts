@@ -16,6 +16,7 @@ export const NAV: NavItem[] = [
   { route: "staff/messages", label: "Undelivered messages", needs: ["view_messages"] },
   { route: "staff/audit", label: "Audit log", needs: ["view_audit_log"] },
   { route: "staff/account", label: "My account", needs: ["manage_own_account"] },
+  { route: "staff/waitlist", label: "Waitlist", needs: ["view_waitlist"] },
 ];
 
 export function allowed(permissions: Record<string, Access> | undefined, action: string): boolean {

@@ -20,6 +20,7 @@ import { NotePage } from "./pages/note";
 import { NewPlanPage, PlanPage } from "./pages/plan";
 import { OutcomeReportPage, VisitOutcomesPage } from "./pages/outcomes";
 import { DeadMessagesPage, MessageSetupPage } from "./pages/messages";
+import { WaitlistStaffPage } from "./pages/waitlist";
 import "./staff.css";
 
 const TITLES: [RegExp, string][] = [
@@ -94,6 +95,7 @@ export function StaffApp({ clinic, route, query }: { clinic: Clinic; route: stri
       : parts[2] ? <PatientPage ctx={ctx} id={+parts[2]} /> : <PatientsPage ctx={ctx} query={query} />; break;
     case "plans": content = parts[2] ? <PlanPage ctx={ctx} id={+parts[2]} /> : undefined; break;
     case "audit": content = <AuditPage ctx={ctx} query={query} />; break;
+    case "waitlist": content = <WaitlistStaffPage ctx={ctx} />; break;
     case "calendar": content = <LazyCalendar ctx={ctx} query={query} />; break;
     case "visits":
       if (parts[3] === "note" && +parts[2] > 0) content = <NotePage ctx={ctx} appointment={+parts[2]} />;
