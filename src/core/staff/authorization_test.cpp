@@ -46,6 +46,8 @@ constexpr std::string_view kExpectedMatrix = R"(
   manage_staff                clinic  denied        denied
   view_audit_log              clinic  denied        denied
   export_audit_log            clinic  denied        denied
+  view_waitlist               clinic  clinic        denied
+  manage_waitlist             clinic  clinic        denied
 )";
 
 // Every action, found by walking the enum until a value has no name.
