@@ -61,11 +61,15 @@ describe("patient messages, staff side", { timeout: 240000 }, () => {
     const owner = await apiSignIn(OWNER);
     assert.equal((await asStaff(owner, "/setup/messages")).body.reminder_hours, 24);
     await page.getByLabel("Hold a chosen time for (minutes)").fill("10");
+    assert.equal(await page.getByLabel("Waitlist offers at once").inputValue(), "1");
+    await page.getByLabel("Waitlist offers at once").fill("2");
     await page.getByRole("button", { name: "Save message settings" }).click();
     await page.getByText("Message settings saved.").waitFor();
     const settings = (await asStaff(owner, "/setup/messages")).body;
     assert.equal(settings.reminder_hours, 48);
     assert.equal(settings.hold_minutes, 10);
+    assert.equal(settings.waitlist_offers_at_once, 2);
+    assert.equal(settings.waitlist_offer_minutes, 15);
 
     // The reminder's wording: an unknown placeholder is caught before anything is sent.
     await page.getByText("Reminder before the visit — built-in wording").click();

@@ -161,10 +161,13 @@ Result<Response> Retry(ports::Storage& storage, const Request& request, StaffReq
 
 Result<Json> SettingsJson(ports::Storage& storage, core::ClinicId clinic) {
   ports::MessageSettings settings = UNKNOT_TRY(storage.FindMessageSettings(clinic));
+  ports::WaitlistSettings waitlist = UNKNOT_TRY(storage.FindWaitlistSettings(clinic));
   return Json{{"reminder_hours", settings.reminder_lead.count()},
               {"sms_webhook_url", settings.sms_webhook_url},
               {"sms_webhook_secret_set", !settings.sms_webhook_secret.empty()},
-              {"hold_minutes", UNKNOT_TRY(storage.FindHoldMinutes(clinic))}};
+              {"hold_minutes", UNKNOT_TRY(storage.FindHoldMinutes(clinic))},
+              {"waitlist_offer_minutes", waitlist.offer_minutes.count()},
+              {"waitlist_offers_at_once", waitlist.offers_at_once}};
 }
 
 Result<Response> SaveSettings(ports::Storage& storage, const Request& request,
@@ -211,6 +214,25 @@ Result<Response> SaveSettings(ports::Storage& storage, const Request& request,
     }
     hold_minutes = static_cast<int>(minutes->get<std::int64_t>());
   }
+  ports::WaitlistSettings waitlist = UNKNOT_TRY(storage.FindWaitlistSettings(clinic));
+  auto offer_minutes = body.find("waitlist_offer_minutes");
+  if (offer_minutes != body.end()) {
+    if (!offer_minutes->is_number_integer() || offer_minutes->get<std::int64_t>() < 1 ||
+        offer_minutes->get<std::int64_t>() > 240) {
+      return Error::InvalidField("waitlist_offer_minutes",
+                                 "must be a whole number of minutes from 1 to 240");
+    }
+    waitlist.offer_minutes = std::chrono::minutes{offer_minutes->get<std::int64_t>()};
+  }
+  auto at_once = body.find("waitlist_offers_at_once");
+  if (at_once != body.end()) {
+    if (!at_once->is_number_integer() || at_once->get<std::int64_t>() < 1 ||
+        at_once->get<std::int64_t>() > 20) {
+      return Error::InvalidField("waitlist_offers_at_once",
+                                 "must be a whole number from 1 (one offer at a time) to 20");
+    }
+    waitlist.offers_at_once = static_cast<int>(at_once->get<std::int64_t>());
+  }
   // Everything is checked before either write.
   UNKNOT_TRY(ports::ValidateMessageSettings(settings));
   const std::string detail = "reminder " + std::to_string(settings.reminder_lead.count()) +
@@ -220,6 +242,11 @@ Result<Response> SaveSettings(ports::Storage& storage, const Request& request,
                                          staff.Audit(std::nullopt, "setup/messages", detail)));
   UNKNOT_TRY(storage.SaveHoldMinutes(clinic, hold_minutes,
                                      staff.Audit(std::nullopt, "setup/holds", detail)));
+  UNKNOT_TRY(storage.SaveWaitlistSettings(
+      clinic, waitlist,
+      staff.Audit(std::nullopt, "setup/waitlist",
+                  "offers held " + std::to_string(waitlist.offer_minutes.count()) + " min, " +
+                      std::to_string(waitlist.offers_at_once) + " at once")));
   staff.Recorded();
   return Response::Json(200, UNKNOT_TRY(SettingsJson(storage, clinic)).dump());
 }

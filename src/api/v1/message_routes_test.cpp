@@ -123,13 +123,17 @@ TEST_F(MessageRoutesTest, SettingsAreReadAndSavedTogetherAndTheSecretIsNeverShow
   EXPECT_EQ(Body(r), (Json{{"reminder_hours", 24},
                            {"sms_webhook_url", ""},
                            {"sms_webhook_secret_set", false},
-                           {"hold_minutes", 7}}));
+                           {"hold_minutes", 7},
+                           {"waitlist_offer_minutes", 15},
+                           {"waitlist_offers_at_once", 1}}));
 
   r = Send(Method::kPut, base_ + "/setup/messages",
            Json{{"reminder_hours", 48},
                 {"sms_webhook_url", "https://sms.example/hook"},
                 {"sms_webhook_secret", "a-long-shared-secret"},
-                {"hold_minutes", 10}},
+                {"hold_minutes", 10},
+                {"waitlist_offer_minutes", 30},
+                {"waitlist_offers_at_once", 3}},
            &owner_browser_);
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(Body(r)["reminder_hours"], 48);
@@ -138,21 +142,27 @@ TEST_F(MessageRoutesTest, SettingsAreReadAndSavedTogetherAndTheSecretIsNeverShow
   EXPECT_EQ(storage_->FindMessageSettings(clinic_.id).value().sms_webhook_secret,
             "a-long-shared-secret");
   EXPECT_EQ(storage_->FindHoldMinutes(clinic_.id).value(), 10);
+  EXPECT_EQ(storage_->FindWaitlistSettings(clinic_.id).value(),
+            (core::ports::WaitlistSettings{30min, 3}));
+  EXPECT_EQ(Body(r)["waitlist_offers_at_once"], 3);
 
   // Leaving the secret out keeps it; a bad field changes nothing at all.
   r = Send(Method::kPut, base_ + "/setup/messages", Json{{"reminder_hours", 12}}, &owner_browser_);
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(storage_->FindMessageSettings(clinic_.id).value().sms_webhook_secret,
             "a-long-shared-secret");
-  for (const Json& bad : {Json{{"reminder_hours", 3}, {"hold_minutes", 90}},
-                          Json{{"reminder_hours", -1}}, Json{{"sms_webhook_url", "ftp://x"}},
-                          Json{{"sms_webhook_secret", "short"}}, Json{{"hold_minutes", "ten"}}}) {
+  for (const Json& bad :
+       {Json{{"reminder_hours", 3}, {"hold_minutes", 90}}, Json{{"reminder_hours", -1}},
+        Json{{"sms_webhook_url", "ftp://x"}}, Json{{"sms_webhook_secret", "short"}},
+        Json{{"hold_minutes", "ten"}}, Json{{"waitlist_offer_minutes", 0}},
+        Json{{"reminder_hours", 5}, {"waitlist_offers_at_once", 21}}}) {
     r = Send(Method::kPut, base_ + "/setup/messages", bad, &owner_browser_);
     EXPECT_EQ(r.status, 400u) << bad.dump();
     EXPECT_TRUE(Body(r)["errors"][0].contains("field")) << r.body;
   }
   EXPECT_EQ(storage_->FindMessageSettings(clinic_.id).value().reminder_lead, 12h);
   EXPECT_EQ(storage_->FindHoldMinutes(clinic_.id).value(), 10);
+  EXPECT_EQ(storage_->FindWaitlistSettings(clinic_.id).value().offers_at_once, 3);
 
   // No webhook: its secret goes too.
   r = Send(Method::kPut, base_ + "/setup/messages", Json{{"sms_webhook_url", ""}}, &owner_browser_);

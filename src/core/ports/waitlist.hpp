@@ -133,6 +133,8 @@ struct WaitlistOffer {
 struct WaitlistSettings {
   std::chrono::minutes offer_minutes{15};  // 1..240
   int offers_at_once = 1;                  // 1: one offer at a time; at most 20
+
+  friend bool operator==(const WaitlistSettings&, const WaitlistSettings&) = default;
 };
 
 // One offer round for a freed time: the hold, then one offer per entry, in one transaction.
@@ -156,6 +158,18 @@ struct OfferForMessage {
   WaitlistEntry entry;
   std::string link_token;  // "" once the offer ended
 };
+
+// kInvalidArgument naming "offer_minutes" (outside 1..240) or "offers_at_once" (outside 1..20).
+inline Result<void> ValidateWaitlistSettings(const WaitlistSettings& settings) {
+  if (settings.offer_minutes < std::chrono::minutes{1} ||
+      settings.offer_minutes > std::chrono::minutes{240}) {
+    return Error::InvalidField("offer_minutes", "must be between 1 and 240 minutes");
+  }
+  if (settings.offers_at_once < 1 || settings.offers_at_once > 20) {
+    return Error::InvalidField("offers_at_once", "must be between 1 and 20");
+  }
+  return Ok();
+}
 
 class WaitlistRepository {
  public:
@@ -188,6 +202,12 @@ class WaitlistRepository {
                                                   bool urgent, const staff::AuditEntry& audit) = 0;
 
   virtual Result<WaitlistSettings> FindWaitlistSettings(ClinicId clinic) = 0;
+
+  // Stores them, with `audit` in one write. kInvalidArgument naming "offer_minutes" (outside
+  // 1..240) or "offers_at_once" (outside 1..20); kNotFound when the clinic does not exist.
+  // Offers already made keep their expiry.
+  virtual Result<void> SaveWaitlistSettings(ClinicId clinic, const WaitlistSettings& settings,
+                                            const staff::AuditEntry& audit) = 0;
 
   // Worker steps, over every clinic. Ends waiting entries whose ends_at <= now and marks open
   // offers with expires_at <= now lapsed (their link tokens erased). Returns how many changed.

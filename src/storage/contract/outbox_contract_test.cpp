@@ -429,6 +429,26 @@ TEST_P(OutboxContract, TheClinicsHoldMinutesAreReadAndChangedWithinTheirRange) {
             clock_.Now() + 12min);
 }
 
+TEST_P(OutboxContract, TheClinicsWaitlistOfferSettingsAreSavedWithinTheirRange) {
+  using core::ports::WaitlistSettings;
+  EXPECT_EQ(storage_->FindWaitlistSettings(Clinic()).value(), (WaitlistSettings{15min, 1}));
+  const std::size_t audit_before = storage_->ListAudit(Clinic(), {}).value().size();
+  ASSERT_TRUE(storage_->SaveWaitlistSettings(Clinic(), {30min, 3}, Audit()));
+  EXPECT_EQ(storage_->FindWaitlistSettings(Clinic()).value(), (WaitlistSettings{30min, 3}));
+  EXPECT_EQ(storage_->ListAudit(Clinic(), {}).value().size(), audit_before + 1);
+  for (const WaitlistSettings& bad : {WaitlistSettings{0min, 1}, WaitlistSettings{241min, 1},
+                                      WaitlistSettings{15min, 0}, WaitlistSettings{15min, 21}}) {
+    auto refused = storage_->SaveWaitlistSettings(Clinic(), bad, Audit());
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code(), core::ErrorCode::kInvalidArgument);
+  }
+  EXPECT_EQ(storage_->FindWaitlistSettings(Clinic()).value(), (WaitlistSettings{30min, 3}));
+  EXPECT_EQ(storage_->ListAudit(Clinic(), {}).value().size(), audit_before + 1);
+  EXPECT_EQ(
+      storage_->SaveWaitlistSettings(core::ClinicId{999999}, {15min, 1}, Audit()).error().code(),
+      core::ErrorCode::kNotFound);
+}
+
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, OutboxContract, ::testing::Values(SqliteBackend()), BackendName);

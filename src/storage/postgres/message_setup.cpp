@@ -8,6 +8,7 @@
 
 #include "core/ports/holds.hpp"
 #include "core/ports/outbox.hpp"
+#include "core/ports/waitlist.hpp"
 #include "storage/postgres/audit_storage.hpp"
 #include "storage/postgres/postgres_storage.hpp"
 #include "storage/postgres/rows.hpp"
@@ -104,6 +105,25 @@ Result<void> PostgresStorage::SaveHoldMinutes(core::ClinicId clinic, int minutes
         auto rows =
             tx.exec_params("UPDATE clinics SET hold_minutes = $2 WHERE id = $1 RETURNING id",
                            clinic.value(), minutes);
+        if (rows.empty()) return Error::NotFound("no such clinic");
+        UNKNOT_TRY(AppendAuditRow(tx, clinic, audit));
+        return core::Ok();
+      },
+      Touches::kNotTheSchedule);
+}
+
+Result<void> PostgresStorage::SaveWaitlistSettings(core::ClinicId clinic,
+                                                   const ports::WaitlistSettings& settings,
+                                                   const core::staff::AuditEntry& audit) {
+  UNKNOT_TRY(ports::ValidateWaitlistSettings(settings));
+  return WriteOnce<void>(
+      *pool_,
+      [&](pqxx::dbtransaction& tx) -> Result<void> {
+        auto rows = tx.exec_params(
+            "UPDATE clinics SET offer_minutes = $2, offers_at_once = $3 WHERE id = $1 "
+            "RETURNING id",
+            clinic.value(), static_cast<int>(settings.offer_minutes.count()),
+            settings.offers_at_once);
         if (rows.empty()) return Error::NotFound("no such clinic");
         UNKNOT_TRY(AppendAuditRow(tx, clinic, audit));
         return core::Ok();

@@ -280,6 +280,9 @@ class PostgresStorage final : public core::ports::Storage,
   core::Result<int> FindHoldMinutes(core::ClinicId clinic) override;
   core::Result<void> SaveHoldMinutes(core::ClinicId clinic, int minutes,
                                      const core::staff::AuditEntry& audit) override;
+  core::Result<void> SaveWaitlistSettings(core::ClinicId clinic,
+                                          const core::ports::WaitlistSettings& settings,
+                                          const core::staff::AuditEntry& audit) override;
   // The patient side of messages: patient_messages.cpp.
   core::Result<void> AddManageToken(core::ClinicId clinic, core::AppointmentId appointment,
                                     std::string_view token_hash, core::Instant now) override;

@@ -8,6 +8,7 @@
 
 #include "core/ports/holds.hpp"
 #include "core/ports/outbox.hpp"
+#include "core/ports/waitlist.hpp"
 #include "storage/sqlite/audit_sql.hpp"
 #include "storage/sqlite/rows.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
@@ -110,6 +111,25 @@ Result<void> SqliteStorage::SaveHoldMinutes(core::ClinicId clinic, int minutes,
         Statement stmt =
             UNKNOT_TRY(db.PrepareCached("UPDATE clinics SET hold_minutes = ?2 WHERE id = ?1"));
         stmt.Bind(1, clinic.value()).Bind(2, std::int64_t{minutes});
+        UNKNOT_TRY(stmt.Run());
+        if (db.Changes() == 0) return Error::NotFound("no such clinic");
+        UNKNOT_TRY(AppendAuditRow(db, clinic, audit));
+        return core::Ok();
+      },
+      Durability::kFull, Touches::kNotTheSchedule);
+}
+
+Result<void> SqliteStorage::SaveWaitlistSettings(core::ClinicId clinic,
+                                                 const ports::WaitlistSettings& settings,
+                                                 const core::staff::AuditEntry& audit) {
+  UNKNOT_TRY(ports::ValidateWaitlistSettings(settings));
+  return writer_->Write<void>(
+      [&](Connection& db) -> Result<void> {
+        Statement stmt = UNKNOT_TRY(db.PrepareCached(
+            "UPDATE clinics SET offer_minutes = ?2, offers_at_once = ?3 WHERE id = ?1"));
+        stmt.Bind(1, clinic.value())
+            .Bind(2, std::int64_t{settings.offer_minutes.count()})
+            .Bind(3, std::int64_t{settings.offers_at_once});
         UNKNOT_TRY(stmt.Run());
         if (db.Changes() == 0) return Error::NotFound("no such clinic");
         UNKNOT_TRY(AppendAuditRow(db, clinic, audit));

@@ -284,6 +284,9 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   core::Result<int> FindHoldMinutes(core::ClinicId clinic) override;
   core::Result<void> SaveHoldMinutes(core::ClinicId clinic, int minutes,
                                      const core::staff::AuditEntry& audit) override;
+  core::Result<void> SaveWaitlistSettings(core::ClinicId clinic,
+                                          const core::ports::WaitlistSettings& settings,
+                                          const core::staff::AuditEntry& audit) override;
   // The patient side of messages: patient_messages_sql.cpp.
   core::Result<void> AddManageToken(core::ClinicId clinic, core::AppointmentId appointment,
                                     std::string_view token_hash, core::Instant now) override;

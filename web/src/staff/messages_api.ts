@@ -11,6 +11,7 @@ export interface Templates { placeholders: string[]; templates: TemplateRow[] }
 export interface Preview { subject: string; text: string; html: string; sms: string; sms_length: number }
 export interface MessageSettings {
   reminder_hours: number; sms_webhook_url: string; sms_webhook_secret_set: boolean; hold_minutes: number;
+  waitlist_offer_minutes: number; waitlist_offers_at_once: number;
 }
 export interface DeadMessage {
   id: number; kind: string; channel: "email" | "sms"; status: string; attempts: number; last_error: string;

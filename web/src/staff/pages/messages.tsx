@@ -74,12 +74,15 @@ export function DeadMessagesPage({ ctx }: { ctx: StaffContext }) {
 
 const SETTING_LABELS = {
   reminder_hours: "Reminder before the visit (hours)", hold_minutes: "Hold a chosen time for (minutes)",
+  waitlist_offer_minutes: "Hold a time offered from the waitlist for (minutes)",
+  waitlist_offers_at_once: "Waitlist offers at once",
   sms_webhook_url: "SMS webhook URL", sms_webhook_secret: "SMS webhook secret",
 };
 
 function SettingsForm({ ctx }: { ctx: StaffContext }) {
   const load = useLoad(() => messageSettings(ctx.client), []);
-  const [v, setV] = useState<{ reminder_hours: string; hold_minutes: string; sms_webhook_url: string; secret: string } | null>(null);
+  const [v, setV] = useState<{ reminder_hours: string; hold_minutes: string; sms_webhook_url: string; secret: string;
+    waitlist_offer_minutes: string; waitlist_offers_at_once: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const form = useFormErrors();
@@ -88,6 +91,7 @@ function SettingsForm({ ctx }: { ctx: StaffContext }) {
   if (load.error) return <LoadFailed error={load.error} retry={load.reload} />;
   if (!s) return <p role="status">Loading…</p>;
   const values = v ?? { reminder_hours: String(s.reminder_hours), hold_minutes: String(s.hold_minutes),
+    waitlist_offer_minutes: String(s.waitlist_offer_minutes), waitlist_offers_at_once: String(s.waitlist_offers_at_once),
     sms_webhook_url: s.sms_webhook_url, secret: "" };
   const set = (k: keyof typeof values) => (value: string) => { setV({ ...values, [k]: value }); form.clearField(k === "secret" ? "sms_webhook_secret" : k); };
   const submit = async (e: Event) => {
@@ -95,15 +99,20 @@ function SettingsForm({ ctx }: { ctx: StaffContext }) {
     setSaved(null);
     const hours = parseWhole(values.reminder_hours, 0, 336);
     const minutes = parseWhole(values.hold_minutes, 2, 30);
+    const offerMinutes = parseWhole(values.waitlist_offer_minutes, 1, 240);
+    const atOnce = parseWhole(values.waitlist_offers_at_once, 1, 20);
     const fields: Record<string, string> = {};
     if (hours.error !== undefined) fields.reminder_hours = hours.error;
     if (minutes.error !== undefined) fields.hold_minutes = minutes.error;
+    if (offerMinutes.error !== undefined) fields.waitlist_offer_minutes = offerMinutes.error;
+    if (atOnce.error !== undefined) fields.waitlist_offers_at_once = atOnce.error;
     if (Object.keys(fields).length) { form.fail({ fields, other: [] }); return; }
     form.clear();
     setBusy(true);
     try {
       const change: Record<string, unknown> = {
         reminder_hours: hours.value, hold_minutes: minutes.value,
+        waitlist_offer_minutes: offerMinutes.value, waitlist_offers_at_once: atOnce.value,
         sms_webhook_url: values.sms_webhook_url.trim(),
       };
       if (values.secret) change.sms_webhook_secret = values.secret;
@@ -118,7 +127,7 @@ function SettingsForm({ ctx }: { ctx: StaffContext }) {
   };
   return (
     <form onSubmit={submit} noValidate aria-labelledby="settings-heading">
-      <h2 id="settings-heading">Reminders, SMS and holds</h2>
+      <h2 id="settings-heading">Reminders, SMS, holds and waitlist offers</h2>
       <ErrorSummary errors={form.errors} labels={SETTING_LABELS} summary={form.summary} />
       <fieldset class="plain" disabled={!editable}>
         <Field name="reminder_hours" label={SETTING_LABELS.reminder_hours} inputMode="numeric" value={values.reminder_hours}
@@ -126,6 +135,12 @@ function SettingsForm({ ctx }: { ctx: StaffContext }) {
         <Field name="hold_minutes" label={SETTING_LABELS.hold_minutes} inputMode="numeric" value={values.hold_minutes}
           hint="While a patient types their details online, nobody else can book the time they chose (2–30)."
           error={form.errors.fields.hold_minutes} onValue={set("hold_minutes")} />
+        <Field name="waitlist_offer_minutes" label={SETTING_LABELS.waitlist_offer_minutes} inputMode="numeric"
+          value={values.waitlist_offer_minutes} hint="A freed time offered to someone on the waitlist is kept for them this long (1–240)."
+          error={form.errors.fields.waitlist_offer_minutes} onValue={set("waitlist_offer_minutes")} />
+        <Field name="waitlist_offers_at_once" label={SETTING_LABELS.waitlist_offers_at_once} inputMode="numeric"
+          value={values.waitlist_offers_at_once} hint="1 offers a freed time to one person at a time; more offers it to that many at once, first to confirm books it (1–20)."
+          error={form.errors.fields.waitlist_offers_at_once} onValue={set("waitlist_offers_at_once")} />
         <Field name="sms_webhook_url" label={SETTING_LABELS.sms_webhook_url} type="url" value={values.sms_webhook_url}
           hint="Your SMS provider's https:// address; leave empty to send no SMS." error={form.errors.fields.sms_webhook_url}
           onValue={set("sms_webhook_url")} />
