@@ -9,6 +9,7 @@
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -261,6 +262,51 @@ TEST_P(OutboxContract, ClaimsAreLeasesFailuresBackOffAndEndDead) {
   EXPECT_TRUE(ClaimAll().empty());
   EXPECT_EQ(storage_->MarkMessageSent(core::ports::MessageId{999999}, now).error().code(),
             core::ErrorCode::kNotFound);
+}
+
+// Whenever the backend turns a booking into its message rows (SQLite: a pending row made into
+// them by the next claim or by the booking's first change, migration 20), the claims see what a
+// booking, a cancel and a move wrote, each message once, an appointment's in the order written
+// (messages of different appointments may come in any order).
+TEST_P(OutboxContract, ClaimsSeeEveryBookingsMessagesWhetherOrNotItChangedSince) {
+  const core::Instant first = At("2026-12-01T17:00:00Z");
+  Appointment a = storage_->Book(Clinic(), Request(first)).value();
+  Appointment b = storage_->Book(Clinic(), Request(first + 1h)).value();
+  Appointment c = storage_->Book(Clinic(), Request(first + 2h)).value();
+  // b is cancelled before any claim; c is claimed first, then moved.
+  Appointment cancelled = storage_->Cancel(Clinic(), b.id, clock_.Now()).value();
+  std::vector<OutboxMessage> now = storage_->ClaimMessages(clock_.Now(), 10, 60s).value();
+  std::vector<std::string> keys;
+  for (const OutboxMessage& m : now) keys.push_back(m.key);
+  // Three confirmations and b's cancellation; the reminders are not due yet.
+  const std::string b_cancelled = Key(b.id, "cancelled", static_cast<int>(cancelled.version));
+  std::vector<std::string> expected = {Key(a.id, "booked", 1), Key(b.id, "booked", 1), b_cancelled,
+                                       Key(c.id, "booked", 1)};
+  std::vector<std::string> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  std::sort(expected.begin(), expected.end());
+  ASSERT_EQ(sorted, expected);
+  EXPECT_LT(std::find(keys.begin(), keys.end(), Key(b.id, "booked", 1)),
+            std::find(keys.begin(), keys.end(), b_cancelled));
+  for (const OutboxMessage& m : now) ASSERT_TRUE(storage_->MarkMessageSent(m.id, clock_.Now()));
+
+  Appointment moved = c;
+  moved.time = core::Interval::Create(first + 26h, first + 26h + 30min).value();
+  moved.blocked_until = moved.time.end();
+  moved = storage_->Reschedule(Clinic(), moved).value();
+  Appointment d = storage_->Book(Clinic(), Request(first + 3h)).value();
+  std::vector<OutboxMessage> later = ClaimAll();  // everything left, due or not
+  keys.clear();
+  for (const OutboxMessage& m : later) keys.push_back(m.key);
+  // a's reminder; none for b (cancelled); c's first reminder dropped by the move, which wrote a
+  // notice and a reminder of its own; d's confirmation and reminder.
+  expected = {Key(a.id, "reminder", 1), Key(c.id, "moved", static_cast<int>(moved.version)),
+              Key(c.id, "reminder", static_cast<int>(moved.version)), Key(d.id, "booked", 1),
+              Key(d.id, "reminder", 1)};
+  std::sort(keys.begin(), keys.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(keys, expected);
+  EXPECT_TRUE(ClaimAll().empty());
 }
 
 TEST_P(OutboxContract, ConcurrentClaimersNeverGetTheSameMessage) {

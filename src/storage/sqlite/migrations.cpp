@@ -1285,6 +1285,107 @@ CREATE INDEX outbox_by_offer ON outbox (clinic_id, waitlist_offer_id)
   WHERE waitlist_offer_id IS NOT NULL;
 )sql";
 
+// Version 20 (issue 16): a new booking's messages are queued in two steps. Every row a booking
+// writes costs the whole server's write rate (one writer), and the outbox rows of migration 15
+// (a confirmation and a reminder per channel, each with four index entries) halved it. The insert
+// trigger now writes one small row, `outbox_pending` (what to announce, at which version, the
+// start and the time of the booking), in the booking's transaction: the intent is as durable as
+// before. The rows migration 15 wrote are made from it later, exactly as that trigger made them
+// (same keys, times and reminder rule; the recipients are those of the patient then), by
+// `outbox_pending_messages`:
+//  - by a deliverer's claim (SqliteStorage::ClaimMessages), for every pending booking, in the
+//    claim's transaction, before it takes the due messages;
+//  - by the update trigger, for its own appointment, before it drops a queued reminder or writes
+//    a notice, so a cancel or a move right after a booking finds the rows where migration 15 left
+//    them;
+//  - by ListAppointmentMessages, for the appointment it lists.
+// The update trigger is otherwise that of migration 15.
+constexpr std::string_view kSchemaOutboxPending = R"sql(
+CREATE TABLE outbox_pending (
+  appointment_id INTEGER PRIMARY KEY,
+  kind           TEXT NOT NULL CHECK (kind IN ('booked', 'requested')),
+  sequence       INTEGER NOT NULL,
+  start_at       INTEGER NOT NULL,
+  changed_at     INTEGER NOT NULL
+);
+
+CREATE VIEW outbox_pending_messages AS
+  SELECT a.clinic_id, a.id AS appointment_id, q.kind, r.channel,
+         '<appointment-' || a.id || '-' || q.kind || '-' || q.sequence || r.suffix ||
+           '@' || c.slug || '.unknot>' AS message_key,
+         q.sequence, q.changed_at AS due_at, q.changed_at AS next_attempt_at,
+         q.changed_at AS created_at, 0 AS position
+  FROM outbox_pending q JOIN appointments a ON a.id = q.appointment_id
+       JOIN outbox_recipients r ON r.clinic_id = a.clinic_id AND r.patient_id = a.patient_id
+       JOIN clinics c ON c.id = a.clinic_id
+  UNION ALL
+  SELECT a.clinic_id, a.id, 'reminder', r.channel,
+         '<appointment-' || a.id || '-reminder-' || q.sequence || r.suffix ||
+           '@' || c.slug || '.unknot>',
+         q.sequence, q.start_at - h.hours * 3600, q.start_at - h.hours * 3600, q.changed_at, 1
+  FROM outbox_pending q JOIN appointments a ON a.id = q.appointment_id
+       JOIN outbox_recipients r ON r.clinic_id = a.clinic_id AND r.patient_id = a.patient_id
+       JOIN clinics c ON c.id = a.clinic_id
+       JOIN outbox_reminder_hours h ON h.clinic_id = a.clinic_id
+  WHERE q.kind = 'booked' AND h.hours > 0 AND q.start_at - h.hours * 3600 > q.changed_at;
+
+DROP TRIGGER appointments_outbox_on_insert;
+CREATE TRIGGER appointments_outbox_on_insert
+AFTER INSERT ON appointments
+WHEN NEW.status IN ('booked', 'requested')
+BEGIN
+  INSERT INTO outbox_pending (appointment_id, kind, sequence, start_at, changed_at)
+    VALUES (NEW.id, NEW.status, NEW.version, NEW.start_at, NEW.updated_at);
+END;
+
+DROP TRIGGER appointments_outbox_on_update;
+CREATE TRIGGER appointments_outbox_on_update
+AFTER UPDATE OF status, start_at, practitioner_id ON appointments
+WHEN NEW.change_seq = OLD.change_seq
+  AND ((NEW.status = 'cancelled' AND OLD.status IN ('booked', 'requested'))
+       OR (NEW.status = 'booked' AND OLD.status = 'requested')
+       OR (NEW.status = OLD.status AND NEW.status IN ('booked', 'requested')
+           AND (NEW.start_at <> OLD.start_at OR NEW.practitioner_id <> OLD.practitioner_id)))
+BEGIN
+  INSERT OR IGNORE INTO outbox (clinic_id, appointment_id, kind, channel, message_key, sequence,
+                                due_at, next_attempt_at, created_at)
+    SELECT clinic_id, appointment_id, kind, channel, message_key, sequence, due_at,
+           next_attempt_at, created_at
+    FROM outbox_pending_messages WHERE appointment_id = NEW.id ORDER BY position, channel;
+  DELETE FROM outbox_pending WHERE appointment_id = NEW.id;
+  DELETE FROM outbox
+    WHERE clinic_id = NEW.clinic_id AND appointment_id = NEW.id AND kind = 'reminder'
+      AND status = 'queued' AND (NEW.status = 'cancelled' OR OLD.status = NEW.status);
+  INSERT OR IGNORE INTO outbox (clinic_id, appointment_id, kind, channel, message_key, sequence,
+                                due_at, next_attempt_at, created_at)
+    SELECT NEW.clinic_id, NEW.id, k.kind, r.channel,
+           '<appointment-' || NEW.id || '-' || k.kind || '-' || k.seq || r.suffix ||
+             '@' || c.slug || '.unknot>',
+           k.seq, NEW.updated_at, NEW.updated_at, NEW.updated_at
+    FROM (SELECT CASE
+                   WHEN NEW.status = 'cancelled' AND NEW.declined = 1 THEN 'declined'
+                   WHEN NEW.status = 'cancelled' THEN 'cancelled'
+                   WHEN OLD.status = 'requested' AND NEW.status = 'booked' THEN 'approved'
+                   ELSE 'moved' END AS kind,
+                 CASE WHEN NEW.version = OLD.version THEN OLD.version + 1
+                      ELSE NEW.version END AS seq) k,
+         outbox_recipients r JOIN clinics c ON c.id = r.clinic_id
+    WHERE r.clinic_id = NEW.clinic_id AND r.patient_id = NEW.patient_id;
+  INSERT OR IGNORE INTO outbox (clinic_id, appointment_id, kind, channel, message_key, sequence,
+                                due_at, next_attempt_at, created_at)
+    SELECT NEW.clinic_id, NEW.id, 'reminder', r.channel,
+           '<appointment-' || NEW.id || '-reminder-' || k.seq || r.suffix ||
+             '@' || c.slug || '.unknot>',
+           k.seq, NEW.start_at - h.hours * 3600, NEW.start_at - h.hours * 3600, NEW.updated_at
+    FROM (SELECT CASE WHEN NEW.version = OLD.version THEN OLD.version + 1
+                      ELSE NEW.version END AS seq) k,
+         outbox_recipients r JOIN clinics c ON c.id = r.clinic_id
+         JOIN outbox_reminder_hours h ON h.clinic_id = r.clinic_id
+    WHERE r.clinic_id = NEW.clinic_id AND r.patient_id = NEW.patient_id
+      AND NEW.status = 'booked' AND h.hours > 0 AND NEW.start_at - h.hours * 3600 > NEW.updated_at;
+END;
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
@@ -1321,6 +1422,8 @@ constexpr auto kMigrations = std::to_array<Migration>({
      "the waitlist: entries, freed times recorded by triggers, offers; offer messages in the "
      "outbox",
      kSchemaWaitlist},
+    {20, "a booking's messages queued as one pending row, made into outbox rows by the deliverer",
+     kSchemaOutboxPending},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(

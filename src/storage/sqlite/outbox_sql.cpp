@@ -1,8 +1,10 @@
 // SqliteStorage's outbox of patient messages (core/ports/outbox.hpp). The rows are written by the
-// triggers of migration 15 inside the appointment writes; this file claims and settles them. One
+// triggers of migrations 15 and 20 inside the appointment writes (a new booking's as one pending
+// row, made into its outbox rows here, before a claim); this file claims and settles them. One
 // writer serialises the claims, so two claimers can never take the same row.
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -63,6 +65,35 @@ Result<std::vector<ports::OutboxMessage>> ReadMessages(Statement& stmt) {
   return out;
 }
 
+// Makes the outbox rows of bookings still pending (migration 20): of every one, or of one
+// appointment. Inside the caller's write transaction.
+Result<void> QueuePendingMessages(Connection& db, std::optional<core::AppointmentId> only) {
+  constexpr std::string_view kInsert =
+      "INSERT OR IGNORE INTO outbox (clinic_id, appointment_id, kind, channel, message_key, "
+      "sequence, due_at, next_attempt_at, created_at) "
+      "SELECT clinic_id, appointment_id, kind, channel, message_key, sequence, due_at, "
+      "next_attempt_at, created_at FROM outbox_pending_messages ";
+  if (only) {
+    Statement insert = UNKNOT_TRY(db.PrepareCached(
+        std::string(kInsert) + "WHERE appointment_id = ?1 ORDER BY position, channel"));
+    insert.Bind(1, only->value());
+    UNKNOT_TRY(insert.Run());
+    Statement done =
+        UNKNOT_TRY(db.PrepareCached("DELETE FROM outbox_pending WHERE appointment_id = ?1"));
+    done.Bind(1, only->value());
+    return done.Run();
+  }
+  // Nothing to do in the common case: a look at the pending table's first row, no write.
+  Statement any = UNKNOT_TRY(db.PrepareCached("SELECT 1 FROM outbox_pending LIMIT 1"));
+  if (!UNKNOT_TRY(any.Step())) return core::Ok();
+  any.Reset();
+  Statement insert = UNKNOT_TRY(
+      db.PrepareCached(std::string(kInsert) + "ORDER BY appointment_id, position, channel"));
+  UNKNOT_TRY(insert.Run());
+  Statement done = UNKNOT_TRY(db.PrepareCached("DELETE FROM outbox_pending"));
+  return done.Run();
+}
+
 }  // namespace
 
 Result<std::vector<ports::OutboxMessage>> SqliteStorage::ClaimMessages(core::Instant now, int limit,
@@ -70,6 +101,7 @@ Result<std::vector<ports::OutboxMessage>> SqliteStorage::ClaimMessages(core::Ins
   if (limit <= 0) return std::vector<ports::OutboxMessage>{};
   return writer_->Write<std::vector<ports::OutboxMessage>>(
       [&](Connection& db) -> Result<std::vector<ports::OutboxMessage>> {
+        UNKNOT_TRY(QueuePendingMessages(db, std::nullopt));
         Statement claim = UNKNOT_TRY(db.PrepareCached(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2 "
             "WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?1 "
@@ -166,12 +198,17 @@ Result<ports::OutboxMessage> SqliteStorage::RetryMessage(core::ClinicId clinic,
 
 Result<std::vector<ports::OutboxMessage>> SqliteStorage::ListAppointmentMessages(
     core::ClinicId clinic, core::AppointmentId appointment) {
-  auto reader = UNKNOT_TRY(BorrowReader());
-  Statement stmt = UNKNOT_TRY(reader->db().PrepareCached(
-      "SELECT " + std::string(kMessageColumns) +
-      " FROM outbox WHERE clinic_id = ?1 AND appointment_id = ?2 ORDER BY id"));
-  stmt.Bind(1, clinic.value()).Bind(2, appointment.value());
-  return ReadMessages(stmt);
+  // A write: a booking's own messages may still be pending (migration 20).
+  return writer_->Write<std::vector<ports::OutboxMessage>>(
+      [&](Connection& db) -> Result<std::vector<ports::OutboxMessage>> {
+        UNKNOT_TRY(QueuePendingMessages(db, appointment));
+        Statement stmt = UNKNOT_TRY(db.PrepareCached(
+            "SELECT " + std::string(kMessageColumns) +
+            " FROM outbox WHERE clinic_id = ?1 AND appointment_id = ?2 ORDER BY id"));
+        stmt.Bind(1, clinic.value()).Bind(2, appointment.value());
+        return ReadMessages(stmt);
+      },
+      Durability::kRelaxed, Touches::kNotTheSchedule);
 }
 
 Result<std::vector<ports::OutboxMessage>> SqliteStorage::ListDeadMessages(core::ClinicId clinic,
