@@ -129,8 +129,8 @@ int main(int argc, char** argv) {
         BookingRate(dir + "/off" + tag + ".db", clock, Outbox::kOff, count, threads);
     const double round_on =
         BookingRate(dir + "/on" + tag + ".db", clock, Outbox::kOn, count, threads);
-    std::printf("  round %d: outbox off %.0f, on %.0f bookings/s (%.1f %%)\n", round + 1,
-                round_off, round_on, 100.0 * round_on / round_off);
+    std::printf("  round %d: outbox off %.0f, on %.0f bookings/s (%.1f %%)\n", round + 1, round_off,
+                round_on, 100.0 * round_on / round_off);
     off += round_off;
     on += round_on;
   }
