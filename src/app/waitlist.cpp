@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <vector>
 
 namespace unknot::app {
 
@@ -126,15 +129,58 @@ Result<WaitlistRunCounts> RunWaitlistOnce(ports::Storage& storage, const core::C
     now = clock.Now();
     const ClinicContext clinic = UNKNOT_TRY(LoadClinic(storage, freed.clinic));
     const ports::WaitlistSettings settings = UNKNOT_TRY(storage.FindWaitlistSettings(freed.clinic));
-    const core::Instant start = freed.time.start();
     auto candidates = UNKNOT_TRY(storage.OfferCandidates(freed.clinic, freed.id, now));
-    // The round: entries in order that can take this start with this practitioner, all of the
+    // A freed appointment is offered at its own start. A span of time off given back is offered
+    // at the first start in it that the engine offers for the entry's service with this
+    // practitioner and that lies in the entry's windows; the round's later offers take that start.
+    const bool span = !freed.appointment;
+    std::vector<scheduling::Booking> busy;
+    bool busy_read = false;
+    auto read_busy = [&]() -> Result<void> {
+      if (busy_read) return core::Ok();
+      auto window = span ? *core::Interval::Create(freed.time.start() - std::chrono::hours{36},
+                                                   freed.time.end() + std::chrono::hours{60})
+                         : *core::Interval::Create(freed.time.start(),
+                                                   freed.time.start() + std::chrono::hours{10});
+      busy = UNKNOT_TRY(BusyTimes(storage, freed.clinic, window, now));
+      busy_read = true;
+      return core::Ok();
+    };
+    // The starts the engine offers in the span for a service (read once per service).
+    std::map<std::int64_t, std::vector<core::Instant>> span_starts;
+    auto starts_in_span = [&](core::ServiceId service_id,
+                              std::chrono::minutes duration) -> Result<std::vector<core::Instant>> {
+      if (auto it = span_starts.find(service_id.value()); it != span_starts.end()) {
+        return it->second;
+      }
+      UNKNOT_TRY(read_busy());
+      const auto first_day =
+          date::floor<date::days>(core::UtcToLocal(clinic.zone, freed.time.start()));
+      auto last_day = date::floor<date::days>(core::UtcToLocal(clinic.zone, freed.time.end()));
+      last_day = std::min(last_day, first_day + date::days{30});  // the engine's longest range
+      scheduling::AvailabilityRequest request{service_id, core::LocalDate{first_day},
+                                              core::LocalDate{last_day}, freed.practitioner};
+      std::vector<core::Instant> starts;
+      auto days = scheduling::FindAvailability(clinic.setup(), busy, now, request);
+      if (days) {
+        for (const auto& day : *days) {
+          for (const auto& slot : day.slots) {
+            if (slot.time.start() >= freed.time.start() &&
+                slot.time.start() + duration <= freed.time.end()) {
+              starts.push_back(slot.time.start());
+            }
+          }
+        }
+      }
+      span_starts.emplace(service_id.value(), starts);
+      return starts;
+    };
+    // The round: entries in order that can take its start with this practitioner, all of the
     // first one's service (the round's one hold is checked against the booking's service).
     std::vector<ports::NewOfferRound::Offered> offered;
     std::optional<ports::NewHold> hold;
     std::optional<core::ServiceId> round_service;
-    std::vector<scheduling::Booking> busy;
-    bool busy_read = false;
+    std::optional<core::Instant> round_start;
     for (const ports::WaitlistEntry& entry : candidates) {
       if (static_cast<int>(offered.size()) >= settings.offers_at_once) break;
       if (round_service && entry.service != *round_service) continue;
@@ -142,25 +188,37 @@ Result<WaitlistRunCounts> RunWaitlistOnce(ports::Storage& storage, const core::C
       if (entry.email.empty()) continue;  // a caller with only a phone: the front desk calls
       const core::clinic::Service* service = clinic.setup().FindService(entry.service);
       if (service == nullptr) continue;
-      if (!InWindows(entry.windows, clinic.zone, start, service->duration)) continue;
-      if (!busy_read) {
-        auto window = *core::Interval::Create(start, start + std::chrono::hours{10});
-        busy = UNKNOT_TRY(BusyTimes(storage, freed.clinic, window, now));
-        busy_read = true;
+      std::optional<core::Instant> start;
+      if (round_start) {
+        // A later offer of the round: same service, same start, already checked free.
+        if (InWindows(entry.windows, clinic.zone, *round_start, service->duration)) {
+          start = round_start;
+        }
+      } else if (span) {
+        for (core::Instant s : UNKNOT_TRY(starts_in_span(entry.service, service->duration))) {
+          if (InWindows(entry.windows, clinic.zone, s, service->duration)) {
+            start = s;
+            break;
+          }
+        }
+      } else if (InWindows(entry.windows, clinic.zone, freed.time.start(), service->duration)) {
+        UNKNOT_TRY(read_busy());
+        auto decision = scheduling::CheckSlot(clinic.setup(), busy, now, entry.service,
+                                              freed.practitioner, freed.time.start());
+        if (decision && decision->option) start = freed.time.start();
       }
-      auto decision = scheduling::CheckSlot(clinic.setup(), busy, now, entry.service,
-                                            freed.practitioner, start);
-      if (!decision || !decision->option) continue;
+      if (!start) continue;
       const std::string link = tokens.NewToken();
       offered.push_back(ports::NewOfferRound::Offered{
           .entry = entry.id,
           .service = entry.service,
-          .time = *core::Interval::Create(start, start + service->duration),
-          .blocked_until = start + service->duration + service->buffer_after,
+          .time = *core::Interval::Create(*start, *start + service->duration),
+          .blocked_until = *start + service->duration + service->buffer_after,
           .token_hash = tokens.Hash(link),
           .link_token = link});
       if (!round_service) {
         round_service = entry.service;
+        round_start = start;
         hold = ports::NewHold{.practitioner = freed.practitioner,
                               .service = entry.service,
                               .time = offered.back().time,

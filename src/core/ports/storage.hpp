@@ -81,7 +81,9 @@ class ClinicRepository {
   // "services", nothing written); a stored practitioner may not be missing (kInvalidArgument
   // "practitioners": make them inactive instead); a practitioner's time off missing from it is
   // deleted. Weekly hours, breaks, skills, allowed roles and required skills are replaced as
-  // given.
+  // given. Time off deleted or shortened gives its time back to the waitlist in the same
+  // transaction: each span no longer off that ends after `now` is recorded as a freed time
+  // (waitlist.hpp), from `now` on at the earliest.
   //
   // Errors: kNotFound when the clinic does not exist; whatever `change` returns; kInvalidArgument
   // when clinic::Validate rejects the changed set-up; kConflict when a unique room name or slug

@@ -99,13 +99,15 @@ struct WaitlistEntry {
   friend bool operator==(const WaitlistEntry&, const WaitlistEntry&) = default;
 };
 
-// A practitioner's time freed by a change of an appointment: [start, blocked_until).
+// A practitioner's time freed by a change of an appointment, [start, blocked_until), or by time off
+// shortened or removed: the span given back, from the change on (`appointment` empty). A span may
+// hold several visits; what an offer from it does not take is recorded again when it is accepted.
 struct FreedTime {
   FreedTimeId id;
   ClinicId clinic;
   PractitionerId practitioner;
   Interval time;
-  AppointmentId appointment;  // the appointment that left it
+  std::optional<AppointmentId> appointment;  // the appointment that left it; none for time off
   Instant created_at;
 
   friend bool operator==(const FreedTime&, const FreedTime&) = default;
@@ -214,7 +216,8 @@ class WaitlistRepository {
   virtual Result<int> ExpireWaitlist(Instant now) = 0;
 
   // Freed times still to offer (of any clinic), oldest first, at most `limit`: not closed, with no
-  // open offer. A freed time whose start is not after `now` is closed in passing.
+  // open offer. A freed time whose start (a span of time off: its end) is not after `now` is
+  // closed in passing.
   virtual Result<std::vector<FreedTime>> PendingFreedTimes(Instant now, int limit) = 0;
 
   // The waiting entries (ends_at > now) of the clinic not yet offered `freed`, urgent first, then
@@ -242,8 +245,9 @@ class WaitlistRepository {
   virtual Result<OfferForMessage> FindOfferForMessage(ClinicId clinic, WaitlistOfferId offer) = 0;
 
   // Records the booking an open offer led to: the offer accepted with `appointment`, its entry
-  // booked, the other open offers of the freed time gone, the freed time closed. kNotFound;
-  // kConflict when the offer is no longer open.
+  // booked, the other open offers of the freed time gone, the freed time closed. A span of time
+  // off leaves what the booking did not take (before its start, after its blocked time) as new
+  // freed times. kNotFound; kConflict when the offer is no longer open.
   virtual Result<WaitlistOffer> AcceptOffer(ClinicId clinic, WaitlistOfferId offer,
                                             AppointmentId appointment, Instant now) = 0;
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <thread>
@@ -412,6 +413,137 @@ TEST_P(WaitlistContract, TheWorkerOffersInOrderAndMovesOnWhenAnOfferLapses) {
   auto last = app::RunWaitlistOnce(*storage_, clock_, tokens).value();
   EXPECT_EQ(last.offers, 0);
   EXPECT_EQ(last.closed, 1);
+}
+
+// Time off removed or shortened gives its time back to the waitlist in the same save: each span
+// no longer off, from now on; nothing of what has passed.
+TEST_P(WaitlistContract, TimeOffRemovedOrShortenedFreesTheSpansItGivesBack) {
+  const core::PractitionerId okafor = setup_.practitioners[0].id;
+  auto off = [](const char* from, const char* to) {
+    return core::clinic::TimeOff{core::TimeOffId{},
+                                 core::Interval::Create(At(from), At(to)).value(), "away"};
+  };
+  auto saved = storage_->SaveSetup(
+      Clinic(),
+      [&](const core::clinic::ClinicSetup& stored,
+          const auto&) -> core::Result<core::clinic::ClinicSetup> {
+        core::clinic::ClinicSetup changed = stored;
+        auto& list = changed.practitioners[0].time_off;
+        list.push_back(off("2026-12-01T16:00:00Z", "2026-12-01T20:00:00Z"));
+        list.push_back(off("2026-12-02T16:00:00Z", "2026-12-02T18:00:00Z"));
+        list.push_back(off("2026-11-26T10:00:00Z", "2026-11-27T10:00:00Z"));  // under way
+        return changed;
+      },
+      clock_.Now());
+  ASSERT_TRUE(saved) << saved.error().message();
+  EXPECT_TRUE(storage_->ListFreedTimes(Clinic(), core::Instant{}).value().empty());
+
+  clock_.Set(clock_.Now() + 1min);
+  saved = storage_->SaveSetup(
+      Clinic(),
+      [&](const core::clinic::ClinicSetup& stored,
+          const auto&) -> core::Result<core::clinic::ClinicSetup> {
+        core::clinic::ClinicSetup changed = stored;
+        auto& list = changed.practitioners[0].time_off;
+        std::erase_if(list, [](const core::clinic::TimeOff& t) {
+          return t.period.start() != At("2026-12-01T16:00:00Z");
+        });
+        list.at(0).period =
+            core::Interval::Create(At("2026-12-01T17:00:00Z"), At("2026-12-01T19:00:00Z")).value();
+        return changed;
+      },
+      clock_.Now());
+  ASSERT_TRUE(saved) << saved.error().message();
+
+  auto freed = storage_->ListFreedTimes(Clinic(), core::Instant{}).value();
+  std::vector<std::pair<core::Instant, core::Instant>> spans;
+  for (const FreedTime& f : freed) {
+    EXPECT_EQ(f.practitioner, okafor);
+    EXPECT_EQ(f.appointment, std::nullopt);
+    EXPECT_EQ(f.created_at, clock_.Now());
+    spans.emplace_back(f.time.start(), f.time.end());
+  }
+  std::sort(spans.begin(), spans.end());
+  const std::vector<std::pair<core::Instant, core::Instant>> expected = {
+      {clock_.Now(), At("2026-11-27T10:00:00Z")},  // the part not yet passed
+      {At("2026-12-01T16:00:00Z"), At("2026-12-01T17:00:00Z")},
+      {At("2026-12-01T19:00:00Z"), At("2026-12-01T20:00:00Z")},
+      {At("2026-12-02T16:00:00Z"), At("2026-12-02T18:00:00Z")}};
+  EXPECT_EQ(spans, expected);
+  // A span stays pending until its end, not its start.
+  EXPECT_EQ(storage_->PendingFreedTimes(At("2026-12-01T16:30:00Z"), 10).value().size(), 3U);
+  EXPECT_EQ(storage_->PendingFreedTimes(At("2026-12-01T19:30:00Z"), 10).value().size(), 2U);
+}
+
+// The worker offers a span at the first start the engine gives in it; what the booking does not
+// take is freed again and offered to the next entry, on the clinic's grid.
+TEST_P(WaitlistContract, ASpanOfTimeOffIsOfferedAtItsFirstStartAndTheRestAgainAfterABooking) {
+  security::SodiumTokens tokens;
+  auto clinic = app::LoadClinic(*storage_, Clinic()).value();
+  WaitlistEntry ana = Join("ana@example.org", "entry-a");
+  clock_.Set(clock_.Now() + 1min);
+  WaitlistEntry bo = Join("bo@example.org", "entry-b");
+  auto edit = [&](bool add) {
+    return storage_->SaveSetup(
+        Clinic(),
+        [&](const core::clinic::ClinicSetup& stored,
+            const auto&) -> core::Result<core::clinic::ClinicSetup> {
+          core::clinic::ClinicSetup changed = stored;
+          auto& list = changed.practitioners[0].time_off;
+          if (add) {
+            list.push_back(
+                {core::TimeOffId{},
+                 core::Interval::Create(At("2026-12-01T16:00:00Z"), At("2026-12-01T20:00:00Z"))
+                     .value(),
+                 "away"});
+          } else {
+            std::erase_if(list, [](const core::clinic::TimeOff& t) {
+              return t.period.start() == At("2026-12-01T16:00:00Z");
+            });
+          }
+          return changed;
+        },
+        clock_.Now());
+  };
+  ASSERT_TRUE(edit(true));
+  ASSERT_TRUE(edit(false));  // Tuesday 08:00-12:00 local (Dr. Okafor works 08:00-17:00)
+  const core::clinic::Service& service = setup_.services[1];
+  ASSERT_EQ(service.duration + service.buffer_after, 30min);
+
+  auto first = app::RunWaitlistOnce(*storage_, clock_, tokens);
+  ASSERT_TRUE(first) << first.error().message();
+  ASSERT_EQ(first->offers, 1);
+  FreedTime span = storage_->ListFreedTimes(Clinic(), core::Instant{}).value().at(0);
+  auto offers = storage_->ListOffers(Clinic(), span.id).value();
+  ASSERT_EQ(offers.size(), 1U);
+  EXPECT_EQ(offers[0].entry, ana.id);
+  EXPECT_EQ(offers[0].time.start(), At("2026-12-01T16:00:00Z"));
+  std::string link;
+  const auto claimed = storage_->ClaimMessages(clock_.Now(), 50, 60s).value();
+  for (const auto& m : claimed) {
+    if (m.kind == core::ports::MessageKind::kWaitlistOffer) {
+      link = storage_->FindOfferForMessage(Clinic(), *m.waitlist_offer).value().link_token;
+    }
+  }
+  ASSERT_FALSE(link.empty());
+  auto confirmed = app::ConfirmOffer(*storage_, clock_, tokens, clinic, link);
+  ASSERT_TRUE(confirmed) << confirmed.error().message();
+
+  // The rest of the span, after the visit and the service's buffer, is freed again...
+  auto freed = storage_->ListFreedTimes(Clinic(), core::Instant{}).value();
+  ASSERT_EQ(freed.size(), 2U);
+  EXPECT_EQ(freed[1].appointment, std::nullopt);
+  EXPECT_EQ(freed[1].time.start(), offers[0].blocked_until);
+  EXPECT_EQ(freed[1].time.end(), At("2026-12-01T20:00:00Z"));
+  // ... and offered to the next entry at its first start (on the clinic's 15-minute grid).
+  auto second = app::RunWaitlistOnce(*storage_, clock_, tokens);
+  ASSERT_TRUE(second) << second.error().message();
+  ASSERT_EQ(second->offers, 1);
+  auto next = storage_->ListOffers(Clinic(), freed[1].id).value();
+  ASSERT_EQ(next.size(), 1U);
+  EXPECT_EQ(next[0].entry, bo.id);
+  EXPECT_EQ(next[0].time.start(), offers[0].blocked_until);
+  EXPECT_EQ(next[0].time.start(), At("2026-12-01T16:30:00Z"));
 }
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }

@@ -1112,6 +1112,12 @@ CREATE INDEX outbox_by_offer ON outbox (clinic_id, waitlist_offer_id)
   WHERE waitlist_offer_id IS NOT NULL;
 )sql";
 
+// Version 19 (issue 16), as SQLite's migration 21: time off shortened or removed frees time for
+// the waitlist, as a freed time that names no appointment.
+constexpr std::string_view kSchemaFreedTimeOff = R"sql(
+ALTER TABLE freed_times ALTER COLUMN appointment_id DROP NOT NULL;
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1,
      "clinics, rooms, practitioners and schedules, services, patients, appointments with "
@@ -1150,6 +1156,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
      "the waitlist: entries, freed times recorded by a trigger, offers; offer messages in the "
      "outbox",
      kSchemaWaitlist},
+    {19, "freed times from time off shortened or removed (no appointment)", kSchemaFreedTimeOff},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -7,6 +7,9 @@
 // pauses bookings of every clinic on the database for the few milliseconds of a save, which the
 // owner makes rarely. storage/setup_diff.hpp decides what to write.
 
+#include <limits>
+#include <optional>
+
 #include "storage/columns.hpp"
 #include "storage/postgres/pool.hpp"
 #include "storage/postgres/postgres_storage.hpp"
@@ -143,7 +146,26 @@ void DeleteChildren(pqxx::dbtransaction& tx, std::string_view table, std::int64_
       pid);
 }
 
-void WritePractitioners(pqxx::dbtransaction& tx, std::int64_t cid, const SetupDiff& diff) {
+// Time off deleted (`kept` empty) or changed to `kept` gives back the time it no longer covers:
+// each such span ending after `now` becomes a freed time for the waitlist (from `now` on), in the
+// same transaction. Run before the row is deleted or updated.
+void FreeTimeOff(pqxx::dbtransaction& tx, std::int64_t cid, core::TimeOffId id,
+                 std::optional<core::Interval> kept, core::Instant now) {
+  constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  tx.exec_params(
+      "INSERT INTO freed_times (clinic_id, practitioner_id, start_at, blocked_until, created_at) "
+      "SELECT t.clinic_id, t.practitioner_id, greatest(s.from_at, $3), s.to_at, $3 "
+      "FROM time_off t, LATERAL (VALUES (t.start_at, least(t.end_at, $4::bigint)), "
+      "                                 (greatest(t.start_at, $5::bigint), t.end_at)) "
+      "  AS s (from_at, to_at) "
+      "WHERE t.clinic_id = $1 AND t.id = $2 AND greatest(s.from_at, $3) < s.to_at "
+      "ORDER BY 3",
+      cid, id.value(), Seconds(now), kept ? Seconds(kept->start()) : kNever,
+      kept ? Seconds(kept->end()) : kNever);
+}
+
+void WritePractitioners(pqxx::dbtransaction& tx, std::int64_t cid, const SetupDiff& diff,
+                        core::Instant now) {
   for (const PractitionerDiff& d : diff.update_practitioners) {
     const clinic::Practitioner& p = *d.changed;
     const std::int64_t pid = p.id.value();
@@ -167,9 +189,11 @@ void WritePractitioners(pqxx::dbtransaction& tx, std::int64_t cid, const SetupDi
       InsertBreaks(tx, cid, pid, p);
     }
     for (core::TimeOffId id : d.delete_time_off) {
+      FreeTimeOff(tx, cid, id, std::nullopt, now);
       tx.exec_params("DELETE FROM time_off WHERE clinic_id = $1 AND id = $2", cid, id.value());
     }
     for (const clinic::TimeOff* t : d.update_time_off) {
+      FreeTimeOff(tx, cid, t->id, t->period, now);
       tx.exec_params(
           "UPDATE time_off SET start_at = $3, end_at = $4, reason = $5 "
           "WHERE clinic_id = $1 AND id = $2",
@@ -278,7 +302,7 @@ Result<clinic::ClinicSetup> PostgresStorage::SaveSetup(core::ClinicId clinic_id,
       const SetupDiff diff = UNKNOT_TRY(DiffSetup(stored, changed));
       if (diff.clinic) UpdateClinic(tx, clinic_id, changed.clinic);
       UNKNOT_TRY(WriteRooms(tx, cid, diff));
-      WritePractitioners(tx, cid, diff);
+      WritePractitioners(tx, cid, diff, now);
       UNKNOT_TRY(WriteServices(tx, cid, diff));
       return setup_rows::ReadSetup(tx, clinic_id);
     }();

@@ -5,6 +5,7 @@
 
 #include "core/ports/waitlist.hpp"
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -83,12 +84,13 @@ const std::string kFreedColumns =
 Result<ports::FreedTime> ReadFreed(const pqxx::row& r) {
   auto time = core::Interval::Create(FromSeconds(Int(r[3])), FromSeconds(Int(r[4])));
   if (!time) return Error(ErrorCode::kInternal, "a stored freed time is empty");
-  return ports::FreedTime{.id = ports::FreedTimeId{Int(r[0])},
-                          .clinic = core::ClinicId{Int(r[1])},
-                          .practitioner = core::PractitionerId{Int(r[2])},
-                          .time = *time,
-                          .appointment = core::AppointmentId{Int(r[5])},
-                          .created_at = FromSeconds(Int(r[6]))};
+  return ports::FreedTime{
+      .id = ports::FreedTimeId{Int(r[0])},
+      .clinic = core::ClinicId{Int(r[1])},
+      .practitioner = core::PractitionerId{Int(r[2])},
+      .time = *time,
+      .appointment = r[5].is_null() ? std::nullopt : std::optional{core::AppointmentId{Int(r[5])}},
+      .created_at = FromSeconds(Int(r[6]))};
 }
 
 template <typename T, typename Read>
@@ -280,7 +282,8 @@ Result<std::vector<ports::FreedTime>> PostgresStorage::PendingFreedTimes(core::I
       *pool_,
       [&](pqxx::dbtransaction& tx) -> Result<Freed> {
         tx.exec_params(
-            "UPDATE freed_times SET closed_at = $1 WHERE closed_at IS NULL AND start_at <= $1",
+            "UPDATE freed_times SET closed_at = $1 WHERE closed_at IS NULL AND "
+            "CASE WHEN appointment_id IS NULL THEN blocked_until ELSE start_at END <= $1",
             Seconds(now));
         return ReadAll<ports::FreedTime>(
             tx.exec_params("SELECT " + kFreedColumns +
@@ -451,6 +454,18 @@ Result<ports::WaitlistOffer> PostgresStorage::AcceptOffer(core::ClinicId clinic,
             "UPDATE freed_times SET closed_at = $3 "
             "WHERE id = $2 AND clinic_id = $1 AND closed_at IS NULL",
             clinic.value(), stored.freed.value(), Seconds(now));
+        // A span of time off: what the booking did not take is freed again (before it, from now
+        // on; after its blocked time).
+        tx.exec_params(
+            "INSERT INTO freed_times (clinic_id, practitioner_id, start_at, blocked_until, "
+            "created_at) "
+            "SELECT f.clinic_id, f.practitioner_id, s.from_at, s.to_at, $3 FROM freed_times f, "
+            "LATERAL (VALUES (greatest(f.start_at, $3), $4::bigint), "
+            "                ($5::bigint, f.blocked_until)) AS s (from_at, to_at) "
+            "WHERE f.id = $2 AND f.clinic_id = $1 AND f.appointment_id IS NULL "
+            "AND s.from_at < s.to_at ORDER BY s.from_at",
+            clinic.value(), stored.freed.value(), Seconds(now), Seconds(stored.time.start()),
+            Seconds(stored.blocked_until));
         return OfferRow(tx, clinic, offer);
       });
 }

@@ -1386,6 +1386,39 @@ BEGIN
 END;
 )sql";
 
+// Version 21 (issue 16): time off shortened or removed frees time for the waitlist. Such a freed
+// time names no appointment, so `freed_times.appointment_id` may be NULL: the table is rebuilt
+// (SQLite cannot drop NOT NULL) under its own name, so that waitlist_offers' foreign key and the
+// freed-time trigger keep naming it. Foreign keys are on and cannot be turned off inside the
+// migration's transaction, so they are deferred: dropping the old table counts the offers that
+// refer to its rows as violations, and putting the same rows into the new table clears them
+// before the commit (which fails if any were left).
+constexpr std::string_view kSchemaFreedTimeOff = R"sql(
+PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE freed_times_copy AS SELECT * FROM freed_times;
+DROP TABLE freed_times;
+CREATE TABLE freed_times (
+  id              INTEGER PRIMARY KEY,
+  clinic_id       INTEGER NOT NULL REFERENCES clinics (id),
+  practitioner_id INTEGER NOT NULL,
+  start_at        INTEGER NOT NULL,
+  blocked_until   INTEGER NOT NULL,
+  appointment_id  INTEGER,
+  created_at      INTEGER NOT NULL,
+  closed_at       INTEGER,
+  CHECK (start_at < blocked_until),
+  UNIQUE (clinic_id, id),
+  FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id)
+);
+INSERT INTO freed_times (id, clinic_id, practitioner_id, start_at, blocked_until, appointment_id,
+                         created_at, closed_at)
+  SELECT id, clinic_id, practitioner_id, start_at, blocked_until, appointment_id, created_at,
+         closed_at FROM freed_times_copy ORDER BY id;
+DROP TABLE temp.freed_times_copy;
+CREATE INDEX freed_times_open ON freed_times (id) WHERE closed_at IS NULL;
+CREATE INDEX freed_times_by_clinic ON freed_times (clinic_id, created_at, id);
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "clinics, rooms, practitioners and schedules, services, patients, appointments", kSchemaV1},
     {2, "no-overlap triggers, manage tokens, idempotency keys", kSchemaV2},
@@ -1424,6 +1457,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
      kSchemaWaitlist},
     {20, "a booking's messages queued as one pending row, made into outbox rows by the deliverer",
      kSchemaOutboxPending},
+    {21, "freed times from time off shortened or removed (no appointment)", kSchemaFreedTimeOff},
 });
 
 constexpr std::string_view kCreateVersionTable = R"sql(

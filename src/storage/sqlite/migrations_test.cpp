@@ -312,4 +312,81 @@ TEST(MigrationUpgradeTest, AVersionSixDatabaseKeepsAssessmentLinksAndGainsVersio
 }
 
 }  // namespace
+// Migration 21 rebuilds freed_times while waitlist offers refer to its rows (foreign keys on):
+// the rows, the offers' references and the trigger that records freed times all survive, and a
+// freed time may then name no appointment.
+TEST(MigrationUpgradeTest, AVersionTwentyDatabaseKeepsItsFreedTimesAndTheirOffers) {
+  testing::TempDir dir;
+  std::string path = dir.File("v20.db");
+  core::FixedClock clock(core::ParseInstant("2026-11-26T18:00:00Z").value());
+  Connection db = OpenDatabase(path, CreateMode::kIfMissing, SchemaCheck::kAllowOlder).value();
+  ASSERT_TRUE(
+      db.Exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description "
+              "TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+  for (const Migration& m : Migrations().first(20)) {
+    ASSERT_TRUE(db.Exec(m.sql)) << m.version;
+    ASSERT_TRUE(
+        db.Exec("INSERT INTO schema_version VALUES (" + std::to_string(m.version) + ", 'old', 0)"));
+  }
+  ASSERT_TRUE(db.Exec(R"sql(
+    INSERT INTO clinics (id, slug, name, phone, address_line1, city, region, postal_code,
+                         country, time_zone, min_notice_minutes, horizon_days,
+                         cancellation_window_minutes, slot_step_minutes, grace_period_minutes,
+                         created_at)
+      VALUES (1, 'old', 'Old', '+14155550100', '1 Main', 'SF', 'CA', '94103', 'US',
+              'America/Los_Angeles', 0, 60, 0, 15, 0, 0);
+    INSERT INTO rooms (id, clinic_id, name, kind) VALUES (4, 1, 'Room 1', 'adjustment');
+    INSERT INTO practitioners (id, clinic_id, slug, display_name, role, status)
+      VALUES (5, 1, 'dr', 'Dr', 'chiropractor', 'active');
+    INSERT INTO services (id, clinic_id, slug, name, duration_minutes, buffer_minutes,
+                          room_kind, eligibility, price_minor_units, currency)
+      VALUES (6, 1, 'adj', 'Adjustment', 30, 0, 'adjustment', 'any_patient', 5000, 'USD');
+    INSERT INTO patients (id, clinic_id, given_name, family_name, email, phone, created_at)
+      VALUES (7, 1, 'Ana', 'Ruiz', 'ana@example.org', '+14155550142', 0);
+    INSERT INTO appointments (id, clinic_id, patient_id, practitioner_id, service_id, room_id,
+                              start_at, end_at, blocked_until, status, source, created_at,
+                              updated_at, manage_token_hash)
+      VALUES (42, 1, 7, 5, 6, 4, 1000000, 1001800, 1001800, 'booked', 'online', 0, 0, 'tok');
+    UPDATE appointments SET status = 'cancelled', cancelled_at = 10, updated_at = 10
+      WHERE id = 42;
+    INSERT INTO waitlist_entries (id, clinic_id, service_id, windows, until_date, ends_at,
+                                  given_name, family_name, email, phone, source, created_at)
+      VALUES (9, 1, 6, '[]', '2026-12-31', 2000000, 'Bo', 'Lee', 'bo@example.org', '', 'online',
+              0);
+    INSERT INTO waitlist_offers (clinic_id, freed_id, entry_id, practitioner_id, service_id,
+                                 start_at, end_at, blocked_until, expires_at, created_at,
+                                 token_hash, hold_token_hash)
+      SELECT 1, id, 9, 5, 6, 1000000, 1001800, 1001800, 900, 10, 'offer', 'hold'
+      FROM freed_times;
+  )sql"));
+  ASSERT_EQ(*db.QueryInt("SELECT count(*) FROM freed_times WHERE appointment_id = 42"), 1);
+  auto report = Migrate(db, clock);
+  ASSERT_TRUE(report) << report.error().message();
+  EXPECT_EQ(report->from_version, 20);
+  EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM waitlist_offers o JOIN freed_times f "
+                         "ON f.id = o.freed_id AND f.clinic_id = o.clinic_id "
+                         "WHERE f.appointment_id = 42 AND f.start_at = 1000000"),
+            1);
+  EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM sqlite_master WHERE name LIKE 'freed_times%'"),
+            3);  // the table and its two indexes, nothing left over
+  // An offer cannot name a freed time that does not exist; a freed time may name no appointment.
+  EXPECT_FALSE(db.Exec(
+      "INSERT INTO waitlist_offers (clinic_id, freed_id, entry_id, practitioner_id, service_id, "
+      "start_at, end_at, blocked_until, expires_at, created_at, token_hash, hold_token_hash) "
+      "VALUES (1, 999, 9, 5, 6, 1000000, 1001800, 1001800, 900, 10, 'offer-2', 'hold')"));
+  ASSERT_TRUE(db.Exec(
+      "INSERT INTO freed_times (clinic_id, practitioner_id, start_at, blocked_until, created_at) "
+      "VALUES (1, 5, 3000000, 3003600, 20)"));
+  // The trigger still records into the rebuilt table.
+  ASSERT_TRUE(
+      db.Exec("INSERT INTO appointments (id, clinic_id, patient_id, practitioner_id, service_id, "
+              "room_id, start_at, end_at, blocked_until, status, source, created_at, updated_at) "
+              "VALUES (43, 1, 7, 5, 6, 4, 4000000, 4001800, 4001800, 'booked', 'phone', 0, 0)"));
+  ASSERT_TRUE(
+      db.Exec("UPDATE appointments SET status = 'cancelled', cancelled_at = 30, "
+              "updated_at = 30 WHERE id = 43"));
+  EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM freed_times WHERE appointment_id = 43"), 1);
+}
+
 }  // namespace unknot::storage::sqlite

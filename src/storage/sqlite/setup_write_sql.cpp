@@ -2,6 +2,11 @@
 // transaction, so no booking and no other set-up write can commit between what the change reads
 // and what it writes (storage/setup_diff.hpp decides what to write).
 
+#include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "storage/setup_diff.hpp"
 #include "storage/sqlite/rows.hpp"
 #include "storage/sqlite/setup_sql.hpp"
@@ -190,7 +195,42 @@ Result<void> WritePractitionerRow(Connection& db, core::ClinicId cid,
              });
 }
 
-Result<void> WritePractitioners(Connection& db, core::ClinicId cid, const SetupDiff& diff) {
+// Time off deleted (`kept` empty) or changed to `kept` gives back the time it no longer covers:
+// each such span ending after `now` becomes a freed time for the waitlist (from `now` on), in the
+// same transaction. Run before the row is deleted or updated.
+Result<void> FreeTimeOff(Connection& db, core::ClinicId cid, core::TimeOffId id,
+                         std::optional<core::Interval> kept, core::Instant now) {
+  Statement old = UNKNOT_TRY(db.PrepareCached(
+      "SELECT practitioner_id, start_at, end_at FROM time_off WHERE clinic_id = ?1 AND id = ?2"));
+  old.Bind(1, cid.value()).Bind(2, id.value());
+  if (!UNKNOT_TRY(old.Step())) return core::Ok();
+  const std::int64_t practitioner = old.Int(0);
+  const std::int64_t start = old.Int(1);
+  const std::int64_t end = old.Int(2);
+  old.Reset();
+  std::vector<std::pair<std::int64_t, std::int64_t>> spans;
+  if (!kept) {
+    spans.emplace_back(start, end);
+  } else {
+    spans.emplace_back(start, std::min(end, Seconds(kept->start())));
+    spans.emplace_back(std::max(start, Seconds(kept->end())), end);
+  }
+  for (auto [from, to] : spans) {
+    from = std::max(from, Seconds(now));
+    if (from >= to) continue;
+    UNKNOT_TRY(Run(db,
+                   "INSERT INTO freed_times (clinic_id, practitioner_id, start_at, blocked_until, "
+                   "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                   [&](Statement& s) {
+                     s.Bind(1, cid.value()).Bind(2, practitioner).Bind(3, from).Bind(4, to);
+                     s.Bind(5, Seconds(now));
+                   }));
+  }
+  return core::Ok();
+}
+
+Result<void> WritePractitioners(Connection& db, core::ClinicId cid, const SetupDiff& diff,
+                                core::Instant now) {
   for (const PractitionerDiff& d : diff.update_practitioners) {
     const clinic::Practitioner& p = *d.changed;
     if (d.row) UNKNOT_TRY(WritePractitionerRow(db, cid, p));
@@ -207,10 +247,12 @@ Result<void> WritePractitioners(Connection& db, core::ClinicId cid, const SetupD
       UNKNOT_TRY(InsertBreaks(db, cid, p));
     }
     for (core::TimeOffId id : d.delete_time_off) {
+      UNKNOT_TRY(FreeTimeOff(db, cid, id, std::nullopt, now));
       UNKNOT_TRY(Run(db, "DELETE FROM time_off WHERE clinic_id = ?1 AND id = ?2",
                      [&](Statement& s) { s.Bind(1, cid.value()).Bind(2, id.value()); }));
     }
     for (const clinic::TimeOff* t : d.update_time_off) {
+      UNKNOT_TRY(FreeTimeOff(db, cid, t->id, t->period, now));
       UNKNOT_TRY(Run(db,
                      "UPDATE time_off SET start_at = ?3, end_at = ?4, reason = ?5 "
                      "WHERE clinic_id = ?1 AND id = ?2",
@@ -340,7 +382,7 @@ Result<clinic::ClinicSetup> SqliteStorage::SaveSetup(core::ClinicId clinic_id,
           UNKNOT_TRY(UpdateClinic(db, c));
         }
         UNKNOT_TRY(WriteRooms(db, clinic_id, diff));
-        UNKNOT_TRY(WritePractitioners(db, clinic_id, diff));
+        UNKNOT_TRY(WritePractitioners(db, clinic_id, diff, now));
         UNKNOT_TRY(WriteServices(db, clinic_id, diff));
         return ReadSetup(db, clinic_id);
       });

@@ -3,6 +3,8 @@
 // round's hold, offers and messages are one write of the single writer, so no booking can come
 // between the hold's check and its insert.
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -79,12 +81,13 @@ constexpr std::string_view kFreedColumns =
     "id, clinic_id, practitioner_id, start_at, blocked_until, appointment_id, created_at";
 
 Result<ports::FreedTime> ReadFreed(const Statement& s) {
-  return ports::FreedTime{.id = ports::FreedTimeId{s.Int(0)},
-                          .clinic = core::ClinicId{s.Int(1)},
-                          .practitioner = core::PractitionerId{s.Int(2)},
-                          .time = UNKNOT_TRY(IntervalColumns(s, 3, 4)),
-                          .appointment = core::AppointmentId{s.Int(5)},
-                          .created_at = FromSeconds(s.Int(6))};
+  return ports::FreedTime{
+      .id = ports::FreedTimeId{s.Int(0)},
+      .clinic = core::ClinicId{s.Int(1)},
+      .practitioner = core::PractitionerId{s.Int(2)},
+      .time = UNKNOT_TRY(IntervalColumns(s, 3, 4)),
+      .appointment = s.OptionalInt(5) ? std::optional{core::AppointmentId{s.Int(5)}} : std::nullopt,
+      .created_at = FromSeconds(s.Int(6))};
 }
 
 template <typename T, typename Read>
@@ -293,7 +296,8 @@ Result<std::vector<ports::FreedTime>> SqliteStorage::PendingFreedTimes(core::Ins
   return writer_->Write<std::vector<ports::FreedTime>>(
       [&](Connection& db) -> Result<std::vector<ports::FreedTime>> {
         Statement past = UNKNOT_TRY(db.PrepareCached(
-            "UPDATE freed_times SET closed_at = ?1 WHERE closed_at IS NULL AND start_at <= ?1"));
+            "UPDATE freed_times SET closed_at = ?1 WHERE closed_at IS NULL AND "
+            "CASE WHEN appointment_id IS NULL THEN blocked_until ELSE start_at END <= ?1"));
         past.Bind(1, Seconds(now));
         UNKNOT_TRY(past.Run());
         Statement stmt = UNKNOT_TRY(db.PrepareCached(
@@ -467,6 +471,28 @@ Result<ports::WaitlistOffer> SqliteStorage::AcceptOffer(core::ClinicId clinic,
                                     "WHERE id = ?2 AND clinic_id = ?1 AND closed_at IS NULL"));
     close.Bind(1, clinic.value()).Bind(2, stored.freed.value()).Bind(3, Seconds(now));
     UNKNOT_TRY(close.Run());
+    // A span of time off: what the booking did not take is freed again (before it, from now on;
+    // after its blocked time).
+    Statement span = UNKNOT_TRY(
+        db.PrepareCached("SELECT practitioner_id, start_at, blocked_until FROM freed_times "
+                         "WHERE id = ?2 AND clinic_id = ?1 AND appointment_id IS NULL"));
+    span.Bind(1, clinic.value()).Bind(2, stored.freed.value());
+    if (UNKNOT_TRY(span.Step())) {
+      const std::int64_t practitioner = span.Int(0);
+      const std::int64_t rests[2][2] = {
+          {std::max(span.Int(1), Seconds(now)), Seconds(stored.time.start())},
+          {Seconds(stored.blocked_until), span.Int(2)}};
+      span.Reset();
+      for (const auto& rest : rests) {
+        if (rest[0] >= rest[1]) continue;
+        Statement insert = UNKNOT_TRY(db.PrepareCached(
+            "INSERT INTO freed_times (clinic_id, practitioner_id, start_at, blocked_until, "
+            "created_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+        insert.Bind(1, clinic.value()).Bind(2, practitioner).Bind(3, rest[0]).Bind(4, rest[1]);
+        insert.Bind(5, Seconds(now));
+        UNKNOT_TRY(insert.Run());
+      }
+    }
     return OfferRow(db, clinic, offer);
   });
 }
