@@ -81,4 +81,6 @@ if [[ -n "${LATENCY_ONLY:-}" ]]; then
   args+=(--only "$LATENCY_ONLY")
   if [[ -n "${LATENCY_SECONDS:-}" ]]; then args+=(--seconds "$LATENCY_SECONDS"); fi
 fi
+echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
 timeout 100 taskset -c 1 "$client" "${args[@]}"
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
