@@ -8,8 +8,9 @@
 #   cmake --preset release && cmake --build --preset release --target unknot \
 #     unknot_bench_bare_server unknot_bench_latency_client
 # LATENCY_ROUNDS (2000) and LATENCY_WARMUP (200) set the rounds; LATENCY_ONLY=KIND [with
-# LATENCY_SECONDS=S] runs only that kind (e.g. while perf watches the server, whose pid is
-# printed). Bounded: the client is stopped after 100 s; only loopback is used.
+# LATENCY_SECONDS=S] runs only that kind; LATENCY_ATTACH='exec COMMAND' runs COMMAND (with
+# $UNKNOT_PID and $BARE_PID set) from 2 s before the client until it ends, e.g. perf or strace -c.
+# Bounded: the client is stopped after 100 s; only loopback is used.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -81,6 +82,27 @@ if [[ -n "${LATENCY_ONLY:-}" ]]; then
   args+=(--only "$LATENCY_ONLY")
   if [[ -n "${LATENCY_SECONDS:-}" ]]; then args+=(--seconds "$LATENCY_SECONDS"); fi
 fi
+# CPU time (ns on a CPU, all its threads) a process has used so far.
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{sum += $1} END {printf "%d", sum}'; }
+attach_pid=""
+if [[ -n "${LATENCY_ATTACH:-}" ]]; then
+  # E.g. LATENCY_ATTACH='exec perf record -g -o /tmp/healthz.data -p $UNKNOT_PID': runs while the
+  # client does, then gets SIGTERM (perf and strace -c then write what they gathered).
+  UNKNOT_PID=$server_pid BARE_PID=$bare_pid bash -c "$LATENCY_ATTACH" &
+  attach_pid=$!
+  sleep 2
+fi
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+unknot_before=$(cpu_ns "$server_pid")
+bare_before=$(cpu_ns "$bare_pid")
+started=$(date +%s.%N)
 timeout 100 taskset -c 1 "$client" "${args[@]}"
+elapsed=$(echo "$(date +%s.%N) - $started" | bc)
+echo "== CPU used during the client's run of ${elapsed%???????} s: unknot" \
+  "$(( ($(cpu_ns "$server_pid") - unknot_before) / 1000000 )) ms, bare" \
+  "$(( ($(cpu_ns "$bare_pid") - bare_before) / 1000000 )) ms"
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n "$attach_pid" ]]; then
+  kill -TERM "$attach_pid" 2>/dev/null || true
+  wait "$attach_pid" || true
+fi
