@@ -12,17 +12,19 @@
 //                      a free start as a new patient, or the cancellation of the previous one with
 //                      its manage token; not timed, must answer 2xx), then the timed GET of that
 //                      day's availability (recomputed, since a booking clears the cache)
-// Printed: per kind the median and p95 in µs, and net of bare (the median and p95 of the per-round
-// differences kind − bare), and the requests that failed.
+// Printed: per kind the median and p95 in µs, net of bare (the median and p95 of the per-round
+// differences kind − bare), the median of the per-round ratios kind / bare, and the requests that
+// failed.
 //
 // No project libraries: plain sockets with TCP_NODELAY, one connection per request, closed after
 // the server's FIN (the server, asked for `Connection: close`, closes first).
 //
 // Usage: unknot_bench_latency_client --bare-port P --port P --clinic SLUG --service ID
 //          --practitioner ID --day YYYY-MM-DD --start RFC3339 [--rounds 2000] [--warmup 200]
-//          [--only KIND] [--seconds S]
+//          [--only KIND] [--seconds S] [--gap-us G]
 // --only KIND runs only that kind (no bare, no net), e.g. while a profiler watches the server;
-// --seconds S then stops after S seconds instead of after the rounds.
+// --seconds S then stops after S seconds instead of after the rounds. --gap-us G sleeps G µs
+// before each timed request (untimed), so that it finds both servers idle.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -191,6 +193,7 @@ struct Options {
   int warmup = 200;
   std::string only;
   double seconds = 0;
+  int gap_us = 0;
 };
 
 Options Parse(int argc, char** argv) {
@@ -221,6 +224,8 @@ Options Parse(int argc, char** argv) {
       o.only = value;
     } else if (name == "--seconds") {
       o.seconds = std::atof(value.c_str());
+    } else if (name == "--gap-us") {
+      o.gap_us = std::atoi(value.c_str());
     } else {
       Die("unknown option " + name);
     }
@@ -244,15 +249,17 @@ class Bench {
   }
 
   // Runs one request of `kind`; its time in µs, or nullopt when it failed (counted).
-  std::optional<double> Run(const std::string& kind) {
-    if (kind == "bare") return Timed(o_.bare_port, Get("/"));
-    if (kind == "healthz") return Timed(o_.port, Get("/healthz"));
+  // `gap_us`: a pause before the timed request.
+  std::optional<double> Run(const std::string& kind, int gap_us) {
     if (kind == "avail_cached") {
       Timed(o_.port, Get(availability_));
-      return Timed(o_.port, Get(availability_));
-    }
-    if (kind == "avail_after_write") {
+    } else if (kind == "avail_after_write") {
       Write();
+    }
+    if (gap_us > 0) usleep(static_cast<useconds_t>(gap_us));
+    if (kind == "bare") return Timed(o_.bare_port, Get("/"));
+    if (kind == "healthz") return Timed(o_.port, Get("/healthz"));
+    if (kind == "avail_cached" || kind == "avail_after_write") {
       return Timed(o_.port, Get(availability_));
     }
     Die("unknown kind " + kind);
@@ -343,6 +350,7 @@ int main(int argc, char** argv) {
   Bench bench(options);
   std::map<std::string, std::vector<double>> times;
   std::map<std::string, std::vector<double>> net;
+  std::map<std::string, std::vector<double>> ratio;  // kind / bare, per round
   Clock::time_point deadline =
       Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
                          options.seconds > 0 ? options.seconds : 1e9));
@@ -353,13 +361,14 @@ int main(int argc, char** argv) {
     // Every order of the kinds in turn (24 for 4 kinds), so each kind follows each other one (a
     // write's after-effects, a warm cache) as often, and no position in the round favours one.
     std::next_permutation(kinds.begin(), kinds.end());
-    for (const std::string& kind : kinds) got[kind] = bench.Run(kind);
+    for (const std::string& kind : kinds) got[kind] = bench.Run(kind, options.gap_us);
     if (round < options.warmup) continue;
     ++rounds;
     for (const auto& [kind, micros] : got) {
       if (micros) times[kind].push_back(*micros);
       if (kind != "bare" && micros && got.count("bare") && got["bare"]) {
         net[kind].push_back(*micros - *got["bare"]);
+        ratio[kind].push_back(*micros / *got["bare"]);
       }
     }
   }
@@ -367,17 +376,18 @@ int main(int argc, char** argv) {
 
   std::printf("rounds %d (after %d warm-up), a new connection per request, times in µs\n", rounds,
               options.warmup);
-  std::printf("%-18s %8s %8s %12s %12s %7s\n", "kind", "median", "p95", "net_median", "net_p95",
-              "n");
+  std::printf("%-18s %8s %8s %12s %12s %7s %7s\n", "kind", "median", "p95", "net_median", "net_p95",
+              "ratio", "n");
   for (const std::string& kind : kKinds) {
     if (!times.count(kind)) continue;
     const std::vector<double>& t = times[kind];
     if (kind == "bare" || !net.count(kind)) {
-      std::printf("%-18s %8.1f %8.1f %12s %12s %7zu\n", kind.c_str(), Quantile(t, 0.5),
-                  Quantile(t, 0.95), "-", "-", t.size());
+      std::printf("%-18s %8.1f %8.1f %12s %12s %7s %7zu\n", kind.c_str(), Quantile(t, 0.5),
+                  Quantile(t, 0.95), "-", "-", "-", t.size());
     } else {
-      std::printf("%-18s %8.1f %8.1f %12.1f %12.1f %7zu\n", kind.c_str(), Quantile(t, 0.5),
-                  Quantile(t, 0.95), Quantile(net[kind], 0.5), Quantile(net[kind], 0.95), t.size());
+      std::printf("%-18s %8.1f %8.1f %12.1f %12.1f %7.2f %7zu\n", kind.c_str(), Quantile(t, 0.5),
+                  Quantile(t, 0.95), Quantile(net[kind], 0.5), Quantile(net[kind], 0.95),
+                  Quantile(ratio[kind], 0.5), t.size());
     }
   }
   std::printf("writes (untimed) %d, failed requests %d\n", bench.writes(), bench.failed());

@@ -7,7 +7,9 @@
 # of bare. Needs the release build:
 #   cmake --preset release && cmake --build --preset release --target unknot \
 #     unknot_bench_bare_server unknot_bench_latency_client
-# LATENCY_ROUNDS (2000) and LATENCY_WARMUP (200) set the rounds; LATENCY_ONLY=KIND [with
+# LATENCY_ROUNDS (2000) and LATENCY_WARMUP (200) set the rounds; LATENCY_GAP_US=G pauses G µs
+# before each timed request (the server then sleeps in between, as at a quiet clinic; the figures
+# grow with G on this machine, see docs/benchmarks.md); LATENCY_ONLY=KIND [with
 # LATENCY_SECONDS=S] runs only that kind; LATENCY_ATTACH='exec COMMAND' runs COMMAND (with
 # $UNKNOT_PID and $BARE_PID set) from 2 s before the client until it ends, e.g. perf or strace -c.
 # Bounded: the client is stopped after 100 s; only loopback is used.
@@ -77,7 +79,8 @@ echo "== day $day, service $service (art-session), practitioners $first and $sec
 
 args=(--bare-port "$bare_port" --port "$port" --clinic mission-sports-chiro --service "$service"
       --practitioner "$first" --day "$day" --start "$start"
-      --rounds "${LATENCY_ROUNDS:-2000}" --warmup "${LATENCY_WARMUP:-200}")
+      --rounds "${LATENCY_ROUNDS:-2000}" --warmup "${LATENCY_WARMUP:-200}"
+      --gap-us "${LATENCY_GAP_US:-0}")
 if [[ -n "${LATENCY_ONLY:-}" ]]; then
   args+=(--only "$LATENCY_ONLY")
   if [[ -n "${LATENCY_SECONDS:-}" ]]; then args+=(--seconds "$LATENCY_SECONDS"); fi
