@@ -25,8 +25,12 @@
 #     Slot.ndjson downloaded twice (bench/fhir_bench.cpp): first and last byte, lines, and the
 #     server's VmHWM before and after; then a day's FHIR Slot search (every page) against the JSON
 #     availability of the same service and day, on that clinic and on the demo clinic.
-# BENCH_ONLY=sqlite, BENCH_ONLY=postgres, BENCH_ONLY=staff, BENCH_ONLY=calendar or BENCH_ONLY=fhir
-# runs only parts 1-3, part 4, part 5, part 6 or part 7.
+#  8. latency of one request on a fresh connection (issue 18): bench/latency/run.sh, the bare
+#     server and `unknot serve` (1 thread) on CPU 0, the client on CPU 1, 2000 interleaved rounds
+#     of bare, /healthz, one day's availability from the cache and right after a write; median
+#     and p95 per kind and net of bare.
+# BENCH_ONLY=sqlite, BENCH_ONLY=postgres, BENCH_ONLY=staff, BENCH_ONLY=calendar, BENCH_ONLY=fhir
+# or BENCH_ONLY=latency runs only parts 1-3, part 4, part 5, part 6, part 7 or part 8.
 # Bounded: every load stops by itself; only loopback is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -243,4 +247,9 @@ for target in "fhir.db fhir-60 session-30" "fhirdemo.db mission-sports-chiro art
     "$next_day" 30 expired
   stop_server
 done
+fi
+
+if [[ "$only" == all || "$only" == latency ]]; then
+echo "== latency of one request on a fresh connection, net of a bare server (issue 18)"
+LATENCY_PORT=$port LATENCY_BARE_PORT=$((port + 2)) BUILD_DIR=$build bench/latency/run.sh
 fi
