@@ -123,6 +123,9 @@ SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings
   const IdIndex room_index(std::move(ids));
   // The first pass finds each booking's owners and counts them, the second places the spans.
   owners_.resize(bookings.size());
+  bool in_order = true;  // the bookings with an owner come ordered by start
+  Instant last_start = Instant::min();
+  std::size_t owned = 0;
   for (std::size_t i = 0; i < bookings.size(); ++i) {
     const Booking& booking = bookings[i];
     int p = -1;
@@ -132,19 +135,77 @@ SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings
       r = room_index.Find(booking.room.value());
       if (p >= 0) practitioner_busy_.Count(static_cast<std::size_t>(p));
       if (r >= 0) room_busy_.Count(static_cast<std::size_t>(r));
+      if (p >= 0 || r >= 0) {
+        in_order = in_order && last_start <= booking.blocked.start();
+        last_start = booking.blocked.start();
+        ++owned;
+      }
     }
     owners_[i] = {p, r};
   }
   practitioner_busy_.StartPlacing();
   room_busy_.StartPlacing();
-  for (std::size_t i = 0; i < bookings.size(); ++i) {
+  auto place = [&](std::size_t i) {
     const Span blocked{bookings[i].blocked.start(), bookings[i].blocked.end()};
     const auto [p, r] = owners_[i];
     if (p >= 0) practitioner_busy_.Place(static_cast<std::size_t>(p), blocked);
     if (r >= 0) room_busy_.Place(static_cast<std::size_t>(r), blocked);
+  };
+  if (in_order) {
+    for (std::size_t i = 0; i < bookings.size(); ++i) place(i);
+  } else {
+    // Placed in order of start, every owner's spans merge as they come, with no sort per owner.
+    OrderByStart(bookings, window, owned);
+    for (const StartOf& s : by_start_) place(s.booking);
   }
   practitioner_busy_.SortAndMergeEach();
   room_busy_.SortAndMergeEach();
+}
+
+// A bucket sort: the window is cut into a power-of-two number of seconds per bucket, about as
+// many buckets as bookings, so that a bucket holds a booking or two and sorting inside the
+// buckets is short; a crowded bucket still gets an O(n log n) sort.
+void SlotFinder::OrderByStart(std::span<const Booking> bookings, Span window, std::size_t owned) {
+  const std::int64_t length = std::max<std::int64_t>((window.end - window.start).count(), 1);
+  int shift = 0;
+  while ((length >> shift) > static_cast<std::int64_t>(owned)) ++shift;
+  auto bucket_of = [&](Instant start) {
+    const std::int64_t offset = std::clamp<std::int64_t>((start - window.start).count(), 0, length);
+    return static_cast<std::size_t>(offset >> shift);
+  };
+  bucket_begin_.assign(static_cast<std::size_t>(length >> shift) + 2, 0);
+  for (std::size_t i = 0; i < bookings.size(); ++i) {
+    if (owners_[i].first >= 0 || owners_[i].second >= 0) {
+      ++bucket_begin_[bucket_of(bookings[i].blocked.start()) + 1];
+    }
+  }
+  for (std::size_t b = 1; b < bucket_begin_.size(); ++b) bucket_begin_[b] += bucket_begin_[b - 1];
+  by_start_.resize(owned);
+  for (std::size_t i = 0; i < bookings.size(); ++i) {
+    if (owners_[i].first >= 0 || owners_[i].second >= 0) {
+      const Instant start = bookings[i].blocked.start();
+      by_start_[bucket_begin_[bucket_of(start)]++] = {start, static_cast<std::uint32_t>(i)};
+    }
+  }
+  // bucket_begin_[b] is now where bucket b ends.
+  auto earlier = [](const StartOf& a, const StartOf& b) { return a.start < b.start; };
+  std::uint32_t begin = 0;
+  for (std::size_t b = 0; b + 1 < bucket_begin_.size(); ++b) {
+    const std::uint32_t end = bucket_begin_[b];
+    if (end - begin > 16) {
+      std::sort(by_start_.begin() + begin, by_start_.begin() + end, earlier);
+    } else {
+      for (std::uint32_t i = begin + 1; i < end; ++i) {
+        const StartOf moving = by_start_[i];
+        std::uint32_t j = i;
+        for (; j > begin && moving.start < by_start_[j - 1].start; --j) {
+          by_start_[j] = by_start_[j - 1];
+        }
+        by_start_[j] = moving;
+      }
+    }
+    begin = end;
+  }
 }
 
 DaySlots SlotFinder::FindDay(LocalDate day) {
