@@ -47,6 +47,15 @@ std::size_t FirstEndingAfter(std::span<const Span> busy, Instant t) {
   return static_cast<std::size_t>(it - busy.begin());
 }
 
+// The same, walking on from `from` when every span before it ends by `t`. Days are searched in
+// order, so the position found for one day is where the next day's search starts: over a whole
+// query each span is stepped over once, instead of a binary search per day and owner.
+std::size_t FirstEndingAfter(std::span<const Span> busy, Instant t, std::size_t from) {
+  if (from > busy.size() || (from > 0 && busy[from - 1].end > t)) return FirstEndingAfter(busy, t);
+  while (from < busy.size() && busy[from].end <= t) ++from;
+  return from;
+}
+
 }  // namespace
 
 Result<SlotQuery> SlotQuery::Create(const clinic::ClinicSetup& setup, Instant now,
@@ -114,7 +123,9 @@ SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings
     : query_(query),
       clock_(query.zone),
       practitioner_busy_(query.practitioners.size()),
-      room_busy_(query.rooms.size()) {
+      room_busy_(query.rooms.size()),
+      cursors_(query.rooms.size(), 0),
+      practitioner_cursors_(query.practitioners.size(), 0) {
   std::vector<std::int64_t> ids;
   for (const Practitioner* p : query.practitioners) ids.push_back(p->id.value());
   const IdIndex practitioner_index(std::move(ids));
@@ -267,8 +278,9 @@ void SlotFinder::FindForPractitioner(date::weekday weekday, std::size_t first, s
     if (span.Overlaps(window)) obstacles_.push_back(span);
   }
   const std::span<const Span> busy = practitioner_busy_.Of(p);
-  for (std::size_t i = FirstEndingAfter(busy, window.start);
-       i < busy.size() && busy[i].start - query_.buffer < window.end; ++i) {
+  std::size_t& cursor = practitioner_cursors_[p];
+  cursor = FirstEndingAfter(busy, window.start, cursor);
+  for (std::size_t i = cursor; i < busy.size() && busy[i].start - query_.buffer < window.end; ++i) {
     obstacles_.push_back(Span{busy[i].start - query_.buffer, busy[i].end});
   }
   std::sort(obstacles_.begin(), obstacles_.end(),
@@ -303,9 +315,8 @@ void SlotFinder::FindForPractitioner(date::weekday weekday, std::size_t first, s
 void SlotFinder::FillRoomMemo(Span day_span) {
   room_memo_.assign(static_cast<std::size_t>((day_span.end - day_span.start) / query_.step) + 1,
                     static_cast<std::uint32_t>(query_.rooms.size()));
-  cursors_.resize(query_.rooms.size());
   for (std::size_t r = 0; r < query_.rooms.size(); ++r) {
-    cursors_[r] = FirstEndingAfter(room_busy_.Of(r), day_span.start);
+    cursors_[r] = FirstEndingAfter(room_busy_.Of(r), day_span.start, cursors_[r]);
   }
   // A room found busy for a start stays busy for every start before the end of the booking that
   // blocks it; remembering that end skips the room with one comparison.

@@ -126,7 +126,9 @@ class SlotFinder {
   std::vector<std::pair<int, int>> owners_;  // per booking: practitioner and room, or -1
   std::vector<std::uint32_t> bucket_begin_;
   std::vector<StartOf> by_start_;
+  // Per room and per practitioner: the first busy span that ends after the last day's start.
   std::vector<std::size_t> cursors_;
+  std::vector<std::size_t> practitioner_cursors_;
   std::vector<Instant> busy_until_;
   std::vector<PractitionerSpan> spans_;
   std::vector<Span> obstacles_;
