@@ -236,10 +236,10 @@ TEST_F(AvailabilityTest, NearestSlotsPreferTheEarlierOnTies) {
 TEST_F(AvailabilityTest, BookingsInAnyOrderGiveTheSameAnswer) {
   AddChiro(1, "09:00", "12:00");
   AddChiro(2, "09:00", "12:00");
-  // Thirty overlapping bookings of p1 in A1 starting 09:00 to 09:29 local, shuffled: busy until
-  // 10:14.
-  for (int k = 0; k < 30; ++k) {
-    const Instant start = At("2026-03-09T16:00:00Z") + std::chrono::minutes{k * 7 % 30};
+  // Forty overlapping bookings of p1 in A1 starting 09:00 to 09:39 local, shuffled: busy until
+  // 10:24.
+  for (int k = 0; k < 40; ++k) {
+    const Instant start = At("2026-03-09T16:00:00Z") + std::chrono::minutes{k * 7 % 40};
     bookings_.push_back(
         {PractitionerId{1}, RoomId{1}, Interval::Create(start, start + 45min).value()});
   }
@@ -248,10 +248,10 @@ TEST_F(AvailabilityTest, BookingsInAnyOrderGiveTheSameAnswer) {
   Book(9, 2, "2026-03-09T17:00:00Z", "2026-03-09T17:30:00Z");
   Book(9, 2, "2026-03-09T17:00:00Z", "2026-03-09T17:30:00Z");
   Book(1, 1, "2026-04-01T16:00:00Z", "2026-04-01T17:00:00Z");  // outside the days asked for
-  std::rotate(bookings_.begin(), bookings_.begin() + 31, bookings_.end());
-  // 10:00 would suit p2, but A1 and A2 are both taken.
-  const Lines expected{"10:15 p1@r1 p2@r1", "10:30 p1@r1 p2@r1", "10:45 p1@r1 p2@r1",
-                       "11:00 p1@r1 p2@r1", "11:15 p1@r1 p2@r1", "11:30 p1@r1 p2@r1"};
+  std::rotate(bookings_.begin(), bookings_.begin() + 41, bookings_.end());
+  // 10:00 and 10:15 would suit p2, but A1 and A2 are both taken.
+  const Lines expected{"10:30 p1@r1 p2@r1", "10:45 p1@r1 p2@r1", "11:00 p1@r1 p2@r1",
+                       "11:15 p1@r1 p2@r1", "11:30 p1@r1 p2@r1"};
   EXPECT_EQ(Show(Find()), expected);
   std::reverse(bookings_.begin(), bookings_.end());
   EXPECT_EQ(Show(Find()), expected);

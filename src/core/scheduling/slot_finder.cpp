@@ -173,13 +173,15 @@ SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings
   room_busy_.SortAndMergeEach();
 }
 
-// A bucket sort: the window is cut into a power-of-two number of seconds per bucket, about as
-// many buckets as bookings, so that a bucket holds a booking or two and sorting inside the
-// buckets is short; a crowded bucket still gets an O(n log n) sort.
+// A bucket sort: the window is cut into a power-of-two number of seconds per bucket, one to two
+// buckets per booking. Bookings start on a grid of minutes the whole clinic shares, so a bucket
+// seldom holds more than one start time (here, every 15 minutes), however many bookings share
+// it. An insertion sort then puts right what the buckets left out of order, which is little; if
+// it has to move more than a few entries per booking, a sort of the whole list takes over.
 void SlotFinder::OrderByStart(std::span<const Booking> bookings, Span window, std::size_t owned) {
   const std::int64_t length = std::max<std::int64_t>((window.end - window.start).count(), 1);
   int shift = 0;
-  while ((length >> shift) > static_cast<std::int64_t>(owned)) ++shift;
+  while ((length >> shift) > 2 * static_cast<std::int64_t>(owned)) ++shift;
   auto bucket_of = [&](Instant start) {
     const std::int64_t offset = std::clamp<std::int64_t>((start - window.start).count(), 0, length);
     return static_cast<std::size_t>(offset >> shift);
@@ -198,24 +200,20 @@ void SlotFinder::OrderByStart(std::span<const Booking> bookings, Span window, st
       by_start_[bucket_begin_[bucket_of(start)]++] = {start, static_cast<std::uint32_t>(i)};
     }
   }
-  // bucket_begin_[b] is now where bucket b ends.
-  auto earlier = [](const StartOf& a, const StartOf& b) { return a.start < b.start; };
-  std::uint32_t begin = 0;
-  for (std::size_t b = 0; b + 1 < bucket_begin_.size(); ++b) {
-    const std::uint32_t end = bucket_begin_[b];
-    if (end - begin > 16) {
-      std::sort(by_start_.begin() + begin, by_start_.begin() + end, earlier);
-    } else {
-      for (std::uint32_t i = begin + 1; i < end; ++i) {
-        const StartOf moving = by_start_[i];
-        std::uint32_t j = i;
-        for (; j > begin && moving.start < by_start_[j - 1].start; --j) {
-          by_start_[j] = by_start_[j - 1];
-        }
-        by_start_[j] = moving;
-      }
+  const std::size_t budget = 8 * by_start_.size();
+  std::size_t moves = 0;
+  for (std::size_t i = 1; i < by_start_.size(); ++i) {
+    if (!(by_start_[i].start < by_start_[i - 1].start)) continue;
+    const StartOf moving = by_start_[i];
+    std::size_t j = i;
+    for (; j > 0 && moving.start < by_start_[j - 1].start; --j) by_start_[j] = by_start_[j - 1];
+    by_start_[j] = moving;
+    moves += i - j;
+    if (moves > budget) {
+      std::sort(by_start_.begin(), by_start_.end(),
+                [](const StartOf& a, const StartOf& b) { return a.start < b.start; });
+      return;
     }
-    begin = end;
   }
 }
 
@@ -290,11 +288,16 @@ void SlotFinder::FindForPractitioner(date::weekday weekday, std::size_t first, s
     const Span working = spans_[i].span;
     // A span whose start is on the day's grid keeps its starts on it: their grid positions then
     // count up, with no division per start.
-    const bool on_day_grid = GridIndex(working.start) != kOffGrid;
+    const std::uint32_t first_grid = GridIndex(working.start);
+    const bool on_day_grid = first_grid != kOffGrid;
     ForEachFreePart(working, obstacles_, [&](Span free) {
-      Instant start =
-          FirstOnGrid(working.start, query_.step, std::max(free.start, query_.earliest));
-      std::uint32_t grid = on_day_grid ? GridIndex(start) : kOffGrid;
+      const Instant at_least = std::max(free.start, query_.earliest);
+      // Most free parts of a busy day are gaps too short for the service: skip them before the
+      // division below.
+      if (free.end - at_least < query_.duration) return;
+      const std::int64_t steps = StepsTo(working.start, query_.step, at_least);
+      Instant start = working.start + steps * query_.step;
+      std::uint32_t grid = on_day_grid ? first_grid + static_cast<std::uint32_t>(steps) : kOffGrid;
       for (; start + query_.duration <= free.end && start < query_.latest;
            start += query_.step, grid += on_day_grid ? 1 : 0) {
         const std::size_t room = on_day_grid ? room_memo_[grid] : LowestFreeRoom(start);
