@@ -144,7 +144,8 @@ const BusyClinic& Clinic() {
 // and swept against the working hours, the grid starts of each free part counted; per start
 // someone can take, the lowest free room found with a cursor per room. It counts the free starts
 // (the engine's slots) and the practitioners offered at them (the engine's options). It knows what
-// the engine need not: one service, ids that are small numbers, and days far from a DST change.
+// the engine need not: one service, ids that are small numbers, days far from a DST change, and
+// that a room's bookings never overlap.
 struct Busy {
   Instant start;
   Instant end;
