@@ -4,6 +4,9 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 
 #include "core/scheduling/availability.hpp"
@@ -135,23 +138,219 @@ const BusyClinic& Clinic() {
   return clinic;
 }
 
-// state.range(0) == 1 shuffles the bookings, so that the engine has to sort them itself.
+// The reference the engine is measured against (issue 18): the least work that gives the same
+// answer's information, in plain loops over vectors. Each practitioner's and each room's bookings
+// sorted by start; per day and practitioner, their breaks, time off and bookings that day sorted
+// and swept against the working hours, the grid starts of each free part counted; per start
+// someone can take, the lowest free room found with a cursor per room. It counts the free starts
+// (the engine's slots) and the practitioners offered at them (the engine's options). It knows what
+// the engine need not: one service, ids that are small numbers, days far from a DST change, and
+// that a room's bookings never overlap.
+struct Busy {
+  Instant start;
+  Instant end;
+};
+
+struct SweepCount {
+  std::size_t slots = 0;
+  std::size_t options = 0;
+};
+
+SweepCount BareSweep(const BusyClinic& c, const std::vector<Booking>& bookings) {
+  const ClinicSetup& s = c.setup;
+  const unknot::core::clinic::Service& service = s.services.front();
+  const date::time_zone* zone = unknot::core::TimeZone::Find(s.clinic.time_zone).value().get();
+  const std::chrono::seconds duration = service.duration;
+  const std::chrono::seconds blocks = service.duration + service.buffer_after;
+  const std::chrono::seconds step = s.clinic.policy.slot_step;
+  const Instant earliest = c.now + s.clinic.policy.min_notice;
+  const Instant latest = c.now + s.clinic.policy.horizon;
+
+  // Practitioners who may deliver the service and rooms of its kind, by position; their ids
+  // (small numbers) map to the positions through a table.
+  std::vector<const unknot::core::clinic::Practitioner*> who;
+  std::vector<int> who_of(s.practitioners.size() + 1, -1);
+  for (const auto& p : s.practitioners) {
+    if (!service.CanBeDeliveredBy(p)) continue;
+    who_of[static_cast<std::size_t>(p.id.value())] = static_cast<int>(who.size());
+    who.push_back(&p);
+  }
+  std::vector<int> room_of(s.rooms.size() + 1, -1);
+  int rooms = 0;
+  for (const auto& room : s.rooms) {
+    if (room.kind == service.room_kind)
+      room_of[static_cast<std::size_t>(room.id.value())] = rooms++;
+  }
+  // Every practitioner's and room's bookings, counted first so that each list is allocated once,
+  // then sorted by start unless they came so.
+  std::vector<std::size_t> practitioner_count(who.size(), 0);
+  std::vector<std::size_t> room_count(static_cast<std::size_t>(rooms), 0);
+  for (const Booking& b : bookings) {
+    int p = who_of[static_cast<std::size_t>(b.practitioner.value())];
+    int r = room_of[static_cast<std::size_t>(b.room.value())];
+    if (p >= 0) ++practitioner_count[static_cast<std::size_t>(p)];
+    if (r >= 0) ++room_count[static_cast<std::size_t>(r)];
+  }
+  std::vector<std::vector<Busy>> practitioner_busy(who.size());
+  std::vector<std::vector<Busy>> room_busy(static_cast<std::size_t>(rooms));
+  for (std::size_t i = 0; i < who.size(); ++i) practitioner_busy[i].reserve(practitioner_count[i]);
+  for (std::size_t i = 0; i < room_busy.size(); ++i) room_busy[i].reserve(room_count[i]);
+  for (const Booking& b : bookings) {
+    int p = who_of[static_cast<std::size_t>(b.practitioner.value())];
+    int r = room_of[static_cast<std::size_t>(b.room.value())];
+    const Busy busy{b.blocked.start(), b.blocked.end()};
+    if (p >= 0) practitioner_busy[static_cast<std::size_t>(p)].push_back(busy);
+    if (r >= 0) room_busy[static_cast<std::size_t>(r)].push_back(busy);
+  }
+  auto by_start = [](const Busy& a, const Busy& b) { return a.start < b.start; };
+  for (auto* lists : {&practitioner_busy, &room_busy}) {
+    for (auto& busy : *lists) {
+      if (!std::is_sorted(busy.begin(), busy.end(), by_start)) {
+        std::sort(busy.begin(), busy.end(), by_start);
+      }
+    }
+  }
+
+  SweepCount count;
+  std::vector<std::size_t> practitioner_next(who.size(), 0);
+  std::vector<std::size_t> room_next(static_cast<std::size_t>(rooms), 0);
+  std::vector<int> free_at(static_cast<std::size_t>(date::days{1} / step));  // per grid start
+  std::vector<Busy> obstacles;  // one practitioner's, one day
+  for (int d = 0; d < kDays; ++d) {
+    const date::local_days day = date::local_days{kFirstDay} + date::days{d};
+    const date::weekday weekday{day};
+    const date::local_info info = zone->get_info(date::local_seconds{day});
+    if (info.result != date::local_info::unique) std::abort();  // the clinic's days are not DST's
+    const Instant midnight{day.time_since_epoch() - info.first.offset};
+    const Instant next_midnight = midnight + date::days{1};
+    std::fill(free_at.begin(), free_at.end(), 0);
+    for (std::size_t i = 0; i < who.size(); ++i) {
+      const auto& p = *who[i];
+      // The day's obstacles to a start: breaks and time off for the service itself, bookings for
+      // the span it blocks (so a booking counts from `blocks - duration` earlier).
+      obstacles.clear();
+      for (const auto& b : p.breaks) {
+        if (b.day != weekday) continue;
+        obstacles.push_back(
+            {midnight + b.start.since_midnight(), midnight + b.end.since_midnight()});
+      }
+      for (const auto& off : p.time_off) {
+        if (off.period.start() < next_midnight && midnight < off.period.end()) {
+          obstacles.push_back({off.period.start(), off.period.end()});
+        }
+      }
+      const std::vector<Busy>& busy = practitioner_busy[i];
+      std::size_t& next = practitioner_next[i];
+      while (next < busy.size() && busy[next].end <= midnight) ++next;
+      for (std::size_t k = next; k < busy.size() && busy[k].start < next_midnight; ++k) {
+        obstacles.push_back({busy[k].start - (blocks - duration), busy[k].end});
+      }
+      std::sort(obstacles.begin(), obstacles.end(), by_start);
+      for (const auto& hours : p.hours) {
+        if (hours.day != weekday) continue;
+        const Instant first = midnight + hours.start.since_midnight();
+        const Instant end = midnight + hours.end.since_midnight();
+        // Each free part [from, to) of the working hours gives the grid starts inside it.
+        auto emit = [&](Instant from, Instant to) {
+          const Instant at_least = std::max(from, earliest);
+          Instant t = first;
+          if (t < at_least) t += (at_least - first + step - std::chrono::seconds{1}) / step * step;
+          for (; t + duration <= to && t < latest; t += step) {
+            ++free_at[static_cast<std::size_t>((t - midnight) / step)];
+          }
+        };
+        Instant free_from = first;
+        for (const Busy& o : obstacles) {
+          if (o.end <= free_from) continue;
+          if (o.start >= end) break;
+          if (o.start > free_from) emit(free_from, o.start);
+          free_from = o.end;
+        }
+        if (free_from < end) emit(free_from, end);
+      }
+    }
+    for (std::size_t g = 0; g < free_at.size(); ++g) {
+      if (free_at[g] == 0) continue;
+      const Instant t = midnight + g * step;
+      for (std::size_t r = 0; r < room_next.size(); ++r) {
+        const std::vector<Busy>& busy = room_busy[r];
+        while (room_next[r] < busy.size() && busy[room_next[r]].end <= t) ++room_next[r];
+        if (room_next[r] == busy.size() || busy[room_next[r]].start >= t + blocks) {
+          ++count.slots;
+          count.options += static_cast<std::size_t>(free_at[g]);
+          break;
+        }
+      }
+    }
+  }
+  return count;
+}
+
+unknot::core::scheduling::AvailabilityRequest TwoWeeks() {
+  return {ServiceId{1}, kFirstDay, LocalDate{date::local_days{kFirstDay} + date::days{kDays - 1}},
+          std::nullopt};
+}
+
+// The bare sweep's time per iteration (real time, ns) for each argument, every repetition's, so
+// that the engine's benchmark can report its median ratio to it.
+std::vector<double>& BareNanos(std::int64_t shuffled) {
+  static std::vector<double> nanos[2];
+  return nanos[shuffled];
+}
+
+// state.range(0) == 1 shuffles the bookings, so that both have to sort them.
+void BM_BareSweep14Days(benchmark::State& state) {
+  BusyClinic c = Clinic();
+  if (state.range(0) == 1) std::shuffle(c.bookings.begin(), c.bookings.end(), std::mt19937(7));
+  // The reference is only honest if it gives the engine's answer.
+  auto days = unknot::core::scheduling::FindAvailability(c.setup, c.bookings, c.now, TwoWeeks());
+  SweepCount engine;
+  for (const auto& day : days.value()) {
+    engine.slots += day.slots.size();
+    engine.options += day.options.size();
+  }
+  SweepCount bare = BareSweep(c, c.bookings);
+  if (bare.slots != engine.slots || bare.options != engine.options) {
+    std::fprintf(stderr, "bare sweep: %zu slots, %zu options; engine: %zu slots, %zu options\n",
+                 bare.slots, bare.options, engine.slots, engine.options);
+    std::abort();
+  }
+  auto started = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    bare = BareSweep(c, c.bookings);
+    benchmark::DoNotOptimize(bare);
+  }
+  std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - started;
+  BareNanos(state.range(0)).push_back(took.count() / static_cast<double>(state.iterations()));
+  state.counters["slots"] = static_cast<double>(bare.slots);
+  state.counters["options"] = static_cast<double>(bare.options);
+}
+BENCHMARK(BM_BareSweep14Days)->ArgName("shuffled")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+// state.range(0) == 1 shuffles the bookings, so that the engine has to sort them itself. When the
+// bare sweep ran first in the same process, `x_bare` is this run's time over its median time.
 void BM_Availability14Days(benchmark::State& state) {
   BusyClinic c = Clinic();
   if (state.range(0) == 1) std::shuffle(c.bookings.begin(), c.bookings.end(), std::mt19937(7));
-  unknot::core::scheduling::AvailabilityRequest request{
-      ServiceId{1}, kFirstDay, LocalDate{date::local_days{kFirstDay} + date::days{kDays - 1}},
-      std::nullopt};
+  const unknot::core::scheduling::AvailabilityRequest request = TwoWeeks();
   std::size_t slots = 0;
+  auto started = std::chrono::steady_clock::now();
   for (auto _ : state) {
     auto days = unknot::core::scheduling::FindAvailability(c.setup, c.bookings, c.now, request);
     slots = 0;
     for (const auto& day : *days) slots += day.slots.size();
     benchmark::DoNotOptimize(days);
   }
+  std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - started;
   state.counters["bookings"] = static_cast<double>(c.bookings.size());
   state.counters["booked_pct"] = 100 * c.booked_share;
   state.counters["slots"] = static_cast<double>(slots);
+  std::vector<double> bare = BareNanos(state.range(0));
+  if (!bare.empty()) {
+    std::nth_element(bare.begin(), bare.begin() + bare.size() / 2, bare.end());
+    state.counters["x_bare"] =
+        took.count() / static_cast<double>(state.iterations()) / bare[bare.size() / 2];
+  }
 }
 BENCHMARK(BM_Availability14Days)
     ->ArgName("shuffled")

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/scheduling/free_time.hpp"
 
 namespace unknot::core::scheduling {
@@ -227,6 +229,36 @@ TEST_F(AvailabilityTest, NearestSlotsPreferTheEarlierOnTies) {
             (Lines{"2026-03-09T16:15:00Z", "2026-03-09T16:30:00Z", "2026-03-09T16:00:00Z"}));
   EXPECT_EQ(NearestSlots(days, At("2026-03-09T12:00:00Z"), 10).size(), 5u);
   EXPECT_TRUE(NearestSlots({}, now_, 3).empty());
+}
+
+// Bookings out of order are put in order by start in buckets: a crowded bucket, ties, and a
+// booking that starts long before the days asked for must give the answer of sorted bookings.
+TEST_F(AvailabilityTest, BookingsInAnyOrderGiveTheSameAnswer) {
+  AddChiro(1, "09:00", "12:00");
+  AddChiro(2, "09:00", "12:00");
+  // Forty overlapping bookings of p1 in A1 starting 09:00 to 09:39 local, shuffled: busy until
+  // 10:24.
+  for (int k = 0; k < 40; ++k) {
+    const Instant start = At("2026-03-09T16:00:00Z") + std::chrono::minutes{k * 7 % 40};
+    bookings_.push_back(
+        {PractitionerId{1}, RoomId{1}, Interval::Create(start, start + 45min).value()});
+  }
+  Book(2, 3, "2026-03-02T00:00:00Z", "2026-03-09T17:00:00Z");  // p2 away until 10:00 local
+  Book(9, 2, "2026-03-09T17:00:00Z", "2026-03-09T17:30:00Z");  // A2 taken 10:00-10:30, thrice
+  Book(9, 2, "2026-03-09T17:00:00Z", "2026-03-09T17:30:00Z");
+  Book(9, 2, "2026-03-09T17:00:00Z", "2026-03-09T17:30:00Z");
+  Book(1, 1, "2026-04-01T16:00:00Z", "2026-04-01T17:00:00Z");  // outside the days asked for
+  std::rotate(bookings_.begin(), bookings_.begin() + 41, bookings_.end());
+  // 10:00 and 10:15 would suit p2, but A1 and A2 are both taken.
+  const Lines expected{"10:30 p1@r1 p2@r1", "10:45 p1@r1 p2@r1", "11:00 p1@r1 p2@r1",
+                       "11:15 p1@r1 p2@r1", "11:30 p1@r1 p2@r1"};
+  EXPECT_EQ(Show(Find()), expected);
+  std::reverse(bookings_.begin(), bookings_.end());
+  EXPECT_EQ(Show(Find()), expected);
+  std::sort(bookings_.begin(), bookings_.end(), [](const Booking& a, const Booking& b) {
+    return a.blocked.start() < b.blocked.start();
+  });
+  EXPECT_EQ(Show(Find()), expected);
 }
 
 TEST(SlotRefusalTest, HasStableNames) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
@@ -87,11 +88,15 @@ void ForEachFreePart(Span within, std::span<const Span> obstacles, Emit&& emit) 
   if (free_from < within.end) emit(Span{free_from, within.end});
 }
 
+// The least k >= 0 with origin + k * step at or after `at_least`; step must be positive.
+inline std::int64_t StepsTo(Instant origin, std::chrono::seconds step, Instant at_least) {
+  if (at_least <= origin) return 0;
+  return (at_least - origin + step - std::chrono::seconds{1}) / step;
+}
+
 // The first instant origin + k * step (k >= 0) at or after `at_least`; step must be positive.
 inline Instant FirstOnGrid(Instant origin, std::chrono::seconds step, Instant at_least) {
-  if (at_least <= origin) return origin;
-  auto steps = (at_least - origin + step - std::chrono::seconds{1}) / step;
-  return origin + steps * step;
+  return origin + StepsTo(origin, step, at_least) * step;
 }
 
 // Sorts by start and joins spans that overlap or touch, so that a sorted list of disjoint spans

@@ -47,6 +47,15 @@ std::size_t FirstEndingAfter(std::span<const Span> busy, Instant t) {
   return static_cast<std::size_t>(it - busy.begin());
 }
 
+// The same, walking on from `from` when every span before it ends by `t`. Days are searched in
+// order, so the position found for one day is where the next day's search starts: over a whole
+// query each span is stepped over once, instead of a binary search per day and owner.
+std::size_t FirstEndingAfter(std::span<const Span> busy, Instant t, std::size_t from) {
+  if (from > busy.size() || (from > 0 && busy[from - 1].end > t)) return FirstEndingAfter(busy, t);
+  while (from < busy.size() && busy[from].end <= t) ++from;
+  return from;
+}
+
 }  // namespace
 
 Result<SlotQuery> SlotQuery::Create(const clinic::ClinicSetup& setup, Instant now,
@@ -114,7 +123,9 @@ SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings
     : query_(query),
       clock_(query.zone),
       practitioner_busy_(query.practitioners.size()),
-      room_busy_(query.rooms.size()) {
+      room_busy_(query.rooms.size()),
+      cursors_(query.rooms.size(), 0),
+      practitioner_cursors_(query.practitioners.size(), 0) {
   std::vector<std::int64_t> ids;
   for (const Practitioner* p : query.practitioners) ids.push_back(p->id.value());
   const IdIndex practitioner_index(std::move(ids));
@@ -123,6 +134,9 @@ SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings
   const IdIndex room_index(std::move(ids));
   // The first pass finds each booking's owners and counts them, the second places the spans.
   owners_.resize(bookings.size());
+  bool in_order = true;  // the bookings with an owner come ordered by start
+  Instant last_start = Instant::min();
+  std::size_t owned = 0;
   for (std::size_t i = 0; i < bookings.size(); ++i) {
     const Booking& booking = bookings[i];
     int p = -1;
@@ -132,19 +146,75 @@ SlotFinder::SlotFinder(const SlotQuery& query, std::span<const Booking> bookings
       r = room_index.Find(booking.room.value());
       if (p >= 0) practitioner_busy_.Count(static_cast<std::size_t>(p));
       if (r >= 0) room_busy_.Count(static_cast<std::size_t>(r));
+      if (p >= 0 || r >= 0) {
+        in_order = in_order && last_start <= booking.blocked.start();
+        last_start = booking.blocked.start();
+        ++owned;
+      }
     }
     owners_[i] = {p, r};
   }
   practitioner_busy_.StartPlacing();
   room_busy_.StartPlacing();
-  for (std::size_t i = 0; i < bookings.size(); ++i) {
+  auto place = [&](std::size_t i) {
     const Span blocked{bookings[i].blocked.start(), bookings[i].blocked.end()};
     const auto [p, r] = owners_[i];
     if (p >= 0) practitioner_busy_.Place(static_cast<std::size_t>(p), blocked);
     if (r >= 0) room_busy_.Place(static_cast<std::size_t>(r), blocked);
+  };
+  if (in_order) {
+    for (std::size_t i = 0; i < bookings.size(); ++i) place(i);
+  } else {
+    // Placed in order of start, every owner's spans merge as they come, with no sort per owner.
+    OrderByStart(bookings, window, owned);
+    for (const StartOf& s : by_start_) place(s.booking);
   }
   practitioner_busy_.SortAndMergeEach();
   room_busy_.SortAndMergeEach();
+}
+
+// A bucket sort: the window is cut into a power-of-two number of seconds per bucket, one to two
+// buckets per booking. Bookings start on a grid of minutes the whole clinic shares, so a bucket
+// seldom holds more than one start time (here, every 15 minutes), however many bookings share
+// it. An insertion sort then puts right what the buckets left out of order, which is little; if
+// it has to move more than a few entries per booking, a sort of the whole list takes over.
+void SlotFinder::OrderByStart(std::span<const Booking> bookings, Span window, std::size_t owned) {
+  const std::int64_t length = std::max<std::int64_t>((window.end - window.start).count(), 1);
+  int shift = 0;
+  while ((length >> shift) > 2 * static_cast<std::int64_t>(owned)) ++shift;
+  auto bucket_of = [&](Instant start) {
+    const std::int64_t offset = std::clamp<std::int64_t>((start - window.start).count(), 0, length);
+    return static_cast<std::size_t>(offset >> shift);
+  };
+  bucket_begin_.assign(static_cast<std::size_t>(length >> shift) + 2, 0);
+  for (std::size_t i = 0; i < bookings.size(); ++i) {
+    if (owners_[i].first >= 0 || owners_[i].second >= 0) {
+      ++bucket_begin_[bucket_of(bookings[i].blocked.start()) + 1];
+    }
+  }
+  for (std::size_t b = 1; b < bucket_begin_.size(); ++b) bucket_begin_[b] += bucket_begin_[b - 1];
+  by_start_.resize(owned);
+  for (std::size_t i = 0; i < bookings.size(); ++i) {
+    if (owners_[i].first >= 0 || owners_[i].second >= 0) {
+      const Instant start = bookings[i].blocked.start();
+      by_start_[bucket_begin_[bucket_of(start)]++] = {start, static_cast<std::uint32_t>(i)};
+    }
+  }
+  const std::size_t budget = 8 * by_start_.size();
+  std::size_t moves = 0;
+  for (std::size_t i = 1; i < by_start_.size(); ++i) {
+    if (!(by_start_[i].start < by_start_[i - 1].start)) continue;
+    const StartOf moving = by_start_[i];
+    std::size_t j = i;
+    for (; j > 0 && moving.start < by_start_[j - 1].start; --j) by_start_[j] = by_start_[j - 1];
+    by_start_[j] = moving;
+    moves += i - j;
+    if (moves > budget) {
+      std::sort(by_start_.begin(), by_start_.end(),
+                [](const StartOf& a, const StartOf& b) { return a.start < b.start; });
+      return;
+    }
+  }
 }
 
 DaySlots SlotFinder::FindDay(LocalDate day) {
@@ -206,8 +276,9 @@ void SlotFinder::FindForPractitioner(date::weekday weekday, std::size_t first, s
     if (span.Overlaps(window)) obstacles_.push_back(span);
   }
   const std::span<const Span> busy = practitioner_busy_.Of(p);
-  for (std::size_t i = FirstEndingAfter(busy, window.start);
-       i < busy.size() && busy[i].start - query_.buffer < window.end; ++i) {
+  std::size_t& cursor = practitioner_cursors_[p];
+  cursor = FirstEndingAfter(busy, window.start, cursor);
+  for (std::size_t i = cursor; i < busy.size() && busy[i].start - query_.buffer < window.end; ++i) {
     obstacles_.push_back(Span{busy[i].start - query_.buffer, busy[i].end});
   }
   std::sort(obstacles_.begin(), obstacles_.end(),
@@ -217,11 +288,16 @@ void SlotFinder::FindForPractitioner(date::weekday weekday, std::size_t first, s
     const Span working = spans_[i].span;
     // A span whose start is on the day's grid keeps its starts on it: their grid positions then
     // count up, with no division per start.
-    const bool on_day_grid = GridIndex(working.start) != kOffGrid;
+    const std::uint32_t first_grid = GridIndex(working.start);
+    const bool on_day_grid = first_grid != kOffGrid;
     ForEachFreePart(working, obstacles_, [&](Span free) {
-      Instant start =
-          FirstOnGrid(working.start, query_.step, std::max(free.start, query_.earliest));
-      std::uint32_t grid = on_day_grid ? GridIndex(start) : kOffGrid;
+      const Instant at_least = std::max(free.start, query_.earliest);
+      // Most free parts of a busy day are gaps too short for the service: skip them before the
+      // division below.
+      if (free.end - at_least < query_.duration) return;
+      const std::int64_t steps = StepsTo(working.start, query_.step, at_least);
+      Instant start = working.start + steps * query_.step;
+      std::uint32_t grid = on_day_grid ? first_grid + static_cast<std::uint32_t>(steps) : kOffGrid;
       for (; start + query_.duration <= free.end && start < query_.latest;
            start += query_.step, grid += on_day_grid ? 1 : 0) {
         const std::size_t room = on_day_grid ? room_memo_[grid] : LowestFreeRoom(start);
@@ -242,9 +318,8 @@ void SlotFinder::FindForPractitioner(date::weekday weekday, std::size_t first, s
 void SlotFinder::FillRoomMemo(Span day_span) {
   room_memo_.assign(static_cast<std::size_t>((day_span.end - day_span.start) / query_.step) + 1,
                     static_cast<std::uint32_t>(query_.rooms.size()));
-  cursors_.resize(query_.rooms.size());
   for (std::size_t r = 0; r < query_.rooms.size(); ++r) {
-    cursors_[r] = FirstEndingAfter(room_busy_.Of(r), day_span.start);
+    cursors_[r] = FirstEndingAfter(room_busy_.Of(r), day_span.start, cursors_[r]);
   }
   // A room found busy for a start stays busy for every start before the end of the booking that
   // blocks it; remembering that end skips the room with one comparison.

@@ -101,6 +101,13 @@ class SlotFinder {
     std::uint32_t room;          // index into query_.rooms
   };
 
+  struct StartOf {
+    Instant start;
+    std::uint32_t booking;  // position in the bookings
+  };
+
+  // Fills by_start_ with the `owned` bookings that have an owner (per owners_), by start.
+  void OrderByStart(std::span<const Booking> bookings, Span window, std::size_t owned);
   void FindForPractitioner(date::weekday weekday, std::size_t first, std::size_t last);
   void FillRoomMemo(Span day_span);
   std::uint32_t GridIndex(Instant start) const;
@@ -117,7 +124,11 @@ class SlotFinder {
   std::vector<std::uint32_t> room_memo_;
   // Scratch buffers reused from day to day.
   std::vector<std::pair<int, int>> owners_;  // per booking: practitioner and room, or -1
+  std::vector<std::uint32_t> bucket_begin_;
+  std::vector<StartOf> by_start_;
+  // Per room and per practitioner: the first busy span that ends after the last day's start.
   std::vector<std::size_t> cursors_;
+  std::vector<std::size_t> practitioner_cursors_;
   std::vector<Instant> busy_until_;
   std::vector<PractitionerSpan> spans_;
   std::vector<Span> obstacles_;
