@@ -418,6 +418,10 @@ net::awaitable<void> Server::Impl::AcceptLoop() {
     net::any_io_executor executor = socket.get_executor();
     net::co_spawn(executor, ServeConnection(std::move(socket), next_connection_id_++),
                   LogEscapedException("connection"));
+    // Let the new connection read and answer its request before this loop tries the next accept
+    // (which, with no connection waiting, fails and re-arms the acceptor in the reactor): on one
+    // thread that came first and delayed every answer on a fresh connection by both system calls.
+    co_await net::post(co_await net::this_coro::executor, net::use_awaitable);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "api/json/booking_json.hpp"
 
+#include "api/json/json_writer.hpp"
+
 namespace unknot::api::json {
 
 using nlohmann::json;
@@ -71,6 +73,58 @@ json AvailabilityJson(const app::AvailabilityResult& result) {
               {"days", std::move(days)}};
   out.update(NamesJson(result.clinic));
   return out;
+}
+
+std::string AvailabilityText(const app::AvailabilityResult& result) {
+  const app::ClinicContext& clinic = result.clinic;
+  const core::clinic::ClinicSetup& setup = clinic.setup();
+  std::size_t slots = 0;
+  for (const auto& day : result.days) slots += day.slots.size();
+  Writer out(512 + 160 * slots);
+  out.Raw("{").Key("clinic", true).String(setup.clinic.slug);
+  out.Key("time_zone").String(setup.clinic.time_zone);
+  out.Key("service").Raw("{").Key("id", true).Int(result.service.id.value());
+  out.Key("slug").String(result.service.slug).Key("name").String(result.service.name);
+  out.Key("duration_minutes").Int(result.service.duration.count()).Raw("}");
+  out.Key("days").Raw("[");
+  for (std::size_t d = 0; d < result.days.size(); ++d) {
+    const scheduling::DaySlots& day = result.days[d];
+    if (d > 0) out.Raw(",");
+    out.Raw("{").Key("date", true).String(core::FormatLocalDate(day.date));
+    out.Key("slots").Raw("[");
+    for (std::size_t i = 0; i < day.slots.size(); ++i) {
+      const scheduling::Slot& slot = day.slots[i];
+      if (i > 0) out.Raw(",");
+      out.Raw("{").Key("start", true).Instant(slot.time.start());
+      out.Key("end").Instant(slot.time.end());
+      out.Key("local_start")
+          .String(core::FormatLocalDateTime(core::UtcToLocal(clinic.zone, slot.time.start())));
+      out.Key("options").Raw("[");
+      bool first = true;
+      for (const auto& option : day.OptionsOf(slot)) {
+        if (!first) out.Raw(",");
+        first = false;
+        out.Raw("{").Key("practitioner", true).Int(option.practitioner.value());
+        out.Key("room").Int(option.room.value()).Raw("}");
+      }
+      out.Raw("]}");
+    }
+    out.Raw("]}");
+  }
+  out.Raw("]").Key("practitioners").Raw("[");
+  for (std::size_t i = 0; i < setup.practitioners.size(); ++i) {
+    if (i > 0) out.Raw(",");
+    out.Raw("{").Key("id", true).Int(setup.practitioners[i].id.value());
+    out.Key("display_name").String(setup.practitioners[i].display_name).Raw("}");
+  }
+  out.Raw("]").Key("rooms").Raw("[");
+  for (std::size_t i = 0; i < setup.rooms.size(); ++i) {
+    if (i > 0) out.Raw(",");
+    out.Raw("{").Key("id", true).Int(setup.rooms[i].id.value());
+    out.Key("name").String(setup.rooms[i].name).Raw("}");
+  }
+  out.Raw("]}");
+  return out.Take();
 }
 
 json AppointmentJson(const app::ClinicContext& clinic, const scheduling::Appointment& a) {

@@ -162,14 +162,19 @@ Response Availability(core::ports::Storage& storage, const core::Clock& clock,
   if (body == nullptr) {
     auto result = app::GetAvailability(storage, clock, request.PathParam("clinic"), *query);
     if (!result) return http::Problem(result.error());
-    std::string json = dto::AvailabilityJson(*result).dump();
-    std::string gzip = http::Gzip(json);
     body = std::make_shared<const AvailabilityCache::Body>(
-        AvailabilityCache::Body{std::move(json), std::move(gzip)});
+        AvailabilityCache::Body{dto::AvailabilityText(*result), {}});
     cache.Store(key, generation, now, body);
   }
-  // Two weeks of slots are tens of kilobytes of JSON and compress about tenfold.
+  // Two weeks of slots are tens of kilobytes of JSON and compress about tenfold. The gzip is made
+  // once per cached answer, when a client first asks for it (not for every recomputed answer: a
+  // client that takes plain JSON would pay for it after every write).
   if (http::AcceptsGzip(request)) {
+    if (body->gzip.empty()) {
+      body = std::make_shared<const AvailabilityCache::Body>(
+          AvailabilityCache::Body{body->json, http::Gzip(body->json)});
+      cache.Store(key, generation, now, body);
+    }
     Response response = Response::Json(200, body->gzip);
     response.headers = {{"Content-Encoding", "gzip"}, {"Vary", "Accept-Encoding"}};
     return response;

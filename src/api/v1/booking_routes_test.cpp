@@ -1,7 +1,9 @@
 #include "api/v1/booking_routes.hpp"
 
 #include "api/http/testing/gunzip.hpp"
+#include "api/json/booking_json.hpp"
 #include "api/test_fixture.hpp"
+#include "app/booking.hpp"
 #include "security/sodium_tokens.hpp"
 
 namespace unknot::api {
@@ -56,6 +58,35 @@ TEST_F(BookingRoutesTest, AvailabilityListsLocalDaysWithOptions) {
   EXPECT_EQ(first["start"], "2026-12-07T16:00:00Z");
   EXPECT_EQ(first["options"][0]["practitioner"], okafor_);
   EXPECT_EQ(body["practitioners"][0]["display_name"], "Dr. Maya Okafor, DC");
+}
+
+// The route writes its answer as text; it means exactly what the JSON tree says, with names that
+// need escaping and slots with several options.
+TEST_F(BookingRoutesTest, AvailabilityTextSaysWhatTheTreeSays) {
+  auto setup = *storage_->LoadSetup(storage_->FindClinic("mission-sports-chiro")->id).value();
+  auto renamed = storage_->SaveSetup(
+      setup.clinic.id,
+      [](const core::clinic::ClinicSetup& stored,
+         const auto&) -> core::Result<core::clinic::ClinicSetup> {
+        core::clinic::ClinicSetup changed = stored;
+        changed.practitioners[0].display_name = "Dr. \"Maya\" Okafor \\ DC, Å";
+        changed.rooms[0].name = "Room <1> & \"A\"";
+        return changed;
+      },
+      clock_.Now());
+  ASSERT_TRUE(renamed) << renamed.error().message();
+  ASSERT_EQ(Post(base_ + "/appointments", BookingBody("2026-12-07T16:30:00Z")).status, 201u);
+  core::scheduling::AvailabilityRequest request{
+      core::ServiceId{art_}, core::ParseLocalDate("2026-12-07").value(),
+      core::ParseLocalDate("2026-12-09").value(), std::nullopt};
+  auto result = app::GetAvailability(*storage_, clock_, "mission-sports-chiro", request);
+  ASSERT_TRUE(result) << result.error().message();
+  std::size_t options = 0;
+  for (const auto& day : result->days) {
+    for (const auto& slot : day.slots) options += slot.option_count;
+  }
+  ASSERT_GT(options, result->days.at(0).slots.size());  // some slots offer two practitioners
+  EXPECT_EQ(Json::parse(json::AvailabilityText(*result)), json::AvailabilityJson(*result));
 }
 
 TEST_F(BookingRoutesTest, AvailabilityIsGzippedForClientsThatAcceptIt) {
