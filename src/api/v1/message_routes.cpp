@@ -233,19 +233,17 @@ Result<Response> SaveSettings(ports::Storage& storage, const Request& request,
     }
     waitlist.offers_at_once = static_cast<int>(at_once->get<std::int64_t>());
   }
-  // Everything is checked before either write.
+  // Everything is checked before the write.
   UNKNOT_TRY(ports::ValidateMessageSettings(settings));
   const std::string detail = "reminder " + std::to_string(settings.reminder_lead.count()) +
                              " h, sms " + (settings.sms_webhook_url.empty() ? "off" : "on") +
                              ", holds " + std::to_string(hold_minutes) + " min";
-  UNKNOT_TRY(storage.SaveMessageSettings(clinic, settings,
-                                         staff.Audit(std::nullopt, "setup/messages", detail)));
-  UNKNOT_TRY(storage.SaveHoldMinutes(clinic, hold_minutes,
-                                     staff.Audit(std::nullopt, "setup/holds", detail)));
-  UNKNOT_TRY(storage.SaveWaitlistSettings(
-      clinic, waitlist,
-      staff.Audit(std::nullopt, "setup/waitlist",
-                  "offers held " + std::to_string(waitlist.offer_minutes.count()) + " min, " +
+  // One write: the three parts are stored together or not at all.
+  UNKNOT_TRY(storage.SaveMessageSetup(
+      clinic, {.messages = settings, .hold_minutes = hold_minutes, .waitlist = waitlist},
+      staff.Audit(std::nullopt, "setup/messages",
+                  detail + ", waitlist offers held " +
+                      std::to_string(waitlist.offer_minutes.count()) + " min, " +
                       std::to_string(waitlist.offers_at_once) + " at once")));
   staff.Recorded();
   return Response::Json(200, UNKNOT_TRY(SettingsJson(storage, clinic)).dump());

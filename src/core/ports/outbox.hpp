@@ -37,6 +37,7 @@
 #include "core/common/result.hpp"
 #include "core/common/strong_id.hpp"
 #include "core/common/time.hpp"
+#include "core/ports/waitlist.hpp"
 #include "core/staff/account.hpp"
 
 namespace unknot::core::ports {
@@ -144,6 +145,12 @@ struct RetryPolicy {
   std::chrono::seconds DelayAfter(int failed_attempts) const;
 };
 
+struct MessageSetup {
+  MessageSettings messages;
+  int hold_minutes = 7;
+  WaitlistSettings waitlist;
+};
+
 class OutboxRepository {
  public:
   virtual ~OutboxRepository() = default;
@@ -208,6 +215,12 @@ class OutboxRepository {
   // http(s). Nothing is written on any error.
   virtual Result<void> SaveMessageSettings(ClinicId clinic, const MessageSettings& settings,
                                            const staff::AuditEntry& audit) = 0;
+
+  // The staff page's whole message set-up: the settings above, the hold minutes (holds.hpp) and
+  // the waitlist's offer settings (waitlist.hpp), each checked as by its own Save…, then stored
+  // with `audit` in one transaction: a crash or an error stores all of it or none.
+  virtual Result<void> SaveMessageSetup(ClinicId clinic, const MessageSetup& setup,
+                                        const staff::AuditEntry& audit) = 0;
 };
 
 }  // namespace unknot::core::ports

@@ -495,6 +495,41 @@ TEST_P(OutboxContract, TheClinicsWaitlistOfferSettingsAreSavedWithinTheirRange) 
       core::ErrorCode::kNotFound);
 }
 
+// The staff page's save: message settings, hold minutes and waitlist settings in one write with
+// one audit entry; a bad part or an unknown clinic stores none of them.
+TEST_P(OutboxContract, TheWholeMessageSetupIsStoredAtOnceOrNotAtAll) {
+  using core::ports::MessageSetup;
+  using core::ports::WaitlistSettings;
+  const std::size_t audit_before = storage_->ListAudit(Clinic(), {}).value().size();
+  MessageSetup setup{.messages = {.reminder_lead = 12h,
+                                  .sms_webhook_url = "https://sms.example/hook",
+                                  .sms_webhook_secret = "a-secret-of-sixteen+"},
+                     .hold_minutes = 9,
+                     .waitlist = {20min, 2}};
+  ASSERT_TRUE(storage_->SaveMessageSetup(Clinic(), setup, Audit()));
+  EXPECT_EQ(storage_->FindMessageSettings(Clinic()).value(), setup.messages);
+  EXPECT_EQ(storage_->FindHoldMinutes(Clinic()).value(), 9);
+  EXPECT_EQ(storage_->FindWaitlistSettings(Clinic()).value(), (WaitlistSettings{20min, 2}));
+  EXPECT_EQ(storage_->ListAudit(Clinic(), {}).value().size(), audit_before + 1);
+
+  MessageSetup bad = setup;
+  bad.messages.reminder_lead = 1h;
+  bad.waitlist.offers_at_once = 21;  // the last part is refused: the first is not stored either
+  auto refused = storage_->SaveMessageSetup(Clinic(), bad, Audit());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), core::ErrorCode::kInvalidArgument);
+  bad = setup;
+  bad.messages.reminder_lead = 2h;
+  bad.hold_minutes = 61;
+  EXPECT_FALSE(storage_->SaveMessageSetup(Clinic(), bad, Audit()));
+  EXPECT_EQ(storage_->SaveMessageSetup(core::ClinicId{999999}, setup, Audit()).error().code(),
+            core::ErrorCode::kNotFound);
+  EXPECT_EQ(storage_->FindMessageSettings(Clinic()).value(), setup.messages);
+  EXPECT_EQ(storage_->FindHoldMinutes(Clinic()).value(), 9);
+  EXPECT_EQ(storage_->FindWaitlistSettings(Clinic()).value(), (WaitlistSettings{20min, 2}));
+  EXPECT_EQ(storage_->ListAudit(Clinic(), {}).value().size(), audit_before + 1);
+}
+
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, OutboxContract, ::testing::Values(SqliteBackend()), BackendName);

@@ -1,6 +1,6 @@
 // PostgresStorage's set-up of patient messages (core/ports/outbox.hpp, holds.hpp): the clinic's
-// own wording of each kind (migration 16) and its hold minutes. Every change carries its audit
-// entry in the same transaction.
+// own wording of each kind (migration 16), its message settings, hold minutes and waitlist offer
+// settings, alone or all at once. Every change carries its audit entry in the same transaction.
 
 #include <algorithm>
 #include <string>
@@ -24,6 +24,50 @@ namespace {
 
 Result<void> RequireClinic(pqxx::dbtransaction& tx, core::ClinicId clinic) {
   if (tx.exec_params("SELECT 1 FROM clinics WHERE id = $1", clinic.value()).empty()) {
+    return Error::NotFound("no such clinic");
+  }
+  return core::Ok();
+}
+
+// The three parts of the message set-up, each inside the caller's transaction; the values checked.
+Result<void> StoreMessageSettings(pqxx::dbtransaction& tx, core::ClinicId clinic,
+                                  const ports::MessageSettings& settings) {
+  UNKNOT_TRY(RequireClinic(tx, clinic));
+  tx.exec_params(
+      "INSERT INTO outbox_settings (clinic_id, reminder_hours, sms_webhook_url, "
+      "sms_webhook_secret) VALUES ($1, $2, $3, $4) ON CONFLICT (clinic_id) DO UPDATE SET "
+      "reminder_hours = excluded.reminder_hours, sms_webhook_url = "
+      "excluded.sms_webhook_url, sms_webhook_secret = excluded.sms_webhook_secret",
+      clinic.value(), static_cast<std::int64_t>(settings.reminder_lead.count()),
+      settings.sms_webhook_url, settings.sms_webhook_secret);
+  return core::Ok();
+}
+
+Result<void> CheckHoldMinutes(int minutes) {
+  if (minutes < ports::kMinHoldMinutes || minutes > ports::kMaxHoldMinutes) {
+    return Error::InvalidField(
+        "hold_minutes", "must be between " + std::to_string(ports::kMinHoldMinutes) + " and " +
+                            std::to_string(ports::kMaxHoldMinutes));
+  }
+  return core::Ok();
+}
+
+Result<void> StoreHoldMinutes(pqxx::dbtransaction& tx, core::ClinicId clinic, int minutes) {
+  if (tx.exec_params("UPDATE clinics SET hold_minutes = $2 WHERE id = $1 RETURNING id",
+                     clinic.value(), minutes)
+          .empty()) {
+    return Error::NotFound("no such clinic");
+  }
+  return core::Ok();
+}
+
+Result<void> StoreWaitlistSettings(pqxx::dbtransaction& tx, core::ClinicId clinic,
+                                   const ports::WaitlistSettings& settings) {
+  if (tx.exec_params("UPDATE clinics SET offer_minutes = $2, offers_at_once = $3 WHERE id = $1 "
+                     "RETURNING id",
+                     clinic.value(), static_cast<int>(settings.offer_minutes.count()),
+                     settings.offers_at_once)
+          .empty()) {
     return Error::NotFound("no such clinic");
   }
   return core::Ok();
@@ -94,18 +138,11 @@ Result<int> PostgresStorage::FindHoldMinutes(core::ClinicId clinic) {
 
 Result<void> PostgresStorage::SaveHoldMinutes(core::ClinicId clinic, int minutes,
                                               const core::staff::AuditEntry& audit) {
-  if (minutes < ports::kMinHoldMinutes || minutes > ports::kMaxHoldMinutes) {
-    return Error::InvalidField(
-        "hold_minutes", "must be between " + std::to_string(ports::kMinHoldMinutes) + " and " +
-                            std::to_string(ports::kMaxHoldMinutes));
-  }
+  UNKNOT_TRY(CheckHoldMinutes(minutes));
   return WriteOnce<void>(
       *pool_,
       [&](pqxx::dbtransaction& tx) -> Result<void> {
-        auto rows =
-            tx.exec_params("UPDATE clinics SET hold_minutes = $2 WHERE id = $1 RETURNING id",
-                           clinic.value(), minutes);
-        if (rows.empty()) return Error::NotFound("no such clinic");
+        UNKNOT_TRY(StoreHoldMinutes(tx, clinic, minutes));
         UNKNOT_TRY(AppendAuditRow(tx, clinic, audit));
         return core::Ok();
       },
@@ -119,12 +156,39 @@ Result<void> PostgresStorage::SaveWaitlistSettings(core::ClinicId clinic,
   return WriteOnce<void>(
       *pool_,
       [&](pqxx::dbtransaction& tx) -> Result<void> {
-        auto rows = tx.exec_params(
-            "UPDATE clinics SET offer_minutes = $2, offers_at_once = $3 WHERE id = $1 "
-            "RETURNING id",
-            clinic.value(), static_cast<int>(settings.offer_minutes.count()),
-            settings.offers_at_once);
-        if (rows.empty()) return Error::NotFound("no such clinic");
+        UNKNOT_TRY(StoreWaitlistSettings(tx, clinic, settings));
+        UNKNOT_TRY(AppendAuditRow(tx, clinic, audit));
+        return core::Ok();
+      },
+      Touches::kNotTheSchedule);
+}
+
+Result<void> PostgresStorage::SaveMessageSettings(core::ClinicId clinic,
+                                                  const ports::MessageSettings& settings,
+                                                  const core::staff::AuditEntry& audit) {
+  UNKNOT_TRY(ports::ValidateMessageSettings(settings));
+  return WriteOnce<void>(
+      *pool_,
+      [&](pqxx::dbtransaction& tx) -> Result<void> {
+        UNKNOT_TRY(StoreMessageSettings(tx, clinic, settings));
+        UNKNOT_TRY(AppendAuditRow(tx, clinic, audit));
+        return core::Ok();
+      },
+      Touches::kNotTheSchedule);
+}
+
+Result<void> PostgresStorage::SaveMessageSetup(core::ClinicId clinic,
+                                               const ports::MessageSetup& setup,
+                                               const core::staff::AuditEntry& audit) {
+  UNKNOT_TRY(ports::ValidateMessageSettings(setup.messages));
+  UNKNOT_TRY(CheckHoldMinutes(setup.hold_minutes));
+  UNKNOT_TRY(ports::ValidateWaitlistSettings(setup.waitlist));
+  return WriteOnce<void>(
+      *pool_,
+      [&](pqxx::dbtransaction& tx) -> Result<void> {
+        UNKNOT_TRY(StoreMessageSettings(tx, clinic, setup.messages));
+        UNKNOT_TRY(StoreHoldMinutes(tx, clinic, setup.hold_minutes));
+        UNKNOT_TRY(StoreWaitlistSettings(tx, clinic, setup.waitlist));
         UNKNOT_TRY(AppendAuditRow(tx, clinic, audit));
         return core::Ok();
       },

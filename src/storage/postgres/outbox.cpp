@@ -209,26 +209,4 @@ Result<ports::MessageSettings> PostgresStorage::FindMessageSettings(core::Clinic
       });
 }
 
-Result<void> PostgresStorage::SaveMessageSettings(core::ClinicId clinic,
-                                                  const ports::MessageSettings& settings,
-                                                  const core::staff::AuditEntry& audit) {
-  UNKNOT_TRY(ports::ValidateMessageSettings(settings));
-  return WriteOnce<void>(
-      *pool_,
-      [&](pqxx::dbtransaction& tx) -> Result<void> {
-        auto known = tx.exec_params("SELECT 1 FROM clinics WHERE id = $1", clinic.value());
-        if (known.empty()) return Error::NotFound("no such clinic");
-        tx.exec_params(
-            "INSERT INTO outbox_settings (clinic_id, reminder_hours, sms_webhook_url, "
-            "sms_webhook_secret) VALUES ($1, $2, $3, $4) ON CONFLICT (clinic_id) DO UPDATE SET "
-            "reminder_hours = excluded.reminder_hours, sms_webhook_url = "
-            "excluded.sms_webhook_url, sms_webhook_secret = excluded.sms_webhook_secret",
-            clinic.value(), static_cast<std::int64_t>(settings.reminder_lead.count()),
-            settings.sms_webhook_url, settings.sms_webhook_secret);
-        UNKNOT_TRY(AppendAuditRow(tx, clinic, audit));
-        return core::Ok();
-      },
-      Touches::kNotTheSchedule);
-}
-
 }  // namespace unknot::storage::postgres

@@ -256,6 +256,8 @@ class PostgresStorage final : public core::ports::Storage,
   core::Result<void> SaveMessageSettings(core::ClinicId clinic,
                                          const core::ports::MessageSettings& settings,
                                          const core::staff::AuditEntry& audit) override;
+  core::Result<void> SaveMessageSetup(core::ClinicId clinic, const core::ports::MessageSetup& setup,
+                                      const core::staff::AuditEntry& audit) override;
   core::Result<core::ports::OutboxMessage> RetryMessage(
       core::ClinicId clinic, core::ports::MessageId message, core::Instant now,
       const core::staff::AuditEntry& audit) override;

@@ -1,6 +1,6 @@
 // SqliteStorage's set-up of patient messages (core/ports/outbox.hpp, holds.hpp): the clinic's
-// own wording of each kind (migration 17) and its hold minutes. Every change carries its audit
-// entry in the same write.
+// own wording of each kind (migration 17), its message settings, hold minutes and waitlist offer
+// settings, alone or all at once. Every change carries its audit entry in the same write.
 
 #include <algorithm>
 #include <string>
@@ -27,6 +27,52 @@ Result<void> RequireClinic(Connection& db, core::ClinicId clinic) {
   known.Bind(1, clinic.value());
   UNKNOT_TRY(known.Step());
   if (known.Int(0) == 0) return Error::NotFound("no such clinic");
+  return core::Ok();
+}
+
+// The three parts of the message set-up, each inside the caller's write; the values checked.
+Result<void> StoreMessageSettings(Connection& db, core::ClinicId clinic,
+                                  const ports::MessageSettings& settings) {
+  UNKNOT_TRY(RequireClinic(db, clinic));
+  Statement stmt = UNKNOT_TRY(db.PrepareCached(
+      "INSERT INTO outbox_settings (clinic_id, reminder_hours, sms_webhook_url, "
+      "sms_webhook_secret) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (clinic_id) DO UPDATE SET "
+      "reminder_hours = excluded.reminder_hours, sms_webhook_url = "
+      "excluded.sms_webhook_url, sms_webhook_secret = excluded.sms_webhook_secret"));
+  stmt.Bind(1, clinic.value())
+      .Bind(2, std::int64_t{settings.reminder_lead.count()})
+      .Bind(3, settings.sms_webhook_url)
+      .Bind(4, settings.sms_webhook_secret);
+  return stmt.Run();
+}
+
+Result<void> CheckHoldMinutes(int minutes) {
+  if (minutes < ports::kMinHoldMinutes || minutes > ports::kMaxHoldMinutes) {
+    return Error::InvalidField(
+        "hold_minutes", "must be between " + std::to_string(ports::kMinHoldMinutes) + " and " +
+                            std::to_string(ports::kMaxHoldMinutes));
+  }
+  return core::Ok();
+}
+
+Result<void> StoreHoldMinutes(Connection& db, core::ClinicId clinic, int minutes) {
+  Statement stmt =
+      UNKNOT_TRY(db.PrepareCached("UPDATE clinics SET hold_minutes = ?2 WHERE id = ?1"));
+  stmt.Bind(1, clinic.value()).Bind(2, std::int64_t{minutes});
+  UNKNOT_TRY(stmt.Run());
+  if (db.Changes() == 0) return Error::NotFound("no such clinic");
+  return core::Ok();
+}
+
+Result<void> StoreWaitlistSettings(Connection& db, core::ClinicId clinic,
+                                   const ports::WaitlistSettings& settings) {
+  Statement stmt = UNKNOT_TRY(
+      db.PrepareCached("UPDATE clinics SET offer_minutes = ?2, offers_at_once = ?3 WHERE id = ?1"));
+  stmt.Bind(1, clinic.value())
+      .Bind(2, std::int64_t{settings.offer_minutes.count()})
+      .Bind(3, std::int64_t{settings.offers_at_once});
+  UNKNOT_TRY(stmt.Run());
+  if (db.Changes() == 0) return Error::NotFound("no such clinic");
   return core::Ok();
 }
 
@@ -101,18 +147,10 @@ Result<int> SqliteStorage::FindHoldMinutes(core::ClinicId clinic) {
 
 Result<void> SqliteStorage::SaveHoldMinutes(core::ClinicId clinic, int minutes,
                                             const core::staff::AuditEntry& audit) {
-  if (minutes < ports::kMinHoldMinutes || minutes > ports::kMaxHoldMinutes) {
-    return Error::InvalidField(
-        "hold_minutes", "must be between " + std::to_string(ports::kMinHoldMinutes) + " and " +
-                            std::to_string(ports::kMaxHoldMinutes));
-  }
+  UNKNOT_TRY(CheckHoldMinutes(minutes));
   return writer_->Write<void>(
       [&](Connection& db) -> Result<void> {
-        Statement stmt =
-            UNKNOT_TRY(db.PrepareCached("UPDATE clinics SET hold_minutes = ?2 WHERE id = ?1"));
-        stmt.Bind(1, clinic.value()).Bind(2, std::int64_t{minutes});
-        UNKNOT_TRY(stmt.Run());
-        if (db.Changes() == 0) return Error::NotFound("no such clinic");
+        UNKNOT_TRY(StoreHoldMinutes(db, clinic, minutes));
         UNKNOT_TRY(AppendAuditRow(db, clinic, audit));
         return core::Ok();
       },
@@ -125,13 +163,37 @@ Result<void> SqliteStorage::SaveWaitlistSettings(core::ClinicId clinic,
   UNKNOT_TRY(ports::ValidateWaitlistSettings(settings));
   return writer_->Write<void>(
       [&](Connection& db) -> Result<void> {
-        Statement stmt = UNKNOT_TRY(db.PrepareCached(
-            "UPDATE clinics SET offer_minutes = ?2, offers_at_once = ?3 WHERE id = ?1"));
-        stmt.Bind(1, clinic.value())
-            .Bind(2, std::int64_t{settings.offer_minutes.count()})
-            .Bind(3, std::int64_t{settings.offers_at_once});
-        UNKNOT_TRY(stmt.Run());
-        if (db.Changes() == 0) return Error::NotFound("no such clinic");
+        UNKNOT_TRY(StoreWaitlistSettings(db, clinic, settings));
+        UNKNOT_TRY(AppendAuditRow(db, clinic, audit));
+        return core::Ok();
+      },
+      Durability::kFull, Touches::kNotTheSchedule);
+}
+
+Result<void> SqliteStorage::SaveMessageSettings(core::ClinicId clinic,
+                                                const ports::MessageSettings& settings,
+                                                const core::staff::AuditEntry& audit) {
+  UNKNOT_TRY(ports::ValidateMessageSettings(settings));
+  return writer_->Write<void>(
+      [&](Connection& db) -> Result<void> {
+        UNKNOT_TRY(StoreMessageSettings(db, clinic, settings));
+        UNKNOT_TRY(AppendAuditRow(db, clinic, audit));
+        return core::Ok();
+      },
+      Durability::kFull, Touches::kNotTheSchedule);
+}
+
+Result<void> SqliteStorage::SaveMessageSetup(core::ClinicId clinic,
+                                             const ports::MessageSetup& setup,
+                                             const core::staff::AuditEntry& audit) {
+  UNKNOT_TRY(ports::ValidateMessageSettings(setup.messages));
+  UNKNOT_TRY(CheckHoldMinutes(setup.hold_minutes));
+  UNKNOT_TRY(ports::ValidateWaitlistSettings(setup.waitlist));
+  return writer_->Write<void>(
+      [&](Connection& db) -> Result<void> {
+        UNKNOT_TRY(StoreMessageSettings(db, clinic, setup.messages));
+        UNKNOT_TRY(StoreHoldMinutes(db, clinic, setup.hold_minutes));
+        UNKNOT_TRY(StoreWaitlistSettings(db, clinic, setup.waitlist));
         UNKNOT_TRY(AppendAuditRow(db, clinic, audit));
         return core::Ok();
       },

@@ -235,31 +235,4 @@ Result<ports::MessageSettings> SqliteStorage::FindMessageSettings(core::ClinicId
   return settings;
 }
 
-Result<void> SqliteStorage::SaveMessageSettings(core::ClinicId clinic,
-                                                const ports::MessageSettings& settings,
-                                                const core::staff::AuditEntry& audit) {
-  UNKNOT_TRY(ports::ValidateMessageSettings(settings));
-  return writer_->Write<void>(
-      [&](Connection& db) -> Result<void> {
-        Statement known =
-            UNKNOT_TRY(db.PrepareCached("SELECT count(*) FROM clinics WHERE id = ?1"));
-        known.Bind(1, clinic.value());
-        UNKNOT_TRY(known.Step());
-        if (known.Int(0) == 0) return Error::NotFound("no such clinic");
-        Statement stmt = UNKNOT_TRY(db.PrepareCached(
-            "INSERT INTO outbox_settings (clinic_id, reminder_hours, sms_webhook_url, "
-            "sms_webhook_secret) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (clinic_id) DO UPDATE SET "
-            "reminder_hours = excluded.reminder_hours, sms_webhook_url = "
-            "excluded.sms_webhook_url, sms_webhook_secret = excluded.sms_webhook_secret"));
-        stmt.Bind(1, clinic.value())
-            .Bind(2, std::int64_t{settings.reminder_lead.count()})
-            .Bind(3, settings.sms_webhook_url)
-            .Bind(4, settings.sms_webhook_secret);
-        UNKNOT_TRY(stmt.Run());
-        UNKNOT_TRY(AppendAuditRow(db, clinic, audit));
-        return core::Ok();
-      },
-      Durability::kFull, Touches::kNotTheSchedule);
-}
-
 }  // namespace unknot::storage::sqlite
