@@ -27,8 +27,9 @@
 #     availability of the same service and day, on that clinic and on the demo clinic.
 #  8. latency of one request on a fresh connection (issue 18): bench/latency/run.sh, the bare
 #     server and `unknot serve` (1 thread) on CPU 0, the client on CPU 1, 2000 interleaved rounds
-#     of bare, /healthz, one day's availability from the cache and right after a write; median
-#     and p95 per kind and net of bare.
+#     of bare, /healthz, one day's availability from the cache, right after a write on that day
+#     and right after a write on another day (kept in the cache); median and p95 per kind and net
+#     of bare.
 # BENCH_ONLY=sqlite, BENCH_ONLY=postgres, BENCH_ONLY=staff, BENCH_ONLY=calendar, BENCH_ONLY=fhir
 # or BENCH_ONLY=latency runs only parts 1-3, part 4, part 5, part 6, part 7 or part 8.
 # Bounded: every load stops by itself; only loopback is used.

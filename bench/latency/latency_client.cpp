@@ -12,6 +12,8 @@
 //                      a free start as a new patient, or the cancellation of the previous one with
 //                      its manage token; not timed, must answer 2xx), then the timed GET of that
 //                      day's availability (recomputed, since a booking clears the cache)
+//   avail_after_other_write  the same write on another day (--other-start), then the timed GET of
+//                      the first day, which that write cannot change: from the cache
 // Printed: per kind the median and p95 in µs, net of bare (the median and p95 of the per-round
 // differences kind − bare), the median of the per-round ratios kind / bare, and the requests that
 // failed.
@@ -20,7 +22,8 @@
 // the server's FIN (the server, asked for `Connection: close`, closes first).
 //
 // Usage: unknot_bench_latency_client --bare-port P --port P --clinic SLUG --service ID
-//          --practitioner ID --day YYYY-MM-DD --start RFC3339 [--rounds 2000] [--warmup 200]
+//          --practitioner ID --day YYYY-MM-DD --start RFC3339 [--other-start RFC3339]
+//          [--rounds 2000] [--warmup 200]
 //          [--only KIND] [--seconds S] [--gap-us G]
 // --only KIND runs only that kind (no bare, no net), e.g. while a profiler watches the server;
 // --seconds S then stops after S seconds instead of after the rounds. --gap-us G sleeps G µs
@@ -189,6 +192,7 @@ struct Options {
   std::string practitioner;
   std::string day;
   std::string start;
+  std::string other_start;  // empty: no avail_after_other_write
   int rounds = 2000;
   int warmup = 200;
   std::string only;
@@ -216,6 +220,8 @@ Options Parse(int argc, char** argv) {
       o.day = value;
     } else if (name == "--start") {
       o.start = value;
+    } else if (name == "--other-start") {
+      o.other_start = value;
     } else if (name == "--rounds") {
       o.rounds = std::atoi(value.c_str());
     } else if (name == "--warmup") {
@@ -238,7 +244,8 @@ Options Parse(int argc, char** argv) {
   return o;
 }
 
-const std::vector<std::string> kKinds = {"bare", "healthz", "avail_cached", "avail_after_write"};
+const std::vector<std::string> kKinds = {"bare", "healthz", "avail_cached", "avail_after_write",
+                                         "avail_after_other_write"};
 
 class Bench {
  public:
@@ -254,20 +261,25 @@ class Bench {
     if (kind == "avail_cached") {
       Timed(o_.port, Get(availability_));
     } else if (kind == "avail_after_write") {
-      Write();
+      Write(0);
+    } else if (kind == "avail_after_other_write") {
+      Write(1);
     }
     if (gap_us > 0) usleep(static_cast<useconds_t>(gap_us));
     if (kind == "bare") return Timed(o_.bare_port, Get("/"));
     if (kind == "healthz") return Timed(o_.port, Get("/healthz"));
-    if (kind == "avail_cached" || kind == "avail_after_write") {
+    if (kind == "avail_cached" || kind == "avail_after_write" ||
+        kind == "avail_after_other_write") {
       return Timed(o_.port, Get(availability_));
     }
     Die("unknown kind " + kind);
   }
 
-  // Cancels a booking left over by the last round, so the day is as it was.
+  // Cancels the bookings left over by the last round, so the days are as they were.
   void Finish() {
-    if (!token_.empty()) Write();
+    for (int which = 0; which < 2; ++which) {
+      if (!booked_[which].token.empty()) Write(which);
+    }
   }
 
   int failed() const { return failed_; }
@@ -287,14 +299,18 @@ class Bench {
     return answer->micros;
   }
 
-  // Books o_.start with o_.practitioner as a new patient, or cancels the previous booking.
-  void Write() {
+  // Books o_.start (which 0) or o_.other_start (1) with o_.practitioner as a new patient, or
+  // cancels the previous booking of that start.
+  void Write(int which) {
     ++writes_;
-    if (token_.empty()) {
+    std::string& token = booked_[which].token;
+    std::string& id = booked_[which].id;
+    const std::string& start = which == 0 ? o_.start : o_.other_start;
+    if (token.empty()) {
       std::string email = "latency-" + std::to_string(getpid()) + "-" +
                           std::to_string(++patients_) + "@example.org";
       std::string body = R"({"service":)" + o_.service + R"(,"practitioner":)" + o_.practitioner +
-                         R"(,"start":")" + o_.start +
+                         R"(,"start":")" + start +
                          R"(","patient":{"given_name":"Lat","family_name":"Ency","email":")" +
                          email + R"(","phone":"+14155550142"}})";
       std::optional<Answer> answer = Exchange(o_.port, Post(base_ + "/appointments", body));
@@ -302,27 +318,30 @@ class Bench {
         Die("booking refused: " + (answer ? std::to_string(answer->status) + " " + answer->body
                                           : std::string("no answer")));
       }
-      token_ = StringField(answer->body, "manage_token");
-      id_ = AppointmentId(answer->head);
-      if (token_.empty() || id_.empty()) Die("booking answer without token or id");
+      token = StringField(answer->body, "manage_token");
+      id = AppointmentId(answer->head);
+      if (token.empty() || id.empty()) Die("booking answer without token or id");
     } else {
-      std::string body = R"({"token":")" + token_ + R"("})";
+      std::string body = R"({"token":")" + token + R"("})";
       std::optional<Answer> answer =
-          Exchange(o_.port, Post(base_ + "/appointments/" + id_ + "/cancel", body));
+          Exchange(o_.port, Post(base_ + "/appointments/" + id + "/cancel", body));
       if (!answer || answer->status / 100 != 2) {
         Die("cancellation refused: " + (answer ? std::to_string(answer->status) + " " + answer->body
                                                : std::string("no answer")));
       }
-      token_.clear();
-      id_.clear();
+      token.clear();
+      id.clear();
     }
   }
 
   Options o_;
   std::string base_;
   std::string availability_;
-  std::string token_;
-  std::string id_;
+  struct Booked {
+    std::string token;
+    std::string id;
+  };
+  Booked booked_[2];
   int patients_ = 0;
   int failed_ = 0;
   int writes_ = 0;
@@ -347,6 +366,10 @@ int main(int argc, char** argv) {
     }
     kinds = {options.only};
   }
+  if (options.other_start.empty()) {
+    kinds.erase(std::remove(kinds.begin(), kinds.end(), "avail_after_other_write"), kinds.end());
+    if (kinds.empty()) Die("avail_after_other_write needs --other-start");
+  }
   Bench bench(options);
   std::map<std::string, std::vector<double>> times;
   std::map<std::string, std::vector<double>> net;
@@ -358,7 +381,7 @@ int main(int argc, char** argv) {
   for (int round = 0; round < options.warmup + options.rounds || options.seconds > 0; ++round) {
     if (options.seconds > 0 && Clock::now() >= deadline) break;
     std::map<std::string, std::optional<double>> got;
-    // Every order of the kinds in turn (24 for 4 kinds), so each kind follows each other one (a
+    // Every order of the kinds in turn (120 for 5 kinds), so each kind follows each other one (a
     // write's after-effects, a warm cache) as often, and no position in the round favours one.
     std::next_permutation(kinds.begin(), kinds.end());
     for (const std::string& kind : kinds) got[kind] = bench.Run(kind, options.gap_us);

@@ -4,7 +4,8 @@
 # side, both pinned to CPU 0, and bench/latency/latency_client.cpp on CPU 1, which times bare,
 # /healthz, one day's availability from the cache and the same right after a write, in
 # interleaved rounds (a new connection per request), and prints median and p95 per kind and net
-# of bare. Needs the release build:
+# of bare; and the same day right after a write on another day, which the cache keeps (issue 18:
+# invalidation no wider than the write). Needs the release build:
 #   cmake --preset release && cmake --build --preset release --target unknot \
 #     unknot_bench_bare_server unknot_bench_latency_client
 # LATENCY_ROUNDS (2000) and LATENCY_WARMUP (200) set the rounds; LATENCY_GAP_US=G pauses G µs
@@ -68,17 +69,19 @@ first=$(curl -sf "$api/practitioners" | jq -r '.practitioners[] | select(.slug =
 second=$(curl -sf "$api/practitioners" | jq -r '.practitioners[] | select(.slug == "daniel-reyes") | .id')
 from=$(date -u -d "+2 days" +%F)
 to=$(date -u -d "+16 days" +%F)
-read -r day start < <(curl -sf "$api/availability?service=$service&from=$from&to=$to" |
+read -r day start other_start < <(curl -sf "$api/availability?service=$service&from=$from&to=$to" |
   jq -r --argjson a "$first" --argjson b "$second" '
     [.days[] | select([.slots[].options[].practitioner] | (index($a) != null and index($b) != null))
      | {date, start: ([.slots[] | select([.options[].practitioner] | index($a) != null)][0].start)}]
-    | first | "\(.date) \(.start)"')
+    | "\(.[0].date) \(.[0].start) \(.[1].start)"')
 [[ -n "$day" && "$day" != null ]] || { echo "no day with both ART practitioners free"; exit 1; }
+[[ -n "$other_start" && "$other_start" != null ]] || { echo "no second day with both free"; exit 1; }
 echo "== latency: unknot pid $server_pid (CPU 0, 1 thread), bare pid $bare_pid (CPU 0), client CPU 1"
 echo "== day $day, service $service (art-session), practitioners $first and $second; writes book $start with $first"
+echo "== writes on another day (avail_after_other_write) book $other_start with $first"
 
 args=(--bare-port "$bare_port" --port "$port" --clinic mission-sports-chiro --service "$service"
-      --practitioner "$first" --day "$day" --start "$start"
+      --practitioner "$first" --day "$day" --start "$start" --other-start "$other_start"
       --rounds "${LATENCY_ROUNDS:-2000}" --warmup "${LATENCY_WARMUP:-200}"
       --gap-us "${LATENCY_GAP_US:-0}")
 if [[ -n "${LATENCY_ONLY:-}" ]]; then

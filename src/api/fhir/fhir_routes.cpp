@@ -224,10 +224,11 @@ Result<std::string> SlotBundleText(core::ports::Storage& storage, const core::Cl
   return w.Take();
 }
 
-// A Slot search answered from `cache` while nothing was written since (the JSON availability's
-// rule: same storage generation, at most a second old), else computed; checked before the clinic
-// is even loaded. The key is everything the text depends on: clinic, origin (in every link) and
-// the query as sent. Gzip is made once per cached answer, when a client first asks for it.
+// A Slot search answered from `cache` while nothing was written since (same storage generation,
+// at most a second old; stored without a scope, since a search may span many days), else computed;
+// checked before the clinic is even loaded. The key is everything the text depends on: clinic,
+// origin (in every link) and the query as sent. Gzip is made once per cached answer, when a client
+// first asks for it.
 Response AnswerSlotSearch(core::ports::Storage& storage, const core::Clock& clock,
                           v1::AvailabilityCache& cache, const Request& request) {
   using Body = v1::AvailabilityCache::Body;
@@ -236,19 +237,19 @@ Response AnswerSlotSearch(core::ports::Storage& storage, const core::Clock& cloc
   const std::string origin = PublicOrigin(request);
   const std::string key =
       std::string(request.PathParam("clinic")) + "|" + origin + "|" + std::string(request.query);
-  std::shared_ptr<const Body> body = cache.Find(key, generation, now);
+  std::shared_ptr<const Body> body = cache.Find(key, generation, now, v1::ChangesIn(storage));
   if (body == nullptr) {
     auto clinic = app::LoadClinic(storage, request.PathParam("clinic"));
     if (!clinic) return OutcomeResponse(clinic.error());
     Links links{.origin = origin, .slug = clinic->setup().clinic.slug};
     auto text = SlotBundleText(storage, clock, *clinic, links, request);
     if (!text) return OutcomeResponse(text.error());
-    body = std::make_shared<const Body>(Body{std::move(*text), {}});
+    body = std::make_shared<const Body>(Body{std::move(*text), {}, std::nullopt});
     cache.Store(key, generation, now, body);
   }
   const bool gzip = http::AcceptsGzip(request);
   if (gzip && body->gzip.empty()) {
-    body = std::make_shared<const Body>(Body{body->json, http::Gzip(body->json)});
+    body = std::make_shared<const Body>(Body{body->json, http::Gzip(body->json), body->scope});
     cache.Store(key, generation, now, body);
   }
   Response response = http::Response::Json(200, gzip ? body->gzip : body->json);

@@ -151,19 +151,26 @@ Response Availability(core::ports::Storage& storage, const core::Clock& clock,
   };
   auto query = parse();
   if (!query) return http::Problem(query.error());
-  // Read the generation before computing: a write that lands meanwhile makes this entry stale.
+  // Read the generation before computing: a write that lands meanwhile, in what the answer
+  // depends on, makes this entry stale.
   std::uint64_t generation = storage.Generation();
   auto now = AvailabilityCache::Clock::now();
   std::string key = std::string(request.PathParam("clinic")) + "|" +
                     std::to_string(query->service.value()) + "|" +
                     core::FormatLocalDate(query->from) + "|" + core::FormatLocalDate(query->to) +
                     "|" + (query->practitioner ? std::to_string(query->practitioner->value()) : "");
-  std::shared_ptr<const AvailabilityCache::Body> body = cache.Find(key, generation, now);
+  std::shared_ptr<const AvailabilityCache::Body> body =
+      cache.Find(key, generation, now, ChangesIn(storage));
   if (body == nullptr) {
     auto result = app::GetAvailability(storage, clock, request.PathParam("clinic"), *query);
     if (!result) return http::Problem(result.error());
-    body = std::make_shared<const AvailabilityCache::Body>(
-        AvailabilityCache::Body{dto::AvailabilityText(*result), {}});
+    // What the answer depends on, so that writes elsewhere (another day, another practitioner
+    // in another kind of room) leave it current; without one, any write makes it stale.
+    auto scope = core::scheduling::AvailabilityScope(result->clinic.setup(), *query);
+    body = std::make_shared<const AvailabilityCache::Body>(AvailabilityCache::Body{
+        dto::AvailabilityText(*result),
+        {},
+        scope ? std::optional<core::scheduling::ScheduleScope>{std::move(*scope)} : std::nullopt});
     cache.Store(key, generation, now, body);
   }
   // Two weeks of slots are tens of kilobytes of JSON and compress about tenfold. The gzip is made
@@ -172,7 +179,7 @@ Response Availability(core::ports::Storage& storage, const core::Clock& clock,
   if (http::AcceptsGzip(request)) {
     if (body->gzip.empty()) {
       body = std::make_shared<const AvailabilityCache::Body>(
-          AvailabilityCache::Body{body->json, http::Gzip(body->json)});
+          AvailabilityCache::Body{body->json, http::Gzip(body->json), body->scope});
       cache.Store(key, generation, now, body);
     }
     Response response = Response::Json(200, body->gzip);
@@ -262,9 +269,9 @@ Response WithAppointment(core::ports::Storage& storage, Request& request, Act ac
 }  // namespace
 
 void AddBookingRoutes(http::Router& router, core::ports::Storage& storage, const core::Clock& clock,
-                      core::ports::TokenService& tokens) {
+                      core::ports::TokenService& tokens, std::shared_ptr<AvailabilityCache> cache) {
   // Shared by the handler copies the router keeps; lives as long as the router.
-  auto cache = std::make_shared<AvailabilityCache>();
+  if (cache == nullptr) cache = std::make_shared<AvailabilityCache>();
   AddHoldRoutes(router, storage, clock, tokens);
   router.Add(http::Method::kGet, "/api/v1/clinics/{clinic}/availability",
              [&storage, &clock, cache](Request& request) {

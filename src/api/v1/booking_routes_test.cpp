@@ -15,10 +15,11 @@ class BookingRoutesTest : public DemoClinicFixture {
  protected:
   void SetUp() override {
     DemoClinicFixture::SetUp();
-    v1::AddBookingRoutes(router_, *storage_, clock_, tokens_);
+    v1::AddBookingRoutes(router_, *storage_, clock_, tokens_, cache_);
     auto setup = *storage_->LoadSetup(storage_->FindClinic("mission-sports-chiro")->id).value();
     for (const auto& s : setup.services) {
       if (s.slug == "art-session") art_ = s.id.value();
+      if (s.slug == "deep-tissue-60") massage_ = s.id.value();
     }
     okafor_ = setup.practitioners[0].id.value();
   }
@@ -40,7 +41,9 @@ class BookingRoutesTest : public DemoClinicFixture {
   }
 
   security::SodiumTokens tokens_;
+  std::shared_ptr<v1::AvailabilityCache> cache_ = std::make_shared<v1::AvailabilityCache>();
   std::int64_t art_ = 0;
+  std::int64_t massage_ = 0;
   std::int64_t okafor_ = 0;
   const std::string base_ = "/api/v1/clinics/mission-sports-chiro";
 };
@@ -58,6 +61,38 @@ TEST_F(BookingRoutesTest, AvailabilityListsLocalDaysWithOptions) {
   EXPECT_EQ(first["start"], "2026-12-07T16:00:00Z");
   EXPECT_EQ(first["options"][0]["practitioner"], okafor_);
   EXPECT_EQ(body["practitioners"][0]["display_name"], "Dr. Maya Okafor, DC");
+}
+
+// A booking for Dr. Okafor on Tuesday recomputes Tuesday's ART answer only: Wednesday's, and the
+// massage answer for Tuesday (other practitioners, other rooms), are still served from the cache.
+TEST_F(BookingRoutesTest, ABookingKeepsCachedAnswersItCannotChange) {
+  auto day = [&](const char* date, std::int64_t service) {
+    return Get(base_ + "/availability?service=" + std::to_string(service) + "&from=" + date +
+               "&to=" + date);
+  };
+  auto tuesday = day("2026-12-08", art_);
+  ASSERT_EQ(tuesday.status, 200u) << tuesday.body;
+  auto wednesday = day("2026-12-09", art_);
+  ASSERT_EQ(wednesday.status, 200u);
+  auto massage = day("2026-12-08", massage_);
+  ASSERT_EQ(massage.status, 200u);
+  const v1::AvailabilityCache::Stats before = cache_->stats();
+
+  ASSERT_EQ(Post(base_ + "/appointments", BookingBody("2026-12-08T17:00:00Z")).status, 201u);
+  EXPECT_EQ(day("2026-12-09", art_).body, wednesday.body);
+  EXPECT_EQ(day("2026-12-08", massage_).body, massage.body);
+  EXPECT_EQ(cache_->stats().hits, before.hits + 2);
+  EXPECT_EQ(cache_->stats().misses, before.misses);
+  // Tuesday's ART answer is recomputed and no longer offers Dr. Okafor at 09:00.
+  auto after = day("2026-12-08", art_);
+  ASSERT_EQ(after.status, 200u);
+  EXPECT_EQ(cache_->stats().misses, before.misses + 1);
+  EXPECT_NE(after.body, tuesday.body);
+  const Json recomputed = Body(after);
+  for (const auto& slot : recomputed["days"][0]["slots"]) {
+    if (slot["start"] != "2026-12-08T17:00:00Z") continue;
+    for (const auto& option : slot["options"]) EXPECT_NE(option["practitioner"], okafor_);
+  }
 }
 
 // The route writes its answer as text; it means exactly what the JSON tree says, with names that

@@ -34,6 +34,7 @@
 #include "core/ports/waitlist.hpp"
 #include "core/scheduling/appointment.hpp"
 #include "core/scheduling/availability.hpp"
+#include "core/scheduling/schedule_changes.hpp"
 
 namespace unknot::core::ports {
 
@@ -279,6 +280,15 @@ class Storage : public ClinicRepository,
   // current: equal values mean no such write between the two reads. Writes by other processes
   // are not seen; one process serves a SQLite file.
   virtual std::uint64_t Generation() const = 0;
+
+  // Whether a write committed after `generation` (a value Generation() returned) may have
+  // changed what `scope` covers: false only when every such write said what it changed and none
+  // of that falls in the scope (core/scheduling/schedule_changes.hpp), so that a booking for one
+  // practitioner on Tuesday leaves cached answers for Wednesday alone. When it returns false,
+  // `unchanged_through` (unless null) is set to the newest generation the scope is unchanged at.
+  virtual bool ScheduleChangedSince(std::uint64_t generation,
+                                    const scheduling::ScheduleScope& scope,
+                                    std::uint64_t* unchanged_through) const = 0;
 
   // Committed write transactions and the writes (bookings, cancellations, ...) they carried
   // since the process started: writes / commits is how well concurrent writes are grouped.

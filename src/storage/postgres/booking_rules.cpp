@@ -96,7 +96,9 @@ Result<scheduling::Appointment> PostgresStorage::DecideRequest(
     ports::RequestDecision decision, std::string_view reason, core::Instant now,
     const core::staff::AuditEntry& audit) {
   return WriteOnce<scheduling::Appointment>(
-      *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
+      *pool_,
+      [&](pqxx::dbtransaction& tx,
+          scheduling::ScheduleChanges& changes) -> Result<scheduling::Appointment> {
         const std::string where =
             " WHERE clinic_id = $1 AND id = $2 AND version = $3 AND status = 'requested' "
             "RETURNING " +
@@ -128,7 +130,9 @@ Result<scheduling::Appointment> PostgresStorage::DecideRequest(
                            ")");
         }
         UNKNOT_TRY(AppendAuditRow(tx, clinic, audit));
-        return ReadAppointment(rows[0]);
+        scheduling::Appointment decided = UNKNOT_TRY(ReadAppointment(rows[0]));
+        changes.Add(scheduling::ChangeOf(clinic, decided));  // same time, now booked or not
+        return decided;
       });
 }
 

@@ -35,54 +35,61 @@ Result<ports::Hold> PostgresStorage::CreateHold(core::ClinicId clinic, const por
       hold.blocked_until - hold.time.start() > std::chrono::hours{10}) {
     return Error::InvalidField("blocked_until", "must be after the end, at most 10 hours on");
   }
-  return WriteOnce<ports::Hold>(*pool_, [&](pqxx::dbtransaction& tx) -> Result<ports::Hold> {
-    auto minutes = tx.exec_params("SELECT hold_minutes FROM clinics WHERE id = $1", clinic.value());
-    if (minutes.empty()) return Error::NotFound("no such clinic");
-    const std::chrono::minutes length{Int(minutes[0][0])};
-    auto known = tx.exec_params(
-        "SELECT (SELECT count(*) FROM practitioners WHERE clinic_id = $1 AND id = $2) + "
-        "(SELECT count(*) FROM services WHERE clinic_id = $1 AND id = $3)",
-        clinic.value(), hold.practitioner.value(), hold.service.value());
-    if (Int(known[0][0]) != 2) {
-      return Error(ErrorCode::kInvalidArgument,
-                   "the practitioner or service does not belong to this clinic");
-    }
-    // Every booking of the practitioner checks holds under this lock (shared): once it is ours,
-    // the appointments we read below include every one whose check could miss this hold.
-    tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1 || ':holds:' || $2, 0))",
-                   std::to_string(clinic.value()), std::to_string(hold.practitioner.value()));
-    // Expired holds count for nothing; their rows go with the next hold of the clinic.
-    tx.exec_params("DELETE FROM holds WHERE clinic_id = $1 AND expires_at <= $2", clinic.value(),
-                   Seconds(now));
-    const bool busy =
-        tx.exec_params1(
-              "SELECT EXISTS (SELECT 1 FROM appointments WHERE practitioner_id = $2 "
-              "AND clinic_id = $1 AND start_at < $4 AND blocked_until > $3 "
-              "AND status <> 'cancelled' AND start_at > $3 - 36000) "
-              "OR EXISTS (SELECT 1 FROM holds WHERE practitioner_id = $2 AND clinic_id = $1 "
-              "AND start_at < $4 AND blocked_until > $3 AND start_at > $3 - 36000 "
-              "AND expires_at > $5)",
-              clinic.value(), hold.practitioner.value(), Seconds(hold.time.start()),
-              Seconds(hold.blocked_until), Seconds(now))[0]
-            .as<bool>();
-    if (busy) {
-      return Error(ErrorCode::kConflict, "the time is not free",
-                   {{"start", "is taken or held for another patient"}});
-    }
-    const core::Instant expires = FromSeconds(Seconds(now + length));
-    tx.exec_params(
-        "INSERT INTO holds (clinic_id, practitioner_id, service_id, start_at, end_at, "
-        "blocked_until, expires_at, created_at, token_hash) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        clinic.value(), hold.practitioner.value(), hold.service.value(), Seconds(hold.time.start()),
-        Seconds(hold.time.end()), Seconds(hold.blocked_until), Seconds(expires), Seconds(now),
-        hold.token_hash);
-    return ports::Hold{.practitioner = hold.practitioner,
-                       .service = hold.service,
-                       .time = hold.time,
-                       .blocked_until = hold.blocked_until,
-                       .expires_at = expires};
-  });
+  return WriteOnce<ports::Hold>(
+      *pool_,
+      [&](pqxx::dbtransaction& tx,
+          core::scheduling::ScheduleChanges& changes) -> Result<ports::Hold> {
+        auto minutes =
+            tx.exec_params("SELECT hold_minutes FROM clinics WHERE id = $1", clinic.value());
+        if (minutes.empty()) return Error::NotFound("no such clinic");
+        const std::chrono::minutes length{Int(minutes[0][0])};
+        auto known = tx.exec_params(
+            "SELECT (SELECT count(*) FROM practitioners WHERE clinic_id = $1 AND id = $2) + "
+            "(SELECT count(*) FROM services WHERE clinic_id = $1 AND id = $3)",
+            clinic.value(), hold.practitioner.value(), hold.service.value());
+        if (Int(known[0][0]) != 2) {
+          return Error(ErrorCode::kInvalidArgument,
+                       "the practitioner or service does not belong to this clinic");
+        }
+        // Every booking of the practitioner checks holds under this lock (shared): once it is ours,
+        // the appointments we read below include every one whose check could miss this hold.
+        tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1 || ':holds:' || $2, 0))",
+                       std::to_string(clinic.value()), std::to_string(hold.practitioner.value()));
+        // Expired holds count for nothing; their rows go with the next hold of the clinic.
+        tx.exec_params("DELETE FROM holds WHERE clinic_id = $1 AND expires_at <= $2",
+                       clinic.value(), Seconds(now));
+        const bool busy =
+            tx.exec_params1(
+                  "SELECT EXISTS (SELECT 1 FROM appointments WHERE practitioner_id = $2 "
+                  "AND clinic_id = $1 AND start_at < $4 AND blocked_until > $3 "
+                  "AND status <> 'cancelled' AND start_at > $3 - 36000) "
+                  "OR EXISTS (SELECT 1 FROM holds WHERE practitioner_id = $2 AND clinic_id = $1 "
+                  "AND start_at < $4 AND blocked_until > $3 AND start_at > $3 - 36000 "
+                  "AND expires_at > $5)",
+                  clinic.value(), hold.practitioner.value(), Seconds(hold.time.start()),
+                  Seconds(hold.blocked_until), Seconds(now))[0]
+                .as<bool>();
+        if (busy) {
+          return Error(ErrorCode::kConflict, "the time is not free",
+                       {{"start", "is taken or held for another patient"}});
+        }
+        const core::Instant expires = FromSeconds(Seconds(now + length));
+        tx.exec_params(
+            "INSERT INTO holds (clinic_id, practitioner_id, service_id, start_at, end_at, "
+            "blocked_until, expires_at, created_at, token_hash) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            clinic.value(), hold.practitioner.value(), hold.service.value(),
+            Seconds(hold.time.start()), Seconds(hold.time.end()), Seconds(hold.blocked_until),
+            Seconds(expires), Seconds(now), hold.token_hash);
+        // Pruned holds had expired: they blocked nothing any more.
+        changes.Add({clinic, hold.practitioner, std::nullopt,
+                     *core::Interval::Create(hold.time.start(), hold.blocked_until)});
+        return ports::Hold{.practitioner = hold.practitioner,
+                           .service = hold.service,
+                           .time = hold.time,
+                           .blocked_until = hold.blocked_until,
+                           .expires_at = expires};
+      });
 }
 
 Result<ports::Hold> PostgresStorage::FindHold(core::ClinicId clinic, std::string_view token_hash,
@@ -98,13 +105,21 @@ Result<ports::Hold> PostgresStorage::FindHold(core::ClinicId clinic, std::string
 }
 
 Result<void> PostgresStorage::ReleaseHold(core::ClinicId clinic, std::string_view token_hash) {
-  return WriteOnce<void>(*pool_, [&](pqxx::dbtransaction& tx) -> Result<void> {
-    auto rows =
-        tx.exec_params("DELETE FROM holds WHERE token_hash = $2 AND clinic_id = $1 RETURNING id",
-                       clinic.value(), std::string(token_hash));
-    if (rows.empty()) return Error::NotFound("no such hold");
-    return core::Ok();
-  });
+  return WriteOnce<void>(
+      *pool_,
+      [&](pqxx::dbtransaction& tx, core::scheduling::ScheduleChanges& changes) -> Result<void> {
+        auto rows = tx.exec_params(
+            "DELETE FROM holds WHERE token_hash = $2 AND clinic_id = $1 "
+            "RETURNING practitioner_id, start_at, blocked_until",
+            clinic.value(), std::string(token_hash));
+        if (rows.empty()) return Error::NotFound("no such hold");
+        for (const pqxx::row& r : rows) {
+          auto blocked = core::Interval::Create(FromSeconds(Int(r[1])), FromSeconds(Int(r[2])));
+          if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
+          changes.Add({clinic, core::PractitionerId{Int(r[0])}, std::nullopt, *blocked});
+        }
+        return core::Ok();
+      });
 }
 
 Result<std::vector<ports::Hold>> PostgresStorage::ListHolds(core::ClinicId clinic,

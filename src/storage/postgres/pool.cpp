@@ -180,12 +180,30 @@ Result<void> ConnectionPool::WithConnection(
 
 Result<void> ConnectionPool::InTransaction(
     const std::function<Result<void>(pqxx::dbtransaction&)>& work, Touches touches) {
+  // Says nothing of what it changed: a schedule write then made every cached answer stale.
+  return Transact(
+      [&](pqxx::dbtransaction& tx, core::scheduling::ScheduleChanges&) { return work(tx); },
+      touches);
+}
+
+Result<void> ConnectionPool::InTransaction(
+    const std::function<Result<void>(pqxx::dbtransaction&, core::scheduling::ScheduleChanges&)>&
+        work) {
+  return Transact(work, Touches::kSchedule);
+}
+
+Result<void> ConnectionPool::Transact(
+    const std::function<Result<void>(pqxx::dbtransaction&, core::scheduling::ScheduleChanges&)>&
+        work,
+    Touches touches) {
   for (int attempt = 1;; ++attempt) {
     std::string state;
+    core::scheduling::ScheduleChanges changes;
     Result<void> result = WithConnection([&](pqxx::connection& connection) -> Result<void> {
       try {
         pqxx::work tx(connection);
-        UNKNOT_TRY(work(tx));
+        changes = {};
+        UNKNOT_TRY(work(tx, changes));
         tx.commit();
         return core::Ok();
       } catch (const pqxx::sql_error& e) {
@@ -194,19 +212,31 @@ Result<void> ConnectionPool::InTransaction(
       }
     });
     if (result) {
-      std::lock_guard lock(mutex_);
-      ++commits_;
-      if (touches == Touches::kSchedule) ++schedule_commits_;
+      {
+        std::lock_guard lock(mutex_);
+        ++commits_;
+      }
+      if (touches == Touches::kSchedule) RecordSchedule(changes);
     }
     if (result || !IsRetryableState(state) || attempt == kAttempts) return result;
     std::this_thread::sleep_for(std::chrono::milliseconds{attempt});
   }
 }
 
-void ConnectionPool::CountCommit() {
-  std::lock_guard lock(mutex_);
-  ++commits_;
-  ++schedule_commits_;
+void ConnectionPool::CountCommit(const core::scheduling::ScheduleChanges& changes) {
+  {
+    std::lock_guard lock(mutex_);
+    ++commits_;
+  }
+  RecordSchedule(changes);
+}
+
+void ConnectionPool::RecordSchedule(const core::scheduling::ScheduleChanges& changes) {
+  if (changes.known()) {
+    schedule_log_.Record(changes.changes());
+  } else {
+    schedule_log_.Record(std::nullopt);
+  }
 }
 
 bool ConnectionPool::IsRetryable(const std::exception& error) {
@@ -218,9 +248,6 @@ std::uint64_t ConnectionPool::commits() const {
   return commits_;
 }
 
-std::uint64_t ConnectionPool::schedule_commits() const {
-  std::lock_guard lock(mutex_);
-  return schedule_commits_;
-}
+std::uint64_t ConnectionPool::schedule_commits() const { return schedule_log_.generation(); }
 
 }  // namespace unknot::storage::postgres

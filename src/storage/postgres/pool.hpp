@@ -16,6 +16,7 @@
 #include <pqxx/dbtransaction>
 
 #include "core/common/result.hpp"
+#include "core/scheduling/schedule_changes.hpp"
 
 namespace unknot::storage::postgres {
 
@@ -66,12 +67,19 @@ class ConnectionPool {
   core::Result<void> InTransaction(
       const std::function<core::Result<void>(pqxx::dbtransaction&)>& work,
       Touches touches = Touches::kSchedule);
+  // The same for a write that says what it changed in the schedule (each attempt afresh), so that
+  // only the cached answers that depend on that are stale (core/scheduling/schedule_changes.hpp).
+  core::Result<void> InTransaction(
+      const std::function<core::Result<void>(pqxx::dbtransaction&,
+                                             core::scheduling::ScheduleChanges&)>& work);
 
   // Committed write transactions so far (InTransaction calls that succeeded, and writes
-  // counted with CountCommit); schedule_commits() only those that may touch the schedule.
+  // counted with CountCommit); schedule_commits() only those that may touch the schedule, each
+  // recorded in schedule_log() with what it changed.
   std::uint64_t commits() const;
   std::uint64_t schedule_commits() const;
-  void CountCommit();
+  void CountCommit(const core::scheduling::ScheduleChanges& changes);
+  const core::scheduling::ScheduleChangeLog& schedule_log() const { return schedule_log_; }
 
   // Whether an error of a transaction is worth retrying from the start: a serialization failure
   // or a deadlock.
@@ -81,6 +89,11 @@ class ConnectionPool {
   ConnectionPool(std::string uri, std::size_t size, std::vector<PreparedStatement> statements);
   core::Result<std::unique_ptr<pqxx::connection>> Borrow();
   void Return(std::unique_ptr<pqxx::connection> connection);
+  core::Result<void> Transact(const std::function<core::Result<void>(
+                                  pqxx::dbtransaction&, core::scheduling::ScheduleChanges&)>& work,
+                              Touches touches);
+  // Records a committed schedule write: what it said it changed, or anything.
+  void RecordSchedule(const core::scheduling::ScheduleChanges& changes);
 
   const std::string uri_;
   const std::size_t size_;
@@ -90,7 +103,7 @@ class ConnectionPool {
   std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mutex_
   std::size_t open_ = 0;                                 // guarded by mutex_
   std::uint64_t commits_ = 0;                            // guarded by mutex_
-  std::uint64_t schedule_commits_ = 0;                   // guarded by mutex_
+  core::scheduling::ScheduleChangeLog schedule_log_;     // thread-safe on its own
 };
 
 }  // namespace unknot::storage::postgres

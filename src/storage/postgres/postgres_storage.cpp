@@ -71,6 +71,17 @@ Result<scheduling::Appointment> ReadAppointment(const pqxx::row& r) {
   return a;
 }
 
+Result<std::optional<scheduling::ScheduleChange>> LockAppointmentChange(pqxx::dbtransaction& tx,
+                                                                        core::ClinicId clinic,
+                                                                        core::AppointmentId id) {
+  auto rows = tx.exec_params("SELECT " + kAppointmentColumns +
+                                 " FROM appointments WHERE clinic_id = $1 AND id = $2 FOR UPDATE",
+                             clinic.value(), id.value());
+  if (rows.empty()) return std::optional<scheduling::ScheduleChange>{};
+  return std::optional<scheduling::ScheduleChange>{
+      scheduling::ChangeOf(clinic, UNKNOT_TRY(ReadAppointment(rows[0])))};
+}
+
 namespace {
 
 // No appointment blocks more than this (service validation caps duration and buffer); overlap
@@ -559,6 +570,12 @@ PostgresStorage::~PostgresStorage() = default;
 
 std::uint64_t PostgresStorage::Generation() const { return pool_->schedule_commits(); }
 
+bool PostgresStorage::ScheduleChangedSince(std::uint64_t generation,
+                                           const core::scheduling::ScheduleScope& scope,
+                                           std::uint64_t* unchanged_through) const {
+  return pool_->schedule_log().ChangedSince(generation, scope, unchanged_through);
+}
+
 core::ports::Storage::WriteCounts PostgresStorage::Writes() const {
   const std::uint64_t commits = pool_->commits();
   return {commits, commits};  // one write per transaction: the database groups commits itself
@@ -703,11 +720,14 @@ Result<clinic::Patient> PostgresStorage::CreatePatient(core::ClinicId clinic_id,
   UNKNOT_TRY(clinic::Validate(patient));
   clinic::Patient stored = patient;
   stored.created_at = clock_.Now();
-  return WriteOnce<clinic::Patient>(*pool_,
-                                    [&](pqxx::dbtransaction& tx) -> Result<clinic::Patient> {
-                                      stored.id = UNKNOT_TRY(InsertPatient(tx, clinic_id, stored));
-                                      return stored;
-                                    });
+  return WriteOnce<clinic::Patient>(
+      *pool_,
+      [&](pqxx::dbtransaction& tx,
+          scheduling::ScheduleChanges& changes) -> Result<clinic::Patient> {
+        changes.Nothing();  // a patient is not in the schedule until booked
+        stored.id = UNKNOT_TRY(InsertPatient(tx, clinic_id, stored));
+        return stored;
+      });
 }
 
 Result<clinic::Patient> PostgresStorage::FindPatient(core::ClinicId clinic_id,
@@ -795,7 +815,11 @@ Result<scheduling::Appointment> PostgresStorage::Book(core::ClinicId clinic_id,
       });
       if (!done) return done.error();
       if (retry) continue;
-      if (*out) pool_->CountCommit();
+      if (*out) {
+        scheduling::ScheduleChanges changes;
+        changes.Add(scheduling::ChangeOf(clinic_id, **out));
+        pool_->CountCommit(changes);
+      }
       return std::move(*out);
     }
   }
@@ -803,7 +827,9 @@ Result<scheduling::Appointment> PostgresStorage::Book(core::ClinicId clinic_id,
   // key are one transaction; concurrent retries with one key wait for each other on a lock. An
   // online booking's rules are read in the booking's transaction too (DecideOnlineRules).
   return WriteOnce<scheduling::Appointment>(
-      *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
+      *pool_,
+      [&](pqxx::dbtransaction& tx,
+          scheduling::ScheduleChanges& changes) -> Result<scheduling::Appointment> {
         if (booking.idempotency) {
           tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1 || ':key:' || $2, 0))",
                          std::to_string(clinic_id.value()), booking.idempotency->key);
@@ -815,14 +841,21 @@ Result<scheduling::Appointment> PostgresStorage::Book(core::ClinicId clinic_id,
         // The presented hold is used up first: other bookings see it until this commits, and
         // this booking's own insert no longer does (migration 15's trigger).
         if (!booking.hold_token_hash.empty()) {
-          tx.exec_params("DELETE FROM holds WHERE token_hash = $2 AND clinic_id = $1",
-                         clinic_id.value(), booking.hold_token_hash);
+          for (const pqxx::row& r :
+               tx.exec_params("DELETE FROM holds WHERE token_hash = $2 AND clinic_id = $1 "
+                              "RETURNING practitioner_id, start_at, blocked_until",
+                              clinic_id.value(), booking.hold_token_hash)) {
+            auto blocked = core::Interval::Create(FromSeconds(Int(r[1])), FromSeconds(Int(r[2])));
+            if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
+            changes.Add({clinic_id, core::PractitionerId{Int(r[0])}, std::nullopt, *blocked});
+          }
         }
         core::ports::NewBooking decided = booking;
         if (booking.online_rules) {
           decided.appointment.status = UNKNOT_TRY(DecideOnlineRules(tx, clinic_id, booking, now));
         }
         scheduling::Appointment appointment = UNKNOT_TRY(CallBook(tx, clinic_id, decided, now));
+        changes.Add(scheduling::ChangeOf(clinic_id, appointment));
         if (!booking.idempotency) return appointment;
         tx.exec_params(
             "INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, "
@@ -855,14 +888,18 @@ Result<scheduling::Appointment> PostgresStorage::Cancel(core::ClinicId clinic_id
                                                         core::AppointmentId appointment,
                                                         core::Instant now) {
   return WriteOnce<scheduling::Appointment>(
-      *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
+      *pool_,
+      [&](pqxx::dbtransaction& tx,
+          scheduling::ScheduleChanges& changes) -> Result<scheduling::Appointment> {
         auto rows = tx.exec_params(
             "UPDATE appointments SET status = 'cancelled', cancelled_at = $3, updated_at = $3 "
             "WHERE clinic_id = $1 AND id = $2 AND status = 'booked' RETURNING " +
                 kAppointmentColumns,
             clinic_id.value(), appointment.value(), Seconds(now));
         if (rows.empty()) return NotUpdatable(tx, clinic_id, appointment);
-        return ReadAppointment(rows[0]);
+        scheduling::Appointment cancelled = UNKNOT_TRY(ReadAppointment(rows[0]));
+        changes.Add(scheduling::ChangeOf(clinic_id, cancelled));
+        return cancelled;
       });
 }
 
@@ -870,7 +907,12 @@ Result<scheduling::Appointment> PostgresStorage::Reschedule(core::ClinicId clini
                                                             const scheduling::Appointment& moved) {
   const core::Instant now = clock_.Now();
   return WriteOnce<scheduling::Appointment>(
-      *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
+      *pool_,
+      [&](pqxx::dbtransaction& tx,
+          scheduling::ScheduleChanges& changes) -> Result<scheduling::Appointment> {
+        if (auto before = UNKNOT_TRY(LockAppointmentChange(tx, clinic_id, moved.id))) {
+          changes.Add(*before);
+        }
         pqxx::result rows;
         auto refused = Refused([&] {
           rows = tx.exec_params(
@@ -884,14 +926,19 @@ Result<scheduling::Appointment> PostgresStorage::Reschedule(core::ClinicId clini
         });
         if (refused) return *refused;
         if (rows.empty()) return NotUpdatable(tx, clinic_id, moved.id);
-        return ReadAppointment(rows[0]);
+        scheduling::Appointment after = UNKNOT_TRY(ReadAppointment(rows[0]));
+        changes.Add(scheduling::ChangeOf(clinic_id, after));
+        return after;
       });
 }
 
 Result<core::AssessmentId> PostgresStorage::CreateAssessment(
     core::ClinicId clinic_id, const core::ports::StoredAssessment& assessment) {
   return WriteOnce<core::AssessmentId>(
-      *pool_, [&](pqxx::dbtransaction& tx) -> Result<core::AssessmentId> {
+      *pool_,
+      [&](pqxx::dbtransaction& tx,
+          scheduling::ScheduleChanges& changes) -> Result<core::AssessmentId> {
+        changes.Nothing();  // a self-assessment books nothing
         // Through the clinics table, so a missing clinic inserts nothing instead of failing a
         // foreign key.
         auto rows = tx.exec_params(

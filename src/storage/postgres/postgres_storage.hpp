@@ -53,6 +53,8 @@ class PostgresStorage final : public core::ports::Storage,
   // Counts this process's commits only: writes by other servers on the same database are not
   // seen (see docs/operations.md on the availability cache).
   std::uint64_t Generation() const override;
+  bool ScheduleChangedSince(std::uint64_t generation, const core::scheduling::ScheduleScope& scope,
+                            std::uint64_t* unchanged_through) const override;
   WriteCounts Writes() const override;
 
   core::Result<std::vector<core::clinic::Clinic>> ListClinics() override;

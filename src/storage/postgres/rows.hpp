@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <pqxx/pqxx>
 
@@ -38,6 +39,11 @@ core::Result<core::clinic::Patient> ReadPatient(const pqxx::row& r, int first);
 extern const std::string kAppointmentColumns;
 core::Result<core::scheduling::Appointment> ReadAppointment(const pqxx::row& r);
 
+// The appointment `id` of `clinic` as a schedule change, its row locked until the transaction
+// ends (so a write that moves it knows where from); nullopt when there is none.
+core::Result<std::optional<core::scheduling::ScheduleChange>> LockAppointmentChange(
+    pqxx::dbtransaction& tx, core::ClinicId clinic, core::AppointmentId id);
+
 // Runs a read on a pooled connection without an explicit transaction (one round trip).
 template <typename T, typename Read>
 core::Result<T> ReadOnce(ConnectionPool& pool, Read read) {
@@ -53,16 +59,31 @@ core::Result<T> ReadOnce(ConnectionPool& pool, Read read) {
 // Runs a write transaction that produces a T; an error result rolls it back. `touches`: whether
 // it may change what availability sees (Touches::kNotTheSchedule for audit entries of reads and
 // session bookkeeping, so they do not empty the availability cache).
+// A `write` that takes (tx, core::scheduling::ScheduleChanges&) says there what it changed in the
+// schedule (touches is then kSchedule), so that only the cached answers that depend on it go stale.
 template <typename T, typename Write>
 core::Result<T> WriteOnce(ConnectionPool& pool, Write write, Touches touches = Touches::kSchedule) {
   std::optional<core::Result<T>> out;
-  auto done = pool.InTransaction(
-      [&](pqxx::dbtransaction& tx) -> core::Result<void> {
-        out.emplace(write(tx));
-        if (!*out) return out->error();  // roll back
-        return core::Ok();
-      },
-      touches);
+  core::Result<void> done = core::Ok();
+  if constexpr (std::is_invocable_v<Write&, pqxx::dbtransaction&,
+                                    core::scheduling::ScheduleChanges&>) {
+    (void)touches;
+    done =
+        pool.InTransaction([&](pqxx::dbtransaction& tx,
+                               core::scheduling::ScheduleChanges& changes) -> core::Result<void> {
+          out.emplace(write(tx, changes));
+          if (!*out) return out->error();  // roll back
+          return core::Ok();
+        });
+  } else {
+    done = pool.InTransaction(
+        [&](pqxx::dbtransaction& tx) -> core::Result<void> {
+          out.emplace(write(tx));
+          if (!*out) return out->error();  // roll back
+          return core::Ok();
+        },
+        touches);
+  }
   if (!done) return done.error();
   return std::move(*out);
 }

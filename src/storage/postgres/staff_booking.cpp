@@ -170,7 +170,13 @@ Result<scheduling::Appointment> PostgresStorage::StaffBook(
   }
   const core::Instant now = clock_.Now();
   return WriteOnce<scheduling::Appointment>(
-      *pool_, [&](pqxx::dbtransaction& tx) { return StaffBookRow(tx, clinic_id, booking, now); });
+      *pool_,
+      [&](pqxx::dbtransaction& tx,
+          scheduling::ScheduleChanges& changes) -> Result<scheduling::Appointment> {
+        scheduling::Appointment booked = UNKNOT_TRY(StaffBookRow(tx, clinic_id, booking, now));
+        changes.Add(scheduling::ChangeOf(clinic_id, booked));
+        return booked;
+      });
 }
 
 Result<scheduling::Appointment> PostgresStorage::UpdateAppointment(
@@ -180,7 +186,13 @@ Result<scheduling::Appointment> PostgresStorage::UpdateAppointment(
     return Error::InvalidField("blocked_until", "an appointment may not block more than 10 hours");
   }
   return WriteOnce<scheduling::Appointment>(
-      *pool_, [&](pqxx::dbtransaction& tx) -> Result<scheduling::Appointment> {
+      *pool_,
+      [&](pqxx::dbtransaction& tx,
+          scheduling::ScheduleChanges& changes) -> Result<scheduling::Appointment> {
+        // Where it was, and below where it is: both may free or take time.
+        if (auto before = UNKNOT_TRY(LockAppointmentChange(tx, clinic_id, changed.id))) {
+          changes.Add(*before);
+        }
         if (changed.overbooked && changed.status != scheduling::AppointmentStatus::kCancelled &&
             RoomTaken(tx, clinic_id, changed.room, changed, changed.practitioner)) {
           return RoomOverbooked();
@@ -211,6 +223,7 @@ Result<scheduling::Appointment> PostgresStorage::UpdateAppointment(
                        {{std::string(core::ports::kVersionField), "is not the current version"}});
         }
         scheduling::Appointment stored = UNKNOT_TRY(ReadAppointment(rows[0]));
+        changes.Add(scheduling::ChangeOf(clinic_id, stored));
         UNKNOT_TRY(AppendAuditRow(tx, clinic_id, audit));
         return stored;
       });

@@ -81,7 +81,7 @@ Result<scheduling::Appointment> SqliteStorage::DecideRequest(
     ports::RequestDecision decision, std::string_view reason, core::Instant now,
     const core::staff::AuditEntry& audit) {
   return writer_->Write<scheduling::Appointment>(
-      [&](Connection& db) -> Result<scheduling::Appointment> {
+      [&](Connection& db, scheduling::ScheduleChanges& changes) -> Result<scheduling::Appointment> {
         Statement stmt = UNKNOT_TRY(db.PrepareCached(
             decision == ports::RequestDecision::kApprove
                 ? "UPDATE appointments SET status = 'booked', updated_at = ?4 "
@@ -106,7 +106,9 @@ Result<scheduling::Appointment> SqliteStorage::DecideRequest(
                            ")");
         }
         UNKNOT_TRY(AppendAuditRow(db, clinic, audit));
-        return FindAppointmentRow(db, clinic, appointment);
+        scheduling::Appointment decided = UNKNOT_TRY(FindAppointmentRow(db, clinic, appointment));
+        changes.Add(scheduling::ChangeOf(clinic, decided));  // same time, now booked or not
+        return decided;
       });
 }
 

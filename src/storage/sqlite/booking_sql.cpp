@@ -171,8 +171,8 @@ Result<std::optional<core::ports::StoredResponse>> FindResponseRow(Connection& d
 }
 
 Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
-                                         const core::ports::NewBooking& booking,
-                                         core::Instant now) {
+                                         const core::ports::NewBooking& booking, core::Instant now,
+                                         scheduling::ScheduleChanges& changes) {
   if (booking.idempotency) {
     auto existing = UNKNOT_TRY(FindResponseRow(db, clinic, booking.idempotency->key));
     if (existing) {
@@ -258,12 +258,19 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
   // triggers of migration 16 refuse any other live hold's time). Rolled back with a failed insert.
   if (!booking.hold_token_hash.empty()) {
     Statement release =
-        UNKNOT_TRY(db.PrepareCached("DELETE FROM holds WHERE token_hash = ?2 AND clinic_id = ?1"));
+        UNKNOT_TRY(db.PrepareCached("DELETE FROM holds WHERE token_hash = ?2 AND clinic_id = ?1 "
+                                    "RETURNING practitioner_id, start_at, blocked_until"));
     release.Bind(1, clinic.value()).Bind(2, booking.hold_token_hash);
-    UNKNOT_TRY(release.Run());
+    while (UNKNOT_TRY(release.Step())) {
+      auto blocked =
+          core::Interval::Create(FromSeconds(release.Int(1)), FromSeconds(release.Int(2)));
+      if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
+      changes.Add({clinic, core::PractitionerId{release.Int(0)}, std::nullopt, *blocked});
+    }
   }
   auto inserted = InsertAppointmentRow(db, clinic, appointment, booking.manage_token_hash);
   appointment = UNKNOT_TRY(std::move(inserted));
+  changes.Add(scheduling::ChangeOf(clinic, appointment));
   if (booking.idempotency) {
     Statement remember = UNKNOT_TRY(db.PrepareCached(
         "INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, "
@@ -288,19 +295,26 @@ Result<int> CountNoShowRows(Connection& db, core::ClinicId clinic, core::Patient
 }
 
 Result<scheduling::Appointment> CancelRow(Connection& db, core::ClinicId clinic,
-                                          core::AppointmentId appointment, core::Instant now) {
+                                          core::AppointmentId appointment, core::Instant now,
+                                          scheduling::ScheduleChanges& changes) {
   Statement stmt = UNKNOT_TRY(db.PrepareCached(
       "UPDATE appointments SET status = 'cancelled', cancelled_at = ?3, updated_at = ?3 "
       "WHERE clinic_id = ?1 AND id = ?2 AND status = 'booked'"));
   stmt.Bind(1, clinic.value()).Bind(2, appointment.value()).Bind(3, Seconds(now));
   UNKNOT_TRY(stmt.Run());
   if (db.Changes() == 0) return NotUpdatable(db, clinic, appointment);
-  return FindAppointmentRow(db, clinic, appointment);
+  scheduling::Appointment cancelled = UNKNOT_TRY(FindAppointmentRow(db, clinic, appointment));
+  changes.Add(scheduling::ChangeOf(clinic, cancelled));
+  return cancelled;
 }
 
 Result<scheduling::Appointment> RescheduleRow(Connection& db, core::ClinicId clinic,
                                               const scheduling::Appointment& moved,
-                                              core::Instant now) {
+                                              core::Instant now,
+                                              scheduling::ScheduleChanges& changes) {
+  // Where it was: read in the writer's transaction, so nothing moves it meanwhile.
+  auto before = FindAppointmentRow(db, clinic, moved.id);
+  if (before) changes.Add(scheduling::ChangeOf(clinic, *before));
   Statement stmt = UNKNOT_TRY(db.PrepareCached(
       "UPDATE appointments SET practitioner_id = ?3, room_id = ?4, start_at = ?5, end_at = ?6, "
       "blocked_until = ?7, updated_at = ?8 "
@@ -311,7 +325,9 @@ Result<scheduling::Appointment> RescheduleRow(Connection& db, core::ClinicId cli
   stmt.Bind(8, Seconds(now));
   if (auto run = stmt.Run(); !run) return ConstraintError(db, std::move(run).error());
   if (db.Changes() == 0) return NotUpdatable(db, clinic, moved.id);
-  return FindAppointmentRow(db, clinic, moved.id);
+  scheduling::Appointment after = UNKNOT_TRY(FindAppointmentRow(db, clinic, moved.id));
+  changes.Add(scheduling::ChangeOf(clinic, after));
+  return after;
 }
 
 }  // namespace unknot::storage::sqlite

@@ -39,9 +39,12 @@ core::Result<std::vector<core::scheduling::Booking>> ListPractitionerBookingRows
 core::Result<int> CountNoShowRows(Connection& db, core::ClinicId clinic, core::PatientId patient,
                                   core::Instant since, core::Instant until);
 
+// The writes below say in `changes` what they changed in the schedule (the appointment as it was
+// and is; a hold a booking used up).
 core::Result<core::scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
                                                      const core::ports::NewBooking& booking,
-                                                     core::Instant now);
+                                                     core::Instant now,
+                                                     core::scheduling::ScheduleChanges& changes);
 
 core::Result<std::optional<core::ports::StoredResponse>> FindResponseRow(Connection& db,
                                                                          core::ClinicId clinic,
@@ -49,11 +52,12 @@ core::Result<std::optional<core::ports::StoredResponse>> FindResponseRow(Connect
 
 core::Result<core::scheduling::Appointment> CancelRow(Connection& db, core::ClinicId clinic,
                                                       core::AppointmentId appointment,
-                                                      core::Instant now);
+                                                      core::Instant now,
+                                                      core::scheduling::ScheduleChanges& changes);
 
 core::Result<core::scheduling::Appointment> RescheduleRow(
     Connection& db, core::ClinicId clinic, const core::scheduling::Appointment& moved,
-    core::Instant now);
+    core::Instant now, core::scheduling::ScheduleChanges& changes);
 
 // StaffBook's write (staff_booking_sql.cpp), inside the caller's transaction: a series of visits
 // books each one through it.

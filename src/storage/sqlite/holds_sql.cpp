@@ -50,43 +50,47 @@ Result<ports::Hold> SqliteStorage::CreateHold(core::ClinicId clinic, const ports
       hold.blocked_until - hold.time.start() > std::chrono::hours{10}) {
     return Error::InvalidField("blocked_until", "must be after the end, at most 10 hours on");
   }
-  return writer_->Write<ports::Hold>([&](Connection& db) -> Result<ports::Hold> {
-    Statement minutes =
-        UNKNOT_TRY(db.PrepareCached("SELECT hold_minutes FROM clinics WHERE id = ?1"));
-    minutes.Bind(1, clinic.value());
-    if (!UNKNOT_TRY(minutes.Step())) return Error::NotFound("no such clinic");
-    const std::chrono::minutes length{minutes.Int(0)};
-    // Expired holds count for nothing; their rows go with the next hold of the clinic.
-    Statement prune =
-        UNKNOT_TRY(db.PrepareCached("DELETE FROM holds WHERE clinic_id = ?1 AND expires_at <= ?2"));
-    prune.Bind(1, clinic.value()).Bind(2, Seconds(now));
-    UNKNOT_TRY(prune.Run());
-    if (UNKNOT_TRY(PractitionerBusy(db, clinic, hold, now))) {
-      return Error(ErrorCode::kConflict, "the time is not free",
-                   {{"start", "is taken or held for another patient"}});
-    }
-    Statement insert = UNKNOT_TRY(db.PrepareCached(
-        "INSERT INTO holds (clinic_id, practitioner_id, service_id, start_at, end_at, "
-        "blocked_until, expires_at, created_at, token_hash) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
-    const core::Instant expires = FromSeconds(Seconds(now + length));
-    insert.Bind(1, clinic.value()).Bind(2, hold.practitioner.value());
-    insert.Bind(3, hold.service.value()).Bind(4, Seconds(hold.time.start()));
-    insert.Bind(5, Seconds(hold.time.end())).Bind(6, Seconds(hold.blocked_until));
-    insert.Bind(7, Seconds(expires)).Bind(8, Seconds(now)).Bind(9, hold.token_hash);
-    if (auto run = insert.Run(); !run) {
-      if (run.error().code() == ErrorCode::kConflict) {
-        return Error(ErrorCode::kInvalidArgument,
-                     "the practitioner or service does not belong to this clinic");
-      }
-      return std::move(run).error();
-    }
-    return ports::Hold{.practitioner = hold.practitioner,
-                       .service = hold.service,
-                       .time = hold.time,
-                       .blocked_until = hold.blocked_until,
-                       .expires_at = expires};
-  });
+  return writer_->Write<ports::Hold>(
+      [&](Connection& db, core::scheduling::ScheduleChanges& changes) -> Result<ports::Hold> {
+        Statement minutes =
+            UNKNOT_TRY(db.PrepareCached("SELECT hold_minutes FROM clinics WHERE id = ?1"));
+        minutes.Bind(1, clinic.value());
+        if (!UNKNOT_TRY(minutes.Step())) return Error::NotFound("no such clinic");
+        const std::chrono::minutes length{minutes.Int(0)};
+        // Expired holds count for nothing; their rows go with the next hold of the clinic.
+        Statement prune = UNKNOT_TRY(
+            db.PrepareCached("DELETE FROM holds WHERE clinic_id = ?1 AND expires_at <= ?2"));
+        prune.Bind(1, clinic.value()).Bind(2, Seconds(now));
+        UNKNOT_TRY(prune.Run());
+        if (UNKNOT_TRY(PractitionerBusy(db, clinic, hold, now))) {
+          return Error(ErrorCode::kConflict, "the time is not free",
+                       {{"start", "is taken or held for another patient"}});
+        }
+        Statement insert = UNKNOT_TRY(db.PrepareCached(
+            "INSERT INTO holds (clinic_id, practitioner_id, service_id, start_at, end_at, "
+            "blocked_until, expires_at, created_at, token_hash) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+        const core::Instant expires = FromSeconds(Seconds(now + length));
+        insert.Bind(1, clinic.value()).Bind(2, hold.practitioner.value());
+        insert.Bind(3, hold.service.value()).Bind(4, Seconds(hold.time.start()));
+        insert.Bind(5, Seconds(hold.time.end())).Bind(6, Seconds(hold.blocked_until));
+        insert.Bind(7, Seconds(expires)).Bind(8, Seconds(now)).Bind(9, hold.token_hash);
+        if (auto run = insert.Run(); !run) {
+          if (run.error().code() == ErrorCode::kConflict) {
+            return Error(ErrorCode::kInvalidArgument,
+                         "the practitioner or service does not belong to this clinic");
+          }
+          return std::move(run).error();
+        }
+        // Pruned holds had expired: they blocked nothing any more.
+        changes.Add({clinic, hold.practitioner, std::nullopt,
+                     *core::Interval::Create(hold.time.start(), hold.blocked_until)});
+        return ports::Hold{.practitioner = hold.practitioner,
+                           .service = hold.service,
+                           .time = hold.time,
+                           .blocked_until = hold.blocked_until,
+                           .expires_at = expires};
+      });
 }
 
 Result<ports::Hold> SqliteStorage::FindHold(core::ClinicId clinic, std::string_view token_hash,
@@ -101,12 +105,20 @@ Result<ports::Hold> SqliteStorage::FindHold(core::ClinicId clinic, std::string_v
 }
 
 Result<void> SqliteStorage::ReleaseHold(core::ClinicId clinic, std::string_view token_hash) {
-  return writer_->Write<void>([&](Connection& db) -> Result<void> {
+  return writer_->Write<void>([&](Connection& db,
+                                  core::scheduling::ScheduleChanges& changes) -> Result<void> {
     Statement stmt =
-        UNKNOT_TRY(db.PrepareCached("DELETE FROM holds WHERE token_hash = ?2 AND clinic_id = ?1"));
+        UNKNOT_TRY(db.PrepareCached("DELETE FROM holds WHERE token_hash = ?2 AND clinic_id = ?1 "
+                                    "RETURNING practitioner_id, start_at, blocked_until"));
     stmt.Bind(1, clinic.value()).Bind(2, token_hash);
-    UNKNOT_TRY(stmt.Run());
-    if (db.Changes() == 0) return Error::NotFound("no such hold");
+    bool released = false;
+    while (UNKNOT_TRY(stmt.Step())) {
+      released = true;
+      auto blocked = core::Interval::Create(FromSeconds(stmt.Int(1)), FromSeconds(stmt.Int(2)));
+      if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
+      changes.Add({clinic, core::PractitionerId{stmt.Int(0)}, std::nullopt, *blocked});
+    }
+    if (!released) return Error::NotFound("no such hold");
     return core::Ok();
   });
 }

@@ -181,10 +181,12 @@ Result<clinic::Patient> SqliteStorage::CreatePatient(core::ClinicId clinic_id,
   UNKNOT_TRY(clinic::Validate(patient));
   clinic::Patient stored = patient;
   stored.created_at = clock_.Now();
-  return writer_->Write<clinic::Patient>([&](Connection& db) -> Result<clinic::Patient> {
-    stored.id = UNKNOT_TRY(InsertPatient(db, clinic_id, stored));
-    return stored;
-  });
+  return writer_->Write<clinic::Patient>(
+      [&](Connection& db, scheduling::ScheduleChanges& changes) -> Result<clinic::Patient> {
+        changes.Nothing();  // a patient is not in the schedule until booked
+        stored.id = UNKNOT_TRY(InsertPatient(db, clinic_id, stored));
+        return stored;
+      });
 }
 
 Result<clinic::Patient> SqliteStorage::FindPatient(core::ClinicId clinic_id,
@@ -242,7 +244,9 @@ Result<scheduling::Appointment> SqliteStorage::Book(core::ClinicId clinic_id,
   UNKNOT_TRY(clinic::Validate(booking.patient));
   core::Instant now = clock_.Now();
   return writer_->Write<scheduling::Appointment>(
-      [&](Connection& db) { return BookRows(db, clinic_id, booking, now); });
+      [&](Connection& db, scheduling::ScheduleChanges& changes) {
+        return BookRows(db, clinic_id, booking, now, changes);
+      });
 }
 
 Result<std::optional<core::ports::StoredResponse>> SqliteStorage::FindResponse(
@@ -265,31 +269,37 @@ Result<scheduling::Appointment> SqliteStorage::Cancel(core::ClinicId clinic_id,
                                                       core::AppointmentId appointment,
                                                       core::Instant now) {
   return writer_->Write<scheduling::Appointment>(
-      [&](Connection& db) { return CancelRow(db, clinic_id, appointment, now); });
+      [&](Connection& db, scheduling::ScheduleChanges& changes) {
+        return CancelRow(db, clinic_id, appointment, now, changes);
+      });
 }
 
 Result<scheduling::Appointment> SqliteStorage::Reschedule(core::ClinicId clinic_id,
                                                           const scheduling::Appointment& moved) {
   core::Instant now = clock_.Now();
   return writer_->Write<scheduling::Appointment>(
-      [&](Connection& db) { return RescheduleRow(db, clinic_id, moved, now); });
+      [&](Connection& db, scheduling::ScheduleChanges& changes) {
+        return RescheduleRow(db, clinic_id, moved, now, changes);
+      });
 }
 
 Result<core::AssessmentId> SqliteStorage::CreateAssessment(
     core::ClinicId clinic_id, const core::ports::StoredAssessment& assessment) {
-  return writer_->Write<core::AssessmentId>([&](Connection& db) -> Result<core::AssessmentId> {
-    // Through the clinics table, so a missing clinic inserts nothing instead of failing a
-    // foreign key.
-    Statement stmt = UNKNOT_TRY(db.PrepareCached(
-        "INSERT INTO assessments (clinic_id, outcome, manage_token_hash, input, result, "
-        "created_at) SELECT id, ?2, ?3, ?4, ?5, ?6 FROM clinics WHERE id = ?1"));
-    stmt.Bind(1, clinic_id.value()).Bind(2, core::clinical::ToString(assessment.outcome));
-    stmt.Bind(3, assessment.manage_token_hash).Bind(4, assessment.input_json);
-    stmt.Bind(5, assessment.result_json).Bind(6, Seconds(assessment.created_at));
-    UNKNOT_TRY(stmt.Run());
-    if (db.Changes() == 0) return Error::NotFound("no such clinic");
-    return core::AssessmentId{db.LastInsertRowId()};
-  });
+  return writer_->Write<core::AssessmentId>(
+      [&](Connection& db, scheduling::ScheduleChanges& changes) -> Result<core::AssessmentId> {
+        changes.Nothing();  // a self-assessment books nothing
+        // Through the clinics table, so a missing clinic inserts nothing instead of failing a
+        // foreign key.
+        Statement stmt = UNKNOT_TRY(db.PrepareCached(
+            "INSERT INTO assessments (clinic_id, outcome, manage_token_hash, input, result, "
+            "created_at) SELECT id, ?2, ?3, ?4, ?5, ?6 FROM clinics WHERE id = ?1"));
+        stmt.Bind(1, clinic_id.value()).Bind(2, core::clinical::ToString(assessment.outcome));
+        stmt.Bind(3, assessment.manage_token_hash).Bind(4, assessment.input_json);
+        stmt.Bind(5, assessment.result_json).Bind(6, Seconds(assessment.created_at));
+        UNKNOT_TRY(stmt.Run());
+        if (db.Changes() == 0) return Error::NotFound("no such clinic");
+        return core::AssessmentId{db.LastInsertRowId()};
+      });
 }
 
 Result<core::ports::StoredAssessment> SqliteStorage::FindAssessment(core::ClinicId clinic_id,

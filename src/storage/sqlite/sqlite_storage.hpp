@@ -51,7 +51,11 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   core::Result<void> Ping() override;
   // Commits that may have changed what availability sees (not audit entries of reads nor session
   // bookkeeping: Touches::kNotTheSchedule).
-  std::uint64_t Generation() const override { return writer_->stats().schedule_transactions; }
+  std::uint64_t Generation() const override { return writer_->schedule_log().generation(); }
+  bool ScheduleChangedSince(std::uint64_t generation, const core::scheduling::ScheduleScope& scope,
+                            std::uint64_t* unchanged_through) const override {
+    return writer_->schedule_log().ChangedSince(generation, scope, unchanged_through);
+  }
   WriteCounts Writes() const override {
     WriteQueue::Stats stats = writer_->stats();
     return {stats.transactions, stats.jobs};

@@ -116,7 +116,11 @@ Result<scheduling::Appointment> SqliteStorage::StaffBook(core::ClinicId clinic_i
   }
   const core::Instant now = clock_.Now();
   return writer_->Write<scheduling::Appointment>(
-      [&](Connection& db) { return StaffBookRow(db, clinic_id, booking, now); });
+      [&](Connection& db, scheduling::ScheduleChanges& changes) -> Result<scheduling::Appointment> {
+        scheduling::Appointment booked = UNKNOT_TRY(StaffBookRow(db, clinic_id, booking, now));
+        changes.Add(scheduling::ChangeOf(clinic_id, booked));
+        return booked;
+      });
 }
 
 Result<scheduling::Appointment> SqliteStorage::UpdateAppointment(
@@ -126,7 +130,11 @@ Result<scheduling::Appointment> SqliteStorage::UpdateAppointment(
     return Error::InvalidField("blocked_until", "an appointment may not block more than 10 hours");
   }
   return writer_->Write<scheduling::Appointment>(
-      [&](Connection& db) -> Result<scheduling::Appointment> {
+      [&](Connection& db, scheduling::ScheduleChanges& changes) -> Result<scheduling::Appointment> {
+        // Where it was, and below where it is: both may free or take time.
+        if (auto before = FindAppointmentRow(db, clinic_id, changed.id)) {
+          changes.Add(scheduling::ChangeOf(clinic_id, *before));
+        }
         if (changed.overbooked && changed.status != scheduling::AppointmentStatus::kCancelled &&
             UNKNOT_TRY(RoomTaken(db, clinic_id, changed.room, changed, changed.practitioner))) {
           return RoomOverbooked();
@@ -161,7 +169,9 @@ Result<scheduling::Appointment> SqliteStorage::UpdateAppointment(
                        {{std::string(core::ports::kVersionField), "is not the current version"}});
         }
         UNKNOT_TRY(AppendAuditRow(db, clinic_id, audit));
-        return FindAppointmentRow(db, clinic_id, changed.id);
+        scheduling::Appointment after = UNKNOT_TRY(FindAppointmentRow(db, clinic_id, changed.id));
+        changes.Add(scheduling::ChangeOf(clinic_id, after));
+        return after;
       });
 }
 

@@ -126,7 +126,7 @@ void WriteQueue::RunBatch(const std::vector<Writer*>& batch) {
       }
       core::Result<void> outcome = core::Ok();
       try {
-        outcome = job->run(db_);
+        outcome = job->run(db_, job->changes);
       } catch (const std::exception& e) {
         outcome = core::Error(core::ErrorCode::kInternal, e.what());
       } catch (...) {
@@ -136,6 +136,7 @@ void WriteQueue::RunBatch(const std::vector<Writer*>& batch) {
         if (!outcome) (void)db_.ExecCached("ROLLBACK TO job");
         (void)db_.ExecCached("RELEASE job");
       }
+      if (!outcome) job->changes.Clear();  // rolled back: changed nothing
       job->outcome = std::move(outcome);
     }
   }
@@ -169,8 +170,12 @@ void WriteQueue::RunBatch(const std::vector<Writer*>& batch) {
       }
       ++stats_.transactions;
       if (relaxed) ++stats_.relaxed_transactions;
-      if (std::any_of(batch.begin(), batch.end(),
-                      [](const Writer* writer) { return writer->touches == Touches::kSchedule; })) {
+      std::vector<const core::scheduling::ScheduleChanges*> schedule;
+      for (const Writer* writer : batch) {
+        if (writer->touches == Touches::kSchedule) schedule.push_back(&writer->changes);
+      }
+      if (!schedule.empty()) {
+        schedule_log_.Record(schedule);
         ++stats_.schedule_transactions;
       }
     }

@@ -15,9 +15,11 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "core/common/result.hpp"
+#include "core/scheduling/schedule_changes.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace unknot::storage::sqlite {
@@ -34,9 +36,11 @@ enum class Durability {
 inline constexpr std::chrono::milliseconds kRelaxedSyncDelay{500};
 
 // Whether a write can change what the scheduling engine sees (appointments, set-up): such
-// commits raise Stats::schedule_transactions, which caches of availability watch. Audit entries of
-// reads and session bookkeeping say kNotTheSchedule, so a staff member reading records does not
-// empty the patients' availability cache. When in doubt, kSchedule (a needless recompute).
+// commits raise Stats::schedule_transactions and are recorded in schedule_log(), which caches of
+// availability watch. Audit entries of reads and session bookkeeping say kNotTheSchedule, so a
+// staff member reading records does not empty the patients' availability cache. When in doubt,
+// kSchedule (a needless recompute). A kSchedule write may also say what it changed (its body takes
+// a ScheduleChanges&): then only the cached answers that depend on that are stale.
 enum class Touches { kSchedule, kNotTheSchedule };
 
 class WriteQueue {
@@ -49,22 +53,30 @@ class WriteQueue {
   WriteQueue(const WriteQueue&) = delete;
   WriteQueue& operator=(const WriteQueue&) = delete;
 
-  // Runs `body(connection)` inside the writer's transaction and waits until it is durably
-  // committed (or rolled back). `body` returns Result<T>; its error rolls back its own work only
-  // (so does an exception it throws, reported as an internal error). `body` may run on another
-  // writer's thread.
+  // Runs `body(connection)` (or `body(connection, changes)`) inside the writer's transaction and
+  // waits until it is durably committed (or rolled back). `body` returns Result<T>; its error
+  // rolls back its own work only (so does an exception it throws, reported as an internal error).
+  // `body` may run on another writer's thread. A body that takes a core::scheduling::
+  // ScheduleChanges& says there what it changed in the schedule (else: anything may have).
   // A batch commits with synchronous=FULL if any of its jobs asks for kFull, else NORMAL (WAL:
   // no fsync at commit); a later FULL commit or a checkpoint syncs what NORMAL commits left.
   template <typename T, typename Body>
   core::Result<T> Write(Body body, Durability durability = Durability::kFull,
                         Touches touches = Touches::kSchedule) {
     std::optional<core::Result<T>> result;
-    Writer writer{[&](Connection& db) -> core::Result<void> {
-                    result.emplace(body(db));
-                    if (*result) return core::Ok();
-                    return result->error();
-                  },
-                  durability, touches};
+    Writer writer{
+        [&](Connection& db, core::scheduling::ScheduleChanges& changes) -> core::Result<void> {
+          if constexpr (std::is_invocable_v<Body&, Connection&,
+                                            core::scheduling::ScheduleChanges&>) {
+            result.emplace(body(db, changes));
+          } else {
+            (void)changes;
+            result.emplace(body(db));
+          }
+          if (*result) return core::Ok();
+          return result->error();
+        },
+        durability, touches};
     core::Result<void> outcome = Submit(writer);
     if (!outcome) return std::move(outcome).error();
     return std::move(*result);
@@ -81,14 +93,20 @@ class WriteQueue {
   };
   Stats stats() const;
 
+  // Every commit of a kSchedule job, with what its jobs changed; its generation equals
+  // stats().schedule_transactions once the commit is counted.
+  const core::scheduling::ScheduleChangeLog& schedule_log() const { return schedule_log_; }
+
  private:
   // One caller's write; lives on that caller's stack until `done`.
   struct Writer {
-    Writer(std::function<core::Result<void>(Connection&)> job, Durability level, Touches what)
+    using Job = std::function<core::Result<void>(Connection&, core::scheduling::ScheduleChanges&)>;
+    Writer(Job job, Durability level, Touches what)
         : run(std::move(job)), durability(level), touches(what) {}
-    std::function<core::Result<void>(Connection&)> run;
+    Job run;
     Durability durability = Durability::kFull;
     Touches touches = Touches::kSchedule;
+    core::scheduling::ScheduleChanges changes;  // what `run` says it changed; writer's thread
     bool done = false;                          // guarded by mutex_
     std::optional<core::Result<void>> outcome;  // set before `done`
     std::condition_variable finished;           // signalled when done
@@ -113,6 +131,8 @@ class WriteQueue {
   // When the oldest commit not yet synced was made; guarded by mutex_.
   std::optional<std::chrono::steady_clock::time_point> unsynced_since_;
   Stats stats_;  // guarded by mutex_
+  // Recorded under mutex_, before stats_.schedule_transactions counts the commit.
+  core::scheduling::ScheduleChangeLog schedule_log_;
   std::thread thread_;
 };
 

@@ -1,0 +1,92 @@
+#include "core/scheduling/schedule_changes.hpp"
+
+#include <algorithm>
+
+#include "core/scheduling/slot_finder.hpp"
+
+namespace unknot::core::scheduling {
+
+bool Affects(const ScheduleChange& change, const ScheduleScope& scope) {
+  if (change.clinic != scope.clinic || !change.blocked.Overlaps(scope.window)) return false;
+  auto has = [](const auto& list, const auto& value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+  };
+  return has(scope.practitioners, change.practitioner) ||
+         (change.room && has(scope.rooms, *change.room));
+}
+
+ScheduleChange ChangeOf(ClinicId clinic, const Appointment& appointment) {
+  // blocked_until is never before the end (storage refuses it); the visit itself if it were.
+  auto blocked = Interval::Create(appointment.time.start(),
+                                  std::max(appointment.blocked_until, appointment.time.end()));
+  return {clinic, appointment.practitioner, appointment.room, blocked.value_or(appointment.time)};
+}
+
+std::uint64_t ScheduleChangeLog::Record(std::optional<std::vector<ScheduleChange>> changes) {
+  Commit commit;
+  commit.anything = !changes.has_value();
+  if (changes) commit.changes = std::move(*changes);
+  std::lock_guard lock(mutex_);
+  if (commits_.size() == kKept) commits_.pop_front();
+  commits_.push_back(std::move(commit));
+  return ++generation_;
+}
+
+std::uint64_t ScheduleChangeLog::Record(const std::vector<const ScheduleChanges*>& writes) {
+  std::vector<ScheduleChange> all;
+  for (const ScheduleChanges* write : writes) {
+    if (!write->known()) return Record(std::nullopt);
+    all.insert(all.end(), write->changes().begin(), write->changes().end());
+  }
+  return Record(std::move(all));
+}
+
+std::uint64_t ScheduleChangeLog::generation() const {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
+bool ScheduleChangeLog::ChangedSince(std::uint64_t since, const ScheduleScope& scope,
+                                     std::uint64_t* unchanged_through) const {
+  std::lock_guard lock(mutex_);
+  if (since >= generation_) {
+    if (unchanged_through != nullptr) *unchanged_through = generation_;
+    return since > generation_;  // a generation from the future: not this log's
+  }
+  // commits_[i] is generation generation_ - size + 1 + i; the first one after `since` must be
+  // remembered.
+  const std::uint64_t oldest = generation_ - commits_.size() + 1;
+  if (since + 1 < oldest) return true;
+  for (std::size_t i = since + 1 - oldest; i < commits_.size(); ++i) {
+    const Commit& commit = commits_[i];
+    if (commit.anything) return true;
+    for (const ScheduleChange& change : commit.changes) {
+      if (Affects(change, scope)) return true;
+    }
+  }
+  if (unchanged_through != nullptr) *unchanged_through = generation_;
+  return false;
+}
+
+Result<ScheduleScope> AvailabilityScope(const clinic::ClinicSetup& setup,
+                                        const AvailabilityRequest& request) {
+  // `now` only sets the notice and horizon, which the scope does not use.
+  const SlotQuery query =
+      UNKNOT_TRY(SlotQuery::Create(setup, Instant{}, request.service, request.practitioner));
+  const Instant first = UNKNOT_TRY(LocalToUtc(
+      query.zone, LocalDateTime{date::local_days{request.from}}, kWorkingHoursDstPolicy));
+  const Instant after_last =
+      UNKNOT_TRY(LocalToUtc(query.zone, LocalDateTime{date::local_days{request.to} + date::days{1}},
+                            kWorkingHoursDstPolicy));
+  constexpr std::chrono::hours kDstMargin{1};
+  auto window =
+      Interval::Create(first - kDstMargin, after_last + kDstMargin + query.duration + query.buffer);
+  if (!window) return Error::InvalidField("to", "must not be before from");
+  ScheduleScope scope{
+      .clinic = setup.clinic.id, .practitioners = {}, .rooms = query.rooms, .window = *window};
+  scope.practitioners.reserve(query.practitioners.size());
+  for (const clinic::Practitioner* p : query.practitioners) scope.practitioners.push_back(p->id);
+  return scope;
+}
+
+}  // namespace unknot::core::scheduling

@@ -1,0 +1,161 @@
+#include "core/scheduling/schedule_changes.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/clinic/clinic_setup.hpp"
+
+namespace unknot::core::scheduling {
+namespace {
+
+using namespace std::chrono_literals;
+
+Instant At(const char* text) { return ParseInstant(text).value(); }
+Interval Between(const char* from, const char* to) {
+  return Interval::Create(At(from), At(to)).value();
+}
+
+const ClinicId kClinic{1};
+const PractitionerId kAna{10};
+const PractitionerId kBen{11};
+const RoomId kRoom{20};
+
+ScheduleScope AnaOnTuesday() {
+  return {kClinic, {kAna}, {}, Between("2026-12-01T08:00:00Z", "2026-12-02T08:00:00Z")};
+}
+
+TEST(ScheduleChangesTest, AChangeAffectsAScopeOfItsClinicPractitionerOrRoomThatItOverlaps) {
+  const ScheduleChange tuesday{kClinic, kAna, kRoom,
+                               Between("2026-12-01T17:00:00Z", "2026-12-01T17:40:00Z")};
+  EXPECT_TRUE(Affects(tuesday, AnaOnTuesday()));
+  ScheduleScope wednesday = AnaOnTuesday();
+  wednesday.window = Between("2026-12-02T08:00:00Z", "2026-12-03T08:00:00Z");
+  EXPECT_FALSE(Affects(tuesday, wednesday));
+  ScheduleScope ben = AnaOnTuesday();
+  ben.practitioners = {kBen};
+  EXPECT_FALSE(Affects(tuesday, ben));
+  ben.rooms = {kRoom};  // Ben's answer depends on the room Ana took
+  EXPECT_TRUE(Affects(tuesday, ben));
+  ScheduleChange hold = tuesday;
+  hold.room.reset();  // a hold takes no room
+  EXPECT_FALSE(Affects(hold, ben));
+  ScheduleScope other_clinic = AnaOnTuesday();
+  other_clinic.clinic = ClinicId{2};
+  EXPECT_FALSE(Affects(tuesday, other_clinic));
+  // Half-open: a change that ends where the window starts does not touch it.
+  const ScheduleChange before{kClinic, kAna, kRoom,
+                              Between("2026-12-01T07:00:00Z", "2026-12-01T08:00:00Z")};
+  EXPECT_FALSE(Affects(before, AnaOnTuesday()));
+}
+
+TEST(ScheduleChangesTest, TheLogFindsTheCommitsAfterAGeneration) {
+  ScheduleChangeLog log;
+  EXPECT_EQ(log.generation(), 0u);
+  EXPECT_FALSE(log.ChangedSince(0, AnaOnTuesday()));
+  const ScheduleChange ben_tuesday{kClinic, kBen, std::nullopt,
+                                   Between("2026-12-01T17:00:00Z", "2026-12-01T17:40:00Z")};
+  const ScheduleChange ana_tuesday{kClinic, kAna, std::nullopt,
+                                   Between("2026-12-01T18:00:00Z", "2026-12-01T18:40:00Z")};
+  EXPECT_EQ(log.Record(std::vector<ScheduleChange>{ben_tuesday}), 1u);
+  std::uint64_t through = 0;
+  EXPECT_FALSE(log.ChangedSince(0, AnaOnTuesday(), &through));
+  EXPECT_EQ(through, 1u);
+  EXPECT_EQ(log.Record(std::vector<ScheduleChange>{ana_tuesday}), 2u);
+  EXPECT_TRUE(log.ChangedSince(0, AnaOnTuesday()));
+  EXPECT_TRUE(log.ChangedSince(1, AnaOnTuesday()));
+  EXPECT_FALSE(log.ChangedSince(2, AnaOnTuesday()));
+  // A write that said nothing changed anything; one that changed nothing, nothing.
+  log.Record(std::vector<ScheduleChange>{});
+  EXPECT_FALSE(log.ChangedSince(2, AnaOnTuesday()));
+  log.Record(std::nullopt);
+  EXPECT_TRUE(log.ChangedSince(3, AnaOnTuesday()));
+  // A generation this log never gave out is not current.
+  EXPECT_TRUE(log.ChangedSince(99, AnaOnTuesday()));
+}
+
+TEST(ScheduleChangesTest, WritesCommittedTogetherAreOneCommitAndAnUnknownOneIsAnything) {
+  ScheduleChangeLog log;
+  ScheduleChanges ben;
+  ben.Add({kClinic, kBen, std::nullopt, Between("2026-12-01T17:00:00Z", "2026-12-01T17:40:00Z")});
+  ScheduleChanges nothing;
+  nothing.Nothing();
+  EXPECT_EQ(log.Record({&ben, &nothing}), 1u);
+  EXPECT_FALSE(log.ChangedSince(0, AnaOnTuesday()));
+  ScheduleChanges unknown;  // said nothing
+  EXPECT_FALSE(unknown.known());
+  EXPECT_EQ(log.Record({&ben, &unknown}), 2u);
+  EXPECT_TRUE(log.ChangedSince(1, AnaOnTuesday()));
+  // A rolled-back write is known to have changed nothing.
+  ben.Clear();
+  EXPECT_TRUE(ben.known());
+  EXPECT_TRUE(ben.changes().empty());
+}
+
+TEST(ScheduleChangesTest, AnAnswerOlderThanTheLogRemembersIsStale) {
+  ScheduleChangeLog log;
+  const ScheduleChange elsewhere{kClinic, kBen, std::nullopt,
+                                 Between("2027-01-01T17:00:00Z", "2027-01-01T17:40:00Z")};
+  for (std::size_t i = 0; i < ScheduleChangeLog::kKept; ++i) {
+    log.Record(std::vector<ScheduleChange>{elsewhere});
+  }
+  EXPECT_FALSE(log.ChangedSince(0, AnaOnTuesday()));  // all kKept commits still known
+  log.Record(std::vector<ScheduleChange>{elsewhere});
+  EXPECT_TRUE(log.ChangedSince(0, AnaOnTuesday()));  // the first one is forgotten
+  EXPECT_FALSE(log.ChangedSince(1, AnaOnTuesday()));
+}
+
+clinic::ClinicSetup TwoChiropractors() {
+  clinic::ClinicSetup setup;
+  setup.clinic.id = kClinic;
+  setup.clinic.time_zone = "America/Los_Angeles";
+  setup.clinic.policy.slot_step = 15min;
+  setup.rooms = {{RoomId{1}, "Adjustment 1", clinic::RoomKind::kAdjustment},
+                 {RoomId{2}, "Massage A", clinic::RoomKind::kMassage},
+                 {RoomId{3}, "Adjustment 2", clinic::RoomKind::kAdjustment}};
+  clinic::Practitioner chiro;
+  chiro.id = PractitionerId{7};
+  chiro.role = clinic::Role::kChiropractor;
+  clinic::Practitioner other_chiro = chiro;
+  other_chiro.id = PractitionerId{5};
+  clinic::Practitioner massage;
+  massage.id = PractitionerId{9};
+  massage.role = clinic::Role::kMassageTherapist;
+  setup.practitioners = {chiro, massage, other_chiro};
+  clinic::Service adjustment;
+  adjustment.id = ServiceId{3};
+  adjustment.duration = 30min;
+  adjustment.buffer_after = 10min;
+  adjustment.room_kind = clinic::RoomKind::kAdjustment;
+  adjustment.allowed_roles = {clinic::Role::kChiropractor};
+  setup.services = {adjustment};
+  return setup;
+}
+
+TEST(ScheduleChangesTest, AnAvailabilityAnswerDependsOnItsPractitionersRoomsAndLocalDays) {
+  const clinic::ClinicSetup setup = TwoChiropractors();
+  AvailabilityRequest request{ServiceId{3}, ParseLocalDate("2026-12-01").value(),
+                              ParseLocalDate("2026-12-02").value(), std::nullopt};
+  auto scope = AvailabilityScope(setup, request);
+  ASSERT_TRUE(scope) << scope.error().message();
+  EXPECT_EQ(scope->clinic, kClinic);
+  // Everyone who offers the service, and the rooms of its kind.
+  EXPECT_EQ(scope->practitioners,
+            (std::vector<PractitionerId>{PractitionerId{5}, PractitionerId{7}}));
+  EXPECT_EQ(scope->rooms, (std::vector<RoomId>{RoomId{1}, RoomId{3}}));
+  // Tuesday 00:00 to Thursday 00:00 in Los Angeles (UTC-8), an hour wider on each side, plus the
+  // service and its buffer at the end.
+  EXPECT_EQ(scope->window, Between("2026-12-01T07:00:00Z", "2026-12-03T09:40:00Z"));
+
+  request.practitioner = PractitionerId{7};
+  scope = AvailabilityScope(setup, request);
+  ASSERT_TRUE(scope);
+  EXPECT_EQ(scope->practitioners, std::vector<PractitionerId>{PractitionerId{7}});
+
+  request.practitioner = PractitionerId{9};  // does not offer it
+  EXPECT_FALSE(AvailabilityScope(setup, request));
+  request.practitioner.reset();
+  request.service = ServiceId{4};
+  EXPECT_FALSE(AvailabilityScope(setup, request));
+}
+
+}  // namespace
+}  // namespace unknot::core::scheduling
