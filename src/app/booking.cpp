@@ -181,6 +181,31 @@ Result<std::vector<scheduling::Booking>> BusyTimes(core::ports::Storage& storage
   return bookings;
 }
 
+Result<core::Interval> DaysWindow(const core::TimeZone& zone, core::LocalDate from,
+                                  core::LocalDate to, std::chrono::seconds buffer_after) {
+  if (date::sys_days{to} < date::sys_days{from}) {
+    return Error::InvalidField("to", "must not be before from");
+  }
+  // A slot lies inside working hours, which lie between its local day's 00:00 and 24:00 as the
+  // engine converts them (LocalDayClock: LocalToUtc with kWorkingHoursDstPolicy); its blocked
+  // span runs on by the buffer. Busy times are read by overlap with their own blocked spans, so
+  // one that began the evening before and still blocks the first slot is read too.
+  const core::Instant first = UNKNOT_TRY(core::LocalToUtc(
+      zone, core::LocalDateTime{date::local_days{from}}, core::kWorkingHoursDstPolicy));
+  const core::Instant last =
+      UNKNOT_TRY(core::LocalToUtc(zone, core::LocalDateTime{date::local_days{to} + date::days{1}},
+                                  core::kWorkingHoursDstPolicy));
+  // Exact only while one UTC offset holds throughout, with a day to spare either side. Near an
+  // offset change (a few days a year), a margin that fits any zone and any change instead:
+  // local midnights lie within 14 hours of UTC midnight.
+  const date::sys_info period = zone.get()->get_info(first - date::days{1});
+  if (period.end > last + date::days{1}) {
+    return core::Interval::Create(first, last + buffer_after);
+  }
+  return core::Interval::Create(core::Instant{date::sys_days{from}} - 36h,
+                                core::Instant{date::sys_days{to}} + 60h + buffer_after);
+}
+
 Result<Refused> RefuseStart(core::ports::Storage& storage, const core::Clock& clock,
                             const ClinicContext& clinic, core::ServiceId service,
                             std::optional<core::PractitionerId> practitioner, core::Instant start,
@@ -207,11 +232,9 @@ Result<AvailabilityResult> GetAvailability(core::ports::Storage& storage, const 
   if (service == nullptr) {
     return Error(ErrorCode::kNotFound, "no such service", {{"service", "no such service"}});
   }
-  // Local days can start up to ~14 hours either side of UTC midnight; take a margin.
-  auto window = core::Interval::Create(core::Instant{date::sys_days{request.from}} - 36h,
-                                       core::Instant{date::sys_days{request.to}} + 60h);
-  if (!window) return Error::InvalidField("to", "must not be before from");
-  auto bookings = UNKNOT_TRY(BusyTimes(storage, clinic.setup().clinic.id, *window, clock.Now()));
+  const core::Interval window =
+      UNKNOT_TRY(DaysWindow(clinic.zone, request.from, request.to, service->buffer_after));
+  auto bookings = UNKNOT_TRY(BusyTimes(storage, clinic.setup().clinic.id, window, clock.Now()));
   auto days =
       UNKNOT_TRY(scheduling::FindAvailability(clinic.setup(), bookings, clock.Now(), request));
   core::clinic::Service chosen = *service;

@@ -108,6 +108,12 @@ core::Result<std::vector<core::scheduling::Booking>> BusyTimes(
     core::ports::Storage& storage, core::ClinicId clinic, core::Interval window, core::Instant now,
     const core::ports::Hold* own = nullptr);
 
+// The instants that the slots of the clinic-local days [from, to] may block, given the
+// service's buffer: where availability reads the busy times. kInvalidArgument (field "to") when
+// `to` is before `from`.
+core::Result<core::Interval> DaysWindow(const core::TimeZone& zone, core::LocalDate from,
+                                        core::LocalDate to, std::chrono::seconds buffer_after);
+
 // The refusal of `start` with the nearest free starts of the same service around it.
 core::Result<Refused> RefuseStart(core::ports::Storage& storage, const core::Clock& clock,
                                   const ClinicContext& clinic, core::ServiceId service,

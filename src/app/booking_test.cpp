@@ -241,5 +241,151 @@ TEST_F(BookingFlowTest, RescheduleMovesOrLeavesItExactlyAsItWas) {
   EXPECT_TRUE(std::holds_alternative<core::scheduling::Appointment>(*nudged));
 }
 
+// Availability reads only the busy times the local days asked for can meet (DaysWindow). A
+// clinic whose first practitioner, Dr. Okafor, works every day 00:00-24:00 in `zone`, so that
+// bookings around local midnight decide her first and last slots; the ART session (two
+// adjustment rooms) gets a 10-minute buffer, so her last slot of a day blocks past midnight.
+class AvailabilityEdgesTest : public ::testing::Test {
+ protected:
+  void Open(const char* zone, const char* now) {
+    clock_.Set(At(now));
+    ASSERT_TRUE(storage::sqlite::MigrateDatabase(path_, clock_));
+    storage_ = storage::sqlite::SqliteStorage::Open(path_, clock_).value();
+    core::clinic::ClinicSetup setup = DemoClinicSetup(clock_.Now()).value();
+    setup.clinic.slug = "edges";
+    setup.clinic.time_zone = zone;
+    core::clinic::Practitioner& okafor = setup.practitioners[0];
+    okafor.hours.clear();
+    okafor.breaks.clear();
+    for (unsigned day = 0; day < 7; ++day) {
+      okafor.hours.push_back({date::weekday{day}, core::TimeOfDay::Parse("00:00").value(),
+                              core::TimeOfDay::Parse("24:00").value()});
+    }
+    setup.services[1].buffer_after = 10min;
+    setup_ = storage_->CreateClinic(setup).value();
+    zone_ = core::TimeZone::Find(zone).value();
+    patient_ = storage_
+                   ->CreatePatient(
+                       setup_.clinic.id,
+                       {core::PatientId{}, "Ana", "Ruiz", "ana@example.org", "+14155550142", {}})
+                   ->id;
+  }
+
+  core::Instant Local(const char* text) {
+    return core::LocalToUtc(zone_, core::ParseLocalDateTime(text).value(), core::kStrictDstPolicy)
+        .value();
+  }
+
+  // An appointment of practitioners[p] in rooms[r] from `start` to `end`, clinic-local.
+  void Insert(std::size_t p, std::size_t r, const char* start, const char* end) {
+    const core::Interval time = core::Interval::Create(Local(start), Local(end)).value();
+    ASSERT_TRUE(storage_->InsertAppointment(
+        setup_.clinic.id,
+        core::scheduling::Appointment{.id = {},
+                                      .patient = patient_,
+                                      .practitioner = setup_.practitioners[p].id,
+                                      .service = setup_.services[1].id,
+                                      .room = setup_.rooms[r].id,
+                                      .time = time,
+                                      .blocked_until = time.end(),
+                                      .status = AppointmentStatus::kBooked,
+                                      .source = core::scheduling::BookingSource::kPhone,
+                                      .created_at = clock_.Now(),
+                                      .updated_at = clock_.Now(),
+                                      .cancelled_at = std::nullopt,
+                                      .assessment = std::nullopt}));
+  }
+
+  // Dr. Okafor's ART slots on `day`, checked against the engine given every booking stored.
+  std::vector<core::scheduling::Slot> Slots(core::LocalDate day) {
+    core::scheduling::AvailabilityRequest request{setup_.services[1].id, day, day,
+                                                  setup_.practitioners[0].id};
+    auto result = GetAvailability(*storage_, clock_, "edges", request);
+    EXPECT_TRUE(result) << result.error().message();
+    if (!result) return {};
+    auto all = BusyTimes(*storage_, setup_.clinic.id,
+                         core::Interval::Create(clock_.Now() - date::days{30},
+                                                clock_.Now() + date::days{90})
+                             .value(),
+                         clock_.Now())
+                   .value();
+    auto expected = core::scheduling::FindAvailability(setup_, all, clock_.Now(), request).value();
+    EXPECT_EQ(result->days, expected);
+    EXPECT_EQ(result->days.size(), 1u);
+    return result->days.empty() ? std::vector<core::scheduling::Slot>{} : result->days[0].slots;
+  }
+
+  // Checks the day's first and last slot (clinic-local starts) and the first one's room.
+  void ExpectEdges(core::LocalDate day, const char* first, std::size_t first_room,
+                   const char* last) {
+    core::scheduling::AvailabilityRequest request{setup_.services[1].id, day, day,
+                                                  setup_.practitioners[0].id};
+    std::vector<core::scheduling::Slot> slots = Slots(day);
+    ASSERT_FALSE(slots.empty());
+    EXPECT_EQ(slots.front().time.start(), Local(first));
+    EXPECT_EQ(slots.back().time.start(), Local(last));
+    auto result = GetAvailability(*storage_, clock_, "edges", request).value();
+    ASSERT_FALSE(result.days[0].slots.empty());
+    EXPECT_EQ(result.days[0].OptionsOf(result.days[0].slots.front()).front().room,
+              setup_.rooms[first_room].id);
+  }
+
+  testing::TempDir dir_;
+  std::string path_ = dir_.File("unknot.db");
+  core::FixedClock clock_{At("2026-11-26T18:00:00Z")};
+  std::unique_ptr<storage::sqlite::SqliteStorage> storage_;
+  core::clinic::ClinicSetup setup_;
+  core::TimeZone zone_ = core::TimeZone::Find("UTC").value();
+  core::PatientId patient_;
+};
+
+TEST_F(AvailabilityEdgesTest, BusyTimesAcrossLocalMidnightCountFarFromUtc) {
+  // Kiritimati is UTC+14 all year: Wednesday 2026-12-02 starts at 10:00Z on the 1st.
+  Open("Pacific/Kiritimati", "2026-11-26T18:00:00Z");
+  const core::LocalDate day = date::year{2026} / 12 / 2;
+  ExpectEdges(day, "2026-12-02T00:00:00", 0, "2026-12-02T23:30:00");
+  // Her own appointment from the evening before runs to 00:30; Dr. Reyes holds the first room
+  // until 00:45.
+  Insert(0, 2, "2026-12-01T21:00:00", "2026-12-02T00:30:00");
+  Insert(1, 0, "2026-12-01T22:00:00", "2026-12-02T00:45:00");
+  ExpectEdges(day, "2026-12-02T00:30:00", 1, "2026-12-02T23:30:00");
+  // Both rooms taken until 00:45 (Sam Whitfield in the second one).
+  Insert(3, 1, "2026-12-01T23:00:00", "2026-12-02T00:45:00");
+  ExpectEdges(day, "2026-12-02T00:45:00", 0, "2026-12-02T23:30:00");
+  // Booked at 00:05 the next day: the 23:30 slot would block until 00:10 with its buffer.
+  Insert(0, 3, "2026-12-03T00:05:00", "2026-12-03T00:35:00");
+  ExpectEdges(day, "2026-12-02T00:45:00", 0, "2026-12-02T23:15:00");
+}
+
+TEST_F(AvailabilityEdgesTest, BusyTimesAcrossLocalMidnightCountOnADstDay) {
+  // Sunday 2027-03-14 in Los Angeles lasts 23 hours (02:00 PST becomes 03:00 PDT).
+  Open("America/Los_Angeles", "2027-03-10T18:00:00Z");
+  const core::LocalDate day = date::year{2027} / 3 / 14;
+  ExpectEdges(day, "2027-03-14T00:00:00", 0, "2027-03-14T23:30:00");
+  Insert(0, 2, "2027-03-13T21:00:00", "2027-03-14T00:30:00");
+  Insert(1, 0, "2027-03-13T22:00:00", "2027-03-14T00:45:00");
+  Insert(3, 1, "2027-03-13T23:00:00", "2027-03-14T00:45:00");
+  ExpectEdges(day, "2027-03-14T00:45:00", 0, "2027-03-14T23:30:00");
+  Insert(0, 3, "2027-03-15T00:05:00", "2027-03-15T00:35:00");
+  ExpectEdges(day, "2027-03-14T00:45:00", 0, "2027-03-14T23:15:00");
+}
+
+TEST(DaysWindowTest, CoversTheLocalDaysAndTheBuffer) {
+  const core::TimeZone zone = core::TimeZone::Find("Pacific/Kiritimati").value();
+  const core::Interval window =
+      DaysWindow(zone, date::year{2026} / 12 / 2, date::year{2026} / 12 / 3, 10min).value();
+  EXPECT_EQ(window.start(), At("2026-12-01T10:00:00Z"));
+  EXPECT_EQ(window.end(), At("2026-12-03T10:10:00Z"));
+  // Near an offset change, the margin that fits any zone.
+  const core::TimeZone la = core::TimeZone::Find("America/Los_Angeles").value();
+  const core::Interval dst =
+      DaysWindow(la, date::year{2027} / 3 / 14, date::year{2027} / 3 / 14, 0min).value();
+  EXPECT_LE(dst.start(), At("2027-03-14T08:00:00Z"));
+  EXPECT_GE(dst.end(), At("2027-03-15T07:00:00Z"));
+  auto backwards = DaysWindow(zone, date::year{2026} / 12 / 3, date::year{2026} / 12 / 2, 0min);
+  ASSERT_FALSE(backwards);
+  EXPECT_EQ(backwards.error().fields().front().field, "to");
+}
+
 }  // namespace
 }  // namespace unknot::app

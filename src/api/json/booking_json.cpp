@@ -1,5 +1,7 @@
 #include "api/json/booking_json.hpp"
 
+#include <charconv>
+
 #include "api/json/json_writer.hpp"
 
 namespace unknot::api::json {
@@ -17,6 +19,96 @@ json PractitionerRef(const app::ClinicContext& clinic, core::PractitionerId id) 
 json RoomRef(const app::ClinicContext& clinic, core::RoomId id) {
   const auto* r = clinic.setup().FindRoom(id);
   return {{"id", id.value()}, {"name", r != nullptr ? r->name : ""}};
+}
+
+// Instants of an availability answer as JSON strings, in UTC (as FormatInstant writes them) and
+// in the clinic's zone (as FormatLocalDateTime(UtcToLocal(...)) does), without a string each: the
+// zone's offset is looked up again only when an instant leaves the period it holds for, and a
+// date's digits are worked out again only when the day changes.
+class TimeText {
+ public:
+  explicit TimeText(const core::TimeZone& zone) : zone_(zone) {}
+
+  // "\"2026-03-08T16:30:00Z\"" (with the quotes)
+  std::string_view Utc(core::Instant instant) {
+    return utc_.Format(instant.time_since_epoch(), [&] { return core::FormatInstant(instant); });
+  }
+  // "\"2026-03-08T08:30:00\"", clinic-local (with the quotes)
+  std::string_view Local(core::Instant instant) {
+    if (!(period_begin_ <= instant && instant < period_end_)) {
+      const date::sys_info info = zone_.get()->get_info(instant);
+      period_begin_ = info.begin;
+      period_end_ = info.end;
+      offset_ = info.offset;
+    }
+    return local_.Format(instant.time_since_epoch() + offset_, [&] {
+      return core::FormatLocalDateTime(core::UtcToLocal(zone_, instant));
+    });
+  }
+
+ private:
+  // "YYYY-MM-DDThh:mm:ss" in quotes, with a Z before the closing one when `utc`.
+  class Civil {
+   public:
+    explicit Civil(bool utc) : size_(utc ? 22 : 21) {
+      if (utc) text_[20] = 'Z';
+      text_[size_ - 1] = '"';
+    }
+
+    // `slow` writes what years outside 0000-9999 need.
+    template <typename Slow>
+    std::string_view Format(std::chrono::seconds since_epoch, Slow&& slow) {
+      const date::days day = date::floor<date::days>(since_epoch);
+      if (day != day_) {
+        day_ = day;
+        const date::year_month_day ymd{date::sys_days{day}};
+        const int year = static_cast<int>(ymd.year());
+        plain_year_ = year >= 0 && year <= 9999;
+        if (plain_year_) {
+          Put(1, static_cast<unsigned>(year), 4);
+          Put(6, static_cast<unsigned>(ymd.month()), 2);
+          Put(9, static_cast<unsigned>(ymd.day()), 2);
+        }
+      }
+      if (!plain_year_) {
+        slow_ = '"' + slow() + '"';
+        return slow_;
+      }
+      const date::hh_mm_ss<std::chrono::seconds> hms{since_epoch - day};
+      Put(12, static_cast<unsigned>(hms.hours().count()), 2);
+      Put(15, static_cast<unsigned>(hms.minutes().count()), 2);
+      Put(18, static_cast<unsigned>(hms.seconds().count()), 2);
+      return {text_, size_};
+    }
+
+   private:
+    void Put(std::size_t at, unsigned value, std::size_t width) {
+      for (std::size_t i = width; i-- > 0; value /= 10) {
+        text_[at + i] = static_cast<char>('0' + value % 10);
+      }
+    }
+
+    std::size_t size_;
+    date::days day_ = date::days::min();
+    bool plain_year_ = false;
+    char text_[22] = {'"', 'Y', 'Y', 'Y', 'Y', '-', 'M', 'M', '-', 'D', 'D',
+                      'T', 'h', 'h', ':', 'm', 'm', ':', 's', 's', '"', '"'};
+    std::string slow_;
+  };
+
+  core::TimeZone zone_;
+  core::Instant period_begin_ = core::Instant::max();
+  core::Instant period_end_ = core::Instant::min();
+  std::chrono::seconds offset_{0};
+  Civil utc_{true};
+  Civil local_{false};
+};
+
+// An id as JSON text, without a string.
+void WriteInt(Writer& out, std::int64_t value) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.Raw(std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
 }  // namespace
@@ -81,6 +173,7 @@ std::string AvailabilityText(const app::AvailabilityResult& result) {
   std::size_t slots = 0;
   for (const auto& day : result.days) slots += day.slots.size();
   Writer out(512 + 160 * slots);
+  TimeText times(clinic.zone);
   out.Raw("{").Key("clinic", true).String(setup.clinic.slug);
   out.Key("time_zone").String(setup.clinic.time_zone);
   out.Key("service").Raw("{").Key("id", true).Int(result.service.id.value());
@@ -94,18 +187,17 @@ std::string AvailabilityText(const app::AvailabilityResult& result) {
     out.Key("slots").Raw("[");
     for (std::size_t i = 0; i < day.slots.size(); ++i) {
       const scheduling::Slot& slot = day.slots[i];
-      if (i > 0) out.Raw(",");
-      out.Raw("{").Key("start", true).Instant(slot.time.start());
-      out.Key("end").Instant(slot.time.end());
-      out.Key("local_start")
-          .String(core::FormatLocalDateTime(core::UtcToLocal(clinic.zone, slot.time.start())));
-      out.Key("options").Raw("[");
+      out.Raw(i > 0 ? ",{\"start\":" : "{\"start\":").Raw(times.Utc(slot.time.start()));
+      out.Raw(",\"end\":").Raw(times.Utc(slot.time.end()));
+      out.Raw(",\"local_start\":").Raw(times.Local(slot.time.start())).Raw(",\"options\":[");
       bool first = true;
       for (const auto& option : day.OptionsOf(slot)) {
-        if (!first) out.Raw(",");
+        out.Raw(first ? "{\"practitioner\":" : ",{\"practitioner\":");
         first = false;
-        out.Raw("{").Key("practitioner", true).Int(option.practitioner.value());
-        out.Key("room").Int(option.room.value()).Raw("}");
+        WriteInt(out, option.practitioner.value());
+        out.Raw(",\"room\":");
+        WriteInt(out, option.room.value());
+        out.Raw("}");
       }
       out.Raw("]}");
     }
