@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <charconv>
 #include <csignal>
 #include <exception>
 #include <map>
@@ -20,6 +21,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -28,6 +30,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -108,8 +111,8 @@ bool ExpectsContinue(const BeastRequest& request) {
 
 // The shared state of one open stream: the StreamSink its producer holds, and what the
 // connection's coroutine sends. The producer's side holds no asio object but a copy of the
-// strand's executor, which is dropped (under the mutex) before the coroutine ends, so a late Send
-// touches nothing of the server. The timer pointer is used on the strand only.
+// connection's executor, which is dropped (under the mutex) before the coroutine ends, so a late
+// Send touches nothing of the server. The timer pointer is used on that executor only.
 class StreamState final : public StreamSink, public std::enable_shared_from_this<StreamState> {
  public:
   explicit StreamState(std::size_t queue_limit) : queue_limit_(queue_limit) {}
@@ -160,13 +163,13 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
     return aborted_;
   }
 
-  // On the strand: the coroutine waits on `timer` while nothing is queued.
+  // On the connection's executor: the coroutine waits on `timer` while nothing is queued.
   void Attach(net::any_io_executor executor, net::steady_timer* timer) {
     std::lock_guard lock(mutex_);
     executor_ = std::move(executor);
     timer_ = timer;
   }
-  // On the strand, before the coroutine's frame goes: no more wake-ups, Send fails.
+  // On the connection's executor, before the coroutine's frame goes: no more wake-ups, Send fails.
   // The producer's waiting callback (which may hold the sink) is let go, outside the lock.
   void Detach() {
     std::function<void()> drained;
@@ -182,7 +185,7 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
     bool closed = false;
     std::function<void()> drained;  // set when nothing is queued and the producer waits for that
   };
-  // On the strand: what is queued, and whether the stream is to end after it.
+  // On the connection's executor: what is queued, and whether the stream is to end after it.
   Taken Take() {
     std::lock_guard lock(mutex_);
     wake_posted_ = false;
@@ -192,7 +195,7 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
     return taken;
   }
 
-  // On the strand: wakes the coroutine now (the client left, the server stops).
+  // On the connection's executor: wakes the coroutine now (the client left, the server stops).
   void WakeOnStrand() {
     std::lock_guard lock(mutex_);
     if (timer_ != nullptr) timer_->cancel();
@@ -216,10 +219,11 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
   std::function<void()> drained_;       // guarded by mutex_; WhenDrained's waiting callback
   bool wake_posted_ = false;            // guarded by mutex_
   net::any_io_executor executor_;       // guarded by mutex_; empty when not attached
-  net::steady_timer* timer_ = nullptr;  // guarded by mutex_; dereferenced on the strand only
+  net::steady_timer* timer_ = nullptr;  // guarded by mutex_; dereferenced on that executor only
 };
 
-// One accepted connection. Lives in its coroutine's frame; touched only on its strand.
+// One accepted connection. Lives in its coroutine's frame; touched only on its executor (a strand
+// when several threads run the server, see ConnectionExecutor).
 struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
 
@@ -239,6 +243,24 @@ class InFlight {
  private:
   Metrics& metrics_;
 };
+
+// The canonical text of a peer's address, as CanonicalAddress would give it (an IPv4-mapped IPv6
+// address as IPv4), from the address accept() returned: no getpeername, no re-parsing.
+std::string PeerText(const net::ip::address& address) {
+  if (address.is_v6() && !address.to_v6().is_v4_mapped()) return address.to_v6().to_string();
+  const net::ip::address_v4 v4 =
+      address.is_v4() ? address.to_v4()
+                      : net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+  std::string text;
+  text.reserve(15);
+  for (std::uint8_t byte : v4.to_bytes()) {
+    if (!text.empty()) text += '.';
+    if (byte >= 100) text += static_cast<char>('0' + byte / 100);
+    if (byte >= 10) text += static_cast<char>('0' + byte / 10 % 10);
+    text += static_cast<char>('0' + byte % 10);
+  }
+  return text;
+}
 
 // 16 hex digits from the system's randomness: a request-id prefix no other process shares.
 std::string RandomHex64() {
@@ -292,7 +314,13 @@ class Server::Impl {
   };
 
   net::awaitable<void> AcceptLoop();
-  net::awaitable<void> ServeConnection(tcp::socket socket, std::uint64_t id);
+  // What a new connection's handlers run on. With one I/O thread that thread already runs them
+  // one at a time, so the io_context's own executor serializes them; a strand per connection
+  // would only add its locking, queueing and reference counts to every step of every request.
+  // With more threads each connection gets a strand.
+  net::any_io_executor ConnectionExecutor();
+  // Serves one connection from `peer` (the canonical text of its address, as accept gave it).
+  net::awaitable<void> ServeConnection(tcp::socket socket, std::uint64_t id, std::string peer);
   // Reads one request into `parser`, answering "Expect: 100-continue" on the way.
   net::awaitable<ErrorCode> ReadRequest(Connection& connection, beast::flat_buffer& buffer,
                                         bhttp::request_parser<bhttp::string_body>& parser);
@@ -389,7 +417,7 @@ void Server::Impl::Stop() {
 void Server::Impl::CloseIdleConnections() {
   std::lock_guard lock(connections_mutex_);
   for (const auto& [id, registered] : connections_) {
-    // Runs on the connection's strand, so the connection is either suspended or gone.
+    // Runs on the connection's executor, so the connection is either suspended or gone.
     net::post(registered.executor, [this, connection_id = id] {
       std::lock_guard inner_lock(connections_mutex_);
       auto it = connections_.find(connection_id);
@@ -404,9 +432,15 @@ void Server::Impl::CloseIdleConnections() {
   }
 }
 
+net::any_io_executor Server::Impl::ConnectionExecutor() {
+  if (options_.threads == 1) return io_.get_executor();
+  return net::make_strand(io_);
+}
+
 net::awaitable<void> Server::Impl::AcceptLoop() {
   while (!stopping_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(io_), kNoThrow);
+    tcp::endpoint peer;
+    auto [ec, socket] = co_await acceptor_.async_accept(ConnectionExecutor(), peer, kNoThrow);
     if (ec) {
       if (stopping_ || !acceptor_.is_open()) break;
       // E.g. out of file descriptors: pause rather than spin.
@@ -416,8 +450,10 @@ net::awaitable<void> Server::Impl::AcceptLoop() {
       continue;
     }
     net::any_io_executor executor = socket.get_executor();
-    net::co_spawn(executor, ServeConnection(std::move(socket), next_connection_id_++),
-                  LogEscapedException("connection"));
+    net::co_spawn(
+        executor,
+        ServeConnection(std::move(socket), next_connection_id_++, PeerText(peer.address())),
+        LogEscapedException("connection"));
     // Let the new connection read and answer its request before this loop tries the next accept
     // (which, with no connection waiting, fails and re-arms the acceptor in the reactor): on one
     // thread that came first and delayed every answer on a fresh connection by both system calls.
@@ -425,12 +461,10 @@ net::awaitable<void> Server::Impl::AcceptLoop() {
   }
 }
 
-net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint64_t id) {
+net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint64_t id,
+                                                   std::string peer) {
   Connection connection(std::move(socket));
   Registration registration(*this, id, connection);
-  ErrorCode peer_error;
-  const tcp::endpoint remote = connection.stream.socket().remote_endpoint(peer_error);
-  const std::string peer = peer_error ? std::string() : remote.address().to_string();
   beast::flat_buffer buffer;
   while (true) {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -463,9 +497,12 @@ net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint
       co_return;
     }
     BeastResponse& response = answered.response;
+    // The head in one piece and the body: Beast's serializer would hand the socket ~25 small
+    // buffers and walk them several times on the way.
+    const std::string head = ResponseHead(response);
+    const std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(response.body())};
     connection.stream.expires_after(options_.timeout);
-    auto [write_error, written] =
-        co_await bhttp::async_write(connection.stream, response, kNoThrow);
+    auto [write_error, written] = co_await net::async_write(connection.stream, buffers, kNoThrow);
     if (write_error) co_return;
     if (!response.keep_alive()) break;
   }
@@ -495,15 +532,25 @@ net::awaitable<ErrorCode> Server::Impl::ReadRequest(
 }
 
 std::string Server::Impl::NextRequestId() {
-  return fmt::format("{}-{:x}", request_id_prefix_, next_request_.fetch_add(1) + 1);
+  std::array<char, 16> digits{};
+  auto end = std::to_chars(digits.data(), digits.data() + digits.size(),
+                           next_request_.fetch_add(1) + 1, 16)
+                 .ptr;
+  std::string id;
+  id.reserve(request_id_prefix_.size() + 1 + digits.size());
+  id += request_id_prefix_;
+  id += '-';
+  id.append(digits.data(), end);
+  return id;
 }
 
 namespace {
 
 // Waits, without holding the thread, for an asynchronous route's response. The route answers on
-// any thread; the answer is handed over on the coroutine's own executor (a strand), where a timer
-// that never expires by itself is cancelled to wake the coroutine. What the route's thread keeps
-// (the Respond) holds no asio object, so nothing of the server outlives its io_context.
+// any thread; the answer is handed over on the coroutine's own executor (a strand, or the one I/O
+// thread), where a timer that never expires by itself is cancelled to wake the coroutine. What the
+// route's thread keeps (the Respond) holds no asio object, so nothing of the server outlives its
+// io_context.
 net::awaitable<Response> AwaitResponse(Router::Start start) {
   struct Slot {
     std::optional<Response> response;
@@ -548,7 +595,10 @@ net::awaitable<Server::Impl::Answered> Server::Impl::Answer(BeastRequest&& messa
       }
     }
   }
-  std::string client = options_.trusted_proxies.ClientAddress(peer, forwarded_for);
+  // The peer's text is already canonical: without trusted proxies it is the client.
+  std::string client = options_.trusted_proxies.empty()
+                           ? std::string(peer)
+                           : options_.trusted_proxies.ClientAddress(peer, forwarded_for);
 
   std::string request_id = NextRequestId();
   core::Result<Request> request = ToRequest(std::move(message));
@@ -627,7 +677,7 @@ net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered 
     }
   } detach{*state, connection};
   // Stop() either ran before `streaming` was set, and then stopping_ is seen here, or it will
-  // find the stream and close it (both on this strand).
+  // find the stream and close it (both on this executor).
   if (stopping_) co_return;
 
   // HTTP/1.1 gets a chunked body; HTTP/1.0 a body that ends when the connection closes.
@@ -717,6 +767,8 @@ void Server::Impl::Account(Method method, std::string_view target, unsigned stat
                            std::chrono::steady_clock::time_point started) {
   auto elapsed = std::chrono::steady_clock::now() - started;
   metrics_.Record(method, status, elapsed);
+  // Below the level (e.g. `--log-level warn`) the line is not built at all.
+  if (!spdlog::should_log(spdlog::level::info)) return;
   // One line per request (docs/operations.md). The query may hold personal data (manage
   // tokens, search terms): log the path only, as received (still percent-encoded), with control
   // characters escaped so a request cannot forge log lines. No client address: it is personal.
