@@ -10,6 +10,7 @@
 #include <charconv>
 #include <csignal>
 #include <exception>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,7 +34,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -225,9 +225,28 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
 // One accepted connection. Lives in its coroutine's frame; touched only on its executor (a strand
 // when several threads run the server, see ConnectionExecutor).
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit Connection(tcp::socket accepted) : socket(std::move(accepted)) {}
 
-  beast::tcp_stream stream;
+  // Bounds the operations started from now on: once `timeout` has passed, the server's sweep
+  // (Server::Impl::SweepTimeouts) closes the socket, which ends them. Storing a time costs
+  // nothing like arming a timer (a timerfd_settime system call, twice a request).
+  void ExpiresAfter(std::chrono::steady_clock::duration timeout) {
+    deadline.store((std::chrono::steady_clock::now() + timeout).time_since_epoch().count(),
+                   std::memory_order_relaxed);
+  }
+  // No bound: between operations, and while a stream waits for its producer.
+  void ExpiresNever() { deadline.store(kNoDeadline, std::memory_order_relaxed); }
+  bool Overdue(std::chrono::steady_clock::time_point now) const {
+    return deadline.load(std::memory_order_relaxed) <= now.time_since_epoch().count();
+  }
+
+  static constexpr std::chrono::steady_clock::rep kNoDeadline =
+      std::numeric_limits<std::chrono::steady_clock::rep>::max();
+
+  tcp::socket socket;
+  // When the operation under way must be over (steady_clock ticks), or kNoDeadline. Written on
+  // the connection's executor, read by the sweep.
+  std::atomic<std::chrono::steady_clock::rep> deadline{kNoDeadline};
   bool idle = false;                       // waiting for the next request, so Stop() may close it
   std::shared_ptr<StreamState> streaming;  // set while it serves a stream, so Stop() may end it
 };
@@ -280,7 +299,8 @@ class Server::Impl {
         io_(static_cast<int>(options_.threads)),
         strand_(net::make_strand(io_)),
         acceptor_(strand_),
-        signals_(strand_) {}
+        signals_(strand_),
+        sweep_timer_(strand_) {}
 
   core::Result<void> Listen(const net::ip::address& address);
   std::uint16_t port() const { return port_; }
@@ -299,7 +319,7 @@ class Server::Impl {
    public:
     Registration(Impl& impl, std::uint64_t id, Connection& connection) : impl_(impl), id_(id) {
       std::lock_guard lock(impl_.connections_mutex_);
-      impl_.connections_[id_] = {&connection, connection.stream.get_executor()};
+      impl_.connections_[id_] = {&connection, connection.socket.get_executor()};
     }
     Registration(const Registration&) = delete;
     Registration& operator=(const Registration&) = delete;
@@ -314,6 +334,10 @@ class Server::Impl {
   };
 
   net::awaitable<void> AcceptLoop();
+  // Closes every connection whose operation has outlived its deadline (Connection::ExpiresAfter),
+  // looking every quarter of the timeout (at least every second, at most every 100 ms): a
+  // timeout fires up to that much late, and a request arms no timer at all.
+  net::awaitable<void> SweepTimeouts();
   // What a new connection's handlers run on. With one I/O thread that thread already runs them
   // one at a time, so the io_context's own executor serializes them; a strand per connection
   // would only add its locking, queueing and reference counts to every step of every request.
@@ -365,6 +389,7 @@ class Server::Impl {
   net::strand<net::io_context::executor_type> strand_;  // for acceptor_ and signals_
   tcp::acceptor acceptor_;
   net::signal_set signals_;
+  net::steady_timer sweep_timer_;  // SweepTimeouts' pause; used on strand_ only
   std::uint16_t port_ = 0;
 };
 
@@ -395,6 +420,7 @@ void Server::Impl::Run() {
     Stop();
   });
   net::co_spawn(strand_, AcceptLoop(), LogEscapedException("accept loop"));
+  net::co_spawn(strand_, SweepTimeouts(), LogEscapedException("timeout sweep"));
   spdlog::info("listening on {}", DescribeEndpoint(acceptor_.local_endpoint(ec).address(), port_));
 
   std::vector<std::thread> extra_threads;
@@ -410,6 +436,7 @@ void Server::Impl::Stop() {
     acceptor_.close(ignored);
     signals_.cancel(ignored);
     signals_.clear(ignored);
+    sweep_timer_.cancel();
   });
   CloseIdleConnections();
 }
@@ -424,11 +451,41 @@ void Server::Impl::CloseIdleConnections() {
       if (it == connections_.end()) return;
       Connection& connection = *it->second.connection;
       if (connection.idle) {
-        connection.stream.cancel();
+        ErrorCode ignored;
+        connection.socket.cancel(ignored);
       } else if (connection.streaming) {
         connection.streaming->Close();
       }
     });
+  }
+}
+
+net::awaitable<void> Server::Impl::SweepTimeouts() {
+  using std::chrono::milliseconds;
+  const auto period = std::clamp<std::chrono::steady_clock::duration>(
+      options_.timeout / 4, milliseconds(100), std::chrono::seconds(1));
+  while (!stopping_) {
+    sweep_timer_.expires_after(period);
+    co_await sweep_timer_.async_wait(kNoThrow);
+    if (stopping_) break;
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(connections_mutex_);
+    for (const auto& [id, registered] : connections_) {
+      if (!registered.connection->Overdue(now)) continue;
+      // On the connection's executor, where it is suspended in the late operation, has moved on
+      // (and set a new deadline) or is gone.
+      net::post(registered.executor, [this, connection_id = id] {
+        std::lock_guard inner_lock(connections_mutex_);
+        auto it = connections_.find(connection_id);
+        if (it == connections_.end()) return;
+        Connection& connection = *it->second.connection;
+        if (!connection.Overdue(std::chrono::steady_clock::now())) return;
+        // As a timed-out beast::tcp_stream does: the operation ends with an error, and so does
+        // the connection.
+        ErrorCode ignored;
+        connection.socket.close(ignored);
+      });
+    }
   }
 }
 
@@ -483,9 +540,10 @@ net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint
       BeastResponse response = ToBeastResponse(
           std::move(*problem), {.keep_alive = false, .server_name = options_.server_name});
       Account(method, target, status, started);
-      connection.stream.expires_after(options_.timeout);
+      connection.ExpiresAfter(options_.timeout);
       auto [write_error, written] =
-          co_await bhttp::async_write(connection.stream, response, kNoThrow);
+          co_await bhttp::async_write(connection.socket, response, kNoThrow);
+      connection.ExpiresNever();
       if (!write_error) co_await LingeringClose(connection);
       co_return;
     }
@@ -501,33 +559,37 @@ net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint
     // buffers and walk them several times on the way.
     const std::string head = ResponseHead(response);
     const std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(response.body())};
-    connection.stream.expires_after(options_.timeout);
-    auto [write_error, written] = co_await net::async_write(connection.stream, buffers, kNoThrow);
+    connection.ExpiresAfter(options_.timeout);
+    auto [write_error, written] = co_await net::async_write(connection.socket, buffers, kNoThrow);
+    connection.ExpiresNever();
     if (write_error) co_return;
     if (!response.keep_alive()) break;
   }
   ErrorCode ignored;
-  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  connection.socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 net::awaitable<ErrorCode> Server::Impl::ReadRequest(
     Connection& connection, beast::flat_buffer& buffer,
     bhttp::request_parser<bhttp::string_body>& parser) {
   connection.idle = true;
-  connection.stream.expires_after(options_.timeout);
+  connection.ExpiresAfter(options_.timeout);
   auto [ec, header_bytes] =
-      co_await bhttp::async_read_header(connection.stream, buffer, parser, kNoThrow);
+      co_await bhttp::async_read_header(connection.socket, buffer, parser, kNoThrow);
+  connection.ExpiresNever();
   connection.idle = false;
   if (ec || parser.is_done()) co_return ec;
   if (ExpectsContinue(parser.get())) {
     bhttp::response<bhttp::empty_body> go_on(bhttp::status::continue_, parser.get().version());
-    connection.stream.expires_after(options_.timeout);
-    auto [write_error, written] = co_await bhttp::async_write(connection.stream, go_on, kNoThrow);
+    connection.ExpiresAfter(options_.timeout);
+    auto [write_error, written] = co_await bhttp::async_write(connection.socket, go_on, kNoThrow);
+    connection.ExpiresNever();
     if (write_error) co_return write_error;
   }
-  connection.stream.expires_after(options_.timeout);
+  connection.ExpiresAfter(options_.timeout);
   auto [body_error, body_bytes] =
-      co_await bhttp::async_read(connection.stream, buffer, parser, kNoThrow);
+      co_await bhttp::async_read(connection.socket, buffer, parser, kNoThrow);
+  connection.ExpiresNever();
   co_return body_error;
 }
 
@@ -691,15 +753,15 @@ net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered 
   head.keep_alive(false);
   if (chunked) head.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> serializer(head);
-  connection.stream.expires_after(options_.timeout);
+  connection.ExpiresAfter(options_.timeout);
   auto [head_error, head_bytes] =
-      co_await bhttp::async_write_header(connection.stream, serializer, kNoThrow);
+      co_await bhttp::async_write_header(connection.socket, serializer, kNoThrow);
+  connection.ExpiresNever();
   if (head_error) co_return;
-  connection.stream.expires_never();
 
   // The client sends nothing more on a stream: a read that completes means it left (or broke the
   // protocol); either way the stream ends. The handler touches only the shared state.
-  connection.stream.async_read_some(net::buffer(state->discard),
+  connection.socket.async_read_some(net::buffer(state->discard),
                                     [state](const ErrorCode&, std::size_t) {
                                       state->Close();
                                       state->WakeOnStrand();
@@ -707,17 +769,17 @@ net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered 
   if (start.on_open) start.on_open(state);
 
   auto write = [&](std::string data) -> net::awaitable<bool> {
-    connection.stream.expires_after(options_.timeout);
+    connection.ExpiresAfter(options_.timeout);
     ErrorCode ec;
     std::size_t written = 0;
     if (chunked) {
       std::tie(ec, written) = co_await net::async_write(
-          connection.stream, bhttp::make_chunk(net::buffer(data)), kNoThrow);
+          connection.socket, bhttp::make_chunk(net::buffer(data)), kNoThrow);
     } else {
       std::tie(ec, written) =
-          co_await net::async_write(connection.stream, net::buffer(data), kNoThrow);
+          co_await net::async_write(connection.socket, net::buffer(data), kNoThrow);
     }
-    connection.stream.expires_never();
+    connection.ExpiresNever();
     co_return !ec;
   };
 
@@ -756,11 +818,12 @@ net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered 
   }
   state->Close();
   if (healthy && chunked && !state->aborted()) {
-    connection.stream.expires_after(options_.timeout);
-    co_await net::async_write(connection.stream, bhttp::make_chunk_last(), kNoThrow);
+    connection.ExpiresAfter(options_.timeout);
+    co_await net::async_write(connection.socket, bhttp::make_chunk_last(), kNoThrow);
+    connection.ExpiresNever();
   }
   ErrorCode ignored;
-  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  connection.socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 void Server::Impl::Account(Method method, std::string_view target, unsigned status,
@@ -778,14 +841,14 @@ void Server::Impl::Account(Method method, std::string_view target, unsigned stat
 
 net::awaitable<void> Server::Impl::LingeringClose(Connection& connection) {
   ErrorCode ec;
-  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  connection.socket.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) co_return;
-  connection.stream.expires_after(kLingerTimeout);
+  connection.ExpiresAfter(kLingerTimeout);
   std::vector<char> discard(16 * 1024);
   std::size_t total = 0;
   while (total < kLingerMaxBytes) {
     auto [read_error, n] =
-        co_await connection.stream.async_read_some(net::buffer(discard), kNoThrow);
+        co_await connection.socket.async_read_some(net::buffer(discard), kNoThrow);
     if (read_error) break;
     total += n;
   }
