@@ -248,6 +248,7 @@ struct Connection {
   // the connection's executor, read by the sweep.
   std::atomic<std::chrono::steady_clock::rep> deadline{kNoDeadline};
   bool idle = false;                       // waiting for the next request, so Stop() may close it
+  bool fresh = true;                       // its first request is yet to be read
   std::shared_ptr<StreamState> streaming;  // set while it serves a stream, so Stop() may end it
 };
 
@@ -572,13 +573,34 @@ net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint
 net::awaitable<ErrorCode> Server::Impl::ReadRequest(
     Connection& connection, beast::flat_buffer& buffer,
     bhttp::request_parser<bhttp::string_body>& parser) {
-  connection.idle = true;
-  connection.ExpiresAfter(options_.timeout);
-  auto [ec, header_bytes] =
-      co_await bhttp::async_read_header(connection.socket, buffer, parser, kNoThrow);
-  connection.ExpiresNever();
-  connection.idle = false;
-  if (ec || parser.is_done()) co_return ec;
+  bool header_read = false;
+  if (connection.fresh) {
+    connection.fresh = false;
+    // A new connection's first request has usually arrived with it (clients send right after
+    // connecting): read what is there now, without a trip through the reactor (a posted
+    // completion and an epoll_wait before the answer can start). The socket is made
+    // non-blocking here, as asio would before its first asynchronous operation (one ioctl
+    // either way), so a read that finds too little says would_block, and the asynchronous read
+    // below carries on from there: the parser and the buffer keep what was read.
+    ErrorCode ec;
+    connection.socket.non_blocking(true, ec);
+    if (!ec) {
+      bhttp::read_header(connection.socket, buffer, parser, ec);
+      if (ec != net::error::would_block) {
+        if (ec || parser.is_done()) co_return ec;
+        header_read = true;
+      }
+    }
+  }
+  if (!header_read) {
+    connection.idle = true;
+    connection.ExpiresAfter(options_.timeout);
+    auto [ec, header_bytes] =
+        co_await bhttp::async_read_header(connection.socket, buffer, parser, kNoThrow);
+    connection.ExpiresNever();
+    connection.idle = false;
+    if (ec || parser.is_done()) co_return ec;
+  }
   if (ExpectsContinue(parser.get())) {
     bhttp::response<bhttp::empty_body> go_on(bhttp::status::continue_, parser.get().version());
     connection.ExpiresAfter(options_.timeout);
