@@ -282,6 +282,14 @@ std::string PeerText(const net::ip::address& address) {
   return text;
 }
 
+// What the acceptor, the signals and the timeout sweep run on. With one I/O thread that thread
+// already runs them one at a time; a strand would add a hop to every accept (its completion is
+// queued to the strand, and the reactor polled once more before the new connection is read).
+net::any_io_executor ControlExecutor(net::io_context& io, unsigned threads) {
+  if (threads == 1) return io.get_executor();
+  return net::make_strand(io);
+}
+
 // 16 hex digits from the system's randomness: a request-id prefix no other process shares.
 std::string RandomHex64() {
   std::random_device device;
@@ -298,10 +306,10 @@ class Server::Impl {
         router_(std::move(router)),
         metrics_(metrics),
         io_(static_cast<int>(options_.threads)),
-        strand_(net::make_strand(io_)),
-        acceptor_(strand_),
-        signals_(strand_),
-        sweep_timer_(strand_) {}
+        control_(ControlExecutor(io_, options_.threads)),
+        acceptor_(control_),
+        signals_(control_),
+        sweep_timer_(control_) {}
 
   core::Result<void> Listen(const net::ip::address& address);
   std::uint16_t port() const { return port_; }
@@ -384,13 +392,15 @@ class Server::Impl {
   // Declared before io_: coroutine frames destroyed with io_ unregister themselves.
   std::mutex connections_mutex_;
   std::map<std::uint64_t, Registered> connections_;  // guarded by connections_mutex_
-  std::uint64_t next_connection_id_ = 0;             // used on strand_ only
+  std::uint64_t next_connection_id_ = 0;             // used on control_ only
 
   net::io_context io_;
-  net::strand<net::io_context::executor_type> strand_;  // for acceptor_ and signals_
+  // For acceptor_, signals_ and the sweep: a strand, or with one I/O thread the io_context's own
+  // executor (see ControlExecutor).
+  net::any_io_executor control_;
   tcp::acceptor acceptor_;
   net::signal_set signals_;
-  net::steady_timer sweep_timer_;  // SweepTimeouts' pause; used on strand_ only
+  net::steady_timer sweep_timer_;  // SweepTimeouts' pause; used on control_ only
   std::uint16_t port_ = 0;
 };
 
@@ -420,8 +430,8 @@ void Server::Impl::Run() {
     spdlog::info("received signal {}, stopping", signal_number);
     Stop();
   });
-  net::co_spawn(strand_, AcceptLoop(), LogEscapedException("accept loop"));
-  net::co_spawn(strand_, SweepTimeouts(), LogEscapedException("timeout sweep"));
+  net::co_spawn(control_, AcceptLoop(), LogEscapedException("accept loop"));
+  net::co_spawn(control_, SweepTimeouts(), LogEscapedException("timeout sweep"));
   spdlog::info("listening on {}", DescribeEndpoint(acceptor_.local_endpoint(ec).address(), port_));
 
   std::vector<std::thread> extra_threads;
@@ -432,7 +442,7 @@ void Server::Impl::Run() {
 
 void Server::Impl::Stop() {
   if (stopping_.exchange(true)) return;
-  net::post(strand_, [this] {
+  net::post(control_, [this] {
     ErrorCode ignored;
     acceptor_.close(ignored);
     signals_.cancel(ignored);
@@ -503,7 +513,7 @@ net::awaitable<void> Server::Impl::AcceptLoop() {
       if (stopping_ || !acceptor_.is_open()) break;
       // E.g. out of file descriptors: pause rather than spin.
       spdlog::warn("accept failed: {}", ec.message());
-      net::steady_timer pause(strand_, std::chrono::milliseconds(50));
+      net::steady_timer pause(control_, std::chrono::milliseconds(50));
       co_await pause.async_wait(kNoThrow);
       continue;
     }
