@@ -3,6 +3,7 @@
 // Conversions between Beast's HTTP messages and Unknot's own Request/Response. Only the server
 // includes this header; handlers never see Beast.
 
+#include <string>
 #include <string_view>
 
 #include <boost/beast/http/message.hpp>
@@ -35,5 +36,10 @@ struct ResponseOptions {
 // 100..999, or a header name or value (or Content-Type) with CR, LF or NUL, or an empty header
 // name (handler bugs) becomes a 500 problem.
 BeastResponse ToBeastResponse(Response response, const ResponseOptions& options);
+
+// The status line and header fields of `message` as Beast's serializer writes them (the same
+// bytes, e.g. "HTTP/1.1 200 OK\r\nServer: unknot\r\n...\r\n\r\n"), in one string: the server
+// sends it and the body as two buffers instead of the dozens of small ones the serializer makes.
+std::string ResponseHead(const BeastResponse& message);
 
 }  // namespace unknot::api::http

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <boost/beast/http/write.hpp>
 
@@ -44,6 +46,43 @@ TEST(ToBeastResponseTest, AHeaderWithALineBreakIsA500) {
   Response no_name = Response::Text(200, "x");
   no_name.headers.emplace_back("", "v");
   EXPECT_EQ(ToBeastResponse(no_name, {}).result_int(), 500u);
+}
+
+// The server writes ResponseHead and the body itself: the bytes must be the serializer's.
+TEST(ResponseHeadTest, IsWhatBeastWouldWriteBeforeTheBody) {
+  Response created = Response::Json(201, R"({"id":1})");
+  created.headers.emplace_back("Location", "/x/1");
+  Response head_of = Response::Text(200, "hello");
+  Response odd = Response::Text(299, "odd status");
+  Response own_policy = Response::Text(200, "<p>");
+  own_policy.headers.emplace_back("content-security-policy", "default-src 'self'");
+  const std::vector<BeastResponse> messages = {
+      ToBeastResponse(created, {.server_name = "unknot"}),
+      ToBeastResponse(Response::Text(204, ""), {.keep_alive = false, .server_name = "unknot"}),
+      ToBeastResponse(head_of, {.head = true, .server_name = "unknot"}),
+      ToBeastResponse(Response::Redirect(301, "/c/x/"), {.version = 10, .server_name = "u"}),
+      ToBeastResponse(odd, {.version = 10, .keep_alive = false, .server_name = "u"}),
+      ToBeastResponse(own_policy, {.server_name = "unknot"}),
+  };
+  for (const BeastResponse& message : messages) {
+    std::string wire = Wire(message);
+    EXPECT_EQ(ResponseHead(message) + message.body(), wire);
+  }
+  EXPECT_EQ(ResponseHead(messages[0]).substr(0, 22), "HTTP/1.1 201 Created\r\n");
+}
+
+// Every answer carries the security headers once, after the handler's own.
+TEST(ToBeastResponseTest, AddsTheSecurityHeadersAfterTheHandlersOwn) {
+  Response response = Response::Text(200, "x");
+  response.headers.emplace_back("X-A", "1");
+  response.headers.emplace_back("referrer-policy", "same-origin");
+  std::string wire = Wire(ToBeastResponse(response, {.server_name = "unknot"}));
+  EXPECT_NE(wire.find("X-A: 1\r\nreferrer-policy: same-origin\r\n"
+                      "X-Content-Type-Options: nosniff\r\n"
+                      "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"),
+            std::string::npos)
+      << wire;
+  EXPECT_EQ(wire.find("Referrer-Policy"), std::string::npos);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ namespace {
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> segments;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  segments.reserve(static_cast<std::size_t>(std::count(path.begin(), path.end(), '/')) + 1);
   while (true) {
     std::size_t slash = path.find('/');
     segments.push_back(path.substr(0, slash));
@@ -26,15 +27,16 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return segments;
 }
 
+// A set of methods, one bit per Method.
+unsigned Bit(Method method) { return 1u << static_cast<unsigned>(method); }
+
 // The methods in enum order, with HEAD implied by GET, e.g. "GET, HEAD, POST".
-std::string AllowHeader(std::vector<Method> methods) {
-  if (std::find(methods.begin(), methods.end(), Method::kGet) != methods.end()) {
-    methods.push_back(Method::kHead);
-  }
-  std::sort(methods.begin(), methods.end());
-  methods.erase(std::unique(methods.begin(), methods.end()), methods.end());
+std::string AllowHeader(unsigned methods) {
+  if ((methods & Bit(Method::kGet)) != 0) methods |= Bit(Method::kHead);
   std::string allow;
-  for (Method method : methods) {
+  for (Method method : {Method::kGet, Method::kHead, Method::kPost, Method::kPut, Method::kPatch,
+                        Method::kDelete, Method::kOptions, Method::kOther}) {
+    if ((methods & Bit(method)) == 0) continue;
     if (!allow.empty()) allow += ", ";
     allow += ToString(method);
   }
@@ -91,19 +93,28 @@ std::vector<Router::Segment> Router::ParsePattern(std::string_view pattern) {
   return segments;
 }
 
+void Router::Append(Entry entry) {
+  const std::size_t position = routes_.size();
+  const std::vector<Segment>& segments = entry.segments;
+  if (!segments.empty() && segments.back().kind == SegmentKind::kCatchAll) {
+    catch_alls_.push_back(position);
+  } else {
+    if (by_length_.size() <= segments.size()) by_length_.resize(segments.size() + 1);
+    by_length_[segments.size()].push_back(position);
+  }
+  routes_.push_back(std::move(entry));
+}
+
 void Router::Add(Method method, std::string_view pattern, Handler handler) {
-  routes_.push_back(
-      {method, std::string(pattern), ParsePattern(pattern), std::move(handler), {}, {}});
+  Append({method, std::string(pattern), ParsePattern(pattern), std::move(handler), {}, {}});
 }
 
 void Router::AddAsync(Method method, std::string_view pattern, AsyncHandler handler) {
-  routes_.push_back(
-      {method, std::string(pattern), ParsePattern(pattern), {}, std::move(handler), {}});
+  Append({method, std::string(pattern), ParsePattern(pattern), {}, std::move(handler), {}});
 }
 
 void Router::AddStream(Method method, std::string_view pattern, StreamHandler handler) {
-  routes_.push_back(
-      {method, std::string(pattern), ParsePattern(pattern), {}, {}, std::move(handler)});
+  Append({method, std::string(pattern), ParsePattern(pattern), {}, {}, std::move(handler)});
 }
 
 std::vector<RouteInfo> Router::Routes() const {
@@ -130,9 +141,7 @@ void Router::Wrap(Method method, std::string_view pattern,
                               std::string(pattern) + " to wrap");
 }
 
-bool Router::Matches(const Entry& route, const std::vector<std::string_view>& path_segments,
-                     std::map<std::string, std::string, std::less<>>& params) {
-  params.clear();
+bool Router::Matches(const Entry& route, const std::vector<std::string_view>& path_segments) {
   const std::vector<Segment>& segments = route.segments;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const Segment& segment = segments[i];
@@ -144,8 +153,28 @@ bool Router::Matches(const Entry& route, const std::vector<std::string_view>& pa
       case SegmentKind::kParam: {
         std::string_view part = path_segments[i];
         if (part.size() <= segment.suffix.size() || !part.ends_with(segment.suffix)) return false;
+        break;
+      }
+      case SegmentKind::kCatchAll:
+        return true;
+    }
+  }
+  return segments.size() == path_segments.size();
+}
+
+std::map<std::string, std::string, std::less<>> Router::Params(
+    const Entry& route, const std::vector<std::string_view>& path_segments) {
+  std::map<std::string, std::string, std::less<>> params;
+  const std::vector<Segment>& segments = route.segments;
+  for (std::size_t i = 0; i < segments.size() && i < path_segments.size(); ++i) {
+    const Segment& segment = segments[i];
+    switch (segment.kind) {
+      case SegmentKind::kLiteral:
+        break;
+      case SegmentKind::kParam: {
+        std::string_view part = path_segments[i];
         part.remove_suffix(segment.suffix.size());
-        params[segment.text] = std::string(part);
+        params.emplace(segment.text, part);
         break;
       }
       case SegmentKind::kCatchAll: {
@@ -154,12 +183,12 @@ bool Router::Matches(const Entry& route, const std::vector<std::string_view>& pa
           if (j > i) rest += '/';
           rest += path_segments[j];
         }
-        params[segment.text] = std::move(rest);
-        return true;
+        params.emplace(segment.text, std::move(rest));
+        return params;
       }
     }
   }
-  return segments.size() == path_segments.size();
+  return params;
 }
 
 bool Router::MoreSpecific(const Entry& a, const Entry& b) {
@@ -176,40 +205,47 @@ bool Router::MoreSpecific(const Entry& a, const Entry& b) {
 
 std::variant<const Router::Entry*, Response> Router::Find(Request& request) const {
   std::vector<std::string_view> path_segments = SplitPath(request.path);
-  std::map<std::string, std::string, std::less<>> params;
   const Entry* best = nullptr;
-  std::map<std::string, std::string, std::less<>> best_params;
   const Entry* best_get = nullptr;  // for HEAD without a HEAD route
-  std::map<std::string, std::string, std::less<>> best_get_params;
-  std::vector<Method> allowed;
+  unsigned allowed = 0;             // the methods of every route that matches the path
 
-  for (const Entry& route : routes_) {
-    if (!Matches(route, path_segments, params)) continue;
-    allowed.push_back(route.method);
+  // The routes that can match this many segments, in the order added (which breaks ties): those
+  // of exactly that length and those with a catch-all, merged by position.
+  static const std::vector<std::size_t> kNone;
+  const std::vector<std::size_t>& fixed =
+      path_segments.size() < by_length_.size() ? by_length_[path_segments.size()] : kNone;
+  auto next_fixed = fixed.begin();
+  auto next_catch_all = catch_alls_.begin();
+  while (next_fixed != fixed.end() || next_catch_all != catch_alls_.end()) {
+    std::size_t position = 0;
+    if (next_catch_all == catch_alls_.end() ||
+        (next_fixed != fixed.end() && *next_fixed < *next_catch_all)) {
+      position = *next_fixed++;
+    } else {
+      position = *next_catch_all++;
+    }
+    const Entry& route = routes_[position];
+    if (!Matches(route, path_segments)) continue;
+    allowed |= Bit(route.method);
     if (route.method == request.method && (!best || MoreSpecific(route, *best))) {
       best = &route;
-      best_params = params;
     } else if (request.method == Method::kHead && route.method == Method::kGet &&
                (!best_get || MoreSpecific(route, *best_get))) {
       best_get = &route;
-      best_get_params = params;
     }
   }
-  if (!best && best_get) {
-    best = best_get;
-    best_params = std::move(best_get_params);
-  }
+  if (!best) best = best_get;
   if (!best) {
-    if (allowed.empty()) {
+    if (allowed == 0) {
       return Problem(core::Error::NotFound("no resource at " + request.path));
     }
     Response response = Problem(
         405, "", std::string(ToString(request.method)) + " is not allowed on this resource");
-    response.headers.emplace_back("Allow", AllowHeader(std::move(allowed)));
+    response.headers.emplace_back("Allow", AllowHeader(allowed));
     return response;
   }
   if (auto refused = RefuseNonJsonBody(request)) return std::move(*refused);
-  request.path_params = std::move(best_params);
+  request.path_params = Params(*best, path_segments);
   return best;
 }
 

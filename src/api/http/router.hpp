@@ -102,15 +102,27 @@ class Router {
   };
 
   static std::vector<Segment> ParsePattern(std::string_view pattern);
-  // Whether `route` matches `path_segments`; fills `params` when it does.
-  static bool Matches(const Entry& route, const std::vector<std::string_view>& path_segments,
-                      std::map<std::string, std::string, std::less<>>& params);
+  // Whether `route` matches `path_segments`. Compares views only: the parameters are copied out
+  // (FillParams) for the one route that wins, not for every route tried.
+  static bool Matches(const Entry& route, const std::vector<std::string_view>& path_segments);
+  // The path parameters of `route`, which matches `path_segments`.
+  static std::map<std::string, std::string, std::less<>> Params(
+      const Entry& route, const std::vector<std::string_view>& path_segments);
   // Whether `a` should win over `b` when both match the same path.
   static bool MoreSpecific(const Entry& a, const Entry& b);
   // The route for `request` with its path parameters filled in, or the 404/405/415 answer.
   std::variant<const Entry*, Response> Find(Request& request) const;
 
+  // Appends `entry` to routes_ and to its index.
+  void Append(Entry entry);
+
   std::vector<Entry> routes_;
+  // The index Find looks routes up in, so that a request tries only the routes that can match
+  // its number of segments (a few dozen of ~160) instead of all of them. Positions in routes_,
+  // each list in the order added: by_length_[n] holds the routes of n segments without a
+  // catch-all; catch_alls_ those with one (they match n or more segments).
+  std::vector<std::vector<std::size_t>> by_length_;
+  std::vector<std::size_t> catch_alls_;
 };
 
 }  // namespace unknot::api::http

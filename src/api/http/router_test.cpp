@@ -115,6 +115,50 @@ TEST(RouterTest, CatchAllTakesTheRestIncludingEmpty) {
   EXPECT_EQ(Dispatch(router, Method::kGet, "/c/x").status, 404u);
 }
 
+// Find looks only at the routes of the path's length and at the catch-alls; precedence and the
+// first-added tie-break must be the same as over the whole list.
+TEST(RouterTest, RoutesOfOtherLengthsAndCatchAllsKeepTheirPrecedence) {
+  Router router;
+  router.Add(Method::kGet, "/files/{path...}", Named("all"));
+  router.Add(Method::kGet, "/files/{name}", Named("one"));
+  router.Add(Method::kGet, "/files/a/{rest...}", Named("under-a"));
+  router.Add(Method::kGet, "/files/a/b", Named("a-b"));
+  router.Add(Method::kGet, "/files/{dir}/{file}", Named("two"));
+  router.Add(Method::kGet, "/files/{other...}", Named("all-again"));
+
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/files/x").body, "one name=x");
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/files/").body, "all path=");
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/files/a/b").body, "a-b");
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/files/a/c").body, "under-a rest=c");
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/files/x/y").body, "two dir=x file=y");
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/files/x/y/z").body, "all path=x/y/z");
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/files").status, 404u);
+}
+
+// Only the winning route's parameters reach the handler, not those of routes tried before it.
+TEST(RouterTest, OnlyTheWinnersParamsAreFilled) {
+  Router router;
+  router.Add(Method::kGet, "/{first}/b/{third}", Named("params"));
+  router.Add(Method::kGet, "/a/{second}/c", Named("literal-first"));
+  router.Add(Method::kPost, "/{x}/{y}/{z}", Named("post"));
+
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/a/b/c").body, "literal-first second=b");
+  EXPECT_EQ(Dispatch(router, Method::kHead, "/a/b/c").body, "literal-first second=b");
+  EXPECT_EQ(Dispatch(router, Method::kGet, "/z/b/c").body, "params first=z third=c");
+}
+
+TEST(RouterTest, AllowNamesTheMethodsOfRoutesOfEveryShape) {
+  Router router;
+  router.Add(Method::kPost, "/x/{rest...}", Named("post"));
+  router.Add(Method::kPut, "/x/y", Named("put"));
+  router.Add(Method::kDelete, "/x/{id}/z", Named("delete"));
+
+  Response response = Dispatch(router, Method::kGet, "/x/y");
+
+  EXPECT_EQ(response.status, 405u);
+  EXPECT_THAT(response.headers, Contains(Pair("Allow", "POST, PUT")));
+}
+
 TEST(RouterTest, UnknownPathIsNotFoundProblem) {
   Router router;
   router.Add(Method::kGet, "/healthz", Named("health"));

@@ -4,6 +4,7 @@
 // guess content types, must not send our URLs on in a Referer, and runs only the scripts, styles
 // and connections a Content-Security-Policy allows.
 
+#include <functional>
 #include <string_view>
 
 #include "api/http/message.hpp"
@@ -31,5 +32,11 @@ void SetAppContentSecurityPolicy(Response& response);
 // response already has (by case-insensitive name) are left as they are. The server calls this on
 // every answer, so handlers only set the app policy where it applies.
 void AddSecurityHeaders(Response& response);
+
+// Calls add(name, value) for each header AddSecurityHeaders would add to `response`, in the same
+// order, without changing the response: for the server, which writes them straight into the
+// outgoing message instead of copying them into the response first.
+void ForEachMissingSecurityHeader(
+    const Response& response, const std::function<void(std::string_view, std::string_view)>& add);
 
 }  // namespace unknot::api::http

@@ -7,8 +7,10 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <charconv>
 #include <csignal>
 #include <exception>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,6 +22,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -28,9 +31,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -108,8 +111,8 @@ bool ExpectsContinue(const BeastRequest& request) {
 
 // The shared state of one open stream: the StreamSink its producer holds, and what the
 // connection's coroutine sends. The producer's side holds no asio object but a copy of the
-// strand's executor, which is dropped (under the mutex) before the coroutine ends, so a late Send
-// touches nothing of the server. The timer pointer is used on the strand only.
+// connection's executor, which is dropped (under the mutex) before the coroutine ends, so a late
+// Send touches nothing of the server. The timer pointer is used on that executor only.
 class StreamState final : public StreamSink, public std::enable_shared_from_this<StreamState> {
  public:
   explicit StreamState(std::size_t queue_limit) : queue_limit_(queue_limit) {}
@@ -160,13 +163,13 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
     return aborted_;
   }
 
-  // On the strand: the coroutine waits on `timer` while nothing is queued.
+  // On the connection's executor: the coroutine waits on `timer` while nothing is queued.
   void Attach(net::any_io_executor executor, net::steady_timer* timer) {
     std::lock_guard lock(mutex_);
     executor_ = std::move(executor);
     timer_ = timer;
   }
-  // On the strand, before the coroutine's frame goes: no more wake-ups, Send fails.
+  // On the connection's executor, before the coroutine's frame goes: no more wake-ups, Send fails.
   // The producer's waiting callback (which may hold the sink) is let go, outside the lock.
   void Detach() {
     std::function<void()> drained;
@@ -182,7 +185,7 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
     bool closed = false;
     std::function<void()> drained;  // set when nothing is queued and the producer waits for that
   };
-  // On the strand: what is queued, and whether the stream is to end after it.
+  // On the connection's executor: what is queued, and whether the stream is to end after it.
   Taken Take() {
     std::lock_guard lock(mutex_);
     wake_posted_ = false;
@@ -192,7 +195,7 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
     return taken;
   }
 
-  // On the strand: wakes the coroutine now (the client left, the server stops).
+  // On the connection's executor: wakes the coroutine now (the client left, the server stops).
   void WakeOnStrand() {
     std::lock_guard lock(mutex_);
     if (timer_ != nullptr) timer_->cancel();
@@ -216,15 +219,36 @@ class StreamState final : public StreamSink, public std::enable_shared_from_this
   std::function<void()> drained_;       // guarded by mutex_; WhenDrained's waiting callback
   bool wake_posted_ = false;            // guarded by mutex_
   net::any_io_executor executor_;       // guarded by mutex_; empty when not attached
-  net::steady_timer* timer_ = nullptr;  // guarded by mutex_; dereferenced on the strand only
+  net::steady_timer* timer_ = nullptr;  // guarded by mutex_; dereferenced on that executor only
 };
 
-// One accepted connection. Lives in its coroutine's frame; touched only on its strand.
+// One accepted connection. Lives in its coroutine's frame; touched only on its executor (a strand
+// when several threads run the server, see ConnectionExecutor).
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit Connection(tcp::socket accepted) : socket(std::move(accepted)) {}
 
-  beast::tcp_stream stream;
+  // Bounds the operations started from now on: once `timeout` has passed, the server's sweep
+  // (Server::Impl::SweepTimeouts) closes the socket, which ends them. Storing a time costs
+  // nothing like arming a timer (a timerfd_settime system call, twice a request).
+  void ExpiresAfter(std::chrono::steady_clock::duration timeout) {
+    deadline.store((std::chrono::steady_clock::now() + timeout).time_since_epoch().count(),
+                   std::memory_order_relaxed);
+  }
+  // No bound: between operations, and while a stream waits for its producer.
+  void ExpiresNever() { deadline.store(kNoDeadline, std::memory_order_relaxed); }
+  bool Overdue(std::chrono::steady_clock::time_point now) const {
+    return deadline.load(std::memory_order_relaxed) <= now.time_since_epoch().count();
+  }
+
+  static constexpr std::chrono::steady_clock::rep kNoDeadline =
+      std::numeric_limits<std::chrono::steady_clock::rep>::max();
+
+  tcp::socket socket;
+  // When the operation under way must be over (steady_clock ticks), or kNoDeadline. Written on
+  // the connection's executor, read by the sweep.
+  std::atomic<std::chrono::steady_clock::rep> deadline{kNoDeadline};
   bool idle = false;                       // waiting for the next request, so Stop() may close it
+  bool fresh = true;                       // its first request is yet to be read
   std::shared_ptr<StreamState> streaming;  // set while it serves a stream, so Stop() may end it
 };
 
@@ -239,6 +263,32 @@ class InFlight {
  private:
   Metrics& metrics_;
 };
+
+// The canonical text of a peer's address, as CanonicalAddress would give it (an IPv4-mapped IPv6
+// address as IPv4), from the address accept() returned: no getpeername, no re-parsing.
+std::string PeerText(const net::ip::address& address) {
+  if (address.is_v6() && !address.to_v6().is_v4_mapped()) return address.to_v6().to_string();
+  const net::ip::address_v4 v4 =
+      address.is_v4() ? address.to_v4()
+                      : net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+  std::string text;
+  text.reserve(15);
+  for (std::uint8_t byte : v4.to_bytes()) {
+    if (!text.empty()) text += '.';
+    if (byte >= 100) text += static_cast<char>('0' + byte / 100);
+    if (byte >= 10) text += static_cast<char>('0' + byte / 10 % 10);
+    text += static_cast<char>('0' + byte % 10);
+  }
+  return text;
+}
+
+// What the acceptor, the signals and the timeout sweep run on. With one I/O thread that thread
+// already runs them one at a time; a strand would add a hop to every accept (its completion is
+// queued to the strand, and the reactor polled once more before the new connection is read).
+net::any_io_executor ControlExecutor(net::io_context& io, unsigned threads) {
+  if (threads == 1) return io.get_executor();
+  return net::make_strand(io);
+}
 
 // 16 hex digits from the system's randomness: a request-id prefix no other process shares.
 std::string RandomHex64() {
@@ -256,9 +306,10 @@ class Server::Impl {
         router_(std::move(router)),
         metrics_(metrics),
         io_(static_cast<int>(options_.threads)),
-        strand_(net::make_strand(io_)),
-        acceptor_(strand_),
-        signals_(strand_) {}
+        control_(ControlExecutor(io_, options_.threads)),
+        acceptor_(control_),
+        signals_(control_),
+        sweep_timer_(control_) {}
 
   core::Result<void> Listen(const net::ip::address& address);
   std::uint16_t port() const { return port_; }
@@ -277,7 +328,7 @@ class Server::Impl {
    public:
     Registration(Impl& impl, std::uint64_t id, Connection& connection) : impl_(impl), id_(id) {
       std::lock_guard lock(impl_.connections_mutex_);
-      impl_.connections_[id_] = {&connection, connection.stream.get_executor()};
+      impl_.connections_[id_] = {&connection, connection.socket.get_executor()};
     }
     Registration(const Registration&) = delete;
     Registration& operator=(const Registration&) = delete;
@@ -292,7 +343,17 @@ class Server::Impl {
   };
 
   net::awaitable<void> AcceptLoop();
-  net::awaitable<void> ServeConnection(tcp::socket socket, std::uint64_t id);
+  // Closes every connection whose operation has outlived its deadline (Connection::ExpiresAfter),
+  // looking every quarter of the timeout (at least every second, at most every 100 ms): a
+  // timeout fires up to that much late, and a request arms no timer at all.
+  net::awaitable<void> SweepTimeouts();
+  // What a new connection's handlers run on. With one I/O thread that thread already runs them
+  // one at a time, so the io_context's own executor serializes them; a strand per connection
+  // would only add its locking, queueing and reference counts to every step of every request.
+  // With more threads each connection gets a strand.
+  net::any_io_executor ConnectionExecutor();
+  // Serves one connection from `peer` (the canonical text of its address, as accept gave it).
+  net::awaitable<void> ServeConnection(tcp::socket socket, std::uint64_t id, std::string peer);
   // Reads one request into `parser`, answering "Expect: 100-continue" on the way.
   net::awaitable<ErrorCode> ReadRequest(Connection& connection, beast::flat_buffer& buffer,
                                         bhttp::request_parser<bhttp::string_body>& parser);
@@ -331,12 +392,15 @@ class Server::Impl {
   // Declared before io_: coroutine frames destroyed with io_ unregister themselves.
   std::mutex connections_mutex_;
   std::map<std::uint64_t, Registered> connections_;  // guarded by connections_mutex_
-  std::uint64_t next_connection_id_ = 0;             // used on strand_ only
+  std::uint64_t next_connection_id_ = 0;             // used on control_ only
 
   net::io_context io_;
-  net::strand<net::io_context::executor_type> strand_;  // for acceptor_ and signals_
+  // For acceptor_, signals_ and the sweep: a strand, or with one I/O thread the io_context's own
+  // executor (see ControlExecutor).
+  net::any_io_executor control_;
   tcp::acceptor acceptor_;
   net::signal_set signals_;
+  net::steady_timer sweep_timer_;  // SweepTimeouts' pause; used on control_ only
   std::uint16_t port_ = 0;
 };
 
@@ -366,7 +430,8 @@ void Server::Impl::Run() {
     spdlog::info("received signal {}, stopping", signal_number);
     Stop();
   });
-  net::co_spawn(strand_, AcceptLoop(), LogEscapedException("accept loop"));
+  net::co_spawn(control_, AcceptLoop(), LogEscapedException("accept loop"));
+  net::co_spawn(control_, SweepTimeouts(), LogEscapedException("timeout sweep"));
   spdlog::info("listening on {}", DescribeEndpoint(acceptor_.local_endpoint(ec).address(), port_));
 
   std::vector<std::thread> extra_threads;
@@ -377,11 +442,12 @@ void Server::Impl::Run() {
 
 void Server::Impl::Stop() {
   if (stopping_.exchange(true)) return;
-  net::post(strand_, [this] {
+  net::post(control_, [this] {
     ErrorCode ignored;
     acceptor_.close(ignored);
     signals_.cancel(ignored);
     signals_.clear(ignored);
+    sweep_timer_.cancel();
   });
   CloseIdleConnections();
 }
@@ -389,14 +455,15 @@ void Server::Impl::Stop() {
 void Server::Impl::CloseIdleConnections() {
   std::lock_guard lock(connections_mutex_);
   for (const auto& [id, registered] : connections_) {
-    // Runs on the connection's strand, so the connection is either suspended or gone.
+    // Runs on the connection's executor, so the connection is either suspended or gone.
     net::post(registered.executor, [this, connection_id = id] {
       std::lock_guard inner_lock(connections_mutex_);
       auto it = connections_.find(connection_id);
       if (it == connections_.end()) return;
       Connection& connection = *it->second.connection;
       if (connection.idle) {
-        connection.stream.cancel();
+        ErrorCode ignored;
+        connection.socket.cancel(ignored);
       } else if (connection.streaming) {
         connection.streaming->Close();
       }
@@ -404,20 +471,57 @@ void Server::Impl::CloseIdleConnections() {
   }
 }
 
+net::awaitable<void> Server::Impl::SweepTimeouts() {
+  using std::chrono::milliseconds;
+  const auto period = std::clamp<std::chrono::steady_clock::duration>(
+      options_.timeout / 4, milliseconds(100), std::chrono::seconds(1));
+  while (!stopping_) {
+    sweep_timer_.expires_after(period);
+    co_await sweep_timer_.async_wait(kNoThrow);
+    if (stopping_) break;
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(connections_mutex_);
+    for (const auto& [id, registered] : connections_) {
+      if (!registered.connection->Overdue(now)) continue;
+      // On the connection's executor, where it is suspended in the late operation, has moved on
+      // (and set a new deadline) or is gone.
+      net::post(registered.executor, [this, connection_id = id] {
+        std::lock_guard inner_lock(connections_mutex_);
+        auto it = connections_.find(connection_id);
+        if (it == connections_.end()) return;
+        Connection& connection = *it->second.connection;
+        if (!connection.Overdue(std::chrono::steady_clock::now())) return;
+        // As a timed-out beast::tcp_stream does: the operation ends with an error, and so does
+        // the connection.
+        ErrorCode ignored;
+        connection.socket.close(ignored);
+      });
+    }
+  }
+}
+
+net::any_io_executor Server::Impl::ConnectionExecutor() {
+  if (options_.threads == 1) return io_.get_executor();
+  return net::make_strand(io_);
+}
+
 net::awaitable<void> Server::Impl::AcceptLoop() {
   while (!stopping_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(io_), kNoThrow);
+    tcp::endpoint peer;
+    auto [ec, socket] = co_await acceptor_.async_accept(ConnectionExecutor(), peer, kNoThrow);
     if (ec) {
       if (stopping_ || !acceptor_.is_open()) break;
       // E.g. out of file descriptors: pause rather than spin.
       spdlog::warn("accept failed: {}", ec.message());
-      net::steady_timer pause(strand_, std::chrono::milliseconds(50));
+      net::steady_timer pause(control_, std::chrono::milliseconds(50));
       co_await pause.async_wait(kNoThrow);
       continue;
     }
     net::any_io_executor executor = socket.get_executor();
-    net::co_spawn(executor, ServeConnection(std::move(socket), next_connection_id_++),
-                  LogEscapedException("connection"));
+    net::co_spawn(
+        executor,
+        ServeConnection(std::move(socket), next_connection_id_++, PeerText(peer.address())),
+        LogEscapedException("connection"));
     // Let the new connection read and answer its request before this loop tries the next accept
     // (which, with no connection waiting, fails and re-arms the acceptor in the reactor): on one
     // thread that came first and delayed every answer on a fresh connection by both system calls.
@@ -425,12 +529,10 @@ net::awaitable<void> Server::Impl::AcceptLoop() {
   }
 }
 
-net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint64_t id) {
+net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint64_t id,
+                                                   std::string peer) {
   Connection connection(std::move(socket));
   Registration registration(*this, id, connection);
-  ErrorCode peer_error;
-  const tcp::endpoint remote = connection.stream.socket().remote_endpoint(peer_error);
-  const std::string peer = peer_error ? std::string() : remote.address().to_string();
   beast::flat_buffer buffer;
   while (true) {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -449,9 +551,10 @@ net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint
       BeastResponse response = ToBeastResponse(
           std::move(*problem), {.keep_alive = false, .server_name = options_.server_name});
       Account(method, target, status, started);
-      connection.stream.expires_after(options_.timeout);
+      connection.ExpiresAfter(options_.timeout);
       auto [write_error, written] =
-          co_await bhttp::async_write(connection.stream, response, kNoThrow);
+          co_await bhttp::async_write(connection.socket, response, kNoThrow);
+      connection.ExpiresNever();
       if (!write_error) co_await LingeringClose(connection);
       co_return;
     }
@@ -463,47 +566,85 @@ net::awaitable<void> Server::Impl::ServeConnection(tcp::socket socket, std::uint
       co_return;
     }
     BeastResponse& response = answered.response;
-    connection.stream.expires_after(options_.timeout);
-    auto [write_error, written] =
-        co_await bhttp::async_write(connection.stream, response, kNoThrow);
+    // The head in one piece and the body: Beast's serializer would hand the socket ~25 small
+    // buffers and walk them several times on the way.
+    const std::string head = ResponseHead(response);
+    const std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(response.body())};
+    connection.ExpiresAfter(options_.timeout);
+    auto [write_error, written] = co_await net::async_write(connection.socket, buffers, kNoThrow);
+    connection.ExpiresNever();
     if (write_error) co_return;
     if (!response.keep_alive()) break;
   }
   ErrorCode ignored;
-  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  connection.socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 net::awaitable<ErrorCode> Server::Impl::ReadRequest(
     Connection& connection, beast::flat_buffer& buffer,
     bhttp::request_parser<bhttp::string_body>& parser) {
-  connection.idle = true;
-  connection.stream.expires_after(options_.timeout);
-  auto [ec, header_bytes] =
-      co_await bhttp::async_read_header(connection.stream, buffer, parser, kNoThrow);
-  connection.idle = false;
-  if (ec || parser.is_done()) co_return ec;
+  bool header_read = false;
+  if (connection.fresh) {
+    connection.fresh = false;
+    // A new connection's first request has usually arrived with it (clients send right after
+    // connecting): read what is there now, without a trip through the reactor (a posted
+    // completion and an epoll_wait before the answer can start). The socket is made
+    // non-blocking here, as asio would before its first asynchronous operation (one ioctl
+    // either way), so a read that finds too little says would_block, and the asynchronous read
+    // below carries on from there: the parser and the buffer keep what was read.
+    ErrorCode ec;
+    connection.socket.non_blocking(true, ec);
+    if (!ec) {
+      bhttp::read_header(connection.socket, buffer, parser, ec);
+      if (ec != net::error::would_block) {
+        if (ec || parser.is_done()) co_return ec;
+        header_read = true;
+      }
+    }
+  }
+  if (!header_read) {
+    connection.idle = true;
+    connection.ExpiresAfter(options_.timeout);
+    auto [ec, header_bytes] =
+        co_await bhttp::async_read_header(connection.socket, buffer, parser, kNoThrow);
+    connection.ExpiresNever();
+    connection.idle = false;
+    if (ec || parser.is_done()) co_return ec;
+  }
   if (ExpectsContinue(parser.get())) {
     bhttp::response<bhttp::empty_body> go_on(bhttp::status::continue_, parser.get().version());
-    connection.stream.expires_after(options_.timeout);
-    auto [write_error, written] = co_await bhttp::async_write(connection.stream, go_on, kNoThrow);
+    connection.ExpiresAfter(options_.timeout);
+    auto [write_error, written] = co_await bhttp::async_write(connection.socket, go_on, kNoThrow);
+    connection.ExpiresNever();
     if (write_error) co_return write_error;
   }
-  connection.stream.expires_after(options_.timeout);
+  connection.ExpiresAfter(options_.timeout);
   auto [body_error, body_bytes] =
-      co_await bhttp::async_read(connection.stream, buffer, parser, kNoThrow);
+      co_await bhttp::async_read(connection.socket, buffer, parser, kNoThrow);
+  connection.ExpiresNever();
   co_return body_error;
 }
 
 std::string Server::Impl::NextRequestId() {
-  return fmt::format("{}-{:x}", request_id_prefix_, next_request_.fetch_add(1) + 1);
+  std::array<char, 16> digits{};
+  auto end = std::to_chars(digits.data(), digits.data() + digits.size(),
+                           next_request_.fetch_add(1) + 1, 16)
+                 .ptr;
+  std::string id;
+  id.reserve(request_id_prefix_.size() + 1 + digits.size());
+  id += request_id_prefix_;
+  id += '-';
+  id.append(digits.data(), end);
+  return id;
 }
 
 namespace {
 
 // Waits, without holding the thread, for an asynchronous route's response. The route answers on
-// any thread; the answer is handed over on the coroutine's own executor (a strand), where a timer
-// that never expires by itself is cancelled to wake the coroutine. What the route's thread keeps
-// (the Respond) holds no asio object, so nothing of the server outlives its io_context.
+// any thread; the answer is handed over on the coroutine's own executor (a strand, or the one I/O
+// thread), where a timer that never expires by itself is cancelled to wake the coroutine. What the
+// route's thread keeps (the Respond) holds no asio object, so nothing of the server outlives its
+// io_context.
 net::awaitable<Response> AwaitResponse(Router::Start start) {
   struct Slot {
     std::optional<Response> response;
@@ -548,7 +689,10 @@ net::awaitable<Server::Impl::Answered> Server::Impl::Answer(BeastRequest&& messa
       }
     }
   }
-  std::string client = options_.trusted_proxies.ClientAddress(peer, forwarded_for);
+  // The peer's text is already canonical: without trusted proxies it is the client.
+  std::string client = options_.trusted_proxies.empty()
+                           ? std::string(peer)
+                           : options_.trusted_proxies.ClientAddress(peer, forwarded_for);
 
   std::string request_id = NextRequestId();
   core::Result<Request> request = ToRequest(std::move(message));
@@ -627,7 +771,7 @@ net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered 
     }
   } detach{*state, connection};
   // Stop() either ran before `streaming` was set, and then stopping_ is seen here, or it will
-  // find the stream and close it (both on this strand).
+  // find the stream and close it (both on this executor).
   if (stopping_) co_return;
 
   // HTTP/1.1 gets a chunked body; HTTP/1.0 a body that ends when the connection closes.
@@ -641,15 +785,15 @@ net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered 
   head.keep_alive(false);
   if (chunked) head.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> serializer(head);
-  connection.stream.expires_after(options_.timeout);
+  connection.ExpiresAfter(options_.timeout);
   auto [head_error, head_bytes] =
-      co_await bhttp::async_write_header(connection.stream, serializer, kNoThrow);
+      co_await bhttp::async_write_header(connection.socket, serializer, kNoThrow);
+  connection.ExpiresNever();
   if (head_error) co_return;
-  connection.stream.expires_never();
 
   // The client sends nothing more on a stream: a read that completes means it left (or broke the
   // protocol); either way the stream ends. The handler touches only the shared state.
-  connection.stream.async_read_some(net::buffer(state->discard),
+  connection.socket.async_read_some(net::buffer(state->discard),
                                     [state](const ErrorCode&, std::size_t) {
                                       state->Close();
                                       state->WakeOnStrand();
@@ -657,17 +801,17 @@ net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered 
   if (start.on_open) start.on_open(state);
 
   auto write = [&](std::string data) -> net::awaitable<bool> {
-    connection.stream.expires_after(options_.timeout);
+    connection.ExpiresAfter(options_.timeout);
     ErrorCode ec;
     std::size_t written = 0;
     if (chunked) {
       std::tie(ec, written) = co_await net::async_write(
-          connection.stream, bhttp::make_chunk(net::buffer(data)), kNoThrow);
+          connection.socket, bhttp::make_chunk(net::buffer(data)), kNoThrow);
     } else {
       std::tie(ec, written) =
-          co_await net::async_write(connection.stream, net::buffer(data), kNoThrow);
+          co_await net::async_write(connection.socket, net::buffer(data), kNoThrow);
     }
-    connection.stream.expires_never();
+    connection.ExpiresNever();
     co_return !ec;
   };
 
@@ -706,17 +850,20 @@ net::awaitable<void> Server::Impl::ServeStream(Connection& connection, Answered 
   }
   state->Close();
   if (healthy && chunked && !state->aborted()) {
-    connection.stream.expires_after(options_.timeout);
-    co_await net::async_write(connection.stream, bhttp::make_chunk_last(), kNoThrow);
+    connection.ExpiresAfter(options_.timeout);
+    co_await net::async_write(connection.socket, bhttp::make_chunk_last(), kNoThrow);
+    connection.ExpiresNever();
   }
   ErrorCode ignored;
-  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  connection.socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 void Server::Impl::Account(Method method, std::string_view target, unsigned status,
                            std::chrono::steady_clock::time_point started) {
   auto elapsed = std::chrono::steady_clock::now() - started;
   metrics_.Record(method, status, elapsed);
+  // Below the level (e.g. `--log-level warn`) the line is not built at all.
+  if (!spdlog::should_log(spdlog::level::info)) return;
   // One line per request (docs/operations.md). The query may hold personal data (manage
   // tokens, search terms): log the path only, as received (still percent-encoded), with control
   // characters escaped so a request cannot forge log lines. No client address: it is personal.
@@ -726,14 +873,14 @@ void Server::Impl::Account(Method method, std::string_view target, unsigned stat
 
 net::awaitable<void> Server::Impl::LingeringClose(Connection& connection) {
   ErrorCode ec;
-  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  connection.socket.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) co_return;
-  connection.stream.expires_after(kLingerTimeout);
+  connection.ExpiresAfter(kLingerTimeout);
   std::vector<char> discard(16 * 1024);
   std::size_t total = 0;
   while (total < kLingerMaxBytes) {
     auto [read_error, n] =
-        co_await connection.stream.async_read_some(net::buffer(discard), kNoThrow);
+        co_await connection.socket.async_read_some(net::buffer(discard), kNoThrow);
     if (read_error) break;
     total += n;
   }

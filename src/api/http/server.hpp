@@ -21,7 +21,9 @@ struct ServerOptions {
   std::uint16_t port = 8080;       // 0 picks a free port; see Server::port()
   unsigned threads = 1;            // I/O threads; handlers run on them
   std::size_t body_limit = 1 << 20;
-  std::chrono::seconds timeout{30};  // per read or write, against slow or idle clients
+  // Per read or write, against slow or idle clients; enforced by a sweep that looks every quarter
+  // of it (100 ms to 1 s), so a connection is closed up to that much after the timeout.
+  std::chrono::seconds timeout{30};
   // Streams (Router::AddStream) open at once; a request for one more gets 503 with Retry-After.
   std::size_t max_streams = 1000;
   // What a stream may hold queued for a client that does not read before it is cut off.

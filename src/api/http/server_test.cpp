@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -510,6 +511,75 @@ TEST_F(ServerTest, StopWaitsForARequestInProgress) {
   release.set_value();
   requester.join();
   thread_.join();
+}
+
+// The timeout bounds each read and write (ServerOptions::timeout); the server's sweep closes a
+// connection whose operation outlived it, up to a quarter of the timeout late.
+TEST_F(ServerTest, ARequestThatDoesNotArriveWholeIsCutOffAfterTheTimeout) {
+  ServerOptions options;
+  options.timeout = std::chrono::seconds(1);
+  Start(options);
+  Client client(port());
+
+  auto before = std::chrono::steady_clock::now();
+  client.WriteRaw("GET /hello HTTP/1.1\r\nHost: x\r\n");  // never the blank line
+  EXPECT_TRUE(client.ClosedByServer());
+  auto waited = std::chrono::steady_clock::now() - before;
+
+  EXPECT_GE(waited, std::chrono::milliseconds(950));
+  EXPECT_LT(waited, std::chrono::milliseconds(2500));
+}
+
+TEST_F(ServerTest, AnIdleConnectionIsClosedAfterTheTimeout) {
+  ServerOptions options;
+  options.timeout = std::chrono::seconds(1);
+  Start(options);
+  Client client(port());
+  ASSERT_EQ(client.Send(bhttp::verb::get, "/hello").body(), "hello");
+  auto before = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client.ClosedByServer());
+  auto waited = std::chrono::steady_clock::now() - before;
+
+  EXPECT_GE(waited, std::chrono::milliseconds(950));
+  EXPECT_LT(waited, std::chrono::milliseconds(2500));
+}
+
+TEST_F(ServerTest, AClientThatDoesNotReadItsAnswerIsCutOffAfterTheTimeout) {
+  constexpr std::size_t kBig = 16 << 20;  // far more than the socket buffers hold
+  Router router;
+  router.Add(Method::kGet, "/big",
+             [](Request&) { return Response::Text(200, std::string(kBig, 'x')); });
+  router.Add(Method::kGet, "/slow", [](Request&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+    return Response::Text(200, "slow");
+  });
+  ServerOptions options;
+  options.port = 0;
+  options.timeout = std::chrono::seconds(1);
+  auto server = Server::Create(options, std::move(router), metrics_);
+  ASSERT_TRUE(server);
+  server_ = std::move(*server);
+  thread_ = std::thread([this] { server_->Run(); });
+
+  // A handler slower than the timeout is not cut off: the timeout bounds reads and writes.
+  EXPECT_EQ(Client(port()).Send(bhttp::verb::get, "/slow").body(), "slow");
+
+  net::io_context io;
+  net::ip::tcp::socket socket(io);
+  socket.open(net::ip::tcp::v4());
+  socket.set_option(net::socket_base::receive_buffer_size(4096));
+  socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port()));
+  net::write(socket,
+             net::buffer(std::string("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // not reading
+
+  std::size_t received = 0;
+  std::array<char, 65536> chunk{};
+  ErrorCode ec;
+  while (!ec) received += socket.read_some(net::buffer(chunk), ec);
+
+  EXPECT_GT(received, 0u);
+  EXPECT_LT(received, kBig);  // the server gave up before the end
 }
 
 TEST(ServerStopTest, StopBeforeRunMakesRunReturn) {
