@@ -238,7 +238,7 @@ Result<AvailabilityResult> GetAvailability(core::ports::Storage& storage, const 
   auto days =
       UNKNOT_TRY(scheduling::FindAvailability(clinic.setup(), bookings, clock.Now(), request));
   core::clinic::Service chosen = *service;
-  return AvailabilityResult{std::move(clinic), std::move(chosen), std::move(days)};
+  return AvailabilityResult{std::move(clinic), std::move(chosen), std::move(days), window};
 }
 
 Result<BookingOutcome> BookAppointment(core::ports::Storage& storage, const core::Clock& clock,

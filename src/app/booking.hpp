@@ -38,6 +38,8 @@ struct AvailabilityResult {
   ClinicContext clinic;
   core::clinic::Service service;
   std::vector<core::scheduling::DaySlots> days;
+  // The busy times read were those overlapping this (DaysWindow): the answer depends on no other.
+  core::Interval busy_window;
 };
 
 core::Result<AvailabilityResult> GetAvailability(

@@ -28,7 +28,8 @@ app::AvailabilityResult Result(const char* zone, std::vector<DaySlots> days) {
   return app::AvailabilityResult{
       app::ClinicContext{std::make_shared<const core::clinic::ClinicSetup>(std::move(setup)),
                          core::TimeZone::Find(zone).value()},
-      std::move(service), std::move(days)};
+      std::move(service), std::move(days),
+      core::Interval::Create(At("2000-01-01T00:00:00Z"), At("2100-01-01T00:00:00Z")).value()};
 }
 
 // Half-hour slots from `first`, `count` of them, each with one or two options.

@@ -166,7 +166,8 @@ Response Availability(core::ports::Storage& storage, const core::Clock& clock,
     if (!result) return http::Problem(result.error());
     // What the answer depends on, so that writes elsewhere (another day, another practitioner
     // in another kind of room) leave it current; without one, any write makes it stale.
-    auto scope = core::scheduling::AvailabilityScope(result->clinic.setup(), *query);
+    auto scope =
+        core::scheduling::AvailabilityScope(result->clinic.setup(), *query, result->busy_window);
     body = std::make_shared<const AvailabilityCache::Body>(AvailabilityCache::Body{
         dto::AvailabilityText(*result),
         {},

@@ -69,21 +69,12 @@ bool ScheduleChangeLog::ChangedSince(std::uint64_t since, const ScheduleScope& s
 }
 
 Result<ScheduleScope> AvailabilityScope(const clinic::ClinicSetup& setup,
-                                        const AvailabilityRequest& request) {
+                                        const AvailabilityRequest& request, Interval busy_window) {
   // `now` only sets the notice and horizon, which the scope does not use.
   const SlotQuery query =
       UNKNOT_TRY(SlotQuery::Create(setup, Instant{}, request.service, request.practitioner));
-  const Instant first = UNKNOT_TRY(LocalToUtc(
-      query.zone, LocalDateTime{date::local_days{request.from}}, kWorkingHoursDstPolicy));
-  const Instant after_last =
-      UNKNOT_TRY(LocalToUtc(query.zone, LocalDateTime{date::local_days{request.to} + date::days{1}},
-                            kWorkingHoursDstPolicy));
-  constexpr std::chrono::hours kDstMargin{1};
-  auto window =
-      Interval::Create(first - kDstMargin, after_last + kDstMargin + query.duration + query.buffer);
-  if (!window) return Error::InvalidField("to", "must not be before from");
   ScheduleScope scope{
-      .clinic = setup.clinic.id, .practitioners = {}, .rooms = query.rooms, .window = *window};
+      .clinic = setup.clinic.id, .practitioners = {}, .rooms = query.rooms, .window = busy_window};
   scope.practitioners.reserve(query.practitioners.size());
   for (const clinic::Practitioner* p : query.practitioners) scope.practitioners.push_back(p->id);
   return scope;

@@ -111,13 +111,11 @@ class ScheduleChangeLog {
   std::deque<Commit> commits_;    // guarded by mutex_: generations generation_ - size + 1 ..
 };
 
-// What the availability of `request` depends on: the practitioners the engine considers, the
-// rooms of the service's kind (any practitioner's booking in one may take the last free room),
-// and the local days asked for in the clinic's zone, widened by an hour either side (a DST change
-// at midnight moves a day's edge) and at the end by the service and its buffer (a slot late on the
-// last day runs past midnight). Fails like FindAvailability for an unknown service or
-// practitioner.
+// What the availability of `request` depends on, computed from the busy times that overlap
+// `busy_window` (the window it read): the practitioners the engine considers, every room of the
+// service's kind (any practitioner's booking in one may take the last free room), and that
+// window. Fails like FindAvailability for an unknown service or practitioner.
 Result<ScheduleScope> AvailabilityScope(const clinic::ClinicSetup& setup,
-                                        const AvailabilityRequest& request);
+                                        const AvailabilityRequest& request, Interval busy_window);
 
 }  // namespace unknot::core::scheduling

@@ -130,31 +130,30 @@ clinic::ClinicSetup TwoChiropractors() {
   return setup;
 }
 
-TEST(ScheduleChangesTest, AnAvailabilityAnswerDependsOnItsPractitionersRoomsAndLocalDays) {
+TEST(ScheduleChangesTest, AnAvailabilityAnswerDependsOnItsPractitionersRoomsAndWindow) {
   const clinic::ClinicSetup setup = TwoChiropractors();
   AvailabilityRequest request{ServiceId{3}, ParseLocalDate("2026-12-01").value(),
                               ParseLocalDate("2026-12-02").value(), std::nullopt};
-  auto scope = AvailabilityScope(setup, request);
+  const Interval read = Between("2026-12-01T08:00:00Z", "2026-12-03T08:10:00Z");
+  auto scope = AvailabilityScope(setup, request, read);
   ASSERT_TRUE(scope) << scope.error().message();
   EXPECT_EQ(scope->clinic, kClinic);
   // Everyone who offers the service, and the rooms of its kind.
   EXPECT_EQ(scope->practitioners,
             (std::vector<PractitionerId>{PractitionerId{5}, PractitionerId{7}}));
   EXPECT_EQ(scope->rooms, (std::vector<RoomId>{RoomId{1}, RoomId{3}}));
-  // Tuesday 00:00 to Thursday 00:00 in Los Angeles (UTC-8), an hour wider on each side, plus the
-  // service and its buffer at the end.
-  EXPECT_EQ(scope->window, Between("2026-12-01T07:00:00Z", "2026-12-03T09:40:00Z"));
+  EXPECT_EQ(scope->window, read);
 
   request.practitioner = PractitionerId{7};
-  scope = AvailabilityScope(setup, request);
+  scope = AvailabilityScope(setup, request, read);
   ASSERT_TRUE(scope);
   EXPECT_EQ(scope->practitioners, std::vector<PractitionerId>{PractitionerId{7}});
 
   request.practitioner = PractitionerId{9};  // does not offer it
-  EXPECT_FALSE(AvailabilityScope(setup, request));
+  EXPECT_FALSE(AvailabilityScope(setup, request, read));
   request.practitioner.reset();
   request.service = ServiceId{4};
-  EXPECT_FALSE(AvailabilityScope(setup, request));
+  EXPECT_FALSE(AvailabilityScope(setup, request, read));
 }
 
 }  // namespace
