@@ -173,8 +173,10 @@ Result<std::vector<scheduling::Booking>> BusyTimes(core::ports::Storage& storage
                                                    core::ClinicId clinic, core::Interval window,
                                                    core::Instant now,
                                                    const core::ports::Hold* own) {
-  auto bookings = UNKNOT_TRY(storage.ListBookings(clinic, window));
-  for (const core::ports::Hold& hold : UNKNOT_TRY(storage.ListHolds(clinic, window, now))) {
+  auto busy = UNKNOT_TRY(storage.ListBusyTimes(clinic, window, now));
+  std::vector<scheduling::Booking> bookings = std::move(busy.bookings);
+  bookings.reserve(bookings.size() + busy.holds.size());
+  for (const core::ports::Hold& hold : busy.holds) {
     if (own != nullptr && hold == *own) continue;
     bookings.push_back({hold.practitioner, core::RoomId{}, hold.Blocked()});
   }

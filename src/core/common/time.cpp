@@ -85,8 +85,15 @@ std::string TimeOfDay::ToString() const {
 }
 
 Result<TimeZone> TimeZone::Find(std::string_view iana_name) {
+  // A request looks its clinic's zone up several times (the set-up, the engine, the cache's
+  // scope): each thread remembers the last zone found, so the zone database is searched again
+  // only when the name changes. Zones live as long as the process. (A link such as US/Pacific
+  // finds its zone under the zone's own name, so it is always searched: still right.)
+  thread_local const date::time_zone* last = nullptr;
+  if (last != nullptr && last->name() == iana_name) return TimeZone(last);
   try {
-    return TimeZone(date::locate_zone(iana_name));
+    last = date::locate_zone(iana_name);
+    return TimeZone(last);
   } catch (const std::runtime_error&) {
     return Error(ErrorCode::kInvalidArgument,
                  "unknown time zone '" + std::string(iana_name) + "' (expected an IANA name)");

@@ -274,6 +274,16 @@ class Storage : public ClinicRepository,
   // Ok when the database answers a trivial query now.
   virtual Result<void> Ping() = 0;
 
+  // What keeps practitioners and rooms busy in `window`, for the scheduling engine: the
+  // bookings as ListBookings returns them and the holds live at `now` as ListHolds returns them,
+  // read from one state of the database (one read transaction; one statement on PostgreSQL), so
+  // a booking that used up a hold in between is seen once, as the booking, never as neither.
+  struct BusyTimes {
+    std::vector<scheduling::Booking> bookings;
+    std::vector<Hold> holds;
+  };
+  virtual Result<BusyTimes> ListBusyTimes(ClinicId clinic, Interval window, Instant now) = 0;
+
   // A number that changes whenever this process commits a write that may change what the
   // scheduling engine sees (appointments, set-up; not the audit entries of reads nor session
   // bookkeeping), so derived answers (cached availability) can tell whether they are still

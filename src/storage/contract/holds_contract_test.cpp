@@ -202,6 +202,55 @@ TEST_P(HoldsContract, AMoveIntoAHeldTimeIsRefusedAndOtherChangesPass) {
   EXPECT_TRUE(storage_->FindHold(Clinic(), "hold-a", clock_.Now()));
 }
 
+TEST_P(HoldsContract, BusyTimesAreTheLiveBookingsAndLiveHoldsOfTheWindowReadTogether) {
+  const auto window =
+      core::Interval::Create(At("2026-12-01T00:00:00Z"), At("2026-12-02T00:00:00Z")).value();
+  auto kept = storage_->Book(Clinic(), Request("2026-12-01T16:00:00Z", "ana@example.org"));
+  ASSERT_TRUE(kept) << kept.error().message();
+  auto cancelled =
+      storage_->Book(Clinic(), Request("2026-12-01T18:00:00Z", "bo@example.org", 1, 1));
+  ASSERT_TRUE(cancelled) << cancelled.error().message();
+  ASSERT_TRUE(storage_->Cancel(Clinic(), cancelled->id, clock_.Now()));
+  ASSERT_TRUE(storage_->Book(Clinic(), Request("2026-12-03T16:00:00Z", "cy@example.org")));
+  ASSERT_TRUE(
+      storage_->CreateHold(Clinic(), HoldOf("2026-12-01T17:00:00Z", "hold-old"), clock_.Now()));
+  clock_.Set(clock_.Now() + 5min);
+  auto live =
+      storage_->CreateHold(Clinic(), HoldOf("2026-12-01T19:00:00Z", "hold-live", 1), clock_.Now());
+  ASSERT_TRUE(live) << live.error().message();
+  clock_.Set(clock_.Now() + 3min);  // hold-old has expired, hold-live has not
+
+  auto busy = storage_->ListBusyTimes(Clinic(), window, clock_.Now());
+  ASSERT_TRUE(busy) << busy.error().message();
+  const core::scheduling::Booking expected{
+      setup_.practitioners[0].id, setup_.rooms[0].id,
+      core::Interval::Create(At("2026-12-01T16:00:00Z"), At("2026-12-01T16:30:00Z")).value()};
+  EXPECT_EQ(busy->bookings, std::vector<core::scheduling::Booking>{expected});
+  EXPECT_EQ(busy->holds, std::vector<Hold>{*live});
+  // The same as the two reads one at a time.
+  EXPECT_EQ(busy->bookings, storage_->ListBookings(Clinic(), window).value());
+  EXPECT_EQ(busy->holds, storage_->ListHolds(Clinic(), window, clock_.Now()).value());
+
+  // The holder books: the hold is used up and the booking is busy instead, counted once.
+  NewBooking mine = Request("2026-12-01T19:00:00Z", "dee@example.org", 1, 1);
+  mine.hold_token_hash = "hold-live";
+  ASSERT_TRUE(storage_->Book(Clinic(), mine));
+  busy = storage_->ListBusyTimes(Clinic(), window, clock_.Now());
+  ASSERT_TRUE(busy) << busy.error().message();
+  EXPECT_TRUE(busy->holds.empty());
+  ASSERT_EQ(busy->bookings.size(), 2u);
+  EXPECT_EQ(busy->bookings[1].practitioner, setup_.practitioners[1].id);
+  EXPECT_EQ(busy->bookings[1].blocked.start(), At("2026-12-01T19:00:00Z"));
+  // Nothing in another window.
+  busy = storage_->ListBusyTimes(
+      Clinic(),
+      core::Interval::Create(At("2026-12-02T00:00:00Z"), At("2026-12-03T00:00:00Z")).value(),
+      clock_.Now());
+  ASSERT_TRUE(busy) << busy.error().message();
+  EXPECT_TRUE(busy->bookings.empty());
+  EXPECT_TRUE(busy->holds.empty());
+}
+
 TEST_P(HoldsContract, AnExpiredHoldFreesTheTime) {
   ASSERT_TRUE(
       storage_->CreateHold(Clinic(), HoldOf("2026-12-01T17:00:00Z", "hold-a"), clock_.Now()));

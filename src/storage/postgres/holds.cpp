@@ -108,15 +108,8 @@ Result<void> PostgresStorage::ReleaseHold(core::ClinicId clinic, std::string_vie
   return WriteOnce<void>(
       *pool_,
       [&](pqxx::dbtransaction& tx, core::scheduling::ScheduleChanges& changes) -> Result<void> {
-        auto rows = tx.exec_params(
-            "DELETE FROM holds WHERE token_hash = $2 AND clinic_id = $1 "
-            "RETURNING practitioner_id, start_at, blocked_until",
-            clinic.value(), std::string(token_hash));
-        if (rows.empty()) return Error::NotFound("no such hold");
-        for (const pqxx::row& r : rows) {
-          auto blocked = core::Interval::Create(FromSeconds(Int(r[1])), FromSeconds(Int(r[2])));
-          if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
-          changes.Add({clinic, core::PractitionerId{Int(r[0])}, std::nullopt, *blocked});
+        if (!UNKNOT_TRY(DeleteHoldRow(tx, clinic, std::string(token_hash), changes))) {
+          return Error::NotFound("no such hold");
         }
         return core::Ok();
       });

@@ -82,6 +82,21 @@ Result<std::optional<scheduling::ScheduleChange>> LockAppointmentChange(pqxx::db
       scheduling::ChangeOf(clinic, UNKNOT_TRY(ReadAppointment(rows[0])))};
 }
 
+Result<bool> DeleteHoldRow(pqxx::dbtransaction& tx, core::ClinicId clinic,
+                           const std::string& token_hash, scheduling::ScheduleChanges& changes) {
+  bool deleted = false;
+  for (const pqxx::row& r :
+       tx.exec_params("DELETE FROM holds WHERE token_hash = $2 AND clinic_id = "
+                      "$1 RETURNING practitioner_id, start_at, blocked_until",
+                      clinic.value(), token_hash)) {
+    auto blocked = core::Interval::Create(FromSeconds(Int(r[1])), FromSeconds(Int(r[2])));
+    if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
+    changes.Add({clinic, core::PractitionerId{Int(r[0])}, std::nullopt, *blocked});
+    deleted = true;
+  }
+  return deleted;
+}
+
 namespace {
 
 // No appointment blocks more than this (service validation caps duration and buffer); overlap
@@ -434,6 +449,7 @@ const std::string kFindClinic = "find_clinic";
 const std::string kListBookings = "list_bookings";
 const std::string kListPractitionerBookings = "list_practitioner_bookings";
 const std::string kBook = "book";
+const std::string kListBusyTimes = "list_busy_times";
 
 std::vector<PreparedStatement> HotStatements() {
   const std::string booking_columns =
@@ -452,6 +468,17 @@ std::vector<PreparedStatement> HotStatements() {
            "WHERE practitioner_id = $2 AND clinic_id = $1 AND start_at < $4 "
            "AND blocked_until > $3 AND start_at > $3 - " +
            std::to_string(kLongestSpanSeconds) + " AND status <> 'cancelled' ORDER BY start_at"},
+      // Bookings (kind 0) and live holds (kind 1) in one statement, so one snapshot: the two
+      // queries above and in holds.cpp, each with its own index.
+      {kListBusyTimes,
+       "SELECT 0 AS kind, practitioner_id, room_id, 0::bigint AS service_id, start_at, "
+       "0::bigint AS end_at, blocked_until, 0::bigint AS expires_at FROM appointments "
+       "WHERE clinic_id = $1 AND start_at < $3 AND blocked_until > $2 AND start_at > $2 - " +
+           std::to_string(kLongestSpanSeconds) +
+           " AND status <> 'cancelled' "
+           "UNION ALL SELECT 1, practitioner_id, 0, service_id, start_at, end_at, blocked_until, "
+           "expires_at FROM holds WHERE clinic_id = $1 AND start_at < $3 AND blocked_until > $2 "
+           "AND start_at > $2 - 36000 AND expires_at > $4 ORDER BY 1, 5, 2"},
       {kBook,
        "SELECT appointment_id, patient_id, room_id FROM unknot_book($1, $2, $3, $4, $5, $6, $7, "
        "$8::bigint[], $9, $10, $11, $12, $13, $14, $15, $16::bigint, $17::bigint)"},
@@ -785,6 +812,31 @@ Result<std::vector<scheduling::Booking>> PostgresStorage::ListBookings(core::Cli
   });
 }
 
+Result<core::ports::Storage::BusyTimes> PostgresStorage::ListBusyTimes(core::ClinicId clinic_id,
+                                                                       core::Interval window,
+                                                                       core::Instant now) {
+  return ReadOnce<BusyTimes>(*pool_, [&](pqxx::transaction_base& tx) -> Result<BusyTimes> {
+    BusyTimes busy;
+    for (const pqxx::row& r :
+         tx.exec_prepared(kListBusyTimes, clinic_id.value(), Seconds(window.start()),
+                          Seconds(window.end()), Seconds(now))) {
+      if (Int(r[0]) == 0) {
+        busy.bookings.push_back({core::PractitionerId{Int(r[1])}, core::RoomId{Int(r[2])},
+                                 UNKNOT_TRY(IntervalFields(r[4], r[6]))});
+        continue;
+      }
+      auto time = core::Interval::Create(FromSeconds(Int(r[4])), FromSeconds(Int(r[5])));
+      if (!time) return Error(ErrorCode::kInternal, "a stored hold has an empty time");
+      busy.holds.push_back(core::ports::Hold{.practitioner = core::PractitionerId{Int(r[1])},
+                                             .service = core::ServiceId{Int(r[3])},
+                                             .time = *time,
+                                             .blocked_until = FromSeconds(Int(r[6])),
+                                             .expires_at = FromSeconds(Int(r[7]))});
+    }
+    return busy;
+  });
+}
+
 Result<std::vector<scheduling::Booking>> PostgresStorage::ListPractitionerBookings(
     core::ClinicId clinic_id, core::PractitionerId practitioner, core::Interval window) {
   return ReadOnce<std::vector<scheduling::Booking>>(*pool_, [&](pqxx::transaction_base& tx) {
@@ -842,14 +894,7 @@ Result<scheduling::Appointment> PostgresStorage::Book(core::ClinicId clinic_id,
         // The presented hold is used up first: other bookings see it until this commits, and
         // this booking's own insert no longer does (migration 15's trigger).
         if (!booking.hold_token_hash.empty()) {
-          for (const pqxx::row& r :
-               tx.exec_params("DELETE FROM holds WHERE token_hash = $2 AND clinic_id = $1 "
-                              "RETURNING practitioner_id, start_at, blocked_until",
-                              clinic_id.value(), booking.hold_token_hash)) {
-            auto blocked = core::Interval::Create(FromSeconds(Int(r[1])), FromSeconds(Int(r[2])));
-            if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
-            changes.Add({clinic_id, core::PractitionerId{Int(r[0])}, std::nullopt, *blocked});
-          }
+          UNKNOT_TRY(DeleteHoldRow(tx, clinic_id, booking.hold_token_hash, changes));
         }
         core::ports::NewBooking decided = booking;
         if (booking.online_rules) {

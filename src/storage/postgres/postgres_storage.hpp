@@ -281,6 +281,8 @@ class PostgresStorage final : public core::ports::Storage,
   core::Result<std::vector<core::ports::Hold>> ListHolds(core::ClinicId clinic,
                                                          core::Interval window,
                                                          core::Instant now) override;
+  core::Result<BusyTimes> ListBusyTimes(core::ClinicId clinic, core::Interval window,
+                                        core::Instant now) override;
   core::Result<int> FindHoldMinutes(core::ClinicId clinic) override;
   core::Result<void> SaveHoldMinutes(core::ClinicId clinic, int minutes,
                                      const core::staff::AuditEntry& audit) override;

@@ -44,6 +44,12 @@ core::Result<core::scheduling::Appointment> ReadAppointment(const pqxx::row& r);
 core::Result<std::optional<core::scheduling::ScheduleChange>> LockAppointmentChange(
     pqxx::dbtransaction& tx, core::ClinicId clinic, core::AppointmentId id);
 
+// Deletes the clinic's hold with this token hash (used up by a booking, or released) and adds
+// the time it kept to `changes`; whether there was one.
+core::Result<bool> DeleteHoldRow(pqxx::dbtransaction& tx, core::ClinicId clinic,
+                                 const std::string& token_hash,
+                                 core::scheduling::ScheduleChanges& changes);
+
 // Runs a read on a pooled connection without an explicit transaction (one round trip).
 template <typename T, typename Read>
 core::Result<T> ReadOnce(ConnectionPool& pool, Read read) {

@@ -172,6 +172,22 @@ Result<std::optional<core::ports::StoredResponse>> FindResponseRow(Connection& d
       core::ports::StoredResponse{stmt.Text(0), stmt.Text(1), core::AppointmentId{stmt.Int(2)}}};
 }
 
+Result<bool> DeleteHoldRow(Connection& db, core::ClinicId clinic, std::string_view token_hash,
+                           scheduling::ScheduleChanges& changes) {
+  Statement stmt =
+      UNKNOT_TRY(db.PrepareCached("DELETE FROM holds WHERE token_hash = ?2 AND clinic_id = ?1 "
+                                  "RETURNING practitioner_id, start_at, blocked_until"));
+  stmt.Bind(1, clinic.value()).Bind(2, token_hash);
+  bool deleted = false;
+  while (UNKNOT_TRY(stmt.Step())) {
+    auto blocked = core::Interval::Create(FromSeconds(stmt.Int(1)), FromSeconds(stmt.Int(2)));
+    if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
+    changes.Add({clinic, core::PractitionerId{stmt.Int(0)}, std::nullopt, *blocked});
+    deleted = true;
+  }
+  return deleted;
+}
+
 Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
                                          const core::ports::NewBooking& booking, core::Instant now,
                                          scheduling::ScheduleChanges& changes) {
@@ -259,16 +275,7 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
   // The hold the booking presents is used up by it; its time is then free for this insert (the
   // triggers of migration 16 refuse any other live hold's time). Rolled back with a failed insert.
   if (!booking.hold_token_hash.empty()) {
-    Statement release =
-        UNKNOT_TRY(db.PrepareCached("DELETE FROM holds WHERE token_hash = ?2 AND clinic_id = ?1 "
-                                    "RETURNING practitioner_id, start_at, blocked_until"));
-    release.Bind(1, clinic.value()).Bind(2, booking.hold_token_hash);
-    while (UNKNOT_TRY(release.Step())) {
-      auto blocked =
-          core::Interval::Create(FromSeconds(release.Int(1)), FromSeconds(release.Int(2)));
-      if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
-      changes.Add({clinic, core::PractitionerId{release.Int(0)}, std::nullopt, *blocked});
-    }
+    UNKNOT_TRY(DeleteHoldRow(db, clinic, booking.hold_token_hash, changes));
   }
   auto inserted = InsertAppointmentRow(db, clinic, appointment, booking.manage_token_hash);
   appointment = UNKNOT_TRY(std::move(inserted));

@@ -41,6 +41,11 @@ core::Result<int> CountNoShowRows(Connection& db, core::ClinicId clinic, core::P
 
 // The writes below say in `changes` what they changed in the schedule (the appointment as it was
 // and is; a hold a booking used up).
+// Deletes the clinic's hold with this token hash (used up by a booking, or released) and adds
+// the time it kept to `changes`; whether there was one.
+core::Result<bool> DeleteHoldRow(Connection& db, core::ClinicId clinic, std::string_view token_hash,
+                                 core::scheduling::ScheduleChanges& changes);
+
 core::Result<core::scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
                                                      const core::ports::NewBooking& booking,
                                                      core::Instant now,

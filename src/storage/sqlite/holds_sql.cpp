@@ -3,6 +3,7 @@
 // refuse an appointment overlapping a live hold. Hold writes change what availability shows, so
 // they count as schedule writes (Generation).
 
+#include "storage/sqlite/booking_sql.hpp"
 #include "storage/sqlite/rows.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 
@@ -105,37 +106,62 @@ Result<ports::Hold> SqliteStorage::FindHold(core::ClinicId clinic, std::string_v
 }
 
 Result<void> SqliteStorage::ReleaseHold(core::ClinicId clinic, std::string_view token_hash) {
-  return writer_->Write<void>([&](Connection& db,
-                                  core::scheduling::ScheduleChanges& changes) -> Result<void> {
-    Statement stmt =
-        UNKNOT_TRY(db.PrepareCached("DELETE FROM holds WHERE token_hash = ?2 AND clinic_id = ?1 "
-                                    "RETURNING practitioner_id, start_at, blocked_until"));
-    stmt.Bind(1, clinic.value()).Bind(2, token_hash);
-    bool released = false;
-    while (UNKNOT_TRY(stmt.Step())) {
-      released = true;
-      auto blocked = core::Interval::Create(FromSeconds(stmt.Int(1)), FromSeconds(stmt.Int(2)));
-      if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
-      changes.Add({clinic, core::PractitionerId{stmt.Int(0)}, std::nullopt, *blocked});
-    }
-    if (!released) return Error::NotFound("no such hold");
-    return core::Ok();
-  });
+  return writer_->Write<void>(
+      [&](Connection& db, core::scheduling::ScheduleChanges& changes) -> Result<void> {
+        if (!UNKNOT_TRY(DeleteHoldRow(db, clinic, token_hash, changes))) {
+          return Error::NotFound("no such hold");
+        }
+        return core::Ok();
+      });
 }
 
-Result<std::vector<ports::Hold>> SqliteStorage::ListHolds(core::ClinicId clinic,
-                                                          core::Interval window,
-                                                          core::Instant now) {
-  auto reader = UNKNOT_TRY(BorrowReader());
-  Statement stmt = UNKNOT_TRY(reader->db().PrepareCached(
-      "SELECT " + std::string(kHoldColumns) +
-      " FROM holds WHERE clinic_id = ?1 AND start_at < ?3 AND blocked_until > ?2 "
-      "AND start_at > ?2 - 36000 AND expires_at > ?4 ORDER BY start_at, id"));
+namespace {
+
+Result<std::vector<ports::Hold>> ListHoldRows(Connection& db, core::ClinicId clinic,
+                                              core::Interval window, core::Instant now) {
+  Statement stmt = UNKNOT_TRY(
+      db.PrepareCached("SELECT " + std::string(kHoldColumns) +
+                       " FROM holds WHERE clinic_id = ?1 AND start_at < ?3 AND blocked_until > ?2 "
+                       "AND start_at > ?2 - 36000 AND expires_at > ?4 ORDER BY start_at, id"));
   stmt.Bind(1, clinic.value()).Bind(2, Seconds(window.start())).Bind(3, Seconds(window.end()));
   stmt.Bind(4, Seconds(now));
   std::vector<ports::Hold> holds;
   while (UNKNOT_TRY(stmt.Step())) holds.push_back(UNKNOT_TRY(ReadHold(stmt)));
   return holds;
+}
+
+}  // namespace
+
+Result<std::vector<ports::Hold>> SqliteStorage::ListHolds(core::ClinicId clinic,
+                                                          core::Interval window,
+                                                          core::Instant now) {
+  auto reader = UNKNOT_TRY(BorrowReader());
+  return ListHoldRows(reader->db(), clinic, window, now);
+}
+
+Result<ports::Storage::BusyTimes> SqliteStorage::ListBusyTimes(core::ClinicId clinic,
+                                                               core::Interval window,
+                                                               core::Instant now) {
+  // Both in one read transaction: one state of the database, and one start of a read (locks,
+  // the WAL's index) instead of two.
+  auto read = [&](Connection& db) -> Result<BusyTimes> {
+    UNKNOT_TRY(db.ExecCached("BEGIN"));
+    auto busy = [&]() -> Result<BusyTimes> {
+      BusyTimes out;
+      out.bookings = UNKNOT_TRY(ListBookingRows(db, clinic, window));
+      out.holds = UNKNOT_TRY(ListHoldRows(db, clinic, window, now));
+      return out;
+    }();
+    // Ending a read cannot lose anything; the connection must not stay in a transaction (the
+    // write connection's next BEGIN IMMEDIATE would fail).
+    if (!db.ExecCached("COMMIT")) (void)db.ExecCached("ROLLBACK");
+    return busy;
+  };
+  // The first read after a booking is the one a patient waits for: on the write connection, whose
+  // page cache the commit left current, when it is free.
+  if (auto done = writer_->TryRead(read)) return std::move(*done);
+  auto reader = UNKNOT_TRY(BorrowReader());
+  return read(reader->db());
 }
 
 }  // namespace unknot::storage::sqlite

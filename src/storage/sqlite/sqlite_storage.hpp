@@ -287,6 +287,8 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   core::Result<std::vector<core::ports::Hold>> ListHolds(core::ClinicId clinic,
                                                          core::Interval window,
                                                          core::Instant now) override;
+  core::Result<BusyTimes> ListBusyTimes(core::ClinicId clinic, core::Interval window,
+                                        core::Instant now) override;
   core::Result<int> FindHoldMinutes(core::ClinicId clinic) override;
   core::Result<void> SaveHoldMinutes(core::ClinicId clinic, int minutes,
                                      const core::staff::AuditEntry& audit) override;

@@ -20,7 +20,10 @@ WriteQueue::~WriteQueue() {
 
 WriteQueue::Stats WriteQueue::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  Stats stats = stats_;
+  // Recorded under mutex_ (RunBatch): consistent with the other counts.
+  stats.schedule_transactions = schedule_log_.generation();
+  return stats;
 }
 
 core::Result<void> WriteQueue::Submit(Writer& writer) {
@@ -40,6 +43,12 @@ core::Result<void> WriteQueue::Submit(Writer& writer) {
   wake_.notify_one();
   writer.finished.wait(lock, [&] { return writer.done; });
   return std::move(*writer.outcome);
+}
+
+void WriteQueue::ReleaseAfterRead() {
+  std::lock_guard lock(mutex_);
+  busy_ = false;
+  if (!queue_.empty() || waiting_for_idle_) wake_.notify_one();
 }
 
 void WriteQueue::Loop() {
@@ -176,7 +185,6 @@ void WriteQueue::RunBatch(const std::vector<Writer*>& batch) {
       }
       if (!schedule.empty()) {
         schedule_log_.Record(schedule);
-        ++stats_.schedule_transactions;
       }
     }
   }

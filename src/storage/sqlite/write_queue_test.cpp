@@ -1,8 +1,10 @@
 #include "storage/sqlite/write_queue.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -12,13 +14,23 @@
 namespace unknot::storage::sqlite {
 namespace {
 
+// A WAL database in `dir` with one table, t (x INTEGER); its path.
+std::string TableT(testing::TempDir& dir) {
+  std::string path = dir.File("q.db");
+  Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
+  EXPECT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
+  return path;
+}
+
+// A write: one row into t.
+core::Result<int> InsertOne(Connection& db) {
+  UNKNOT_TRY(db.Exec("INSERT INTO t VALUES (1)"));
+  return 1;
+}
+
 TEST(WriteQueueTest, AFailedWriteRollsBackAloneAndTheOthersCommit) {
   testing::TempDir dir;
-  std::string path = dir.File("q.db");
-  {
-    Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
-    ASSERT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
-  }
+  const std::string path = TableT(dir);
   WriteQueue queue(Connection::Open(path, Connection::OpenMode::kReadWrite).value());
   constexpr int kWriters = 32;
   std::vector<std::thread> threads;
@@ -49,11 +61,7 @@ TEST(WriteQueueTest, AFailedWriteRollsBackAloneAndTheOthersCommit) {
 
 TEST(WriteQueueTest, RelaxedCommitsAreSyncedSoonAndLeaveTheConnectionAtFull) {
   testing::TempDir dir;
-  std::string path = dir.File("q.db");
-  {
-    Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
-    ASSERT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
-  }
+  const std::string path = TableT(dir);
   Connection writer = Connection::Open(path, Connection::OpenMode::kReadWrite).value();
   ASSERT_TRUE(writer.Exec("PRAGMA synchronous = FULL"));
   WriteQueue queue(std::move(writer));
@@ -86,11 +94,7 @@ TEST(WriteQueueTest, RelaxedCommitsAreSyncedSoonAndLeaveTheConnectionAtFull) {
 
 TEST(WriteQueueTest, AWriteThatFindsTheConnectionIdleRunsOnItsCallersThread) {
   testing::TempDir dir;
-  std::string path = dir.File("q.db");
-  {
-    Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
-    ASSERT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
-  }
+  const std::string path = TableT(dir);
   WriteQueue queue(Connection::Open(path, Connection::OpenMode::kReadWrite).value());
   for (int i = 0; i < 3; ++i) {
     auto ran_on = queue.Write<std::thread::id>(
@@ -108,11 +112,7 @@ TEST(WriteQueueTest, AWriteThatFindsTheConnectionIdleRunsOnItsCallersThread) {
 
 TEST(WriteQueueTest, AThrowingWriteIsRolledBackAloneAsAnInternalError) {
   testing::TempDir dir;
-  std::string path = dir.File("q.db");
-  {
-    Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
-    ASSERT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
-  }
+  const std::string path = TableT(dir);
   WriteQueue queue(Connection::Open(path, Connection::OpenMode::kReadWrite).value());
   auto thrown = queue.Write<int>([](Connection& db) -> core::Result<int> {
     UNKNOT_TRY(db.Exec("INSERT INTO t VALUES (1)"));
@@ -132,11 +132,7 @@ TEST(WriteQueueTest, AThrowingWriteIsRolledBackAloneAsAnInternalError) {
 
 TEST(WriteQueueTest, ManyWritersOfBothDurabilitiesAllCommitAndNoneIsLost) {
   testing::TempDir dir;
-  std::string path = dir.File("q.db");
-  {
-    Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
-    ASSERT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
-  }
+  const std::string path = TableT(dir);
   constexpr int kThreads = 16;
   constexpr int kWrites = 40;
   {
@@ -170,22 +166,81 @@ TEST(WriteQueueTest, ManyWritersOfBothDurabilitiesAllCommitAndNoneIsLost) {
 
 TEST(WriteQueueTest, OnlyWritesThatTouchTheScheduleRaiseTheScheduleCount) {
   testing::TempDir dir;
-  std::string path = dir.File("q.db");
-  {
-    Connection setup = Connection::Open(path, Connection::OpenMode::kReadWriteCreate).value();
-    ASSERT_TRUE(setup.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)"));
-  }
+  const std::string path = TableT(dir);
   WriteQueue queue(Connection::Open(path, Connection::OpenMode::kReadWrite).value());
-  auto insert = [](Connection& db) -> core::Result<int> {
-    UNKNOT_TRY(db.Exec("INSERT INTO t VALUES (1)"));
-    return 1;
-  };
-  ASSERT_TRUE(queue.Write<int>(insert, Durability::kRelaxed, Touches::kNotTheSchedule));
-  ASSERT_TRUE(queue.Write<int>(insert, Durability::kFull, Touches::kNotTheSchedule));
+  ASSERT_TRUE(queue.Write<int>(InsertOne, Durability::kRelaxed, Touches::kNotTheSchedule));
+  ASSERT_TRUE(queue.Write<int>(InsertOne, Durability::kFull, Touches::kNotTheSchedule));
   EXPECT_EQ(queue.stats().transactions, 2u);
   EXPECT_EQ(queue.stats().schedule_transactions, 0u);
-  ASSERT_TRUE(queue.Write<int>(insert));  // by default a write may touch the schedule
+  ASSERT_TRUE(queue.Write<int>(InsertOne));  // by default a write may touch the schedule
   EXPECT_EQ(queue.stats().schedule_transactions, 1u);
+}
+
+TEST(WriteQueueTest, AReadOnTheIdleWriteConnectionRunsOnItsCallersThreadAndSeesTheLastCommit) {
+  testing::TempDir dir;
+  const std::string path = TableT(dir);
+  WriteQueue queue(Connection::Open(path, Connection::OpenMode::kReadWrite).value());
+  sqlite3* written_with = nullptr;
+  ASSERT_TRUE(queue.Write<int>([&](Connection& db) -> core::Result<int> {
+    written_with = db.raw();
+    UNKNOT_TRY(db.Exec("INSERT INTO t VALUES (7)"));
+    return 1;
+  }));
+  auto read = queue.TryRead([&](Connection& db) -> core::Result<std::int64_t> {
+    EXPECT_EQ(db.raw(), written_with);
+    EXPECT_NE(sqlite3_get_autocommit(db.raw()), 0);  // no write's transaction is open around it
+    return db.QueryInt("SELECT sum(x) FROM t");
+  });
+  ASSERT_TRUE(read.has_value());
+  ASSERT_TRUE(*read);
+  EXPECT_EQ(**read, 7);
+  // A read is not a write: nothing committed, nothing counted.
+  EXPECT_EQ(queue.stats().transactions, 1u);
+  EXPECT_EQ(queue.stats().jobs, 1u);
+  // And the connection is free for the next write.
+  ASSERT_TRUE(queue.Write<int>(InsertOne));
+  EXPECT_EQ(queue.stats().transactions, 2u);
+}
+
+TEST(WriteQueueTest, AReadIsRefusedWhileAWriteRunsAndAWriteArrivingDuringAReadRunsAfterIt) {
+  testing::TempDir dir;
+  const std::string path = TableT(dir);
+  WriteQueue queue(Connection::Open(path, Connection::OpenMode::kReadWrite).value());
+
+  // While a write holds the connection, a read is not run (the caller reads elsewhere).
+  std::atomic<bool> writing{false};
+  std::atomic<bool> release{false};
+  std::thread writer([&] {
+    EXPECT_TRUE(queue.Write<int>([&](Connection& db) -> core::Result<int> {
+      writing = true;
+      while (!release) std::this_thread::yield();
+      return InsertOne(db);
+    }));
+  });
+  while (!writing) std::this_thread::yield();
+  bool ran = false;
+  auto refused = queue.TryRead([&](Connection&) -> core::Result<int> {
+    ran = true;
+    return 0;
+  });
+  EXPECT_FALSE(refused.has_value());
+  EXPECT_FALSE(ran);
+  release = true;
+  writer.join();
+
+  // A write that arrives while a read holds the connection waits for it, then commits.
+  std::thread late;
+  auto read = queue.TryRead([&](Connection& db) -> core::Result<std::int64_t> {
+    late = std::thread([&] { EXPECT_TRUE(queue.Write<int>(InsertOne)); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return db.QueryInt("SELECT count(*) FROM t");
+  });
+  late.join();
+  ASSERT_TRUE(read.has_value() && *read);
+  EXPECT_EQ(**read, 1);  // the late write had not run
+  Connection check = Connection::Open(path, Connection::OpenMode::kReadWrite).value();
+  EXPECT_EQ(*check.QueryInt("SELECT count(*) FROM t"), 2);
+  EXPECT_EQ(queue.stats().transactions, 2u);
 }
 
 }  // namespace
