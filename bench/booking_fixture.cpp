@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
                       // wrk is one client booking thousands a second: not what to limit.
                       .address_writes = {.count = 1'000'000, .period = 1s, .burst = 1'000'000},
                       .email_bookings = {.count = 5, .period = 1h, .burst = 5},
-                      .max_future_online_bookings = 3}};
+                      .max_future_online_bookings = 3},
+                  core::clinic::SessionPolicy{}};
   constexpr int kPeople = 100;
   for (int i = 0; i < kPeople; ++i) {
     setup.rooms.push_back(

@@ -81,6 +81,8 @@ Result<SlotQuery> SlotQuery::Create(const clinic::ClinicSetup& setup, Instant no
                   .step = policy.slot_step,
                   .earliest = now + policy.min_notice,
                   .latest = now + policy.horizon};
+  query.practitioners.reserve(practitioner_id ? 1 : setup.practitioners.size());
+  query.rooms.reserve(setup.rooms.size());
   if (practitioner_id) {
     const Practitioner* p = setup.FindPractitioner(*practitioner_id);
     if (p == nullptr) {
@@ -241,6 +243,9 @@ DaySlots SlotFinder::FindDay(LocalDate day) {
   FillRoomMemo(day_span);
 
   found_.clear();
+  // A practitioner has at most one candidate per start on the day's grid (more only off it):
+  // room enough at once, kept for the following days.
+  found_.reserve(room_memo_.size() * query_.practitioners.size());
   for (std::size_t first = 0; first < spans_.size();) {
     std::size_t last = first;
     while (last < spans_.size() && spans_[last].practitioner == spans_[first].practitioner) {
