@@ -7,6 +7,8 @@
 //   everything queued in one transaction, each inside its own SAVEPOINT (a failing one is rolled
 //   back alone), and commits them together: N concurrent bookings cost one fsync instead of N.
 // The writer thread also syncs relaxed commits (below).
+// - A read that wants the page cache the last commit left (the busy times right after a booking)
+//   may run on the write connection while it is idle (TryRead); it never waits for a write.
 
 #include <chrono>
 #include <condition_variable>
