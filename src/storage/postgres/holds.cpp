@@ -12,22 +12,23 @@ using core::ErrorCode;
 using core::Result;
 namespace ports = core::ports;
 
-namespace {
-
 const std::string kHoldColumns =
     "practitioner_id, service_id, start_at, end_at, blocked_until, expires_at";
 
-Result<ports::Hold> ReadHold(const pqxx::row& r) {
-  auto time = core::Interval::Create(FromSeconds(Int(r[2])), FromSeconds(Int(r[3])));
-  if (!time) return Error(ErrorCode::kInternal, "a stored hold has an empty time");
-  return ports::Hold{.practitioner = core::PractitionerId{Int(r[0])},
-                     .service = core::ServiceId{Int(r[1])},
-                     .time = *time,
-                     .blocked_until = FromSeconds(Int(r[4])),
-                     .expires_at = FromSeconds(Int(r[5]))};
-}
+const std::string kLiveHoldsFilter =
+    "clinic_id = $1 AND start_at < $3 AND blocked_until > $2 AND start_at > $2 - 36000 "
+    "AND expires_at > $4";
 
-}  // namespace
+Result<ports::Hold> ReadHold(const pqxx::row& r, int first) {
+  auto time =
+      core::Interval::Create(FromSeconds(Int(r[first + 2])), FromSeconds(Int(r[first + 3])));
+  if (!time) return Error(ErrorCode::kInternal, "a stored hold has an empty time");
+  return ports::Hold{.practitioner = core::PractitionerId{Int(r[first])},
+                     .service = core::ServiceId{Int(r[first + 1])},
+                     .time = *time,
+                     .blocked_until = FromSeconds(Int(r[first + 4])),
+                     .expires_at = FromSeconds(Int(r[first + 5]))};
+}
 
 Result<ports::Hold> PostgresStorage::CreateHold(core::ClinicId clinic, const ports::NewHold& hold,
                                                 core::Instant now) {
@@ -121,11 +122,10 @@ Result<std::vector<ports::Hold>> PostgresStorage::ListHolds(core::ClinicId clini
   using Holds = std::vector<ports::Hold>;
   return ReadOnce<Holds>(*pool_, [&](pqxx::transaction_base& tx) -> Result<Holds> {
     Holds holds;
-    for (const pqxx::row& r : tx.exec_params(
-             "SELECT " + kHoldColumns +
-                 " FROM holds WHERE clinic_id = $1 AND start_at < $3 AND blocked_until > $2 "
-                 "AND start_at > $2 - 36000 AND expires_at > $4 ORDER BY start_at, id",
-             clinic.value(), Seconds(window.start()), Seconds(window.end()), Seconds(now))) {
+    for (const pqxx::row& r : tx.exec_params("SELECT " + kHoldColumns + " FROM holds WHERE " +
+                                                 kLiveHoldsFilter + " ORDER BY start_at, id",
+                                             clinic.value(), Seconds(window.start()),
+                                             Seconds(window.end()), Seconds(now))) {
       holds.push_back(UNKNOT_TRY(ReadHold(r)));
     }
     return holds;

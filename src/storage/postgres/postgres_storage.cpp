@@ -86,8 +86,8 @@ Result<bool> DeleteHoldRow(pqxx::dbtransaction& tx, core::ClinicId clinic,
                            const std::string& token_hash, scheduling::ScheduleChanges& changes) {
   bool deleted = false;
   for (const pqxx::row& r :
-       tx.exec_params("DELETE FROM holds WHERE token_hash = $2 AND clinic_id = "
-                      "$1 RETURNING practitioner_id, start_at, blocked_until",
+       tx.exec_params("DELETE FROM holds WHERE token_hash = $2 AND clinic_id = $1 "
+                      "RETURNING practitioner_id, start_at, blocked_until",
                       clinic.value(), token_hash)) {
     auto blocked = core::Interval::Create(FromSeconds(Int(r[1])), FromSeconds(Int(r[2])));
     if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
@@ -454,31 +454,28 @@ const std::string kListBusyTimes = "list_busy_times";
 std::vector<PreparedStatement> HotStatements() {
   const std::string booking_columns =
       "SELECT practitioner_id, room_id, start_at, blocked_until FROM appointments ";
+  // The live appointments of clinic $1 whose blocked span overlaps [$2, $3).
+  const std::string live_bookings_filter =
+      "clinic_id = $1 AND start_at < $3 AND blocked_until > $2 AND start_at > $2 - " +
+      std::to_string(kLongestSpanSeconds) + " AND status <> 'cancelled'";
   return {
       {kFindClinic, "SELECT " + kClinicColumns + " FROM clinics WHERE slug = $1"},
       // By start only, the order of the live_by indexes the scans use (as on SQLite): all the
       // engine needs, without a sort step for ties.
-      {kListBookings, booking_columns +
-                          "WHERE clinic_id = $1 AND start_at < $3 AND blocked_until > $2 "
-                          "AND start_at > $2 - " +
-                          std::to_string(kLongestSpanSeconds) +
-                          " AND status <> 'cancelled' ORDER BY start_at"},
+      {kListBookings, booking_columns + "WHERE " + live_bookings_filter + " ORDER BY start_at"},
       {kListPractitionerBookings,
        booking_columns +
            "WHERE practitioner_id = $2 AND clinic_id = $1 AND start_at < $4 "
            "AND blocked_until > $3 AND start_at > $3 - " +
            std::to_string(kLongestSpanSeconds) + " AND status <> 'cancelled' ORDER BY start_at"},
-      // Bookings (kind 0) and live holds (kind 1) in one statement, so one snapshot: the two
-      // queries above and in holds.cpp, each with its own index.
+      // Bookings (kind 0) and live holds (kind 1) in one statement, so one snapshot: the
+      // conditions of the query above and of ListHolds; a hold's columns as ReadHold reads them
+      // from column 1, a booking's room last.
       {kListBusyTimes,
-       "SELECT 0 AS kind, practitioner_id, room_id, 0::bigint AS service_id, start_at, "
-       "0::bigint AS end_at, blocked_until, 0::bigint AS expires_at FROM appointments "
-       "WHERE clinic_id = $1 AND start_at < $3 AND blocked_until > $2 AND start_at > $2 - " +
-           std::to_string(kLongestSpanSeconds) +
-           " AND status <> 'cancelled' "
-           "UNION ALL SELECT 1, practitioner_id, 0, service_id, start_at, end_at, blocked_until, "
-           "expires_at FROM holds WHERE clinic_id = $1 AND start_at < $3 AND blocked_until > $2 "
-           "AND start_at > $2 - 36000 AND expires_at > $4 ORDER BY 1, 5, 2"},
+       "SELECT 0 AS kind, practitioner_id, 0::bigint, start_at, 0::bigint, blocked_until, "
+       "0::bigint, room_id FROM appointments WHERE " +
+           live_bookings_filter + " UNION ALL SELECT 1, " + kHoldColumns + ", 0 FROM holds WHERE " +
+           kLiveHoldsFilter + " ORDER BY 1, 4, 2"},
       {kBook,
        "SELECT appointment_id, patient_id, room_id FROM unknot_book($1, $2, $3, $4, $5, $6, $7, "
        "$8::bigint[], $9, $10, $11, $12, $13, $14, $15, $16::bigint, $17::bigint)"},
@@ -821,17 +818,11 @@ Result<core::ports::Storage::BusyTimes> PostgresStorage::ListBusyTimes(core::Cli
          tx.exec_prepared(kListBusyTimes, clinic_id.value(), Seconds(window.start()),
                           Seconds(window.end()), Seconds(now))) {
       if (Int(r[0]) == 0) {
-        busy.bookings.push_back({core::PractitionerId{Int(r[1])}, core::RoomId{Int(r[2])},
-                                 UNKNOT_TRY(IntervalFields(r[4], r[6]))});
-        continue;
+        busy.bookings.push_back({core::PractitionerId{Int(r[1])}, core::RoomId{Int(r[7])},
+                                 UNKNOT_TRY(IntervalFields(r[3], r[5]))});
+      } else {
+        busy.holds.push_back(UNKNOT_TRY(ReadHold(r, 1)));
       }
-      auto time = core::Interval::Create(FromSeconds(Int(r[4])), FromSeconds(Int(r[5])));
-      if (!time) return Error(ErrorCode::kInternal, "a stored hold has an empty time");
-      busy.holds.push_back(core::ports::Hold{.practitioner = core::PractitionerId{Int(r[1])},
-                                             .service = core::ServiceId{Int(r[3])},
-                                             .time = *time,
-                                             .blocked_until = FromSeconds(Int(r[6])),
-                                             .expires_at = FromSeconds(Int(r[7]))});
     }
     return busy;
   });

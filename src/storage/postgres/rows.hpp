@@ -13,6 +13,7 @@
 
 #include "core/clinic/patient.hpp"
 #include "core/common/result.hpp"
+#include "core/ports/holds.hpp"
 #include "core/scheduling/appointment.hpp"
 #include "storage/columns.hpp"
 #include "storage/postgres/pool.hpp"
@@ -43,6 +44,13 @@ core::Result<core::scheduling::Appointment> ReadAppointment(const pqxx::row& r);
 // ends (so a write that moves it knows where from); nullopt when there is none.
 core::Result<std::optional<core::scheduling::ScheduleChange>> LockAppointmentChange(
     pqxx::dbtransaction& tx, core::ClinicId clinic, core::AppointmentId id);
+
+// The columns of a hold row, in the order ReadHold reads them from column `first` on
+// (holds.cpp).
+extern const std::string kHoldColumns;
+core::Result<core::ports::Hold> ReadHold(const pqxx::row& r, int first = 0);
+// The holds of clinic $1 live at $4 whose blocked span overlaps [$2, $3): a WHERE condition.
+extern const std::string kLiveHoldsFilter;
 
 // Deletes the clinic's hold with this token hash (used up by a booking, or released) and adds
 // the time it kept to `changes`; whether there was one.

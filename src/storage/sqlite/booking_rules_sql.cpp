@@ -56,8 +56,8 @@ Result<std::vector<ports::PendingRequest>> SqliteStorage::ListRequests(core::Cli
                                                                        core::Instant now) {
   auto reader = UNKNOT_TRY(BorrowReader());
   Connection& db = reader->db();
-  UNKNOT_TRY(db.ExecCached("BEGIN"));  // the requests and their patients of one moment
-  auto listed = [&]() -> Result<std::vector<ports::PendingRequest>> {
+  // The requests and their patients, of one moment.
+  return InReadTransaction(db, [&]() -> Result<std::vector<ports::PendingRequest>> {
     Statement stmt = UNKNOT_TRY(db.PrepareCached(
         "SELECT " + kAppointmentColumns +
         " FROM appointments WHERE clinic_id = ?1 AND status = 'requested' AND end_at > ?2 "
@@ -71,9 +71,7 @@ Result<std::vector<ports::PendingRequest>> SqliteStorage::ListRequests(core::Cli
       request.patient = UNKNOT_TRY(FindPatientRow(db, clinic, request.appointment.patient));
     }
     return out;
-  }();
-  (void)db.ExecCached("COMMIT");
-  return listed;
+  });
 }
 
 Result<scheduling::Appointment> SqliteStorage::DecideRequest(

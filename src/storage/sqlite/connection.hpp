@@ -114,4 +114,16 @@ auto InTransaction(Connection& db, F&& body) -> decltype(body()) {
   return result;
 }
 
+// Runs `body` inside one read transaction (BEGIN ... COMMIT), so that what it reads is of one
+// moment. Ending a read loses nothing; a COMMIT that fails is rolled back, so the connection is
+// never left inside a transaction (a pooled reader would keep an old snapshot, the write
+// connection could not begin its next write).
+template <typename F>
+auto InReadTransaction(Connection& db, F&& body) -> decltype(body()) {
+  UNKNOT_TRY(db.ExecCached("BEGIN"));
+  auto result = body();
+  if (!db.ExecCached("COMMIT")) (void)db.ExecCached("ROLLBACK");
+  return result;
+}
+
 }  // namespace unknot::storage::sqlite

@@ -144,18 +144,13 @@ Result<ports::Storage::BusyTimes> SqliteStorage::ListBusyTimes(core::ClinicId cl
                                                                core::Instant now) {
   // Both in one read transaction: one state of the database, and one start of a read (locks,
   // the WAL's index) instead of two.
-  auto read = [&](Connection& db) -> Result<BusyTimes> {
-    UNKNOT_TRY(db.ExecCached("BEGIN"));
-    auto busy = [&]() -> Result<BusyTimes> {
+  auto read = [&](Connection& db) {
+    return InReadTransaction(db, [&]() -> Result<BusyTimes> {
       BusyTimes out;
       out.bookings = UNKNOT_TRY(ListBookingRows(db, clinic, window));
       out.holds = UNKNOT_TRY(ListHoldRows(db, clinic, window, now));
       return out;
-    }();
-    // Ending a read cannot lose anything; the connection must not stay in a transaction (the
-    // write connection's next BEGIN IMMEDIATE would fail).
-    if (!db.ExecCached("COMMIT")) (void)db.ExecCached("ROLLBACK");
-    return busy;
+    });
   };
   // The first read after a booking is the one a patient waits for: on the write connection, whose
   // page cache the commit left current, when it is free.

@@ -63,13 +63,11 @@ Result<std::optional<clinical::HomeCareProgram>> SqliteStorage::FindHomeCare(
     core::ClinicId clinic, core::PatientId patient) {
   auto reader = UNKNOT_TRY(BorrowReader());
   Connection& db = reader->db();
-  UNKNOT_TRY(db.ExecCached("BEGIN"));  // the program and its routines of one moment
-  auto found = [&]() -> Result<std::optional<clinical::HomeCareProgram>> {
+  // The program and its routines, of one moment.
+  return InReadTransaction(db, [&]() -> Result<std::optional<clinical::HomeCareProgram>> {
     if (!UNKNOT_TRY(PatientExists(db, clinic, patient))) return Error::NotFound("no such patient");
     return ReadProgram(db, clinic, patient);
-  }();
-  (void)db.ExecCached("COMMIT");
-  return found;
+  });
 }
 
 Result<clinical::HomeCareProgram> SqliteStorage::SaveHomeCare(

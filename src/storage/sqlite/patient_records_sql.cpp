@@ -86,8 +86,7 @@ Result<std::vector<scheduling::Appointment>> SqliteStorage::ListPatientAppointme
     core::ClinicId clinic, core::PatientId patient) {
   auto reader = UNKNOT_TRY(BorrowReader());
   Connection& db = reader->db();
-  UNKNOT_TRY(db.ExecCached("BEGIN"));
-  auto listed = [&]() -> Result<std::vector<scheduling::Appointment>> {
+  return InReadTransaction(db, [&]() -> Result<std::vector<scheduling::Appointment>> {
     Statement exists = UNKNOT_TRY(db.PrepareCached(
         "SELECT EXISTS (SELECT 1 FROM patients WHERE clinic_id = ?1 AND id = ?2)"));
     exists.Bind(1, clinic.value()).Bind(2, patient.value());
@@ -101,9 +100,7 @@ Result<std::vector<scheduling::Appointment>> SqliteStorage::ListPatientAppointme
     std::vector<scheduling::Appointment> rows;
     while (UNKNOT_TRY(stmt.Step())) rows.push_back(UNKNOT_TRY(ReadAppointment(stmt)));
     return rows;
-  }();
-  (void)db.ExecCached("COMMIT");
-  return listed;
+  });
 }
 
 Result<bool> SqliteStorage::HasAppointmentWith(core::ClinicId clinic, core::PatientId patient,

@@ -152,9 +152,7 @@ Result<std::shared_ptr<const clinic::ClinicSetup>> SqliteStorage::LoadSetup(
   auto reader = UNKNOT_TRY(BorrowReader());
   Connection& db = reader->db();
   // One read transaction, so the parts are from the same moment.
-  UNKNOT_TRY(db.ExecCached("BEGIN"));
-  auto read = ReadSetup(db, clinic_id);
-  (void)db.ExecCached("COMMIT");
+  auto read = InReadTransaction(db, [&] { return ReadSetup(db, clinic_id); });
   if (!read) return std::move(read).error();
   auto setup = std::make_shared<const clinic::ClinicSetup>(std::move(*read));
   std::lock_guard lock(setups_mutex_);

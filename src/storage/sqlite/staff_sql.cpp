@@ -330,10 +330,7 @@ Result<std::vector<core::ports::BrokenLink>> SqliteStorage::VerifyAudit(
   auto reader = UNKNOT_TRY(BorrowReader());
   Connection& db = reader->db();
   // One read transaction: the walk sees one moment of the log.
-  UNKNOT_TRY(db.ExecCached("BEGIN"));
-  auto broken = VerifyAuditRows(db, clinic);
-  (void)db.ExecCached("COMMIT");
-  return broken;
+  return InReadTransaction(db, [&] { return VerifyAuditRows(db, clinic); });
 }
 
 }  // namespace unknot::storage::sqlite

@@ -80,13 +80,11 @@ Result<std::optional<ports::StoredVisitNote>> SqliteStorage::FindVisitNote(
     core::ClinicId clinic, core::AppointmentId appointment) {
   auto reader = UNKNOT_TRY(BorrowReader());
   Connection& db = reader->db();
-  UNKNOT_TRY(db.ExecCached("BEGIN"));  // the note and its addenda of one moment
-  auto found = [&]() -> Result<std::optional<ports::StoredVisitNote>> {
+  // The note and its addenda, of one moment.
+  return InReadTransaction(db, [&]() -> Result<std::optional<ports::StoredVisitNote>> {
     UNKNOT_TRY(FindAppointmentRow(db, clinic, appointment));
     return FindNoteRow(db, clinic, appointment);
-  }();
-  (void)db.ExecCached("COMMIT");
-  return found;
+  });
 }
 
 Result<ports::StoredVisitNote> SqliteStorage::SaveVisitNoteDraft(
@@ -179,8 +177,8 @@ Result<std::vector<ports::StoredVisitNote>> SqliteStorage::ListPatientVisitNotes
     core::ClinicId clinic, core::PatientId patient) {
   auto reader = UNKNOT_TRY(BorrowReader());
   Connection& db = reader->db();
-  UNKNOT_TRY(db.ExecCached("BEGIN"));  // the notes and their addenda of one moment
-  auto listed = [&]() -> Result<std::vector<ports::StoredVisitNote>> {
+  // The notes and their addenda, of one moment.
+  return InReadTransaction(db, [&]() -> Result<std::vector<ports::StoredVisitNote>> {
     Statement stmt = UNKNOT_TRY(db.PrepareCached(
         "SELECT n.id, n.appointment_id, n.patient_id, n.practitioner_id, n.status, n.version, "
         "n.content, n.author_id, n.created_at, n.updated_at, n.signed_by, n.signed_at "
@@ -192,9 +190,7 @@ Result<std::vector<ports::StoredVisitNote>> SqliteStorage::ListPatientVisitNotes
     stmt.Reset();
     for (ports::StoredVisitNote& note : out) UNKNOT_TRY(ReadAddenda(db, note));
     return out;
-  }();
-  (void)db.ExecCached("COMMIT");
-  return listed;
+  });
 }
 
 }  // namespace unknot::storage::sqlite

@@ -33,10 +33,7 @@ core::Result<void> WriteQueue::Submit(Writer& writer) {
     busy_ = true;
     lock.unlock();
     RunBatch({&writer});
-    lock.lock();
-    busy_ = false;
-    // Whatever queued meanwhile is the writer thread's; so is a sync that fell due.
-    if (!queue_.empty() || waiting_for_idle_) wake_.notify_one();
+    ReleaseConnection();
     return std::move(*writer.outcome);
   }
   queue_.push_back(&writer);
@@ -45,9 +42,10 @@ core::Result<void> WriteQueue::Submit(Writer& writer) {
   return std::move(*writer.outcome);
 }
 
-void WriteQueue::ReleaseAfterRead() {
+void WriteQueue::ReleaseConnection() {
   std::lock_guard lock(mutex_);
   busy_ = false;
+  // Whatever queued meanwhile is the writer thread's; so is a sync that fell due.
   if (!queue_.empty() || waiting_for_idle_) wake_.notify_one();
 }
 

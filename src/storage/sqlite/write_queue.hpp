@@ -99,7 +99,7 @@ class WriteQueue {
     }
     struct Release {
       WriteQueue& queue;
-      ~Release() { queue.ReleaseAfterRead(); }
+      ~Release() { queue.ReleaseConnection(); }
     } release{*this};
     return body(db_);
   }
@@ -135,8 +135,9 @@ class WriteQueue {
     std::condition_variable finished;           // signalled when done
   };
 
-  // Ends a TryRead: frees the connection and wakes the writer thread if anything waits.
-  void ReleaseAfterRead();
+  // Ends a write or read that ran on its caller's thread (busy_): frees the connection and wakes
+  // the writer thread if anything waits for it.
+  void ReleaseConnection();
   // Runs `writer` at once if the connection is idle, else queues it; returns once it committed.
   core::Result<void> Submit(Writer& writer);
   void Loop();
