@@ -22,6 +22,20 @@ ScheduleChange ChangeOf(ClinicId clinic, const Appointment& appointment) {
   return {clinic, appointment.practitioner, appointment.room, blocked.value_or(appointment.time)};
 }
 
+ScheduleChange ChangeTo(ClinicId clinic, const Appointment& appointment) {
+  ScheduleChange change = ChangeOf(clinic, appointment);
+  change.effect =
+      appointment.status == AppointmentStatus::kCancelled ? BusyEffect::kNone : BusyEffect::kBusy;
+  return change;
+}
+
+ScheduleChange ChangeFrom(ClinicId clinic, const Appointment& appointment) {
+  ScheduleChange change = ChangeOf(clinic, appointment);
+  change.effect =
+      appointment.status == AppointmentStatus::kCancelled ? BusyEffect::kNone : BusyEffect::kFree;
+  return change;
+}
+
 std::uint64_t ScheduleChangeLog::Record(std::optional<std::vector<ScheduleChange>> changes) {
   Commit commit;
   commit.anything = !changes.has_value();
@@ -66,6 +80,24 @@ bool ScheduleChangeLog::ChangedSince(std::uint64_t since, const ScheduleScope& s
   }
   if (unchanged_through != nullptr) *unchanged_through = generation_;
   return false;
+}
+
+std::optional<std::vector<ScheduleChange>> ScheduleChangeLog::ChangesSince(
+    std::uint64_t since, ClinicId clinic, Interval window, std::uint64_t& through) const {
+  std::lock_guard lock(mutex_);
+  if (since > generation_) return std::nullopt;  // a generation from the future: not this log's
+  const std::uint64_t oldest = generation_ - commits_.size() + 1;
+  if (since < generation_ && since + 1 < oldest) return std::nullopt;
+  std::vector<ScheduleChange> out;
+  for (std::uint64_t g = since + 1; g <= generation_; ++g) {
+    const Commit& commit = commits_[g - oldest];
+    if (commit.anything) return std::nullopt;
+    for (const ScheduleChange& change : commit.changes) {
+      if (change.clinic == clinic && change.blocked.Overlaps(window)) out.push_back(change);
+    }
+  }
+  through = generation_;
+  return out;
 }
 
 Result<ScheduleScope> AvailabilityScope(const clinic::ClinicSetup& setup,

@@ -9,6 +9,11 @@
 // that says nothing (set-up, time off, anything not written with this in mind) changed anything:
 // every derived answer is stale after it. So a write path that forgets to say costs a recompute,
 // never a stale answer.
+//
+// A change may also say what it did to the busy times (ports::Storage::ListBusyTimes): that the
+// appointment now blocks its span, or no longer does. A reader that keeps busy times it read
+// can then bring them up to date from the log instead of reading them again; a change that does
+// not say (kUnknown, the default) makes that reader read again.
 
 #include <cstdint>
 #include <deque>
@@ -25,19 +30,31 @@
 
 namespace unknot::core::scheduling {
 
+// What a change did to the busy times: not said; the appointment or hold is now among them
+// (for an appointment only: a hold's other fields are not in the change); it no longer is;
+// nothing (a cancelled appointment, before or after a write).
+enum class BusyEffect : std::uint8_t { kUnknown, kBusy, kFree, kNone };
+
 // One appointment or hold as it was or is now: what it blocks, and for whom.
 struct ScheduleChange {
   ClinicId clinic;
   PractitionerId practitioner;
   std::optional<RoomId> room;  // none for a hold, which blocks a practitioner only
   Interval blocked;            // [start, blocked_until)
+  BusyEffect effect = BusyEffect::kUnknown;
 
   friend bool operator==(const ScheduleChange&, const ScheduleChange&) = default;
 };
 
 // An appointment of `clinic` as a change: it blocks its practitioner and room from its start to
-// its blocked_until.
+// its blocked_until. Says nothing of the busy times.
 ScheduleChange ChangeOf(ClinicId clinic, const Appointment& appointment);
+// The same, for `appointment` as a write left it: busy unless cancelled (kNone).
+ScheduleChange ChangeTo(ClinicId clinic, const Appointment& appointment);
+// The same, for `appointment` as it was before a write moved, cancelled or otherwise changed it:
+// freed when it was live (kNone when it was cancelled). A write that changes an appointment says
+// both, ChangeFrom before and ChangeTo after: a cancellation is then freed once, not twice.
+ScheduleChange ChangeFrom(ClinicId clinic, const Appointment& appointment);
 
 // What a derived answer depends on: the bookings and holds of these practitioners, the bookings
 // in these rooms, that overlap `window`; and the clinic's set-up.
@@ -100,6 +117,14 @@ class ScheduleChangeLog {
   // which the next check may start.
   bool ChangedSince(std::uint64_t since, const ScheduleScope& scope,
                     std::uint64_t* unchanged_through = nullptr) const;
+
+  // The changes committed after generation `since` to what `clinic` has busy in `window`
+  // (ScheduleChange::blocked overlaps it), oldest first, and in `through` the latest generation
+  // they cover; nullopt when a commit since may have changed anything or `since` is older than
+  // what the log remembers (or newer than its latest commit).
+  std::optional<std::vector<ScheduleChange>> ChangesSince(std::uint64_t since, ClinicId clinic,
+                                                          Interval window,
+                                                          std::uint64_t& through) const;
 
  private:
   struct Commit {

@@ -103,6 +103,71 @@ TEST(ScheduleChangesTest, AnAnswerOlderThanTheLogRemembersIsStale) {
   EXPECT_FALSE(log.ChangedSince(1, AnaOnTuesday()));
 }
 
+TEST(ScheduleChangesTest, TheLogListsTheChangesInAWindowSinceAGenerationOldestFirst) {
+  ScheduleChangeLog log;
+  const Interval tuesday = AnaOnTuesday().window;
+  const ScheduleChange ana{kClinic, kAna, kRoom,
+                           Between("2026-12-01T17:00:00Z", "2026-12-01T17:40:00Z"),
+                           BusyEffect::kBusy};
+  ScheduleChange ben = ana;
+  ben.practitioner = kBen;
+  ben.effect = BusyEffect::kFree;
+  ScheduleChange wednesday = ana;
+  wednesday.blocked = Between("2026-12-02T17:00:00Z", "2026-12-02T17:40:00Z");
+  ScheduleChange other_clinic = ana;
+  other_clinic.clinic = ClinicId{2};
+  log.Record(std::vector<ScheduleChange>{ana});
+  log.Record(std::vector<ScheduleChange>{wednesday, other_clinic, ben});
+  std::uint64_t through = 0;
+  EXPECT_EQ(log.ChangesSince(0, kClinic, tuesday, through),
+            (std::vector<ScheduleChange>{ana, ben}));
+  EXPECT_EQ(through, 2u);
+  EXPECT_EQ(log.ChangesSince(1, kClinic, tuesday, through), std::vector<ScheduleChange>{ben});
+  EXPECT_EQ(log.ChangesSince(2, kClinic, tuesday, through), std::vector<ScheduleChange>{});
+  // A generation the log never gave out, or a write that may have changed anything: no list.
+  EXPECT_FALSE(log.ChangesSince(3, kClinic, tuesday, through));
+  log.Record(std::nullopt);
+  EXPECT_FALSE(log.ChangesSince(2, kClinic, tuesday, through));
+  EXPECT_EQ(log.ChangesSince(3, kClinic, tuesday, through), std::vector<ScheduleChange>{});
+  // Older than the log remembers.
+  for (std::size_t i = 0; i <= ScheduleChangeLog::kKept; ++i) {
+    log.Record(std::vector<ScheduleChange>{});
+  }
+  EXPECT_FALSE(log.ChangesSince(3, kClinic, tuesday, through));
+  EXPECT_TRUE(log.ChangesSince(4, kClinic, tuesday, through));
+}
+
+TEST(ScheduleChangesTest, AnAppointmentAsAWriteLeftItIsBusyUnlessCancelledAndAsItWasIsFreedIfLive) {
+  const Appointment booked{.id = AppointmentId{4},
+                           .patient = PatientId{5},
+                           .practitioner = kAna,
+                           .service = ServiceId{3},
+                           .room = kRoom,
+                           .time = Between("2026-12-01T17:00:00Z", "2026-12-01T17:30:00Z"),
+                           .blocked_until = At("2026-12-01T17:40:00Z"),
+                           .status = AppointmentStatus::kBooked,
+                           .source = BookingSource::kOnline,
+                           .created_at = {},
+                           .updated_at = {},
+                           .cancelled_at = std::nullopt,
+                           .assessment = std::nullopt};
+  const ScheduleChange busy = ChangeTo(kClinic, booked);
+  EXPECT_EQ(busy.blocked, Between("2026-12-01T17:00:00Z", "2026-12-01T17:40:00Z"));
+  EXPECT_EQ(busy.room, kRoom);
+  EXPECT_EQ(busy.effect, BusyEffect::kBusy);
+  EXPECT_EQ(ChangeFrom(kClinic, booked).effect, BusyEffect::kFree);
+  EXPECT_EQ(ChangeOf(kClinic, booked).effect, BusyEffect::kUnknown);
+  Appointment requested = booked;  // waits for approval, and keeps its time meanwhile
+  requested.status = AppointmentStatus::kRequested;
+  EXPECT_EQ(ChangeTo(kClinic, requested).effect, BusyEffect::kBusy);
+  Appointment cancelled = booked;
+  cancelled.status = AppointmentStatus::kCancelled;
+  // A cancellation by a change says both: freed as it was, nothing as it is. Freed once.
+  EXPECT_EQ(ChangeTo(kClinic, cancelled).effect, BusyEffect::kNone);
+  // A cancelled appointment that a write changed was not busy before it: nothing to free.
+  EXPECT_EQ(ChangeFrom(kClinic, cancelled).effect, BusyEffect::kNone);
+}
+
 clinic::ClinicSetup TwoChiropractors() {
   clinic::ClinicSetup setup;
   setup.clinic.id = kClinic;

@@ -2,12 +2,17 @@
 // the generation moves with every schedule write, and ScheduleChangedSince names as changed only
 // the practitioners, rooms and times the write touched (both where an appointment was and where it
 // is now), so cached availability for another day or practitioner stays current. Writes that do
-// not say what they changed (set-up) change everything.
+// not say what they changed (set-up) change everything. And the busy times read after any write
+// are the stored ones, however a backend keeps them between reads.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "app/demo_clinic.hpp"
 #include "storage/contract/contract.hpp"
+#include "storage/sqlite/sqlite_storage.hpp"
 
 namespace unknot::storage::contract {
 namespace {
@@ -249,12 +254,195 @@ TEST_P(ScheduleChangesContract, PatientsChangeNothingAndSetUpChangesEverything) 
   EXPECT_TRUE(Changed(before, Scope(3, "2027-01-01T00:00:00Z", "2027-01-02T00:00:00Z")));
 }
 
+// The busy times a backend answers (ListBusyTimes) against the stored rows read one at a time
+// (ListBookings, ListHolds): the same after every kind of write, for windows read before it (a
+// backend that keeps busy times between reads brings them up to date from what writes said).
+class BusyTimesAfterWrites : public ScheduleChangesContract {
+ protected:
+  void ExpectAsStored(const char* after) {
+    SCOPED_TRACE(after);
+    for (const core::Interval& window : windows_) {
+      auto busy = storage_->ListBusyTimes(Clinic(), window, clock_.Now());
+      ASSERT_TRUE(busy) << busy.error().message();
+      // Bookings come by start; those with the same start in any order.
+      EXPECT_EQ(Sorted(busy->bookings), Sorted(storage_->ListBookings(Clinic(), window).value()));
+      EXPECT_EQ(busy->holds, storage_->ListHolds(Clinic(), window, clock_.Now()).value());
+    }
+  }
+
+  static std::vector<core::scheduling::Booking> Sorted(
+      std::vector<core::scheduling::Booking> bookings) {
+    std::sort(bookings.begin(), bookings.end(), [](const auto& a, const auto& b) {
+      return std::tuple(a.blocked.start(), a.blocked.end(), a.practitioner.value(),
+                        a.room.value()) <
+             std::tuple(b.blocked.start(), b.blocked.end(), b.practitioner.value(), b.room.value());
+    });
+    return bookings;
+  }
+
+  core::staff::AuditEntry Audit() const {
+    core::staff::AuditEntry audit;
+    audit.clinic = Clinic();
+    audit.action = "book_appointment";
+    audit.at = clock_.Now();
+    return audit;
+  }
+
+  core::Result<Appointment> StaffBook(const char* start, std::size_t p, std::size_t r,
+                                      bool overbooked = false) {
+    Appointment draft = Request(start, p, r).appointment;
+    draft.source = core::scheduling::BookingSource::kPhone;
+    draft.overbooked = overbooked;
+    core::clinic::Patient caller;
+    caller.given_name = "Walter";
+    caller.family_name = "Ng";
+    caller.phone = "+14155550100";
+    return storage_->StaffBook(Clinic(), core::ports::StaffBooking{.patient = std::nullopt,
+                                                                   .new_patient = caller,
+                                                                   .appointment = draft,
+                                                                   .other_rooms = {},
+                                                                   .audit = Audit()});
+  }
+
+  // Tuesday, a slice of it, Wednesday, and two weeks.
+  const std::vector<core::Interval> windows_ = {
+      Between("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"),
+      Between("2026-12-01T17:00:00Z", "2026-12-01T17:40:00Z"),
+      Between("2026-12-02T00:00:00Z", "2026-12-03T00:00:00Z"),
+      Between("2026-11-30T00:00:00Z", "2026-12-14T00:00:00Z")};
+};
+
+TEST_P(BusyTimesAfterWrites, AreTheStoredOnesAfterEveryKindOfWrite) {
+  ExpectAsStored("nothing written");
+  auto ana = storage_->Book(Clinic(), Request("2026-12-01T17:00:00Z", 0, 0));
+  ASSERT_TRUE(ana) << ana.error().message();
+  ExpectAsStored("a booking");
+  auto bo = storage_->Book(Clinic(), Request("2026-12-01T17:00:00Z", 1, 1));  // the same start
+  ASSERT_TRUE(bo) << bo.error().message();
+  ExpectAsStored("a booking at the same start");
+  Appointment moved = *ana;
+  moved.time = Between("2026-12-02T09:00:00Z", "2026-12-02T09:30:00Z");
+  moved.blocked_until = At("2026-12-02T09:40:00Z");
+  ASSERT_TRUE(storage_->Reschedule(Clinic(), moved));
+  ExpectAsStored("a move to Wednesday");
+  ASSERT_TRUE(storage_->Cancel(Clinic(), bo->id, clock_.Now()));
+  ExpectAsStored("a cancellation");
+  ASSERT_FALSE(storage_->Cancel(Clinic(), bo->id, clock_.Now()));
+  ExpectAsStored("a refused cancellation");
+
+  ASSERT_TRUE(storage_->CreateHold(Clinic(), HoldOf("2026-12-01T18:00:00Z", 2, "a"), clock_.Now()));
+  ExpectAsStored("a hold");
+  NewBooking with_hold = Request("2026-12-01T18:00:00Z", 2, 2);
+  with_hold.hold_token_hash = "a";
+  ASSERT_TRUE(storage_->Book(Clinic(), with_hold));
+  ExpectAsStored("a booking that used up its hold");
+  ASSERT_TRUE(storage_->CreateHold(Clinic(), HoldOf("2026-12-01T19:00:00Z", 2, "b"), clock_.Now()));
+  ASSERT_TRUE(storage_->CreateHold(Clinic(), HoldOf("2026-12-01T20:00:00Z", 3, "c"), clock_.Now()));
+  ExpectAsStored("two holds");
+  ASSERT_TRUE(storage_->ReleaseHold(Clinic(), "b"));
+  ExpectAsStored("a released hold");
+  clock_.Set(clock_.Now() + 1h);
+  ExpectAsStored("a hold expired");
+  ASSERT_TRUE(storage_->ReleaseHold(Clinic(), "c"));
+  ExpectAsStored("an expired hold released");
+
+  auto staff = StaffBook("2026-12-01T16:00:00Z", 1, 1);
+  ASSERT_TRUE(staff) << staff.error().message();
+  ExpectAsStored("a staff booking");
+  Appointment changed = *staff;
+  changed.time = Between("2026-12-01T15:00:00Z", "2026-12-01T15:30:00Z");
+  changed.blocked_until = At("2026-12-01T15:40:00Z");
+  auto stored =
+      storage_->UpdateAppointment(Clinic(), changed, staff->version, clock_.Now(), Audit());
+  ASSERT_TRUE(stored) << stored.error().message();
+  ExpectAsStored("a staff move");
+
+  // Overbooked by staff: two live appointments of one practitioner, room and time.
+  auto allowed = storage_->SaveSetup(
+      Clinic(),
+      [](const core::clinic::ClinicSetup& current,
+         const std::vector<Appointment>&) -> core::Result<core::clinic::ClinicSetup> {
+        core::clinic::ClinicSetup next = current;
+        next.practitioners.at(1).allow_overbooking = true;
+        return next;
+      },
+      clock_.Now());
+  ASSERT_TRUE(allowed) << allowed.error().message();
+  ExpectAsStored("a set-up change");
+  auto twin = StaffBook("2026-12-01T15:00:00Z", 1, 1, /*overbooked=*/true);
+  ASSERT_TRUE(twin) << twin.error().message();
+  ExpectAsStored("an overbooked twin");
+  Appointment cancelled = *twin;
+  cancelled.status = AppointmentStatus::kCancelled;
+  cancelled.cancelled_at = clock_.Now();
+  ASSERT_TRUE(
+      storage_->UpdateAppointment(Clinic(), cancelled, twin->version, clock_.Now(), Audit()));
+  ExpectAsStored("one twin cancelled by staff");
+  Appointment back = cancelled;  // and booked again: a cancelled appointment made live
+  back.status = AppointmentStatus::kBooked;
+  back.cancelled_at = std::nullopt;
+  auto revived = storage_->FindAppointment(Clinic(), twin->id);
+  ASSERT_TRUE(revived) << revived.error().message();
+  auto uncancelled =
+      storage_->UpdateAppointment(Clinic(), back, revived->version, clock_.Now(), Audit());
+  ASSERT_TRUE(uncancelled) << uncancelled.error().message();
+  ExpectAsStored("a cancelled appointment made live again");
+
+  NewBooking request = Request("2026-12-01T21:00:00Z", 0, 0);
+  request.appointment.status = AppointmentStatus::kRequested;
+  auto requested = storage_->Book(Clinic(), request);
+  ASSERT_TRUE(requested) << requested.error().message();
+  ExpectAsStored("a request");
+  ASSERT_TRUE(storage_->DecideRequest(Clinic(), requested->id, requested->version,
+                                      core::ports::RequestDecision::kDecline, "", clock_.Now(),
+                                      Audit()));
+  ExpectAsStored("a declined request");
+}
+
+// SQLite keeps what ListBusyTimes read and applies the writes since (storage/busy_times_cache):
+// the day a booking or cancellation changed is answered without a read.
+class SqliteBusyTimes : public BusyTimesAfterWrites {};
+
+TEST_P(SqliteBusyTimes, TheDayAfterABookingOrCancellationIsTheLastReadWithTheWriteApplied) {
+  auto* sqlite = dynamic_cast<sqlite::SqliteStorage*>(storage_.get());
+  ASSERT_NE(sqlite, nullptr);
+  const core::Interval tuesday = windows_[0];
+  auto busy = [&] { return storage_->ListBusyTimes(Clinic(), tuesday, clock_.Now()).value(); };
+  auto first = storage_->Book(Clinic(), Request("2026-12-01T17:00:00Z", 0, 0));
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_EQ(busy().bookings.size(), 1u);  // read
+  EXPECT_EQ(sqlite->busy_times_stats().misses, 1u);
+
+  ASSERT_TRUE(storage_->Book(Clinic(), Request("2026-12-01T16:00:00Z", 1, 1)));
+  auto after = busy();
+  EXPECT_EQ(after.bookings, storage_->ListBookings(Clinic(), tuesday).value());
+  ASSERT_EQ(after.bookings.size(), 2u);
+  EXPECT_EQ(after.bookings[0].blocked.start(), At("2026-12-01T16:00:00Z"));  // in order of start
+  ASSERT_TRUE(storage_->Cancel(Clinic(), first->id, clock_.Now()));
+  after = busy();
+  EXPECT_EQ(after.bookings, storage_->ListBookings(Clinic(), tuesday).value());
+  EXPECT_EQ(after.bookings.size(), 1u);
+  // Both answered from what was kept, each with its write applied; no second read.
+  EXPECT_EQ(sqlite->busy_times_stats().updated, 2u);
+  EXPECT_EQ(sqlite->busy_times_stats().misses, 1u);
+
+  // A hold taken is not applied (the change lacks its service and expiry): read again.
+  ASSERT_TRUE(storage_->CreateHold(Clinic(), HoldOf("2026-12-01T19:00:00Z", 0, "h"), clock_.Now()));
+  EXPECT_EQ(busy().holds.size(), 1u);
+  EXPECT_EQ(sqlite->busy_times_stats().misses, 2u);
+}
+
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, ScheduleChangesContract, ::testing::Values(SqliteBackend()),
                          BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, ScheduleChangesContract, ::testing::Values(PostgresBackend()),
                          BackendName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, BusyTimesAfterWrites, ::testing::Values(SqliteBackend()),
+                         BackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, BusyTimesAfterWrites, ::testing::Values(PostgresBackend()),
+                         BackendName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, SqliteBusyTimes, ::testing::Values(SqliteBackend()), BackendName);
 
 }  // namespace
 }  // namespace unknot::storage::contract

@@ -182,7 +182,8 @@ Result<bool> DeleteHoldRow(Connection& db, core::ClinicId clinic, std::string_vi
   while (UNKNOT_TRY(stmt.Step())) {
     auto blocked = core::Interval::Create(FromSeconds(stmt.Int(1)), FromSeconds(stmt.Int(2)));
     if (!blocked) return Error(ErrorCode::kInternal, "a stored hold ends before it starts");
-    changes.Add({clinic, core::PractitionerId{stmt.Int(0)}, std::nullopt, *blocked});
+    changes.Add({clinic, core::PractitionerId{stmt.Int(0)}, std::nullopt, *blocked,
+                 scheduling::BusyEffect::kFree});
     deleted = true;
   }
   return deleted;
@@ -279,7 +280,7 @@ Result<scheduling::Appointment> BookRows(Connection& db, core::ClinicId clinic,
   }
   auto inserted = InsertAppointmentRow(db, clinic, appointment, booking.manage_token_hash);
   appointment = UNKNOT_TRY(std::move(inserted));
-  changes.Add(scheduling::ChangeOf(clinic, appointment));
+  changes.Add(scheduling::ChangeTo(clinic, appointment));
   if (booking.idempotency) {
     Statement remember = UNKNOT_TRY(db.PrepareCached(
         "INSERT INTO idempotency_keys (clinic_id, key, fingerprint, appointment_id, "
@@ -313,7 +314,10 @@ Result<scheduling::Appointment> CancelRow(Connection& db, core::ClinicId clinic,
   UNKNOT_TRY(stmt.Run());
   if (db.Changes() == 0) return NotUpdatable(db, clinic, appointment);
   scheduling::Appointment cancelled = UNKNOT_TRY(FindAppointmentRow(db, clinic, appointment));
-  changes.Add(scheduling::ChangeOf(clinic, cancelled));
+  // The UPDATE cancels only a booked appointment, in place: its time is freed.
+  scheduling::ScheduleChange freed = scheduling::ChangeOf(clinic, cancelled);
+  freed.effect = scheduling::BusyEffect::kFree;
+  changes.Add(freed);
   return cancelled;
 }
 
@@ -323,7 +327,7 @@ Result<scheduling::Appointment> RescheduleRow(Connection& db, core::ClinicId cli
                                               scheduling::ScheduleChanges& changes) {
   // Where it was: read in the writer's transaction, so nothing moves it meanwhile.
   auto before = FindAppointmentRow(db, clinic, moved.id);
-  if (before) changes.Add(scheduling::ChangeOf(clinic, *before));
+  if (before) changes.Add(scheduling::ChangeFrom(clinic, *before));
   Statement stmt = UNKNOT_TRY(db.PrepareCached(
       "UPDATE appointments SET practitioner_id = ?3, room_id = ?4, start_at = ?5, end_at = ?6, "
       "blocked_until = ?7, updated_at = ?8 "
@@ -335,7 +339,7 @@ Result<scheduling::Appointment> RescheduleRow(Connection& db, core::ClinicId cli
   if (auto run = stmt.Run(); !run) return ConstraintError(db, std::move(run).error());
   if (db.Changes() == 0) return NotUpdatable(db, clinic, moved.id);
   scheduling::Appointment after = UNKNOT_TRY(FindAppointmentRow(db, clinic, moved.id));
-  changes.Add(scheduling::ChangeOf(clinic, after));
+  changes.Add(scheduling::ChangeTo(clinic, after));
   return after;
 }
 

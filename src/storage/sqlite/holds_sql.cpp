@@ -142,8 +142,14 @@ Result<std::vector<ports::Hold>> SqliteStorage::ListHolds(core::ClinicId clinic,
 Result<ports::Storage::BusyTimes> SqliteStorage::ListBusyTimes(core::ClinicId clinic,
                                                                core::Interval window,
                                                                core::Instant now) {
+  const core::scheduling::ScheduleChangeLog& log = writer_->schedule_log();
+  const auto at = BusyTimesCache::Clock::now();
+  // The busy times of this window as last read, with the writes since applied: the day a booking
+  // changed, asked for right after it, costs no read.
+  if (auto kept = busy_times_.Find(clinic, window, now, log, at)) return std::move(*kept);
   // Both in one read transaction: one state of the database, and one start of a read (locks,
   // the WAL's index) instead of two.
+  std::uint64_t generation = 0;
   auto read = [&](Connection& db) {
     return InReadTransaction(db, [&]() -> Result<BusyTimes> {
       BusyTimes out;
@@ -152,11 +158,24 @@ Result<ports::Storage::BusyTimes> SqliteStorage::ListBusyTimes(core::ClinicId cl
       return out;
     });
   };
-  // The first read after a booking is the one a patient waits for: on the write connection, whose
-  // page cache the commit left current, when it is free.
-  if (auto done = writer_->TryRead(read)) return std::move(*done);
+  // On the write connection, whose page cache the commit left current, when it is free. No
+  // commit lands meanwhile, and every commit is in the log before the connection is free: what
+  // is read is exactly the log's generation, so the writes after it can be applied to it.
+  auto exact = writer_->TryRead([&](Connection& db) {
+    generation = log.generation();
+    return read(db);
+  });
+  if (exact) {
+    if (*exact) busy_times_.Store(clinic, window, now, generation, true, **exact, at);
+    return std::move(*exact);
+  }
+  // A pooled reader's snapshot may already hold a commit the log has not recorded: the
+  // generation read before it is a lower bound.
+  generation = log.generation();
   auto reader = UNKNOT_TRY(BorrowReader());
-  return read(reader->db());
+  auto busy = read(reader->db());
+  if (busy) busy_times_.Store(clinic, window, now, generation, false, *busy, at);
+  return busy;
 }
 
 }  // namespace unknot::storage::sqlite

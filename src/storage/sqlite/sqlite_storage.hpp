@@ -15,6 +15,7 @@
 #include "core/common/clock.hpp"
 #include "core/ports/appointment_changes.hpp"
 #include "core/ports/storage.hpp"
+#include "storage/busy_times_cache.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/write_queue.hpp"
@@ -234,6 +235,8 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
 
   // Commits so far; grouped writes make transactions < jobs under concurrent load.
   WriteQueue::Stats write_stats() const { return writer_->stats(); }
+  // How often ListBusyTimes was answered from the busy times it kept (busy_times_cache.hpp).
+  BusyTimesCache::Stats busy_times_stats() const { return busy_times_.stats(); }
 
   // Calendar feeds: calendar_feeds_sql.cpp.
   core::Result<std::optional<core::ports::CalendarFeed>> FindCalendarFeed(
@@ -370,6 +373,8 @@ class SqliteStorage final : public core::ports::Storage, public core::ports::App
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by readers_mutex_
   std::unique_ptr<WriteQueue> writer_;
+  // Busy times read before, brought up to date from the writer's schedule log (ListBusyTimes).
+  BusyTimesCache busy_times_;
 
   // Clinic setups change rarely (only CreateClinic writes them today) and are read on every
   // availability query and booking, so they are kept in memory. Every setup write bumps

@@ -118,7 +118,7 @@ Result<scheduling::Appointment> SqliteStorage::StaffBook(core::ClinicId clinic_i
   return writer_->Write<scheduling::Appointment>(
       [&](Connection& db, scheduling::ScheduleChanges& changes) -> Result<scheduling::Appointment> {
         scheduling::Appointment booked = UNKNOT_TRY(StaffBookRow(db, clinic_id, booking, now));
-        changes.Add(scheduling::ChangeOf(clinic_id, booked));
+        changes.Add(scheduling::ChangeTo(clinic_id, booked));
         return booked;
       });
 }
@@ -133,7 +133,7 @@ Result<scheduling::Appointment> SqliteStorage::UpdateAppointment(
       [&](Connection& db, scheduling::ScheduleChanges& changes) -> Result<scheduling::Appointment> {
         // Where it was, and below where it is: both may free or take time.
         if (auto before = FindAppointmentRow(db, clinic_id, changed.id)) {
-          changes.Add(scheduling::ChangeOf(clinic_id, *before));
+          changes.Add(scheduling::ChangeFrom(clinic_id, *before));
         }
         if (changed.overbooked && changed.status != scheduling::AppointmentStatus::kCancelled &&
             UNKNOT_TRY(RoomTaken(db, clinic_id, changed.room, changed, changed.practitioner))) {
@@ -170,7 +170,7 @@ Result<scheduling::Appointment> SqliteStorage::UpdateAppointment(
         }
         UNKNOT_TRY(AppendAuditRow(db, clinic_id, audit));
         scheduling::Appointment after = UNKNOT_TRY(FindAppointmentRow(db, clinic_id, changed.id));
-        changes.Add(scheduling::ChangeOf(clinic_id, after));
+        changes.Add(scheduling::ChangeTo(clinic_id, after));
         return after;
       });
 }
