@@ -60,18 +60,28 @@ std::uint64_t ScheduleChangeLog::generation() const {
   return generation_;
 }
 
+namespace {
+
+// Where the commits after generation `since` begin in a log that holds the last `kept` commits up
+// to `generation` (commits_[i] is generation generation - kept + 1 + i): an index, `kept` when
+// there are none; nullopt when `since` is newer than the log or older than it remembers (the
+// first commit after it is forgotten).
+std::optional<std::size_t> FirstAfter(std::uint64_t since, std::uint64_t generation,
+                                      std::size_t kept) {
+  if (since > generation) return std::nullopt;  // a generation from the future: not this log's
+  const std::uint64_t oldest = generation - kept + 1;
+  if (since < generation && since + 1 < oldest) return std::nullopt;
+  return static_cast<std::size_t>(since + 1 - oldest);
+}
+
+}  // namespace
+
 bool ScheduleChangeLog::ChangedSince(std::uint64_t since, const ScheduleScope& scope,
                                      std::uint64_t* unchanged_through) const {
   std::lock_guard lock(mutex_);
-  if (since >= generation_) {
-    if (unchanged_through != nullptr) *unchanged_through = generation_;
-    return since > generation_;  // a generation from the future: not this log's
-  }
-  // commits_[i] is generation generation_ - size + 1 + i; the first one after `since` must be
-  // remembered.
-  const std::uint64_t oldest = generation_ - commits_.size() + 1;
-  if (since + 1 < oldest) return true;
-  for (std::size_t i = since + 1 - oldest; i < commits_.size(); ++i) {
+  const std::optional<std::size_t> first = FirstAfter(since, generation_, commits_.size());
+  if (!first) return true;
+  for (std::size_t i = *first; i < commits_.size(); ++i) {
     const Commit& commit = commits_[i];
     if (commit.anything) return true;
     for (const ScheduleChange& change : commit.changes) {
@@ -85,12 +95,11 @@ bool ScheduleChangeLog::ChangedSince(std::uint64_t since, const ScheduleScope& s
 std::optional<std::vector<ScheduleChange>> ScheduleChangeLog::ChangesSince(
     std::uint64_t since, ClinicId clinic, Interval window, std::uint64_t& through) const {
   std::lock_guard lock(mutex_);
-  if (since > generation_) return std::nullopt;  // a generation from the future: not this log's
-  const std::uint64_t oldest = generation_ - commits_.size() + 1;
-  if (since < generation_ && since + 1 < oldest) return std::nullopt;
+  const std::optional<std::size_t> first = FirstAfter(since, generation_, commits_.size());
+  if (!first) return std::nullopt;
   std::vector<ScheduleChange> out;
-  for (std::uint64_t g = since + 1; g <= generation_; ++g) {
-    const Commit& commit = commits_[g - oldest];
+  for (std::size_t i = *first; i < commits_.size(); ++i) {
+    const Commit& commit = commits_[i];
     if (commit.anything) return std::nullopt;
     for (const ScheduleChange& change : commit.changes) {
       if (change.clinic == clinic && change.blocked.Overlaps(window)) out.push_back(change);

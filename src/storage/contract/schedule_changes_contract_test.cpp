@@ -98,6 +98,31 @@ class ScheduleChangesContract : public ::testing::TestWithParam<Backend> {
                    .token_hash = std::move(token_hash)};
   }
 
+  core::staff::AuditEntry Audit() const {
+    core::staff::AuditEntry audit;
+    audit.clinic = Clinic();
+    audit.action = "book_appointment";
+    audit.at = clock_.Now();
+    return audit;
+  }
+
+  // A phone booking by the front desk for a new patient, like Request's.
+  core::Result<Appointment> StaffBook(const char* start, std::size_t p, std::size_t r,
+                                      bool overbooked = false) {
+    Appointment draft = Request(start, p, r).appointment;
+    draft.source = core::scheduling::BookingSource::kPhone;
+    draft.overbooked = overbooked;
+    core::clinic::Patient caller;
+    caller.given_name = "Walter";
+    caller.family_name = "Ng";
+    caller.phone = "+14155550100";
+    return storage_->StaffBook(Clinic(), core::ports::StaffBooking{.patient = std::nullopt,
+                                                                   .new_patient = caller,
+                                                                   .appointment = draft,
+                                                                   .other_rooms = {},
+                                                                   .audit = Audit()});
+  }
+
   std::unique_ptr<TestDatabase> database_;
   core::FixedClock clock_{At("2026-11-26T18:00:00Z")};
   std::unique_ptr<core::ports::Storage> storage_;
@@ -156,22 +181,8 @@ TEST_P(ScheduleChangesContract, CancellingAndMovingChangeWhereItWasAndWhereItIs)
 }
 
 TEST_P(ScheduleChangesContract, StaffBookingsAndChangesSayWhatTheyChanged) {
-  Appointment draft = Request("2026-12-01T17:00:00Z", 0, 0).appointment;
-  draft.source = core::scheduling::BookingSource::kPhone;
-  core::clinic::Patient caller;
-  caller.given_name = "Walter";
-  caller.family_name = "Ng";
-  caller.phone = "+14155550100";
-  core::staff::AuditEntry audit;
-  audit.clinic = Clinic();
-  audit.action = "book_appointment";
-  audit.at = clock_.Now();
   std::uint64_t before = storage_->Generation();
-  auto booked = storage_->StaffBook(Clinic(), core::ports::StaffBooking{.patient = std::nullopt,
-                                                                        .new_patient = caller,
-                                                                        .appointment = draft,
-                                                                        .other_rooms = {},
-                                                                        .audit = audit});
+  auto booked = StaffBook("2026-12-01T17:00:00Z", 0, 0);
   ASSERT_TRUE(booked) << booked.error().message();
   EXPECT_TRUE(Changed(before, Scope(0, "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z")));
   EXPECT_FALSE(Changed(before, Scope(0, "2026-12-02T00:00:00Z", "2026-12-03T00:00:00Z")));
@@ -181,7 +192,8 @@ TEST_P(ScheduleChangesContract, StaffBookingsAndChangesSayWhatTheyChanged) {
   changed.practitioner = setup_.practitioners.at(1).id;
   changed.time = Between("2026-12-02T18:00:00Z", "2026-12-02T18:30:00Z");
   changed.blocked_until = At("2026-12-02T18:40:00Z");
-  ASSERT_TRUE(storage_->UpdateAppointment(Clinic(), changed, booked->version, clock_.Now(), audit));
+  ASSERT_TRUE(
+      storage_->UpdateAppointment(Clinic(), changed, booked->version, clock_.Now(), Audit()));
   EXPECT_TRUE(Changed(before, Scope(0, "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z")));
   EXPECT_TRUE(Changed(before, Scope(1, "2026-12-02T00:00:00Z", "2026-12-03T00:00:00Z")));
   EXPECT_FALSE(Changed(before, Scope(0, "2026-12-02T00:00:00Z", "2026-12-03T00:00:00Z")));
@@ -194,14 +206,10 @@ TEST_P(ScheduleChangesContract, DecidingARequestChangesItsTime) {
   auto requested = storage_->Book(Clinic(), request);
   ASSERT_TRUE(requested) << requested.error().message();
   ASSERT_EQ(requested->status, AppointmentStatus::kRequested);
-  core::staff::AuditEntry audit;
-  audit.clinic = Clinic();
-  audit.action = "book_appointment";
-  audit.at = clock_.Now();
   const std::uint64_t before = storage_->Generation();
   ASSERT_TRUE(storage_->DecideRequest(Clinic(), requested->id, requested->version,
                                       core::ports::RequestDecision::kApprove, "", clock_.Now(),
-                                      audit));
+                                      Audit()));
   EXPECT_TRUE(Changed(before, Scope(0, "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z")));
   EXPECT_FALSE(Changed(before, Scope(0, "2026-12-02T00:00:00Z", "2026-12-03T00:00:00Z")));
 }
@@ -278,30 +286,6 @@ class BusyTimesAfterWrites : public ScheduleChangesContract {
              std::tuple(b.blocked.start(), b.blocked.end(), b.practitioner.value(), b.room.value());
     });
     return bookings;
-  }
-
-  core::staff::AuditEntry Audit() const {
-    core::staff::AuditEntry audit;
-    audit.clinic = Clinic();
-    audit.action = "book_appointment";
-    audit.at = clock_.Now();
-    return audit;
-  }
-
-  core::Result<Appointment> StaffBook(const char* start, std::size_t p, std::size_t r,
-                                      bool overbooked = false) {
-    Appointment draft = Request(start, p, r).appointment;
-    draft.source = core::scheduling::BookingSource::kPhone;
-    draft.overbooked = overbooked;
-    core::clinic::Patient caller;
-    caller.given_name = "Walter";
-    caller.family_name = "Ng";
-    caller.phone = "+14155550100";
-    return storage_->StaffBook(Clinic(), core::ports::StaffBooking{.patient = std::nullopt,
-                                                                   .new_patient = caller,
-                                                                   .appointment = draft,
-                                                                   .other_rooms = {},
-                                                                   .audit = Audit()});
   }
 
   // Tuesday, a slice of it, Wednesday, and two weeks.
