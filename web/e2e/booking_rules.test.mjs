@@ -115,8 +115,16 @@ describe("booking rules", { timeout: 180000 }, () => {
     await desk.page.getByRole("heading", { level: 2, name: "Online booking" }).waitFor();
     await desk.page.getByText("0 no-shows in the last 12 months").waitFor();
     await desk.page.getByRole("combobox", { name: "Online booking" }).selectOption("blocked");
+    // Saving reloads the record (the rule, the no-shows); the confirmation must outlive that reload,
+    // which once re-created the section and dropped it before anyone could read it.
+    const reloaded = desk.page.waitForResponse((r) => r.request().method() === "GET"
+      && new URL(r.url()).pathname.endsWith(`/patients/${id}`));
     await desk.page.getByRole("button", { name: "Save booking rules" }).click();
     await desk.page.getByText("Booking rules saved.").waitFor();
+    await (await reloaded).finished();
+    await desk.page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    assert.ok(await desk.page.getByText("Booking rules saved.").isVisible(), "the confirmation is still shown");
+    assert.equal(await desk.page.getByRole("combobox", { name: "Online booking" }).inputValue(), "blocked");
     assert.deepEqual(await seriousViolations(desk.page), [], "axe: the patient record");
     assert.equal((await asDesk(`/patients/${id}`)).body.booking_rules.online_booking, "blocked");
     await desk.close();

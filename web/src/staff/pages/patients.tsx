@@ -96,7 +96,7 @@ export function PatientPage({ ctx, id }: { ctx: StaffContext; id: number }) {
             <dt>Phone</dt><dd><a href={telHref(rec.patient.phone)}>{formatPhone(rec.patient.phone)}</a></dd>
             <dt>Patient id</dt><dd>{rec.patient.id}</dd>
           </dl>
-          {rec.booking_rules && <BookingRulesSection key={`${rec.booking_rules.online_booking}-${rec.booking_rules.assessment_first}`}
+          {rec.booking_rules && <BookingRulesSection key={rec.patient.id}
             ctx={ctx} patient={rec.patient.id} rules={rec.booking_rules} noShows={rec.no_shows_12_months ?? 0} onSaved={load.reload} />}
           <h2>Appointments</h2>
           {rec.appointments.length === 0 ? <p>None.</p> : (
