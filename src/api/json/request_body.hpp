@@ -19,7 +19,9 @@ namespace unknot::api::json {
 // - `body` "must be a JSON object" for valid JSON of another kind;
 // - `<path>` "must not contain control characters ..." for a string, or a member name, that holds
 //   one (core::FindControlCharacter), with the path of that string: `patient.given_name`,
-//   `knots[0].region`. Only the paths in `multiline_fields` may hold line breaks.
+//   `knots[0].region`, shortened around "…" when longer than 240 bytes. Only the paths in
+//   `multiline_fields` may hold line breaks.
+// The check takes time in proportion to the body, however deep it nests.
 core::Result<nlohmann::json> ParseObjectBody(
     std::string_view body, std::span<const std::string_view> multiline_fields = {});
 
