@@ -14,12 +14,45 @@ using core::Error;
 using core::Result;
 using Json = nlohmann::json;
 
+// What a refusal repeats of the parser's message (whose "last read" is the text it stopped at,
+// as long as the body): this many bytes at most.
+constexpr std::size_t kLongestParserMessage = 200;
+
+// Where the UTF-8 character holding byte `i` of `text` starts (text.size() for the end).
+std::size_t CharacterStart(std::string_view text, std::size_t i) {
+  while (i > 0 && i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
+  return i;
+}
+
+// `text`, or its first `bytes` bytes or so, cut between UTF-8 characters, and "…".
+std::string Truncated(std::string_view text, std::size_t bytes) {
+  if (text.size() <= bytes) return std::string(text);
+  return std::string(text.substr(0, CharacterStart(text, bytes))) + "\u2026";
+}
+
 // The DOM builder of nlohmann::json::parse, but a failure is kept with its byte offset instead of
-// being thrown or dropped: json::parse(…, allow_exceptions=false) says only that it failed.
+// being thrown or dropped: json::parse(…, allow_exceptions=false) says only that it failed. It
+// also stops at an object or array nested deeper than kMaxBodyDepth: a value that deep would
+// overflow the stack of whatever copies or writes it later (nlohmann::json's copy and dump()
+// recurse), so one small body could end the process.
 class DomWithPosition : public nlohmann::detail::json_sax_dom_parser<Json> {
+  using Base = nlohmann::detail::json_sax_dom_parser<Json>;
+
  public:
-  explicit DomWithPosition(Json& result)
-      : nlohmann::detail::json_sax_dom_parser<Json>(result, /*allow_exceptions_=*/false) {}
+  explicit DomWithPosition(Json& result) : Base(result, /*allow_exceptions_=*/false) {}
+
+  // sax_parse calls these through the static type, so they stand in for the base's.
+  bool start_object(std::size_t elements) { return Enter() && Base::start_object(elements); }
+  bool start_array(std::size_t elements) { return Enter() && Base::start_array(elements); }
+  bool end_object() {
+    --depth_;
+    return Base::end_object();
+  }
+  bool end_array() {
+    --depth_;
+    return Base::end_array();
+  }
+  bool too_deep() const { return too_deep_; }
 
   template <class Exception>
   bool parse_error(std::size_t position, const std::string& /*last_token*/,
@@ -35,7 +68,7 @@ class DomWithPosition : public nlohmann::detail::json_sax_dom_parser<Json> {
     if (auto colon = what.find(": "); what.starts_with("parse error") && colon != what.npos) {
       what.remove_prefix(colon + 2);
     }
-    message_ = std::string(what);
+    message_ = Truncated(what, kLongestParserMessage);
     return false;
   }
 
@@ -43,8 +76,15 @@ class DomWithPosition : public nlohmann::detail::json_sax_dom_parser<Json> {
   const std::string& message() const { return message_; }
 
  private:
+  bool Enter() {
+    too_deep_ = ++depth_ > kMaxBodyDepth;
+    return !too_deep_;
+  }
+
   std::size_t position_ = 0;
   std::string message_;
+  std::size_t depth_ = 0;
+  bool too_deep_ = false;
 };
 
 // A member name or string value as it may appear in a field path: control characters written
@@ -65,27 +105,21 @@ std::string Printable(std::string_view text) {
   return out;
 }
 
-// A path as a refusal names it. Only a body nested scores of levels deep has one longer than
-// kShownPath bytes; its middle is left out ("…", cut between UTF-8 characters), so that the
-// refusal of a 1 MiB body does not repeat a path of megabytes.
+// A path as a refusal names it. Only deep nesting or long member names make one longer than
+// kShownPath bytes; its middle is left out ("…", cut between UTF-8 characters), so that a
+// refusal does not repeat a path of many kilobytes.
 constexpr std::size_t kShownPath = 240;
 std::string Shown(std::string_view path) {
   if (path.size() <= kShownPath) return std::string(path);
-  auto continuation = [&](std::size_t i) {
-    return (static_cast<unsigned char>(path[i]) & 0xC0) == 0x80;
-  };
-  std::size_t head = kShownPath / 2;
-  while (head > 0 && continuation(head)) --head;
-  std::size_t tail = path.size() - kShownPath / 2;
-  while (tail < path.size() && continuation(tail)) ++tail;
-  return std::string(path.substr(0, head)) + "\u2026" + std::string(path.substr(tail));
+  std::size_t tail = CharacterStart(path, path.size() - kShownPath / 2);
+  return Truncated(path, kShownPath / 2) + std::string(path.substr(tail));
 }
 
 // The first string (value or member name) with a control character, depth first in document
-// order. An explicit stack: a body may nest as deep as its size allows. The walk keeps one path
-// and each pending value only where its parent's path ends and its own step (".name" or "[i]"):
-// a copy of the whole path per value made a 1 MiB body 500,000 arrays deep cost the square of
-// its depth, minutes of a core for one request.
+// order. An explicit stack, and one path that the walk extends and cuts back: each pending value
+// holds only where its parent's path ends and its own step (".name" or "[i]"). A copy of the
+// whole path per value once made a 1 MiB body 500,000 arrays deep cost the square of its depth,
+// a minute of a core for one request, before the depth limit came.
 Result<void> CheckStrings(const Json& root, std::span<const std::string_view> multiline_fields) {
   struct Pending {
     const Json* value;
@@ -146,8 +180,12 @@ Result<Json> ParseObjectBody(std::string_view body,
                              std::span<const std::string_view> multiline_fields) {
   Json root;
   DomWithPosition dom(root);
-  if (!Json::sax_parse(body, &dom, nlohmann::json::input_format_t::json, /*strict=*/true) ||
-      dom.is_errored()) {
+  bool parsed = Json::sax_parse(body, &dom, nlohmann::json::input_format_t::json, /*strict=*/true);
+  if (dom.too_deep()) {
+    return Error::InvalidField("body", "nests objects and arrays more than " +
+                                           std::to_string(kMaxBodyDepth) + " levels deep");
+  }
+  if (!parsed || dom.is_errored()) {
     return Error::InvalidField("body",
                                "is not valid JSON at byte " +
                                    std::to_string(std::max<std::size_t>(dom.position(), 1)) + ": " +

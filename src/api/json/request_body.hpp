@@ -2,6 +2,7 @@
 
 // Decoding of request bodies: the one way a JSON request body becomes a value (API v1).
 
+#include <cstddef>
 #include <span>
 #include <string_view>
 
@@ -11,11 +12,18 @@
 
 namespace unknot::api::json {
 
+// How deep objects and arrays may nest in a request body: far more than any request needs, and
+// few enough that copying or writing the value (recursive in nlohmann::json) is safe.
+inline constexpr std::size_t kMaxBodyDepth = 64;
+
 // Parses a body that must be one JSON object. Every failure is kInvalidArgument with one field
 // error:
 // - `body` "is not valid JSON at byte N: <what>" for a syntax error (a body such as `0x2`,
 //   `{"a":1,}` or trailing text), for a number too large for a double (`1e999`) and for invalid
-//   UTF-8; N counts from 1 and is where the parser stopped;
+//   UTF-8; N counts from 1 and is where the parser stopped; what the parser said is cut after
+//   200 bytes;
+// - `body` "nests objects and arrays more than 64 levels deep" (kMaxBodyDepth), as soon as the
+//   parser reaches that depth;
 // - `body` "must be a JSON object" for valid JSON of another kind;
 // - `<path>` "must not contain control characters ..." for a string, or a member name, that holds
 //   one (core::FindControlCharacter), with the path of that string: `patient.given_name`,

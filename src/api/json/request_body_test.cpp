@@ -69,37 +69,63 @@ TEST(RequestBodyTest, LineBreaksPassOnlyInMultilineFields) {
   EXPECT_EQ(Refusal(R"({"visit": {"note": "a\u0000"}})", kNote).rfind("visit.note: ", 0), 0u);
 }
 
-TEST(RequestBodyTest, DeepNestingIsCheckedWithoutRecursion) {
-  // As deep as the server's 1 MiB body limit allows (HttpServer's Options::body_limit). Each level
-  // once copied the whole path above it, which made this body cost the square of its depth: under
-  // the sanitizers that outlasts the test's timeout.
-  const std::size_t depth = ((1u << 20) - 16) / 2;
-  std::string body =
-      "{\"a\":" + std::string(depth, '[') + "\"\\u0007\"" + std::string(depth, ']') + "}";
-  ASSERT_LE(body.size(), std::size_t{1} << 20);
-  std::string refusal = Refusal(body);
-  // The path ("a" and a "[0]" for each level) is named by its two ends.
-  std::string field = refusal.substr(0, refusal.find(": "));
-  EXPECT_LE(field.size(), 245u) << refusal.substr(0, 300);
-  EXPECT_EQ(field.rfind("a[0][0][0]", 0), 0u) << field;
-  EXPECT_NE(field.find("\u2026"), std::string::npos) << field;
-  EXPECT_TRUE(field.ends_with("[0][0]")) << field;
+// `{"a": [[…"text"…]]}`: the object and `arrays` arrays around a string, `arrays` + 1 levels.
+std::string Nested(std::size_t arrays, std::string_view text = "\"ok\"") {
+  return "{\"a\":" + std::string(arrays, '[') + std::string(text) + std::string(arrays, ']') + "}";
+}
+
+TEST(RequestBodyTest, NestingIsRefusedBeyondSixtyFourLevels) {
+  EXPECT_EQ(Refusal(Nested(kMaxBodyDepth - 1)), "accepted");
+  EXPECT_EQ(Refusal(Nested(kMaxBodyDepth)),
+            "body: nests objects and arrays more than 64 levels deep");
+  // As deep as the server's 1 MiB body limit allows (HttpServer's Options::body_limit): refused
+  // as soon as the parser passes the limit. Accepted, the value would overflow the stack of the
+  // first recursive copy or dump().
+  std::string deep = Nested(((1u << 20) - 16) / 2, "\"\\u0007\"");
+  ASSERT_LE(deep.size(), std::size_t{1} << 20);
+  EXPECT_EQ(Refusal(deep), "body: nests objects and arrays more than 64 levels deep");
+  std::string objects = "{";
+  for (int i = 0; i < 100000; ++i) objects += "\"o\":{";
+  EXPECT_EQ(Refusal(objects + std::string(100001, '}')),
+            "body: nests objects and arrays more than 64 levels deep");
+  // Depth is counted down again on the way out: many shallow siblings are fine.
+  std::string siblings = "{\"a\":[";
+  for (int i = 0; i < 1000; ++i)
+    siblings += (i ? "," : "") + std::string(60, '[') + std::string(60, ']');
+  EXPECT_EQ(Refusal(siblings + "]}"), "accepted");
+}
+
+TEST(RequestBodyTest, APathAtTheDepthLimitIsNamedWhole) {
+  std::string refusal = Refusal(Nested(kMaxBodyDepth - 1, "\"\\u0007\""));
+  EXPECT_EQ(refusal.find(": "), 1 + 3 * (kMaxBodyDepth - 1)) << refusal;  // "a", a "[0]" each
+  EXPECT_EQ(refusal.rfind("a[0][0][0]", 0), 0u) << refusal.substr(0, 80);
   EXPECT_NE(refusal.find("U+0007"), std::string::npos);
 }
 
 TEST(RequestBodyTest, ALongPathIsShortenedBetweenCharacters) {
-  // "a" then ".€" (4 bytes) per level: the cut after 120 bytes falls inside a "€".
+  // "a" then ".€€€€" (13 bytes) per level: the cut after 120 bytes falls inside a "€".
   std::string body = "{\"a\":";
-  for (int i = 0; i < 100; ++i) body += "{\"\u20ac\":";
-  body += "\"\\u0001\"" + std::string(101, '}');
+  for (int i = 0; i < 50; ++i) body += "{\"\u20ac\u20ac\u20ac\u20ac\":";
+  body += "\"\\u0001\"" + std::string(51, '}');
   std::string refusal = Refusal(body);
   std::string field = refusal.substr(0, refusal.find(": "));
   EXPECT_LT(field.size(), 245u) << field;
-  EXPECT_EQ(field.rfind("a.\u20ac.\u20ac", 0), 0u) << field;
-  EXPECT_TRUE(field.ends_with(".\u20ac.\u20ac")) << field;
+  EXPECT_NE(field.find("\u2026"), std::string::npos) << field;
+  EXPECT_EQ(field.rfind("a.\u20ac\u20ac", 0), 0u) << field;
+  EXPECT_TRUE(field.ends_with(".\u20ac\u20ac\u20ac\u20ac")) << field;
   EXPECT_NO_THROW((void)nlohmann::json(field).dump()) << "valid UTF-8";
-  // A path up to the limit is named whole.
-  EXPECT_EQ(Refusal(R"({"visit": {"note": "\u0000"}})").rfind("visit.note: ", 0), 0u);
+}
+
+TEST(RequestBodyTest, WhatTheParserReadIsNotRepeatedAtLength) {
+  // An unterminated string of a megabyte: the parser's "last read" is all of it.
+  std::string body = "{\"a\": \"" + std::string(1 << 20, 'x');
+  std::string refusal = Refusal(body);
+  EXPECT_EQ(refusal.rfind("body: is not valid JSON at byte ", 0), 0u) << refusal.substr(0, 120);
+  EXPECT_LT(refusal.size(), 300u) << refusal.substr(0, 300);
+  EXPECT_TRUE(refusal.ends_with("\u2026")) << refusal;
+  std::string euros = "{\"a\": \"";
+  for (int i = 0; i < 1000; ++i) euros += "\u20ac";
+  EXPECT_NO_THROW((void)nlohmann::json(Refusal(euros)).dump()) << "cut between characters";
 }
 
 TEST(RequestBodyTest, PathsAreRightAfterADeepOrWideSibling) {
@@ -110,10 +136,10 @@ TEST(RequestBodyTest, PathsAreRightAfterADeepOrWideSibling) {
   EXPECT_EQ(Refusal(R"({"p": [{"deep": {"er": ["fine"]}}, {"q\u0001": 1}]})"),
             "p[1].q\\u0001: is a member name with control characters");
   EXPECT_EQ(Refusal(R"({"": {"x": "\u0002"}})").rfind("x: ", 0), 0u);
-  std::string wide = "{\"a\": [" + std::string(1000, '[') + std::string(1000, ']');
-  for (int i = 0; i < 20000; ++i) wide += ", \"ok\"";
+  std::string wide = "{\"a\": [" + std::string(60, '[') + std::string(60, ']');
+  for (int i = 0; i < 100000; ++i) wide += ", \"ok\"";
   wide += ", \"\\u0003\"]}";
-  EXPECT_EQ(Refusal(wide).rfind("a[20001]: ", 0), 0u) << Refusal(wide).substr(0, 80);
+  EXPECT_EQ(Refusal(wide).rfind("a[100001]: ", 0), 0u) << Refusal(wide).substr(0, 80);
 }
 
 }  // namespace

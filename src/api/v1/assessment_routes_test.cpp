@@ -167,6 +167,28 @@ TEST_F(AssessmentRoutesTest, EveryInvalidFieldIsNamed) {
   EXPECT_EQ(router_.Dispatch(bad).status, 400u);
 }
 
+// A valid knot check with an extra member nested 100,000 levels deep (200 kB): once accepted,
+// its dump() for storage recursed once a level and ended the process with a stack overflow.
+TEST_F(AssessmentRoutesTest, ABodyNestedTooDeepIsRefusedWithoutEndingTheProcess) {
+  std::string body = DeskKnot().dump();
+  body.pop_back();
+  body += ",\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  http::Request request;
+  request.method = http::Method::kPost;
+  request.path = base_ + "/assessments";
+  request.headers = {{"content-type", "application/json"}};
+  request.body = body;
+  auto r = router_.Dispatch(request);
+  ASSERT_EQ(r.status, 400u) << r.body.substr(0, 200);
+  EXPECT_EQ(FirstField(r), "body");
+  EXPECT_NE(r.body.find("more than 64 levels deep"), std::string::npos) << r.body;
+  // The same at a sane depth is taken.
+  body = DeskKnot().dump();
+  body.pop_back();
+  request.body = body + ",\"x\":" + std::string(10, '[') + std::string(10, ']') + "}";
+  EXPECT_EQ(router_.Dispatch(request).status, 201u);
+}
+
 TEST_F(AssessmentRoutesTest, AnEmergencyOrMedicalOutcomeCannotBeBookedOnline) {
   Json emergency = DeskKnot();
   emergency["answers"]["saddle_numbness"] = "yes";
