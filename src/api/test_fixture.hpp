@@ -10,6 +10,7 @@
 #include "api/http/router.hpp"
 #include "api/v1/assessment_routes.hpp"
 #include "api/v1/booking_routes.hpp"
+#include "api/v1/waitlist_routes.hpp"
 #include "app/demo_clinic.hpp"
 #include "knowledge/load_knowledge.hpp"
 #include "security/sodium_tokens.hpp"
@@ -65,8 +66,8 @@ class DemoClinicFixture : public ::testing::Test {
   http::Router router_;
 };
 
-// The demo clinic with the public booking and assessment routes, over the knowledge shipped in
-// data/.
+// The demo clinic with the public booking, assessment and waitlist routes, over the knowledge
+// shipped in data/.
 class PublicRoutesFixture : public DemoClinicFixture {
  protected:
   void SetUp() override {
@@ -77,6 +78,7 @@ class PublicRoutesFixture : public DemoClinicFixture {
     v1::AddBookingRoutes(router_, *storage_, clock_, tokens_);
     v1::AddAssessmentRoutes(router_, *storage_, clock_, tokens_, knowledge_.knowledge,
                             knowledge_.body_map_svg);
+    v1::AddWaitlistRoutes(router_, *storage_, clock_, tokens_);
   }
 
   knowledge::LoadedKnowledge knowledge_;

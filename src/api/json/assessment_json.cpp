@@ -182,6 +182,25 @@ Result<clinical::AssessmentInput> ParseAssessmentInput(const json& body) {
   return input;
 }
 
+json AssessmentInputJson(const clinical::AssessmentInput& input) {
+  json knots = json::array();
+  for (const clinical::Knot& knot : input.knots) {
+    json k = {{"region", knot.region},
+              {"size", clinical::ToString(knot.size)},
+              {"pain", knot.pain},
+              {"duration", clinical::ToString(knot.duration)},
+              {"sleep", clinical::ToString(knot.sleep)},
+              {"limits_movement", knot.limits_movement},
+              {"movements", knot.movements}};
+    if (knot.side != clinical::Side::kNone) k["side"] = clinical::ToString(knot.side);
+    knots.push_back(std::move(k));
+  }
+  return {{"knots", std::move(knots)},
+          {"causes", input.causes},
+          {"answers", input.answers},
+          {"medications", input.medications}};
+}
+
 json AssessmentResultJson(const clinical::Knowledge& k, const app::ClinicContext& clinic,
                           const clinical::AssessmentResult& result) {
   json reasons = json::array();

@@ -16,6 +16,11 @@ nlohmann::json AssessmentFormJson(const core::clinical::Knowledge& knowledge,
 // The body of POST …/assessments; every malformed field is named (knots[0].pain, answers.x, …).
 core::Result<core::clinical::AssessmentInput> ParseAssessmentInput(const nlohmann::json& body);
 
+// The input as it is stored: only what ParseAssessmentInput reads, in the same shape (the age
+// band among the answers), so that parsing it again gives the same input. A submitted body is
+// never stored as sent: members nobody reads would take the database's room.
+nlohmann::json AssessmentInputJson(const core::clinical::AssessmentInput& input);
+
 // The result as returned (and stored): outcome, reasons, muscles, treatments with the clinic's
 // services to book, home care, prevention, cautions, and the decision-support note.
 nlohmann::json AssessmentResultJson(const core::clinical::Knowledge& knowledge,

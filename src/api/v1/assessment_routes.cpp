@@ -54,7 +54,8 @@ void AddAssessmentRoutes(http::Router& router, core::ports::Storage& storage,
                auto clinic = app::LoadClinic(storage, slug);
                if (!clinic) return http::Problem(clinic.error());
                auto submitted = app::SubmitAssessment(
-                   storage, clock, tokens, knowledge, *clinic, *input, body.dump(),
+                   storage, clock, tokens, knowledge, *clinic, *input,
+                   dto::AssessmentInputJson(*input).dump(),
                    [&](const core::clinical::AssessmentResult& result) {
                      return dto::AssessmentResultJson(knowledge, *clinic, result).dump();
                    });

@@ -1,11 +1,13 @@
 #include "api/v1/assessment_routes.hpp"
 
+#include "api/json/assessment_json.hpp"
 #include "api/test_fixture.hpp"
 
 namespace unknot::api {
 namespace {
 
 using Json = nlohmann::json;
+namespace dto = api::json;
 
 class AssessmentRoutesTest : public PublicRoutesFixture {
  protected:
@@ -126,6 +128,36 @@ TEST_F(AssessmentRoutesTest, ASubmittedAssessmentIsAssessedStoredAndReadBackWith
   EXPECT_EQ(Get(path + "?token=wrong").status, 404u);
   EXPECT_EQ(Get(path).status, 404u);
   EXPECT_EQ(Get(base_ + "/assessments/999999?token=" + token).status, 404u);
+}
+
+// What is stored is the input as the server read it: members nobody reads are not kept (they
+// would be up to a megabyte each, from anyone), and reading it again gives the same input.
+TEST_F(AssessmentRoutesTest, TheInputIsStoredAsReadNotAsSent) {
+  Json sent = DeskKnot();
+  sent["knots"][0]["limits_movement"] = true;
+  sent["knots"][0]["movements"] = {"turning_head"};
+  sent["medications"] = {"anticoagulant"};
+  sent["padding"] = std::string(100000, 'x');
+  sent["knots"][1]["also"] = {{"nested", "junk"}};
+  Json created = Submit(sent);
+  auto clinic = storage_->FindClinic("mission-sports-chiro").value();
+  auto stored =
+      storage_->FindAssessment(clinic.id, core::AssessmentId(created["id"].get<std::int64_t>()));
+  ASSERT_TRUE(stored) << stored.error().message();
+  Json input = Json::parse(stored->input_json);
+  EXPECT_LT(stored->input_json.size(), 1000u) << stored->input_json;
+  EXPECT_FALSE(input.contains("padding"));
+  EXPECT_FALSE(input["knots"][1].contains("also"));
+  EXPECT_EQ(input["knots"][0]["region"], "upper_trapezius_ridge");
+  EXPECT_EQ(input["knots"][0]["side"], "left");
+  EXPECT_EQ(input["knots"][0]["movements"], Json({"turning_head"}));
+  EXPECT_EQ(input["answers"]["age_band"], "18_44");  // sent at the top level, read as an answer
+  EXPECT_EQ(input["medications"], Json({"anticoagulant"}));
+  auto again = dto::ParseAssessmentInput(input);
+  auto first = dto::ParseAssessmentInput(sent);
+  ASSERT_TRUE(again && first);
+  EXPECT_EQ(dto::AssessmentInputJson(*again), dto::AssessmentInputJson(*first));
+  EXPECT_EQ(dto::AssessmentInputJson(*again), input);
 }
 
 TEST_F(AssessmentRoutesTest, EveryInvalidFieldIsNamed) {

@@ -18,7 +18,7 @@ using http::Request;
 using http::Response;
 using Json = nlohmann::json;
 
-enum class WriteKind { kBooking, kCancel, kReschedule, kAssessment, kHold };
+enum class WriteKind { kBooking, kCancel, kReschedule, kAssessment, kHold, kWaitlist };
 
 std::string_view KindName(WriteKind kind) {
   switch (kind) {
@@ -32,6 +32,8 @@ std::string_view KindName(WriteKind kind) {
       return "assessment";
     case WriteKind::kHold:
       return "hold";
+    case WriteKind::kWaitlist:
+      return "waitlist";
   }
   return "write";
 }
@@ -48,6 +50,8 @@ std::string_view KindPlural(WriteKind kind) {
       return "assessments";
     case WriteKind::kHold:
       return "holds";
+    case WriteKind::kWaitlist:
+      return "waitlist entries";
   }
   return "writes";
 }
@@ -159,6 +163,7 @@ void AddWriteLimits(http::Router& router, core::ports::Storage& storage, Limiter
   guard("/api/v1/clinics/{clinic}/appointments/{id}/reschedule", WriteKind::kReschedule);
   guard("/api/v1/clinics/{clinic}/assessments", WriteKind::kAssessment);
   guard("/api/v1/clinics/{clinic}/holds", WriteKind::kHold);
+  guard("/api/v1/clinics/{clinic}/waitlist", WriteKind::kWaitlist);
 }
 
 Response TooManyBookingsResponse(const app::ClinicContext& clinic,

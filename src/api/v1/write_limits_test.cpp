@@ -110,6 +110,16 @@ TEST_F(WriteLimitsTest, AssessmentsAreLimitedPerAddressToo) {
   EXPECT_EQ(Post(base_ + "/assessments", Json::object()).status, 429u);
 }
 
+// Each join is a stored entry the front desk reads and every delivery round goes through.
+TEST_F(WriteLimitsTest, WaitlistJoinsAreLimitedPerAddressToo) {
+  for (int i = 0; i < 20; ++i) ASSERT_NE(Post(base_ + "/waitlist", Json::object()).status, 429u);
+  auto refused = Post(base_ + "/waitlist", Json::object());
+  EXPECT_EQ(refused.status, 429u);
+  EXPECT_NE(refused.body.find("too many waitlist entries from this address"), std::string::npos)
+      << refused.body;
+  EXPECT_NE(Post(base_ + "/waitlist", Json::object(), "203.0.113.8").status, 429u);
+}
+
 TEST_F(WriteLimitsTest, NoClientAddressOrAnUnknownClinicIsNotLimited) {
   for (int i = 0; i < 30; ++i) {
     ASSERT_EQ(Post(base_ + "/appointments/999/cancel", Json::object(), "").status, 404u);

@@ -105,6 +105,10 @@ Result<void> Validate(const Knowledge& k, const AssessmentInput& input) {
         return Error::InvalidField(Field(Field("knots", i, "movements"), m, ""),
                                    "'" + knot.movements[m] + "' is not a known movement");
       }
+      if (std::find(knot.movements.begin(), knot.movements.begin() + m, knot.movements[m]) !=
+          knot.movements.begin() + m) {
+        return Error::InvalidField(Field(Field("knots", i, "movements"), m, ""), "is listed twice");
+      }
     }
   }
   std::set<std::string> seen;
@@ -134,6 +138,10 @@ Result<void> Validate(const Knowledge& k, const AssessmentInput& input) {
       return Error::InvalidField(
           Field("medications", i, ""),
           "'" + input.medications[i] + "' is not one the assessment asks about");
+    }
+    if (std::find(input.medications.begin(), input.medications.begin() + i, input.medications[i]) !=
+        input.medications.begin() + i) {
+      return Error::InvalidField(Field("medications", i, ""), "is listed twice");
     }
   }
   return Ok();

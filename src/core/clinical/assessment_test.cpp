@@ -129,6 +129,11 @@ TEST(AssessmentValidateTest, EveryBadFieldIsNamed) {
   input.knots[0].limits_movement = true;
   input.knots[0].movements = {"juggling"};
   EXPECT_EQ(field(input), "knots[0].movements[0]: 'juggling' is not a known movement");
+  input.knots[0].movements = {"twisting", "lifting", "twisting"};
+  EXPECT_EQ(field(input), "knots[0].movements[2]: is listed twice");
+  input = good;
+  input.medications = {"anticoagulant", "anticoagulant"};
+  EXPECT_EQ(field(input), "medications[1]: is listed twice");
   EXPECT_EQ(field({{}, {}, {}, {}}), "knots: mark at least one knot");
 }
 
