@@ -37,7 +37,12 @@ function(unknot_test name)
   cmake_parse_arguments(ARG "POSTGRES" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  # tests/support's header-only helpers (instants.hpp) for every test, linked to its library or not.
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
   unknot_target_options(${name})
+  if(UNKNOT_UNITY_BUILD)
+    set_target_properties(${name} PROPERTIES UNITY_BUILD ON)
+  endif()
   if(ARG_POSTGRES)
     gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES
       FIXTURES_REQUIRED postgres

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "security/sodium_tokens.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
@@ -15,7 +16,7 @@ using namespace std::chrono_literals;
 using core::scheduling::AppointmentStatus;
 using core::scheduling::SlotRefusal;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 // The demo clinic on Thursday 2026-11-26 at 10:00 in San Francisco (18:00Z).
 class BookingFlowTest : public ::testing::Test {

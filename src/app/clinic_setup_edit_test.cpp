@@ -6,6 +6,7 @@
 
 #include "app/booking.hpp"
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 #include "temp_dir.hpp"
@@ -20,7 +21,7 @@ using core::clinic::StrandReason;
 using core::scheduling::Appointment;
 using core::scheduling::AppointmentStatus;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 core::TimeOfDay T(const char* hhmm) { return core::TimeOfDay::Parse(hhmm).value(); }
 
 // The demo clinic on Thursday 2026-11-26 at 10:00 in San Francisco (18:00Z). Dr. Okafor

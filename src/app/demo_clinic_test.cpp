@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "instants.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 #include "temp_dir.hpp"
@@ -17,7 +18,7 @@ using core::clinic::Role;
 using core::clinic::RoomKind;
 using core::clinic::Skill;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 TEST(DemoClinicTest, MatchesTheSpecifiedClinic) {
   ClinicSetup setup = DemoClinicSetup(At("2026-11-26T18:00:00Z")).value();

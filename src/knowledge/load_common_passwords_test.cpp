@@ -12,7 +12,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::filesystem::path DataDir() { return std::filesystem::path(testing::SourceDir()) / "data"; }
+using unknot::testing::DataDir;
 
 TEST(LoadCommonPasswordsTest, TheBundledListHasAboutTenThousandEntries) {
   auto list = LoadCommonPasswords(DataDir());

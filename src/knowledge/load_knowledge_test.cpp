@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-std::filesystem::path DataDir() { return std::filesystem::path(testing::SourceDir()) / "data"; }
+using unknot::testing::DataDir;
 
 // A copy of data/ whose file `name` is changed by `edit`, for the refusal tests.
 class BrokenData {

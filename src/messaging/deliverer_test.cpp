@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 #include "temp_dir.hpp"
@@ -18,7 +19,7 @@ using core::ports::MessageKind;
 using core::ports::MessageStatus;
 using core::ports::OutboxMessage;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 struct Sent {
   std::string from;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 
 namespace unknot::messaging {
 namespace {
@@ -12,7 +13,7 @@ namespace {
 using namespace std::chrono_literals;
 using core::ports::MessageKind;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 class RenderTest : public ::testing::Test {
  protected:

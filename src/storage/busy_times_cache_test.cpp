@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "instants.hpp"
+
 namespace unknot::storage {
 namespace {
 
@@ -13,7 +15,7 @@ using core::scheduling::ScheduleChange;
 using core::scheduling::ScheduleChangeLog;
 using Changes = std::vector<ScheduleChange>;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 core::Interval Between(const char* from, const char* to) {
   return core::Interval::Create(At(from), At(to)).value();
 }

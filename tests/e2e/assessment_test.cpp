@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "demo_clinic_api.hpp"
 #include "demo_time.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
@@ -16,8 +17,6 @@ namespace unknot::testing {
 namespace {
 
 using Json = nlohmann::json;
-
-const std::string kBase = "/api/v1/clinics/mission-sports-chiro";
 
 TEST(AssessmentE2ETest, ServeStopsAtStartOnWrongClinicalData) {
   TempDir dir;

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "booking_race.hpp"
+#include "demo_clinic_api.hpp"
 #include "demo_time.hpp"
 #include "http_client.hpp"
 #include "postgres_scratch.hpp"
@@ -18,8 +19,6 @@ namespace {
 
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
-
-const std::string kBase = "/api/v1/clinics/mission-sports-chiro";
 
 // Migrates a database and loads the demo clinic through the CLI, as an operator would.
 void PrepareDemo(const std::string& uri) {

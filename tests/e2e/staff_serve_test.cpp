@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "demo_clinic_api.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
@@ -17,7 +18,6 @@
 namespace unknot::testing {
 namespace {
 
-const std::string kBase = "/api/v1/clinics/mission-sports-chiro";
 // The demo-only credentials README.md states.
 const std::string kOwnerEmail = "owner@demo.unknot.test";
 const std::string kOwnerPassword = "demo-keys-to-the-clinic";

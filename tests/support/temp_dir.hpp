@@ -30,4 +30,7 @@ namespace unknot::testing {
 // The source tree: $UNKNOT_SOURCE_DIR, else the one this test was built from.
 std::string SourceDir();
 
+// The knowledge, body map and word lists the server ships: data/ in the source tree.
+inline std::filesystem::path DataDir() { return std::filesystem::path(SourceDir()) / "data"; }
+
 }  // namespace unknot::testing

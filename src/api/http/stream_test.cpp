@@ -28,7 +28,7 @@ namespace unknot::api::http {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::SseClient;
+using unknot::testing::SseClient;
 
 // The sinks the route handed out, in order.
 class Sinks {

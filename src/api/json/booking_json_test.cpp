@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 
 namespace unknot::api::json {
 namespace {
@@ -12,7 +13,7 @@ using core::scheduling::DaySlots;
 using core::scheduling::Slot;
 using core::scheduling::SlotOption;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 app::AvailabilityResult Result(const char* zone, std::vector<DaySlots> days) {
   core::clinic::ClinicSetup setup = app::DemoClinicSetup(At("2026-10-20T18:00:00Z")).value();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 
 namespace unknot::api::json {
 namespace {
@@ -11,7 +12,7 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 namespace clinic = core::clinic;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 // The demo set-up with ids, as storage would return it.
 clinic::ClinicSetup Demo() {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "instants.hpp"
+
 namespace unknot::core::clinic {
 namespace {
 
@@ -9,7 +11,7 @@ using namespace std::chrono_literals;
 using scheduling::Appointment;
 using scheduling::AppointmentStatus;
 
-Instant At(std::string_view text) { return ParseInstant(text).value(); }
+using unknot::testing::At;
 TimeOfDay T(std::string_view hhmm) { return TimeOfDay::Parse(hhmm).value(); }
 
 // A booked appointment of patient 1 with practitioner 1, service 1 and room 1.

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "instants.hpp"
+
 namespace unknot::core {
 namespace {
 
 using namespace std::chrono_literals;
 
-Instant At(const char* text) { return ParseInstant(text).value(); }
+using unknot::testing::At;
 
 TEST(IntervalTest, RequiresStartBeforeEnd) {
   EXPECT_FALSE(Interval::Create(At("2026-01-01T10:00:00Z"), At("2026-01-01T10:00:00Z")));

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/scheduling/free_time.hpp"
+#include "instants.hpp"
 
 namespace unknot::core::scheduling {
 namespace {
@@ -15,7 +16,7 @@ using clinic::Role;
 using clinic::RoomKind;
 using clinic::Skill;
 
-Instant At(std::string_view text) { return ParseInstant(text).value(); }
+using unknot::testing::At;
 TimeOfDay T(std::string_view hhmm) { return TimeOfDay::Parse(hhmm).value(); }
 
 // A Los Angeles clinic with two adjustment rooms and one massage room, no notice and a long

@@ -2,13 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "instants.hpp"
+
 namespace unknot::core::scheduling {
 namespace {
 
 using namespace std::chrono_literals;
 using namespace date::literals;
 
-Instant At(std::string_view text) { return ParseInstant(text).value(); }
+using unknot::testing::At;
 TimeOfDay T(std::string_view hhmm) { return TimeOfDay::Parse(hhmm).value(); }
 Interval Span(std::string_view from, std::string_view to) {
   return Interval::Create(At(from), At(to)).value();

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "instants.hpp"
+
 namespace unknot::core::scheduling {
 namespace {
 
 using namespace std::chrono_literals;
 
-Instant At(const char* text) { return ParseInstant(text).value(); }
+using unknot::testing::At;
 
 Appointment BookedAt(const char* created, const char* start) {
   Instant begin = At(start);

@@ -3,13 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "core/clinic/clinic_setup.hpp"
+#include "instants.hpp"
 
 namespace unknot::core::scheduling {
 namespace {
 
 using namespace std::chrono_literals;
 
-Instant At(const char* text) { return ParseInstant(text).value(); }
+using unknot::testing::At;
 Interval Between(const char* from, const char* to) {
   return Interval::Create(At(from), At(to)).value();
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "instants.hpp"
+
 namespace unknot::core::scheduling {
 namespace {
 
@@ -10,7 +12,7 @@ using namespace date::literals;
 using clinic::Role;
 using clinic::RoomKind;
 
-Instant At(std::string_view text) { return ParseInstant(text).value(); }
+using unknot::testing::At;
 TimeOfDay T(std::string_view hhmm) { return TimeOfDay::Parse(hhmm).value(); }
 
 // A Los Angeles clinic: one adjustment room, one massage room; chiropractor 1 works Mondays and

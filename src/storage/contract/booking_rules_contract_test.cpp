@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 
 namespace unknot::storage::contract {
@@ -19,7 +20,7 @@ using core::scheduling::Appointment;
 using core::scheduling::AppointmentStatus;
 using core::scheduling::BookingSource;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 class BookingRulesContract : public ::testing::TestWithParam<Backend> {
  protected:

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 
 namespace unknot::storage::contract {
@@ -22,7 +23,7 @@ using core::scheduling::AppointmentStatus;
 using core::scheduling::BookingSource;
 using core::staff::AuditEntry;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 class CalendarContract : public ::testing::TestWithParam<Backend> {
  protected:

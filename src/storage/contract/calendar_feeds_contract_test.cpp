@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 
 namespace unknot::storage::contract {
@@ -14,7 +15,7 @@ using namespace std::chrono_literals;
 using core::ErrorCode;
 using core::ports::CalendarFeed;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 class CalendarFeedsContract : public ::testing::TestWithParam<Backend> {
  protected:

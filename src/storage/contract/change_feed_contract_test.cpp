@@ -12,6 +12,7 @@
 
 #include "app/demo_clinic.hpp"
 #include "core/ports/appointment_changes.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 
 namespace unknot::storage::contract {
@@ -25,7 +26,7 @@ using core::scheduling::Appointment;
 using core::scheduling::AppointmentStatus;
 using core::scheduling::BookingSource;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 class ChangeFeedContract : public ::testing::TestWithParam<Backend> {
  protected:

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 
 namespace unknot::storage::contract {
@@ -21,7 +22,7 @@ using core::ports::NewHold;
 using core::scheduling::Appointment;
 using core::scheduling::AppointmentStatus;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 class HoldsContract : public ::testing::TestWithParam<Backend> {
  protected:

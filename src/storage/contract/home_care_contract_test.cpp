@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 
 namespace unknot::storage::contract {
@@ -19,7 +20,7 @@ using core::clinical::HomeCareMark;
 using core::clinical::HomeCareProgram;
 using core::clinical::Prescription;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 LocalDate Day(const char* text) { return core::ParseLocalDate(text).value(); }
 
 class HomeCareContract : public ::testing::TestWithParam<Backend> {

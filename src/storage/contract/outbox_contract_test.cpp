@@ -15,6 +15,7 @@
 
 #include "app/demo_clinic.hpp"
 #include "core/ports/outbox.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 
 namespace unknot::storage::contract {
@@ -33,7 +34,7 @@ using core::scheduling::Appointment;
 using core::scheduling::AppointmentStatus;
 using core::scheduling::BookingSource;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 class OutboxContract : public ::testing::TestWithParam<Backend> {
  protected:

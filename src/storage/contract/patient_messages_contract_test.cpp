@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 
 namespace unknot::storage::contract {
@@ -17,7 +18,7 @@ using core::ports::Reminders;
 using core::scheduling::Appointment;
 using core::scheduling::AppointmentStatus;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 class PatientMessagesContract : public ::testing::TestWithParam<Backend> {
  protected:

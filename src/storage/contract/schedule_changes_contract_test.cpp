@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 
@@ -24,7 +25,7 @@ using core::scheduling::Appointment;
 using core::scheduling::AppointmentStatus;
 using core::scheduling::ScheduleScope;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 core::Interval Between(const char* from, const char* to) {
   return core::Interval::Create(At(from), At(to)).value();
 }

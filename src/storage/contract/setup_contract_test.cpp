@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 
 namespace unknot::storage::contract {
@@ -23,7 +24,7 @@ using core::scheduling::AppointmentStatus;
 using SetupCheck =
     std::function<Result<void>(const ClinicSetup& stored, const std::vector<Appointment>& booked)>;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 core::TimeOfDay T(const char* hhmm) { return core::TimeOfDay::Parse(hhmm).value(); }
 
 // The demo clinic stored. Its clock: Thursday 2026-11-26 10:00 PST.

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/audit_chain.hpp"
 #include "storage/contract/contract.hpp"
 
@@ -29,7 +30,7 @@ using core::staff::Session;
 using core::staff::StaffAccount;
 using core::staff::StaffRole;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 // A filter or query with some fields set (designated initializers would have to name them all).
 AuditFilter Filter(const std::function<void(AuditFilter&)>& set) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 
 namespace unknot::core::ports {
@@ -35,7 +36,7 @@ using core::scheduling::Appointment;
 using core::scheduling::AppointmentStatus;
 using core::scheduling::BookingSource;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 // A fresh database of the backend for each test.
 class ContractTest : public ::testing::TestWithParam<Backend> {

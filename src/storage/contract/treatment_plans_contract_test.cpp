@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "storage/contract/contract.hpp"
 
 namespace unknot::storage::contract {
@@ -27,7 +28,7 @@ using core::scheduling::PlanItem;
 using core::scheduling::TreatmentPlan;
 using core::staff::AuditEntry;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 class TreatmentPlansContract : public ::testing::TestWithParam<Backend> {
  protected:

@@ -12,6 +12,7 @@
 #include "app/booking.hpp"
 #include "app/demo_clinic.hpp"
 #include "app/waitlist.hpp"
+#include "instants.hpp"
 #include "security/sodium_tokens.hpp"
 #include "storage/contract/contract.hpp"
 
@@ -30,7 +31,7 @@ using core::ports::WaitlistStatus;
 using core::scheduling::Appointment;
 using core::scheduling::AppointmentStatus;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 class WaitlistContract : public ::testing::TestWithParam<Backend> {
  protected:

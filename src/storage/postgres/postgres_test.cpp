@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "postgres_scratch.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pool.hpp"
@@ -17,7 +18,7 @@
 namespace unknot::storage::postgres {
 namespace {
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 class PostgresTest : public ::testing::Test {
  protected:

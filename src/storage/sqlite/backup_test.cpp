@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/demo_clinic.hpp"
+#include "instants.hpp"
 #include "process.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
@@ -26,7 +27,7 @@ using core::scheduling::Appointment;
 using core::scheduling::AppointmentStatus;
 using testing::ReadFile;
 
-core::Instant At(const char* text) { return core::ParseInstant(text).value(); }
+using unknot::testing::At;
 
 // Runs `sql` on a database file outside of the storage classes; every row as "a|b|c".
 std::vector<std::string> Query(const std::string& path, const std::string& sql) {
