@@ -283,8 +283,6 @@ TEST_P(BookingRulesContract, TheClinicsNoShowRuleRoundTrips) {
   EXPECT_EQ(storage_->FindClinic(setup_.clinic.slug)->policy.no_show_approval_threshold, 3);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, BookingRulesContract, ::testing::Values(SqliteBackend()),
                          BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, BookingRulesContract, ::testing::Values(PostgresBackend()),

@@ -307,8 +307,6 @@ TEST_P(CalendarContract, AllowOverbookingRoundTripsThroughTheSetup) {
   EXPECT_FALSE((*loaded)->practitioners[1].allow_overbooking);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, CalendarContract, ::testing::Values(SqliteBackend()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, CalendarContract, ::testing::Values(PostgresBackend()),
                          BackendName);

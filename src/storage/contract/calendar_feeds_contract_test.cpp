@@ -133,8 +133,6 @@ TEST_P(CalendarFeedsContract, PatientNamesAreOffUntilTheClinicAllowsThem) {
   EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, CalendarFeedsContract, ::testing::Values(SqliteBackend()),
                          BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, CalendarFeedsContract, ::testing::Values(PostgresBackend()),

@@ -195,8 +195,6 @@ TEST_P(ChangeFeedContract, AReaderThatKeepsAskingMissesNothingUnderConcurrentWri
   EXPECT_EQ(numbers.size(), seen.size());
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, ChangeFeedContract, ::testing::Values(SqliteBackend()),
                          BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, ChangeFeedContract, ::testing::Values(PostgresBackend()),

@@ -2,6 +2,8 @@
 
 // What the storage contract suite needs of a backend: fresh, migrated databases to run against.
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -35,5 +37,10 @@ inline void PrintTo(const Backend& backend, std::ostream* out) { *out << backend
 
 Backend SqliteBackend();
 Backend PostgresBackend();
+
+// A parameterised test's name after the suite's: the backend's (…/Sqlite, …/Postgres).
+inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param.name;
+}
 
 }  // namespace unknot::storage::contract

@@ -307,8 +307,6 @@ TEST_P(HoldsContract, SixtyFourBookingsWithoutTheTokenLoseToTheHolder) {
   EXPECT_EQ(storage_->FindPatient(Clinic(), booked->front().patient)->email, "p32@example.org");
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, HoldsContract, ::testing::Values(SqliteBackend()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, HoldsContract, ::testing::Values(PostgresBackend()),
                          BackendName);

@@ -242,8 +242,6 @@ TEST_P(HomeCareContract, TheDatabaseRefusesAMarkBeforeTheProgramAndAVersionJump)
   EXPECT_EQ(storage_->FindHomeCare(clinic(), ana_).value()->version, 2);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, HomeCareContract, ::testing::Values(SqliteBackend()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, HomeCareContract, ::testing::Values(PostgresBackend()),
                          BackendName);

@@ -531,8 +531,6 @@ TEST_P(OutboxContract, TheWholeMessageSetupIsStoredAtOnceOrNotAtAll) {
   EXPECT_EQ(storage_->ListAudit(Clinic(), {}).value().size(), audit_before + 1);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, OutboxContract, ::testing::Values(SqliteBackend()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, OutboxContract, ::testing::Values(PostgresBackend()),
                          BackendName);

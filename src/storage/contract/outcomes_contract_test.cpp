@@ -271,8 +271,6 @@ TEST_P(OutcomesContract, TheDatabaseRefusesOutOfRangeScoresAndSkippedVersions) {
   EXPECT_EQ(storage_->FindVisitOutcome(setup_.clinic.id, visit)->value().version, 2);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, OutcomesContract, ::testing::Values(SqliteBackend()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, OutcomesContract, ::testing::Values(PostgresBackend()),
                          BackendName);

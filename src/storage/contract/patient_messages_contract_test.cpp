@@ -147,8 +147,6 @@ TEST_P(PatientMessagesContract, ABouncedAddressIsKeptWithWhenAndWhy) {
             ErrorCode::kNotFound);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, PatientMessagesContract, ::testing::Values(SqliteBackend()),
                          BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, PatientMessagesContract, ::testing::Values(PostgresBackend()),

@@ -417,8 +417,6 @@ TEST_P(SqliteBusyTimes, TheDayAfterABookingOrCancellationIsTheLastReadWithTheWri
   EXPECT_EQ(sqlite->busy_times_stats().misses, 2u);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, ScheduleChangesContract, ::testing::Values(SqliteBackend()),
                          BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, ScheduleChangesContract, ::testing::Values(PostgresBackend()),

@@ -294,8 +294,6 @@ TEST_P(SetupSeveralServers, AnotherServerSeesAChangeOnItsNextRead) {
   EXPECT_EQ(*other->LoadSetup(setup_.clinic.id).value(), changed);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, SetupContract, ::testing::Values(SqliteBackend()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, SetupContract, ::testing::Values(PostgresBackend()),
                          BackendName);

@@ -910,8 +910,6 @@ TEST_P(PatientRecordsContract, APatientsAppointmentsAndWhoTheyAreWith) {
   EXPECT_FALSE(*storage_->HasAppointmentWith(b_.clinic.id, ana, a_.practitioners[0].id));
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, StaffContract, ::testing::Values(SqliteBackend()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Sqlite, PatientRecordsContract, ::testing::Values(SqliteBackend()),
                          BackendName);

@@ -659,8 +659,6 @@ TEST_P(BookingContract, SixtyFourConcurrentBookingsOfOneSlotGiveExactlyOne) {
 namespace unknot::storage::contract {
 namespace {
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, StorageContract, ::testing::Values(SqliteBackend()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Sqlite, BookingContract, ::testing::Values(SqliteBackend()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, StorageContract, ::testing::Values(PostgresBackend()),

@@ -298,8 +298,6 @@ TEST_P(VisitNotesContract, APatientsNotesListNewestVisitFirst) {
   EXPECT_EQ(storage_->ListPatientVisitNotes(clinic(), ben.id)->size(), 1u);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, VisitNotesContract, ::testing::Values(SqliteBackend()),
                          BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, VisitNotesContract, ::testing::Values(PostgresBackend()),

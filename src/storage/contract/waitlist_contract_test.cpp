@@ -547,8 +547,6 @@ TEST_P(WaitlistContract, ASpanOfTimeOffIsOfferedAtItsFirstStartAndTheRestAgainAf
   EXPECT_EQ(next[0].time.start(), At("2026-12-01T16:30:00Z"));
 }
 
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, WaitlistContract, ::testing::Values(SqliteBackend()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, WaitlistContract, ::testing::Values(PostgresBackend()),
                          BackendName);
