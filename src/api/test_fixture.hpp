@@ -43,10 +43,17 @@ class DemoClinicFixture : public ::testing::Test {
   http::Response Post(const std::string& path, const nlohmann::json& body,
                       std::vector<std::pair<std::string, std::string>> headers = {},
                       std::string client_address = "") {
+    return PostText(path, body.dump(), std::move(headers), std::move(client_address));
+  }
+
+  // The same with a body sent as written: not JSON, or JSON no nlohmann::json could dump.
+  http::Response PostText(const std::string& path, std::string body,
+                          std::vector<std::pair<std::string, std::string>> headers = {},
+                          std::string client_address = "") {
     http::Request request;
     request.method = http::Method::kPost;
     request.path = path;
-    request.body = body.dump();
+    request.body = std::move(body);
     request.headers = std::move(headers);
     bool typed = false;
     for (const auto& header : request.headers) typed = typed || header.first == "content-type";

@@ -129,14 +129,13 @@ Result<void> CheckStrings(const Json& root, std::span<const std::string_view> mu
   };
   std::string path;
   std::vector<Pending> pending{{&root, 0, nullptr, 0}};
-  bool at_root = true;
   while (!pending.empty()) {
     Pending next = pending.back();
     pending.pop_back();
     // The parent's path is still the prefix: only the parent's descendants, visited since, have
     // changed what follows it.
     path.resize(next.parent_length);
-    if (!at_root) {
+    if (next.value != &root) {
       if (next.name != nullptr) {
         if (!path.empty()) path += '.';
         path += *next.name;
@@ -150,7 +149,6 @@ Result<void> CheckStrings(const Json& root, std::span<const std::string_view> mu
         path += ']';
       }
     }
-    at_root = false;
     const Json& value = *next.value;
     if (value.is_string()) {
       bool multiline = std::find(multiline_fields.begin(), multiline_fields.end(), path) !=

@@ -191,12 +191,7 @@ TEST_F(AssessmentRoutesTest, EveryInvalidFieldIsNamed) {
   input["medications"] = {"aspirin"};
   EXPECT_EQ(field(input, 422), "medications[0]");
   EXPECT_EQ(field(Json::object(), 400), "knots");
-  http::Request bad;
-  bad.method = http::Method::kPost;
-  bad.path = base_ + "/assessments";
-  bad.headers = {{"content-type", "application/json"}};
-  bad.body = "{not json";
-  EXPECT_EQ(router_.Dispatch(bad).status, 400u);
+  EXPECT_EQ(PostText(base_ + "/assessments", "{not json").status, 400u);
 }
 
 // A valid knot check with an extra member nested 100,000 levels deep (200 kB): once accepted,
@@ -205,20 +200,15 @@ TEST_F(AssessmentRoutesTest, ABodyNestedTooDeepIsRefusedWithoutEndingTheProcess)
   std::string body = DeskKnot().dump();
   body.pop_back();
   body += ",\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
-  http::Request request;
-  request.method = http::Method::kPost;
-  request.path = base_ + "/assessments";
-  request.headers = {{"content-type", "application/json"}};
-  request.body = body;
-  auto r = router_.Dispatch(request);
+  auto r = PostText(base_ + "/assessments", body);
   ASSERT_EQ(r.status, 400u) << r.body.substr(0, 200);
   EXPECT_EQ(FirstField(r), "body");
   EXPECT_NE(r.body.find("more than 64 levels deep"), std::string::npos) << r.body;
   // The same at a sane depth is taken.
   body = DeskKnot().dump();
   body.pop_back();
-  request.body = body + ",\"x\":" + std::string(10, '[') + std::string(10, ']') + "}";
-  EXPECT_EQ(router_.Dispatch(request).status, 201u);
+  body += ",\"x\":" + std::string(10, '[') + std::string(10, ']') + "}";
+  EXPECT_EQ(PostText(base_ + "/assessments", body).status, 201u);
 }
 
 TEST_F(AssessmentRoutesTest, AnEmergencyOrMedicalOutcomeCannotBeBookedOnline) {

@@ -278,12 +278,7 @@ TEST_F(BookingRoutesTest, StartsWithMillisecondsAreAccepted) {
 
 TEST_F(BookingRoutesTest, ABodyThatIsNotJsonSaysWhereItFails) {
   for (const char* text : {"1e999", "0x2", "{\"service\": 1e999}"}) {
-    http::Request raw;
-    raw.method = http::Method::kPost;
-    raw.path = base_ + "/appointments";
-    raw.headers = {{"content-type", "application/json"}};
-    raw.body = text;
-    auto r = router_.Dispatch(raw);
+    auto r = PostText(base_ + "/appointments", text);
     EXPECT_EQ(r.status, 400u) << text;
     EXPECT_EQ(FirstField(r), "body") << text;
     std::string reason = Body(r)["errors"][0]["reason"];

@@ -72,6 +72,15 @@ const std::vector<std::string>& Medications() {
   return medications;
 }
 
+namespace {
+
+// Whether list[i] already stands earlier in the list.
+bool ListedBefore(const std::vector<std::string>& list, std::size_t i) {
+  return std::find(list.begin(), list.begin() + i, list[i]) != list.begin() + i;
+}
+
+}  // namespace
+
 Result<void> Validate(const Knowledge& k, const AssessmentInput& input) {
   if (input.knots.empty()) return Error::InvalidField("knots", "mark at least one knot");
   if (input.knots.size() > kMaxKnots) {
@@ -105,19 +114,17 @@ Result<void> Validate(const Knowledge& k, const AssessmentInput& input) {
         return Error::InvalidField(Field(Field("knots", i, "movements"), m, ""),
                                    "'" + knot.movements[m] + "' is not a known movement");
       }
-      if (std::find(knot.movements.begin(), knot.movements.begin() + m, knot.movements[m]) !=
-          knot.movements.begin() + m) {
+      if (ListedBefore(knot.movements, m)) {
         return Error::InvalidField(Field(Field("knots", i, "movements"), m, ""), "is listed twice");
       }
     }
   }
-  std::set<std::string> seen;
   for (std::size_t i = 0; i < input.causes.size(); ++i) {
     if (k.FindCause(input.causes[i]) == nullptr) {
       return Error::InvalidField(Field("causes", i, ""),
                                  "'" + input.causes[i] + "' is not a known cause");
     }
-    if (!seen.insert(input.causes[i]).second) {
+    if (ListedBefore(input.causes, i)) {
       return Error::InvalidField(Field("causes", i, ""), "is listed twice");
     }
   }
@@ -139,8 +146,7 @@ Result<void> Validate(const Knowledge& k, const AssessmentInput& input) {
           Field("medications", i, ""),
           "'" + input.medications[i] + "' is not one the assessment asks about");
     }
-    if (std::find(input.medications.begin(), input.medications.begin() + i, input.medications[i]) !=
-        input.medications.begin() + i) {
+    if (ListedBefore(input.medications, i)) {
       return Error::InvalidField(Field("medications", i, ""), "is listed twice");
     }
   }
